@@ -1,0 +1,280 @@
+package pdfdoc
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/pipeline/sections"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// extractFixture reads a fixture in-process and builds its sections, as
+// the extract package does.
+func extractFixture(t *testing.T, f pdfgen.Fixture) (*document.Document, []Bookmark, error) {
+	t.Helper()
+	d, marks, err := Extract(f.PDF, DefaultOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	var ms []sections.Mark
+	for _, m := range marks {
+		ms = append(ms, sections.Mark{Title: m.Title, Level: m.Level, Page: m.Page})
+	}
+	sections.Build(d, ms, false)
+	return d, marks, nil
+}
+
+// words splits text into words without surrounding punctuation.
+func words(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(norm.NFKC.String(s)) {
+		w = strings.Trim(w, `.,;:!?()[]"'“”‘’•`)
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func TestFixtures(t *testing.T) {
+	for _, f := range pdfgen.All() {
+		t.Run(f.Name, func(t *testing.T) {
+			d, marks, err := extractFixture(t, f)
+			if f.Damaged && f.WantText == "" {
+				if err == nil {
+					// a repaired file: it must still say it was damaged
+					if !strings.Contains(strings.Join(d.Quality.Warnings, "\n"), "damaged") {
+						t.Errorf("damaged file read without saying so: %q", d.Quality.Warnings)
+					}
+					golden(t, f.Name, d)
+				}
+				if err != nil && (strings.Contains(err.Error(), "\n") || len(err.Error()) > 250) {
+					t.Errorf("error is not one short line: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			if f.Pages > 0 && len(d.Pages) != f.Pages {
+				t.Errorf("pages = %d, want %d", len(d.Pages), f.Pages)
+			}
+			if d.Quality.NeedsOCR != f.NeedsOCR {
+				t.Errorf("needs_ocr = %v, want %v", d.Quality.NeedsOCR, f.NeedsOCR)
+			}
+			text := d.PlainText()
+			got := map[string]int{}
+			for _, w := range words(text) {
+				got[w]++
+			}
+			for _, w := range f.WantWords {
+				w = strings.Trim(w, `.,;:!?()[]"'“”‘’•`)
+				if got[w] == 0 {
+					t.Errorf("missing word %q", w)
+				}
+			}
+			for _, w := range f.NotWords {
+				w = strings.Trim(w, `.,;:!?()[]"'“”‘’•`)
+				if got[w] > 0 {
+					t.Errorf("unwanted word %q (wrong spacing)", w)
+				}
+			}
+			// Every word of the expected text, except running lines and
+			// line-end hyphenation, is found.
+			running := map[string]bool{}
+			for _, l := range f.RunningLines {
+				for _, w := range words(l) {
+					running[w] = true
+				}
+			}
+			want := map[string]int{}
+			for _, w := range words(f.WantText) {
+				if !running[w] && !strings.HasSuffix(w, "-") {
+					want[w]++
+				}
+			}
+			for w, n := range want {
+				if got[w] < n && !hyphenPart(w, f.WantText) {
+					t.Errorf("word %q: %d times, want %d", w, got[w], n)
+				}
+			}
+			for _, l := range f.RunningLines {
+				if strings.Contains(text, l) {
+					t.Errorf("running line %q not removed", l)
+				}
+			}
+			checkHeadings(t, d, f.WantHeadings)
+			checkOutline(t, marks, f.WantOutline)
+			checkLists(t, d, f.Lists)
+			checkTables(t, d, f.Tables)
+			golden(t, f.Name, d)
+		})
+	}
+}
+
+// hyphenPart reports whether w is the second half of a word broken at a
+// line end in the expected text (it is joined to the first half).
+func hyphenPart(w, text string) bool {
+	return strings.Contains(text, "-\n"+w) || strings.Contains(text, "-\n\n"+w)
+}
+
+func checkHeadings(t *testing.T, d *document.Document, want []pdfgen.Heading) {
+	t.Helper()
+	for _, h := range want {
+		found := false
+		for _, b := range d.Pages[h.Page-1].Blocks {
+			if b.Kind == document.Heading && sections.Similar(b.Text, h.Text) {
+				found = true
+				if h.Level > 0 && b.Level != h.Level {
+					t.Errorf("heading %q: level %d, want %d", h.Text, b.Level, h.Level)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("heading %q not found on page %d", h.Text, h.Page)
+		}
+	}
+}
+
+func checkOutline(t *testing.T, marks []Bookmark, want []pdfgen.Heading) {
+	t.Helper()
+	if len(want) == 0 {
+		return
+	}
+	if len(marks) != len(want) {
+		t.Errorf("bookmarks: got %d, want %d: %+v", len(marks), len(want), marks)
+		return
+	}
+	for i, w := range want {
+		m := marks[i]
+		if m.Title != w.Text || m.Level != w.Level || m.Page != w.Page {
+			t.Errorf("bookmark %d = %+v, want %+v", i, m, w)
+		}
+	}
+}
+
+func stripMarker(s string) string {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"•", "-", "–", "*"} {
+		if strings.HasPrefix(s, p) {
+			return strings.TrimSpace(strings.TrimPrefix(s, p))
+		}
+	}
+	if i := strings.IndexAny(s, ".)"); i > 0 && i <= 3 && strings.Trim(s[:i], "0123456789abcdefghijklmnopqrstuvwxyz(") == "" {
+		return strings.TrimSpace(s[i+1:])
+	}
+	return s
+}
+
+func checkLists(t *testing.T, d *document.Document, want [][]string) {
+	t.Helper()
+	for _, items := range want {
+		found := false
+		for _, p := range d.Pages {
+			for _, b := range p.Blocks {
+				if b.Kind != document.List || len(b.Items) != len(items) {
+					continue
+				}
+				ok := true
+				for i, it := range b.Items {
+					if stripMarker(it) != items[i] {
+						ok = false
+					}
+				}
+				found = found || ok
+			}
+		}
+		if !found {
+			t.Errorf("list %q not found", items)
+		}
+	}
+}
+
+func checkTables(t *testing.T, d *document.Document, want [][][]string) {
+	t.Helper()
+	for _, rows := range want {
+		found := false
+		for _, p := range d.Pages {
+			for _, b := range p.Blocks {
+				if b.Kind == document.Table && equalRows(b.Rows, rows) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("table %q not found", rows)
+		}
+	}
+}
+
+func equalRows(a, b [][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.Join(a[i], "\t") != strings.Join(b[i], "\t") {
+			return false
+		}
+	}
+	return true
+}
+
+// golden compares the document JSON with testdata/golden/NAME.json.
+func golden(t *testing.T, name string, d *document.Document) {
+	t.Helper()
+	got, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it after review); got:\n%s", path, firstDiff(string(want), string(got)))
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "line " + itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
+
+func fmtInt(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for i > 0 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+		i /= 10
+	}
+	return string(b)
+}

@@ -1,0 +1,324 @@
+package pdfdoc
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// matrix is a PDF transformation [a b c d e f] (row-vector convention:
+// [x y 1] × M).
+type matrix [6]float64
+
+var identity = matrix{1, 0, 0, 1, 0, 0}
+
+func (m matrix) mul(n matrix) matrix {
+	return matrix{
+		m[0]*n[0] + m[1]*n[2],
+		m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2],
+		m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4],
+		m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func (m matrix) apply(x, y float64) (float64, float64) {
+	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
+}
+
+// span is one shown string: where its first glyph starts and its last ends,
+// in device space (points, y up, page origin at the bottom-left).
+type span struct {
+	x0, y0, x1, y1 float64
+	size           float64
+	text           string
+	bold           bool
+	upright        bool // horizontal, left to right
+}
+
+// gstate is the part of the graphics state the walker needs; q/Q save and
+// restore it whole (the text state is part of the graphics state).
+type gstate struct {
+	ctm                        matrix
+	tc, tw, th, tl, tfs, trise float64
+	font                       *font
+	tmode                      int
+}
+
+// pageWalker interprets one page's content streams (and the forms they
+// call) and collects spans.
+type pageWalker struct {
+	x       *extractor
+	g       gstate
+	stack   []gstate
+	tm, tlm matrix
+	spans   []span
+	ops     int
+	// fonts resolved in the resources being interpreted, by resource name
+	fonts map[string]*font
+	res   pdf.Value
+	depth int
+	// forms being interpreted, by stream identity, to stop cycles
+	active map[string]bool
+	args   []pdf.Value
+	err    error
+}
+
+// maxFormCache bounds the bytes of decoded forms kept for reuse.
+const maxFormCache = 32 << 20
+
+var fallbackFont = &font{scale: 0.001, sizeScale: 1, fixed: 0.5, dw: 1}
+
+// errTooManyOps stops a page whose content never ends (a loop of forms, a
+// stream of millions of operators).
+var errTooManyOps = fmt.Errorf("page has too many content operators")
+
+func (w *pageWalker) run(data []byte) error {
+	data, useful := reduceContent(stripInlineImages(data))
+	if !useful {
+		return nil
+	}
+	return interpret(data, w.op)
+}
+
+// fontFor resolves a font resource name in the current resources, once per
+// resources dictionary, and shares parsed fonts across pages by their
+// dictionary's text (two pages naming different fonts /F1 stay distinct).
+func (w *pageWalker) fontFor(name string) *font {
+	if f, ok := w.fonts[name]; ok {
+		return f
+	}
+	v := w.res.Key("Font").Key(name)
+	key := v.String()
+	f, ok := w.x.fonts[key]
+	if !ok {
+		f = w.x.loadFont(v)
+		w.x.fonts[key] = f
+	}
+	w.fonts[name] = f
+	return f
+}
+
+func (w *pageWalker) op(stk *pdf.Stack, op string) {
+	w.ops++
+	if w.ops > w.x.opt.MaxOps {
+		if w.err == nil {
+			w.err = errTooManyOps
+		}
+		// Drain the stack; there is no way to stop Interpret early.
+		for stk.Len() > 0 {
+			stk.Pop()
+		}
+		return
+	}
+	n := stk.Len()
+	if cap(w.args) < n {
+		w.args = make([]pdf.Value, n)
+	}
+	args := w.args[:n]
+	for i := n - 1; i >= 0; i-- {
+		args[i] = stk.Pop()
+	}
+	num := func(i int) float64 {
+		if i < len(args) {
+			return args[i].Float64()
+		}
+		return 0
+	}
+	switch op {
+	case "q":
+		if len(w.stack) < 256 {
+			w.stack = append(w.stack, w.g)
+		}
+	case "Q":
+		if k := len(w.stack); k > 0 {
+			w.g = w.stack[k-1]
+			w.stack = w.stack[:k-1]
+		}
+	case "cm":
+		if len(args) == 6 {
+			m := matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
+			w.g.ctm = m.mul(w.g.ctm)
+		}
+	case "BT":
+		w.tm, w.tlm = identity, identity
+	case "Tc":
+		w.g.tc = num(0)
+	case "Tw":
+		w.g.tw = num(0)
+	case "Tz":
+		w.g.th = num(0) / 100
+	case "TL":
+		w.g.tl = num(0)
+	case "Ts":
+		w.g.trise = num(0)
+	case "Tr":
+		w.g.tmode = int(num(0))
+	case "Tf":
+		if len(args) >= 2 {
+			w.g.font = w.fontFor(args[0].Name())
+			w.g.tfs = num(1)
+		}
+	case "Td":
+		w.moveLine(num(0), num(1))
+	case "TD":
+		w.g.tl = -num(1)
+		w.moveLine(num(0), num(1))
+	case "Tm":
+		if len(args) == 6 {
+			w.tm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
+			w.tlm = w.tm
+		}
+	case "T*":
+		w.moveLine(0, -w.g.tl)
+	case "Tj":
+		if len(args) >= 1 {
+			w.show(args[0].RawString())
+		}
+	case "'":
+		w.moveLine(0, -w.g.tl)
+		if len(args) >= 1 {
+			w.show(args[0].RawString())
+		}
+	case "\"":
+		if len(args) == 3 {
+			w.g.tw, w.g.tc = num(0), num(1)
+			w.moveLine(0, -w.g.tl)
+			w.show(args[2].RawString())
+		}
+	case "TJ":
+		if len(args) >= 1 {
+			a := args[0]
+			for i := 0; i < a.Len(); i++ {
+				el := a.Index(i)
+				if el.Kind() == pdf.String {
+					w.show(el.RawString())
+				} else {
+					tx := -el.Float64() / 1000 * w.g.tfs * w.g.th
+					w.tm = matrix{1, 0, 0, 1, tx, 0}.mul(w.tm)
+				}
+			}
+		}
+	case "Do":
+		if len(args) >= 1 {
+			w.form(args[0].Name())
+		}
+	}
+}
+
+func (w *pageWalker) moveLine(tx, ty float64) {
+	w.tlm = matrix{1, 0, 0, 1, tx, ty}.mul(w.tlm)
+	w.tm = w.tlm
+}
+
+// show lays out one string: it advances the text matrix glyph by glyph with
+// the font's widths, the character and word spacing and the horizontal
+// scaling, and records the string as a span.
+func (w *pageWalker) show(s string) {
+	if len(s) == 0 {
+		return
+	}
+	f := w.g.font
+	if f == nil {
+		f = fallbackFont
+	}
+	g := &w.g
+	m := w.tm.mul(g.ctm)
+	var b strings.Builder
+	tx := 0.0
+	step := 1
+	if f.twoByte {
+		step = 2
+	}
+	for i := 0; i+step <= len(s); i += step {
+		code := int(s[i])
+		if step == 2 {
+			code = code<<8 | int(s[i+1])
+		}
+		b.WriteString(f.decode(code))
+		adv := f.width(code)*g.tfs + g.tc
+		if step == 1 && code == 32 {
+			adv += g.tw
+		}
+		tx += adv * g.th
+	}
+	x0, y0 := m.apply(0, g.trise)
+	x1, y1 := m.apply(tx, g.trise)
+	w.tm = matrix{1, 0, 0, 1, tx, 0}.mul(w.tm)
+	size := math.Abs(g.tfs) * math.Hypot(m[2], m[3]) * f.sizeScale
+	text := b.String()
+	if text == "" {
+		return
+	}
+	w.spans = append(w.spans, span{
+		x0: x0, y0: y0, x1: x1, y1: y1,
+		size:    size,
+		text:    text,
+		bold:    f.bold || g.tmode == 2,
+		upright: m[0] > 0 && math.Abs(m[1]) <= 0.1*m[0],
+	})
+}
+
+// form interprets a Form XObject with its own resources and matrix.
+func (w *pageWalker) form(name string) {
+	xo := w.res.Key("XObject").Key(name)
+	if xo.Kind() != pdf.Stream || xo.Key("Subtype").Name() != "Form" {
+		return
+	}
+	id := xo.String() // ends in the stream's file offset: unique per stream
+	if w.active[id] {
+		w.x.warnOnce("a form XObject draws itself; the loop was cut")
+		return
+	}
+	if w.depth >= w.x.opt.MaxFormDepth {
+		w.x.warnOnce(fmt.Sprintf("form XObjects nested deeper than %d; deeper ones skipped", w.x.opt.MaxFormDepth))
+		return
+	}
+	data, ok := w.x.forms[id]
+	if !ok {
+		raw, err := w.x.streamData(xo)
+		if err != nil {
+			w.x.warnOnce(fmt.Sprintf("a form XObject could not be read: %v", err))
+		}
+		var useful bool
+		data, useful = reduceContent(stripInlineImages(raw))
+		if !useful {
+			data = nil
+		}
+		// Forms drawn on every page (templates, logos) are decoded once.
+		if w.x.formBytes+len(data) < maxFormCache {
+			w.x.forms[id] = data
+			w.x.formBytes += len(data)
+		}
+	}
+	if len(data) == 0 {
+		return
+	}
+	saved := struct {
+		g       gstate
+		stack   []gstate
+		tm, tlm matrix
+		fonts   map[string]*font
+		res     pdf.Value
+	}{w.g, w.stack, w.tm, w.tlm, w.fonts, w.res}
+	if m := xo.Key("Matrix"); m.Len() == 6 {
+		fm := matrix{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(), m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}
+		w.g.ctm = fm.mul(w.g.ctm)
+	}
+	if r := xo.Key("Resources"); r.Kind() == pdf.Dict {
+		w.res = r
+		w.fonts = map[string]*font{}
+	}
+	w.stack = nil
+	w.active[id] = true
+	w.depth++
+	if err := interpret(data, w.op); err != nil {
+		w.x.warnOnce(fmt.Sprintf("a form XObject could not be read: %v", err))
+	}
+	w.depth--
+	delete(w.active, id)
+	w.g, w.stack, w.tm, w.tlm, w.fonts, w.res = saved.g, saved.stack, saved.tm, saved.tlm, saved.fonts, saved.res
+}

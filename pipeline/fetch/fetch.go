@@ -1,0 +1,175 @@
+// Package fetch turns a SOURCE (a local path or an http/https URL) into
+// bytes plus metadata, and decides which document format those bytes are.
+// It knows nothing of parsing: extractors take it from there.
+//
+// Error messages are one line, start in lower case and never repeat the
+// source, because the caller prints them as "nhsreview: SOURCE: <error>".
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// Defaults applied to zero-valued Options fields.
+const (
+	DefaultTimeout      = 60 * time.Second
+	DefaultMaxBytes     = 200 << 20
+	DefaultMaxRedirects = 5
+)
+
+// ErrTooLarge is wrapped by every error about a document exceeding
+// Options.MaxBytes, so a server can answer 413 rather than 502.
+var ErrTooLarge = errors.New("document too large")
+
+// ErrUnsupported is wrapped by Sniff errors for bytes that are not a
+// document nhsreview reads.
+var ErrUnsupported = errors.New("unsupported document")
+
+// Options controls a fetch. The zero value is usable.
+type Options struct {
+	// Timeout bounds the whole HTTP exchange, body included; 0 means
+	// DefaultTimeout. It does not apply to local files.
+	Timeout time.Duration
+	// MaxBytes is the size limit per document; 0 means DefaultMaxBytes.
+	// Going over it is an error, never a silent truncation: a cut PDF
+	// looks like a corrupt one and would be misreported.
+	MaxBytes int64
+	// MaxRedirects caps redirects followed; 0 means DefaultMaxRedirects,
+	// a negative value follows none.
+	MaxRedirects int
+	// UserAgent is sent with HTTP requests; "" means DefaultUserAgent("dev").
+	UserAgent string
+	// Client replaces the HTTP client (tests, proxies). Its CheckRedirect
+	// is overridden so the redirect and scheme rules always hold.
+	Client *http.Client
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxRedirects == 0 {
+		o.MaxRedirects = DefaultMaxRedirects
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent("dev")
+	}
+	return o
+}
+
+// DefaultUserAgent is the User-Agent nhsreview identifies itself with;
+// servers of NHS bodies should be able to tell who is crawling them.
+func DefaultUserAgent(version string) string {
+	return "nhsreview/" + version + " (+https://github.com/nhsreview/nhsreview)"
+}
+
+// Result is a fetched document.
+type Result struct {
+	Source      string // as given by the user
+	URL         string // final URL after redirects, credentials redacted; "" for files
+	Data        []byte
+	ContentType string // from the server; "" for files
+	Status      int    // HTTP status; 0 for files
+	ETag        string
+	// LastModified is the Last-Modified header as sent, for conditional
+	// requests; "" for files.
+	LastModified string
+	FetchedAt    time.Time
+}
+
+// Name is what Sniff should see as the file name: the final URL (whose
+// path carries the extension) or the local path.
+func (r *Result) Name() string {
+	if r.URL != "" {
+		return r.URL
+	}
+	return r.Source
+}
+
+// Sniff decides the format of the fetched bytes; see the package Sniff.
+func (r *Result) Sniff() (document.Format, error) {
+	return Sniff(r.Data, r.ContentType, r.Name())
+}
+
+// IsURL reports whether source is an http or https URL rather than a path.
+func IsURL(source string) bool {
+	s := strings.ToLower(strings.TrimSpace(source))
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// Get reads source: a URL over HTTP(S), anything else as a local file.
+func Get(ctx context.Context, source string, opt Options) (*Result, error) {
+	opt = opt.withDefaults()
+	if IsURL(source) {
+		return getHTTP(ctx, source, opt)
+	}
+	// "ftp://..." or "file://..." is not a path anyone has on disk; saying
+	// "no such file" would hide the real problem.
+	if i := strings.Index(source, "://"); i > 1 {
+		if u, err := url.Parse(source); err == nil && u.Scheme != "" {
+			return nil, fmt.Errorf("unsupported URL scheme %q (only http and https)", u.Scheme)
+		}
+	}
+	return getFile(ctx, source, opt)
+}
+
+// tooLarge builds the size error; detail says what was measured.
+func tooLarge(limit int64, detail string) error {
+	msg := "exceeds the size limit of " + FormatSize(limit)
+	if detail != "" {
+		msg += " (" + detail + ")"
+	}
+	return &msgError{msg: msg, err: ErrTooLarge}
+}
+
+// overLimit is how much to read to tell "at the limit" from "over it"
+// without overflowing for a limit of math.MaxInt64.
+func overLimit(limit int64) int64 {
+	if limit == math.MaxInt64 {
+		return limit
+	}
+	return limit + 1
+}
+
+// FormatSize prints a byte count the way limits are written ("200 MiB").
+func FormatSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		if n == 1 {
+			return "1 byte"
+		}
+		return fmt.Sprintf("%d bytes", n)
+	}
+	units := []string{"KiB", "MiB", "GiB", "TiB"}
+	v := float64(n) / unit
+	i := 0
+	for v >= unit && i < len(units)-1 {
+		v /= unit
+		i++
+	}
+	s := fmt.Sprintf("%.1f", v)
+	s = strings.TrimSuffix(s, ".0")
+	return s + " " + units[i]
+}
+
+// msgError prints a plain message while still unwrapping to the cause, so
+// "no such file" stays readable and errors.Is(err, fs.ErrNotExist) works.
+type msgError struct {
+	msg string
+	err error
+}
+
+func (e *msgError) Error() string { return e.msg }
+func (e *msgError) Unwrap() error { return e.err }

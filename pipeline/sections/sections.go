@@ -1,0 +1,374 @@
+// Package sections builds a document's section tree and sets heading
+// levels. It uses, in order of trust: bookmarks (a PDF outline matched to
+// its pages), markup (HTML, Markdown and DOCX heading levels), numbering
+// ("2.3 Our aims", "Appendix A") and typography (larger or bold short
+// lines, as the extractor typed them).
+//
+// Levels are only given where the evidence supports them: a wrong level
+// misfiles every paragraph under it, while a flat list only loses nesting,
+// so typography alone never invents more than three levels and a document
+// whose heading sizes are inconsistent stays flat.
+package sections
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
+)
+
+// Mark is a bookmark: a title, its depth (1 = top) and the page it points
+// to (0 when unknown).
+type Mark struct {
+	Title string
+	Level int
+	Page  int
+}
+
+// Origins of sections, as recorded in Section.Origin.
+const (
+	OriginBookmark   = "bookmark"
+	OriginMarkup     = "markup"
+	OriginNumbering  = "numbering"
+	OriginTypography = "typography"
+)
+
+// entry is a heading in reading order before the tree is built.
+type entry struct {
+	title string
+	level int
+	ref   document.BlockRef
+	page  int // page number
+}
+
+// Build fills d.Sections and the Level of heading blocks. markup says the
+// heading levels already in the blocks come from the source's own markup
+// (HTML h1-h6, Markdown #, DOCX heading styles) and are to be kept.
+func Build(d *document.Document, marks []Mark, markup bool) {
+	var entries []entry
+	origin := OriginTypography
+	switch {
+	case usableMarks(marks, len(d.Pages)):
+		entries, origin = fromMarks(d, marks), OriginBookmark
+	case markup:
+		entries, origin = fromMarkup(d), OriginMarkup
+	default:
+		if e := fromNumbering(d); e != nil {
+			entries, origin = e, OriginNumbering
+		} else {
+			entries = fromTypography(d)
+		}
+	}
+	d.Sections = tree(d, entries, origin)
+}
+
+// usableMarks: at least two bookmarks, most of them resolved to a page.
+func usableMarks(marks []Mark, pages int) bool {
+	if len(marks) < 2 {
+		return false
+	}
+	ok := 0
+	for _, m := range marks {
+		if m.Page > 0 && m.Page <= pages {
+			ok++
+		}
+	}
+	return ok*2 >= len(marks)
+}
+
+// Key normalises a title for comparison: lower case, letters and digits
+// only, single spaces.
+func Key(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// Similar reports whether two titles name the same heading: equal after
+// normalising, or one a prefix of the other making up most of it (outline
+// titles are often shortened, or carry a number the page omits).
+func Similar(a, b string) bool {
+	ka, kb := Key(a), Key(b)
+	if ka == "" || kb == "" {
+		return false
+	}
+	if ka == kb {
+		return true
+	}
+	if len(ka) > len(kb) {
+		ka, kb = kb, ka
+	}
+	if len(ka) < 4 {
+		return false
+	}
+	if strings.HasPrefix(kb, ka) || strings.HasSuffix(kb, ka) {
+		return float64(len(ka)) >= 0.6*float64(len(kb))
+	}
+	return false
+}
+
+// fromMarks matches bookmarks to the blocks that carry their titles.
+func fromMarks(d *document.Document, marks []Mark) []entry {
+	var out []entry
+	page := 1
+	lastRef := document.BlockRef{}
+	for _, m := range marks {
+		if m.Page > 0 && m.Page <= len(d.Pages) {
+			page = m.Page
+		}
+		level := m.Level
+		if level < 1 {
+			level = 1
+		}
+		pi := page - 1
+		ref := document.BlockRef{Page: pi, Block: 0}
+		found := false
+		blocks := d.Pages[pi].Blocks
+		for bi := range blocks {
+			if (document.BlockRef{Page: pi, Block: bi}).Less(lastRef) {
+				continue
+			}
+			if Similar(blocks[bi].Text, m.Title) || strings.HasPrefix(Key(blocks[bi].Text), Key(m.Title)) && Key(m.Title) != "" {
+				ref, found = document.BlockRef{Page: pi, Block: bi}, true
+				break
+			}
+		}
+		if found {
+			b := &d.Pages[pi].Blocks[ref.Block]
+			if b.Kind == document.Paragraph && len(b.Text) <= 2*len(m.Title)+10 {
+				b.Kind = document.Heading
+			}
+			if b.Kind == document.Heading {
+				b.Level = level
+			}
+		} else if lastRef.Page == pi && lastRef.Less(document.BlockRef{Page: pi, Block: len(blocks)}) {
+			ref = lastRef
+		}
+		lastRef = ref
+		title := m.Title
+		if title == "" {
+			title = "(untitled)"
+		}
+		out = append(out, entry{title: title, level: level, ref: ref, page: page})
+	}
+	// Headings the outline does not list sit one level below the bookmark
+	// they follow.
+	i := 0
+	cur := 0
+	for pi := range d.Pages {
+		for bi := range d.Pages[pi].Blocks {
+			r := document.BlockRef{Page: pi, Block: bi}
+			for i < len(out) && !r.Less(out[i].ref) {
+				cur = out[i].level
+				i++
+			}
+			b := &d.Pages[pi].Blocks[bi]
+			if b.Kind == document.Heading && b.Level == 0 {
+				b.Level = min(cur+1, 6)
+			}
+		}
+	}
+	return out
+}
+
+// fromMarkup keeps the levels the source gave its headings.
+func fromMarkup(d *document.Document) []entry {
+	var out []entry
+	eachHeading(d, func(r document.BlockRef, b *document.Block) {
+		if b.Level < 1 {
+			b.Level = 1
+		}
+		if b.Level > 6 {
+			b.Level = 6
+		}
+		out = append(out, entry{title: b.Text, level: b.Level, ref: r, page: d.Pages[r.Page].Number})
+	})
+	return out
+}
+
+func eachHeading(d *document.Document, fn func(document.BlockRef, *document.Block)) {
+	for pi := range d.Pages {
+		for bi := range d.Pages[pi].Blocks {
+			if b := &d.Pages[pi].Blocks[bi]; b.Kind == document.Heading {
+				fn(document.BlockRef{Page: pi, Block: bi}, b)
+			}
+		}
+	}
+}
+
+var (
+	numberRE   = regexp.MustCompile(`^(\d{1,2})((?:\.\d{1,2}){0,3})\.?\s+\S`)
+	partRE     = regexp.MustCompile(`^(?i:part|chapter)\s+(?:[IVX]{1,5}|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b`)
+	appendixRE = regexp.MustCompile(`^(?i:appendix|annex|annexe|section)\s+(?:[A-Z]|\d{1,2}|[IVX]{1,5})\b`)
+)
+
+// numberDepth returns the depth a heading's number gives it (1 for "2",
+// "2." or "Appendix A", 2 for "2.3") or 0 when it is not numbered.
+func numberDepth(text string) int {
+	if m := numberRE.FindStringSubmatch(text); m != nil {
+		return 1 + strings.Count(m[2], ".")
+	}
+	if partRE.MatchString(text) || appendixRE.MatchString(text) {
+		return 1
+	}
+	return 0
+}
+
+// fromNumbering uses section numbers when at least three headings carry
+// them and they include more than one top-level number. Unnumbered headings
+// (a cover title, "Foreword") take the level of the numbered headings of
+// their size or, when smaller, sit under the previous numbered heading.
+func fromNumbering(d *document.Document) []entry {
+	type h struct {
+		ref   document.BlockRef
+		b     *document.Block
+		depth int
+	}
+	var hs []h
+	tops := map[string]bool{}
+	numbered := 0
+	eachHeading(d, func(r document.BlockRef, b *document.Block) {
+		dep := numberDepth(b.Text)
+		if dep > 0 {
+			numbered++
+			if dep == 1 {
+				tops[strings.Fields(b.Text)[0]] = true
+			}
+		}
+		hs = append(hs, h{r, b, dep})
+	})
+	if numbered < 3 || len(tops) < 2 || numbered*3 < len(hs) {
+		return nil
+	}
+	// the font size of top-level numbered headings
+	topSize := 0.0
+	for _, x := range hs {
+		if x.depth == 1 {
+			topSize = math.Max(topSize, x.b.FontSize)
+		}
+	}
+	var out []entry
+	last := 0
+	for _, x := range hs {
+		level := x.depth
+		if level == 0 {
+			if x.b.FontSize >= topSize-0.5 || last == 0 {
+				level = 1
+			} else {
+				level = min(last+1, 6)
+			}
+		} else {
+			last = level
+		}
+		x.b.Level = level
+		out = append(out, entry{title: x.b.Text, level: level, ref: x.ref, page: d.Pages[x.ref.Page].Number})
+	}
+	return out
+}
+
+// fromTypography ranks heading font sizes: the largest size is level 1, the
+// next level 2 and so on to 3 (bold headings at body size are the smallest
+// size, so they come below every larger one). Sizes within 1pt are one.
+func fromTypography(d *document.Document) []entry {
+	var sizes []float64
+	count := map[int]int{}
+	eachHeading(d, func(r document.BlockRef, b *document.Block) {
+		k := int(math.Round(b.FontSize))
+		if count[k] == 0 {
+			sizes = append(sizes, float64(k))
+		}
+		count[k]++
+	})
+	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
+	// merge sizes within 1pt
+	var tiers []float64
+	for _, s := range sizes {
+		if len(tiers) == 0 || tiers[len(tiers)-1]-s > 1 {
+			tiers = append(tiers, s)
+		}
+	}
+	levelOf := func(size float64) int {
+		for i, t := range tiers {
+			if size >= t-1 {
+				return min(i+1, 3)
+			}
+		}
+		return min(len(tiers), 3)
+	}
+	var out []entry
+	eachHeading(d, func(r document.BlockRef, b *document.Block) {
+		level := levelOf(math.Round(b.FontSize))
+		if level < 1 {
+			level = 1
+		}
+		b.Level = level
+		out = append(out, entry{title: b.Text, level: level, ref: r, page: d.Pages[r.Page].Number})
+	})
+	return out
+}
+
+// tree nests entries by level and gives each section its page range: from
+// its heading to the page before the next section at its level or above
+// (or that page itself when the next heading is further down it).
+func tree(d *document.Document, entries []entry, origin string) []*document.Section {
+	roots := []*document.Section{}
+	type open struct {
+		s *document.Section
+		e entry
+	}
+	var stack []open
+	lastPage := 1
+	if n := len(d.Pages); n > 0 {
+		lastPage = d.Pages[n-1].Number
+	}
+	closeTo := func(next entry, level int) {
+		for len(stack) > 0 && stack[len(stack)-1].e.level >= level {
+			top := stack[len(stack)-1]
+			end := next.page
+			if next.ref.Block == 0 && next.page > top.e.page {
+				end = next.page - 1
+			}
+			top.s.PageEnd = max(end, top.s.PageStart)
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for _, e := range entries {
+		closeTo(e, e.level)
+		title, _ := textclean.Clean(e.title, false)
+		s := &document.Section{
+			Title:     textclean.Fold(title),
+			Level:     e.level,
+			PageStart: e.page,
+			PageEnd:   e.page,
+			Start:     e.ref,
+			Origin:    origin,
+			Children:  []*document.Section{},
+		}
+		if len(stack) == 0 {
+			roots = append(roots, s)
+		} else {
+			p := stack[len(stack)-1].s
+			p.Children = append(p.Children, s)
+		}
+		stack = append(stack, open{s, e})
+	}
+	for _, o := range stack {
+		o.s.PageEnd = max(lastPage, o.s.PageStart)
+	}
+	return roots
+}

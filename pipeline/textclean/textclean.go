@@ -1,0 +1,133 @@
+// Package textclean normalises text coming out of any extractor so that
+// every later stage sees the same characters: NFKC (ligatures, non-breaking
+// spaces, full-width forms), control characters removed and counted, and
+// whitespace folded.
+package textclean
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// cp1252 maps the C1 control range to what Windows-1252 puts there. PDF
+// fonts whose ToUnicode maps were built from Windows code pages put curly
+// quotes and dashes at these code points; mapping them back keeps the
+// punctuation instead of dropping it.
+var cp1252 = map[rune]rune{
+	0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡',
+	0x88: 'ˆ', 0x89: '‰', 0x8A: 'Š', 0x8B: '‹', 0x8C: 'Œ', 0x8E: 'Ž',
+	0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
+	0x98: '˜', 0x99: '™', 0x9A: 'š', 0x9B: '›', 0x9C: 'œ', 0x9E: 'ž', 0x9F: 'Ÿ',
+}
+
+// Stats counts what Clean found.
+type Stats struct {
+	Runes       int // runes in the cleaned text
+	Controls    int // control characters removed
+	Replacement int // U+FFFD left in the text (undecodable glyphs)
+}
+
+// Add accumulates o into s.
+func (s *Stats) Add(o Stats) {
+	s.Runes += o.Runes
+	s.Controls += o.Controls
+	s.Replacement += o.Replacement
+}
+
+// Clean returns s in NFKC with control characters removed (newlines and
+// tabs become spaces or stay, as keepNewlines says) and invalid UTF-8
+// replaced by U+FFFD. Runs of spaces are not folded: callers that build
+// lines from positioned glyphs rely on the spaces they put in.
+func Clean(s string, keepNewlines bool) (string, Stats) {
+	var st Stats
+	if isPlain(s) {
+		st.Runes = len(s)
+		return s, st
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(unicode.ReplacementChar)
+		case r == '\n' || r == '\r':
+			if keepNewlines {
+				if r == '\n' {
+					b.WriteByte('\n')
+				}
+			} else {
+				b.WriteByte(' ')
+			}
+		case r == '\t':
+			b.WriteByte(' ')
+		case r >= 0x80 && r <= 0x9F:
+			if m, ok := cp1252[r]; ok {
+				b.WriteRune(m)
+			} else {
+				st.Controls++
+			}
+		case r == 0xAD: // soft hyphen: invisible unless at a line end
+		case r >= 0xE000 && r <= 0xF8FF:
+			// Symbol and Wingdings fonts put bullets in the private-use
+			// area; keep those as a real bullet, drop the rest.
+			if r == 0xF0B7 || r == 0xF0A7 || r == 0xF06E || r == 0xF0FC || r == 0xF0D8 {
+				b.WriteRune('•')
+			} else {
+				st.Controls++
+			}
+		case unicode.IsControl(r), r == '\uFEFF':
+			st.Controls++
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if !norm.NFKC.IsNormalString(out) {
+		out = norm.NFKC.String(out)
+	}
+	for _, r := range out {
+		st.Runes++
+		if r == unicode.ReplacementChar {
+			st.Replacement++
+		}
+	}
+	return out, st
+}
+
+// isPlain reports whether s is printable ASCII (plus spaces), which needs
+// no work; most text is.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7F {
+			return false
+		}
+	}
+	return true
+}
+
+// Fold collapses every run of whitespace into one space and trims the ends.
+// Quotes are compared after folding (CONTRACT.md: "verbatim text of the
+// document (after whitespace folding)").
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
