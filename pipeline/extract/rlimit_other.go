@@ -1,0 +1,7 @@
+//go:build !linux
+
+package extract
+
+// setAddressSpaceLimit is a no-op where RLIMIT_AS is not available; the
+// soft Go memory limit still applies.
+func setAddressSpaceLimit(n int64) {}
