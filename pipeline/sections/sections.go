@@ -281,45 +281,100 @@ func fromNumbering(d *document.Document) []entry {
 	return out
 }
 
-// fromTypography ranks heading font sizes: the largest size is level 1, the
-// next level 2 and so on to 3 (bold headings at body size are the smallest
-// size, so they come below every larger one). Sizes within 1pt are one.
+// fromTypography ranks heading font sizes (sizes within 1pt are one
+// tier): the largest tier used by at least two headings is level 1, the
+// next level 2, the next 3 (bold headings at body size are the smallest
+// tier, so they come below every larger one). A size used only once is
+// display text ("Table of Contents" in 40pt, a slide's callout) and takes
+// the level of the first tier, not a level of its own, except the
+// document's title: the first heading, on the first page, in the largest
+// size, which becomes the root that the rest sits under.
 func fromTypography(d *document.Document) []entry {
-	var sizes []float64
-	count := map[int]int{}
-	eachHeading(d, func(r document.BlockRef, b *document.Block) {
-		k := int(math.Round(b.FontSize))
-		if count[k] == 0 {
-			sizes = append(sizes, float64(k))
-		}
-		count[k]++
-	})
-	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
-	// merge sizes within 1pt
-	var tiers []float64
-	for _, s := range sizes {
-		if len(tiers) == 0 || tiers[len(tiers)-1]-s > 1 {
-			tiers = append(tiers, s)
-		}
-	}
-	levelOf := func(size float64) int {
-		for i, t := range tiers {
-			if size >= t-1 {
-				return min(i+1, 3)
+	var tiers []*tier
+	tierOf := func(size float64) *tier {
+		for _, t := range tiers {
+			if math.Abs(t.size-size) <= 1 {
+				return t
 			}
 		}
-		return min(len(tiers), 3)
+		return nil
+	}
+	var heads []*document.Block
+	var refs []document.BlockRef
+	eachHeading(d, func(r document.BlockRef, b *document.Block) {
+		heads = append(heads, b)
+		refs = append(refs, r)
+	})
+	sizes := make([]float64, len(heads))
+	for i, b := range heads {
+		sizes[i] = math.Round(b.FontSize)
+	}
+	sorted := append([]float64(nil), sizes...)
+	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
+	for _, sz := range sorted {
+		if t := tierOf(sz); t != nil {
+			t.count++
+		} else {
+			tiers = append(tiers, &tier{size: sz, count: 1})
+		}
+	}
+	// levels of the tiers used more than once, largest first
+	level := map[*tier]int{}
+	next := 1
+	title := len(heads) > 1 && refs[0].Page == 0 && tierOf(sizes[0]) == tiers[0] && tiers[0].count == 1
+	if title {
+		next = 2
+	}
+	for _, t := range tiers {
+		if t.count >= 2 && next <= 3+btoi(title) {
+			level[t] = next
+			next++
+		}
+	}
+	firstLevel, deepest := 1+btoi(title), next-1
+	if deepest < firstLevel {
+		deepest = firstLevel
 	}
 	var out []entry
-	eachHeading(d, func(r document.BlockRef, b *document.Block) {
-		level := levelOf(math.Round(b.FontSize))
-		if level < 1 {
-			level = 1
+	for i, b := range heads {
+		t := tierOf(sizes[i])
+		lv, ok := level[t]
+		switch {
+		case i == 0 && title:
+			lv = 1
+		case ok:
+		case t.count == 1 && (len(level) == 0 || t.size > firstMain(tiers).size):
+			lv = firstLevel // display text above the headings
+		default:
+			lv = deepest // a one-off smaller size, or beyond three tiers
 		}
-		b.Level = level
-		out = append(out, entry{title: b.Text, level: level, ref: r, page: d.Pages[r.Page].Number})
-	})
+		b.Level = lv
+		out = append(out, entry{title: b.Text, level: lv, ref: refs[i], page: d.Pages[refs[i].Page].Number})
+	}
 	return out
+}
+
+// tier is a heading font size and how many headings use it.
+type tier struct {
+	size  float64
+	count int
+}
+
+// firstMain is the largest tier used by more than one heading.
+func firstMain(tiers []*tier) *tier {
+	for _, t := range tiers {
+		if t.count >= 2 {
+			return t
+		}
+	}
+	return tiers[len(tiers)-1]
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // tree nests entries by level and gives each section its page range: from

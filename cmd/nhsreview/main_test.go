@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+)
+
+func TestMain(m *testing.M) {
+	extract.Worker()
+	os.Exit(testscript.RunMain(m, map[string]func() int{
+		"nhsreview": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
+	}))
+}
+
+// TestScripts runs the command-line scenarios in testdata/script. The PDFs
+// they read are generated (package pdfgen) into each script's directory.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			for _, f := range pdfgen.All() {
+				if err := os.WriteFile(filepath.Join(env.WorkDir, f.Name+".pdf"), f.PDF, 0o644); err != nil {
+					return err
+				}
+			}
+			if shared := sharedDir(); shared != "" {
+				env.Setenv("SHARED", shared)
+			}
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "shared":
+				return sharedDir() != "", nil
+			}
+			return false, errors.New("unknown condition " + cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits":     cmdExits,
+			"linecount": cmdLinecount,
+		},
+	})
+}
+
+// exits N CMD ARGS... runs a command and checks its exit code is N.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: exits N command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if (got == want) == neg {
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// linecount FILE N checks that a file (stdout, stderr or a path) has N lines.
+func cmdLinecount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: linecount file N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	text := ts.ReadFile(args[0])
+	got := strings.Count(text, "\n")
+	if (got == want) == neg {
+		ts.Fatalf("%s has %d lines, want %d:\n%s", args[0], got, want, text)
+	}
+}
+
+// sharedDir is ../shared next to the repository, or "".
+func sharedDir() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			s := filepath.Join(dir, "..", "shared")
+			if _, err := os.Stat(filepath.Join(s, "corpus")); err == nil {
+				return s
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}

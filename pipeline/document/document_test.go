@@ -1,0 +1,78 @@
+package document
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func page(n int, texts ...string) Page {
+	p := Page{Number: n}
+	for _, t := range texts {
+		p.Blocks = append(p.Blocks, Block{Kind: Paragraph, Text: t})
+	}
+	return p
+}
+
+func TestMeasure(t *testing.T) {
+	long := strings.Repeat("word ", 40)
+	tests := []struct {
+		name     string
+		pages    []Page
+		controls int
+		ocr      bool
+		empty    []int
+		warn     string
+	}{
+		{"text on every page", []Page{page(1, long), page(2, long)}, 0, false, nil, ""},
+		{"no text at all", []Page{page(1), page(2)}, 0, true, []int{1, 2}, "needs OCR"},
+		{"some pages empty", []Page{page(1, long), page(2), page(3, long)}, 0, false, []int{2}, "1 of 3 pages had no text"},
+		{"undecodable glyphs", []Page{page(1, long+strings.Repeat("\uFFFD", 20))}, 0, false, nil, "could not be decoded"},
+		{"control characters", []Page{page(1, long)}, 50, false, nil, "control characters"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &Document{Format: FormatPDF, Pages: tc.pages}
+			d.Measure(tc.controls)
+			q := d.Quality
+			if q.NeedsOCR != tc.ocr {
+				t.Errorf("needs_ocr = %v, want %v", q.NeedsOCR, tc.ocr)
+			}
+			if len(q.EmptyPages) != len(tc.empty) {
+				t.Errorf("empty pages = %v, want %v", q.EmptyPages, tc.empty)
+			}
+			all := strings.Join(q.Warnings, "\n")
+			if tc.warn == "" && all != "" || !strings.Contains(all, tc.warn) {
+				t.Errorf("warnings %q, want one containing %q", q.Warnings, tc.warn)
+			}
+			if q.Pages != len(tc.pages) {
+				t.Errorf("pages = %d", q.Pages)
+			}
+		})
+	}
+}
+
+// The JSON keys are the contract's (CONTRACT.md, extract schema 1).
+func TestJSONKeys(t *testing.T) {
+	d := &Document{SchemaVersion: 1, Source: "s", SHA256: "h", Format: FormatPDF, Title: "T",
+		Pages:    []Page{{Number: 1, Blocks: []Block{{Kind: Heading, Text: "x", Level: 2}}}},
+		Sections: []*Section{{Title: "x", Level: 1, PageStart: 1, PageEnd: 4, Children: []*Section{}}}}
+	d.Measure(0)
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"schema_version":1`, `"source":`, `"sha256":`, `"format":"pdf"`, `"title":`, `"pages":[{"number":1,"blocks":[{"kind":"heading","text":"x","level":2`,
+		`"sections":[{"title":"x","level":1,"page_start":1,"page_end":4`, `"children":[]`, `"quality":{"pages":1,"chars_per_page":`, `"needs_ocr":`, `"warnings":`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("JSON lacks %s:\n%s", key, b)
+		}
+	}
+}
+
+func TestPlainTextSeparatesPagesWithFormFeeds(t *testing.T) {
+	d := &Document{Pages: []Page{page(1, "a", "b"), page(2, "c")}}
+	if got := d.PlainText(); got != "a\nb\n\fc\n" {
+		t.Errorf("PlainText = %q", got)
+	}
+}

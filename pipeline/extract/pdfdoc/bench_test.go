@@ -1,0 +1,50 @@
+package pdfdoc
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+)
+
+// BenchmarkExtractCorpus reads every PDF of the shared corpus once per
+// iteration (in process, one core's worth of work per file).
+func BenchmarkExtractCorpus(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "..", "shared", "corpus", "real", "*.pdf"))
+	if len(files) == 0 {
+		b.Skip("shared corpus not found: benchmark skipped")
+	}
+	var data [][]byte
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	pages := 0
+	for i := 0; i < b.N; i++ {
+		for _, d := range data {
+			doc, _, err := Extract(d, DefaultOptions())
+			if err == nil {
+				pages += len(doc.Pages)
+			}
+		}
+	}
+	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkExtractGenerated reads a generated 300-page board pack.
+func BenchmarkExtractGenerated(b *testing.B) {
+	data := pdfgen.ManyPages(300).PDF
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, _, err := Extract(data, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
