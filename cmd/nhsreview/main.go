@@ -64,6 +64,6 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newExtractCmd(stdout, stderr))
+	root.AddCommand(newExtractCmd(stdout, stderr), newScoreCmd(stdout, stderr), newEvalCmd(stdout, stderr), newRulesCmd(stdout, stderr), newAnnotateCmd(stdout, stderr))
 	return root
 }

@@ -75,12 +75,12 @@ func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Wri
 	return out
 }
 
+func fetchOptions(o readOptions) fetch.Options {
+	return fetch.Options{Timeout: o.timeout, MaxBytes: o.maxBytes, UserAgent: fetch.DefaultUserAgent(version)}
+}
+
 func readOne(ctx context.Context, src string, o readOptions) (*document.Document, error) {
-	res, err := fetch.Get(ctx, src, fetch.Options{
-		Timeout:   o.timeout,
-		MaxBytes:  o.maxBytes,
-		UserAgent: fetch.DefaultUserAgent(version),
-	})
+	res, err := fetch.Get(ctx, src, fetchOptions(o))
 	if err != nil {
 		return nil, err
 	}

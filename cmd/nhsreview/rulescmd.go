@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "rules",
+		Short: "Work with rule files",
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "check DIR",
+		Short: "Validate the rule files in DIR; errors are printed as file:line: message",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			rs, err := rules.LoadDir(args[0])
+			if err != nil {
+				var errs rules.Errors
+				if errors.As(err, &errs) {
+					for _, e := range errs {
+						fmt.Fprintln(stderr, e)
+					}
+					return exitError{exitFailure}
+				}
+				return err
+			}
+			signals := 0
+			for _, f := range rs.Files {
+				signals += len(f.Signals)
+			}
+			fmt.Fprintf(stdout, "%s: %d criteria, %d signals, rules_version %s\n", args[0], len(rs.Files), signals, rs.Version)
+			return nil
+		},
+	})
+	var ro readOptions
+	var rulesDir string
+	m := &cobra.Command{
+		Use:   "matches SOURCE CRITERION SIGNAL",
+		Short: "List every passage of a document that a criterion's signal matches",
+		Args:  cobra.ExactArgs(3),
+		RunE: func(c *cobra.Command, args []string) error {
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			r := readAll(c.Context(), args[:1], ro, stderr)[0]
+			if r.err != nil {
+				return exitError{exitFailure}
+			}
+			ev, err := rs.Matches(annotate.Annotate(r.doc), args[1], args[2])
+			if err != nil {
+				return err
+			}
+			for _, e := range ev {
+				fmt.Fprintf(stdout, "p. %d [%s] %s\n", e.Page, e.Section, e.Quote)
+			}
+			fmt.Fprintf(stdout, "%d passages\n", len(ev))
+			return nil
+		},
+	}
+	m.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	ro.register(m)
+	c.AddCommand(m)
+	return c
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/reports"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+// sampleStrategy is the fictional strategy bundled for `score --sample`.
+//
+//go:embed sample/sample-strategy.md
+var sampleStrategy []byte
+
+const sampleName = "sample-strategy.md"
+
+func newScoreCmd(stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var format, outPath, rulesDir string
+	var failUnder int
+	var sample bool
+	c := &cobra.Command{
+		Use:   "score SOURCE... | score --sample",
+		Short: "Score documents on the five criteria, with evidence, gaps, questions and red flags",
+		Long: `Scores each SOURCE (a file or an http(s) URL) from 0 to 3 on problem analysis,
+inequality actions, costed plans, voluntary and community sector involvement
+and public involvement, with the passages that justify each score (page and
+section), what the next score needs, the questions to ask, and red flags.
+--sample scores a fictional strategy bundled in the binary.
+
+Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
+2 a source could not be read, or bad usage.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("unknown --format %q: use text or json", format)
+			}
+			if sample == (len(args) > 0) {
+				return fmt.Errorf("give sources to score, or --sample (not both)")
+			}
+			if failUnder < 0 || failUnder > 3 {
+				return fmt.Errorf("--fail-under %d: use 0 to 3", failUnder)
+			}
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			out, err := openOutput(outPath, stdout)
+			if err != nil {
+				return err
+			}
+			var cards []*rules.Scorecard
+			failed := false
+			if sample {
+				card, err := scoreResult(c.Context(), &fetch.Result{Source: sampleName, Data: sampleStrategy}, ro, rs)
+				if err != nil {
+					return fmt.Errorf("sample: %w", err)
+				}
+				cards = append(cards, card)
+			} else {
+				for _, r := range scoreAll(c.Context(), args, ro, rs, stderr) {
+					if r.err != nil {
+						failed = true
+						continue
+					}
+					cards = append(cards, r.card)
+				}
+			}
+			var werr error
+			if format == "json" {
+				werr = reports.JSON(out.w, cards)
+			} else {
+				werr = reports.Text(out.w, cards)
+			}
+			if err := out.close(werr == nil && len(cards) > 0); err != nil {
+				return err
+			}
+			if werr != nil {
+				return werr
+			}
+			if failed {
+				return exitError{exitFailure}
+			}
+			if failUnder > 0 {
+				for _, card := range cards {
+					for _, cr := range card.Criteria {
+						if cr.Score < failUnder {
+							return exitError{exitBelow}
+						}
+					}
+				}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
+	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	c.Flags().IntVar(&failUnder, "fail-under", 0, "exit 1 when any criterion of any document scores below this (0-3)")
+	c.Flags().BoolVar(&sample, "sample", false, "score the fictional sample strategy bundled in the binary")
+	ro.register(c)
+	return c
+}
+
+func loadRules(dir string) (*rules.Set, error) {
+	if dir == "" {
+		return rules.Default()
+	}
+	rs, err := rules.LoadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--rules %s: %w", dir, err)
+	}
+	return rs, nil
+}
+
+type scored struct {
+	source string
+	card   *rules.Scorecard
+	err    error
+}
+
+// scoreAll reads and scores every source, several at a time, returning the
+// outcomes in the order given; failures are reported on stderr as they
+// happen.
+func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []scored {
+	out := make([]scored, len(sources))
+	var mu sync.Mutex
+	sem := make(chan struct{}, max(ro.jobs, 1))
+	var wg sync.WaitGroup
+	for i, src := range sources {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, src string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, err := fetch.Get(ctx, src, fetchOptions(ro))
+			var card *rules.Scorecard
+			if err == nil {
+				card, err = scoreResult(ctx, res, ro, rs)
+			}
+			out[i] = scored{src, card, err}
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
+				return
+			}
+			for _, w := range card.Document.Quality.Warnings {
+				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, oneLine(w))
+			}
+		}(i, src)
+	}
+	wg.Wait()
+	return out
+}
+
+// scoreResult runs the pipeline on fetched bytes: document, annotated
+// document, scorecard.
+func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (*rules.Scorecard, error) {
+	d, err := extract.Document(ctx, res, extract.Options{Deadline: ro.deadline})
+	if err != nil {
+		return nil, err
+	}
+	return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version}), nil
+}

@@ -1,0 +1,291 @@
+package annotate
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
+)
+
+// longUnit is the length in bytes beyond which a heading, caption or list
+// item is split into sentences like a paragraph: converters often glue a
+// heading to the paragraph after it.
+const longUnit = 250
+
+// unit is one piece of a block that becomes one or more sentences.
+type unit struct {
+	text  string
+	page  int // page number
+	block int
+	row   int
+	kind  document.Kind
+	sect  []string
+	split int // index in the splitter, or -1 for one sentence
+	// cells are the byte ranges of a table row's cells in text.
+	cells [][2]int
+	table *tableCols
+}
+
+// tableCols are the columns of a table that name an owner or a deadline.
+type tableCols struct {
+	owner, when map[int]bool
+}
+
+// Annotate splits the document's blocks into sentences and annotates each.
+// It never fails: a document without text gives no sentences, and a
+// failure of the sentence splitter leaves blocks unsplit (with a warning
+// in the document's quality).
+func Annotate(d *document.Document) *Doc {
+	out := &Doc{Document: d}
+	if d == nil {
+		return out
+	}
+	sections := newSectionIndex(d.Sections)
+	var units []unit
+	var sp splitter
+	for pi, p := range d.Pages {
+		for bi, b := range p.Blocks {
+			path := sections.path(document.BlockRef{Page: pi, Block: bi})
+			base := unit{page: p.Number, block: bi, row: -1, kind: b.Kind, sect: path, split: -1}
+			units = appendUnits(units, &sp, base, b)
+		}
+	}
+	if err := sp.run(); err != nil {
+		d.Quality.Warn("sentence splitting failed, blocks kept whole: " + err.Error())
+		sp.cuts = make([][]int, len(sp.texts))
+	}
+	out.Sentences = make([]Sentence, 0, len(units)*2)
+	for _, u := range units {
+		if u.split < 0 {
+			out.Sentences = append(out.Sentences, sentence(u, u.text))
+			continue
+		}
+		for _, s := range pieces(u.text, sp.cuts[u.split]) {
+			out.Sentences = append(out.Sentences, sentence(u, s))
+		}
+	}
+	return out
+}
+
+func appendUnits(units []unit, sp *splitter, base unit, b document.Block) []unit {
+	add := func(u unit, s string, long int) {
+		u.text = textclean.Fold(s)
+		if u.text == "" {
+			return
+		}
+		if len(u.text) > long && mayHaveSentences(u.text) {
+			u.split = sp.add(u.text)
+		}
+		units = append(units, u)
+	}
+	switch {
+	case b.Kind == document.Table && len(b.Rows) > 0:
+		cols := headerColumns(b.Rows[0])
+		for ri, row := range b.Rows {
+			u := base
+			u.row = ri
+			if ri > 0 {
+				u.table = cols
+			}
+			u.text, u.cells = joinCells(row)
+			if u.text != "" {
+				units = append(units, u)
+			}
+		}
+	case b.Kind == document.List && len(b.Items) > 0:
+		for _, it := range b.Items {
+			add(base, it, longUnit)
+		}
+	case b.Kind == document.Paragraph || b.Kind == document.List || b.Kind == document.Table:
+		add(base, b.Text, 0)
+	default:
+		add(base, b.Text, longUnit)
+	}
+	return units
+}
+
+// joinCells joins a row's folded cells with " | " and returns each cell's
+// byte range; empty cells keep their place so columns line up.
+func joinCells(row []string) (string, [][2]int) {
+	var b strings.Builder
+	cells := make([][2]int, len(row))
+	filled := false
+	for i, c := range row {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		c = textclean.Fold(c)
+		filled = filled || c != ""
+		cells[i] = [2]int{b.Len(), b.Len() + len(c)}
+		b.WriteString(c)
+	}
+	if !filled {
+		return "", nil
+	}
+	return b.String(), cells
+}
+
+var (
+	ownerHeaderRe = regexp.MustCompile(`^(?:lead|leads|owner|owners|responsible|responsibility|accountable|accountability|lead officer|lead officers|lead organisation|lead organisations|lead agency|lead partner|lead partners|who|by whom|responsible officer|responsible lead|action owner|action lead|delivery lead|lead\(s\)|owner\(s\)|named lead|lead/owner|owner/lead)$`)
+	whenHeaderRe  = regexp.MustCompile(`^(?:timescale|timescales|timeframe|time frame|timeframes|deadline|deadlines|by when|when|target date|completion date|due date|date|due|delivery date|target completion|timeline|timing|target completion date|date due|by)$`)
+)
+
+func headerColumns(header []string) *tableCols {
+	var cols *tableCols
+	for i, c := range header {
+		h := strings.Trim(asciiLower(textclean.Fold(c)), " :*")
+		switch {
+		case ownerHeaderRe.MatchString(h):
+			if cols == nil {
+				cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}}
+			}
+			cols.owner[i] = true
+		case whenHeaderRe.MatchString(h):
+			if cols == nil {
+				cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}}
+			}
+			cols.when[i] = true
+		}
+	}
+	return cols
+}
+
+func sentence(u unit, s string) Sentence {
+	return Sentence{
+		Text:        s,
+		Page:        u.page,
+		Block:       u.block,
+		Row:         u.row,
+		Kind:        u.kind,
+		Section:     u.sect,
+		Annotations: annotateText(s, u),
+	}
+}
+
+// annotateText runs every annotator on one sentence, preparing its text
+// once for all of them.
+func annotateText(s string, u unit) []Annotation {
+	t := newText(s)
+	money := findMoney(t)
+	var as []Annotation
+	as = append(as, money...)
+	as = append(as, findNumbers(t, money)...)
+	dates := findDates(t)
+	if u.table != nil {
+		dates = tableDeadlines(t, u, dates)
+		as = append(as, tableOwners(t, u)...)
+	}
+	as = append(as, dates...)
+	as = append(as, findGroups(t)...)
+	as = append(as, findVCS(t)...)
+	as = append(as, findCommitments(t)...)
+	as = append(as, findEngagement(t)...)
+	sortAnnotations(as)
+	return as
+}
+
+// emptyCells are placeholders, not owners or dates.
+var emptyCells = wordSet("", "-", "–", "n/a", "na", "tbc", "tbd", "none", "ongoing", "all", "?")
+
+// tableOwners turns the cells of an owner column ("Lead", "Owner",
+// "Responsible") into owned commitments.
+func tableOwners(t *text, u unit) []Annotation {
+	var out []Annotation
+	for i := range u.table.owner {
+		if i >= len(u.cells) {
+			continue
+		}
+		a, b := u.cells[i][0], u.cells[i][1]
+		if emptyCells[strings.ToLower(t.s[a:b])] || len(t.s[a:b]) > 120 {
+			continue
+		}
+		out = append(out, Annotation{Kind: Commitment, Sub: SubOwner, Text: t.s[a:b], Start: a, End: b, Unit: t.s[a:b]})
+	}
+	return out
+}
+
+// tableDeadlines turns the dates in a deadline column ("Timescale", "By
+// when") into one Deadline per cell, replacing the Year and Period
+// annotations inside it.
+func tableDeadlines(t *text, u unit, dates []Annotation) []Annotation {
+	for i := range u.table.when {
+		if i >= len(u.cells) {
+			continue
+		}
+		a, b := u.cells[i][0], u.cells[i][1]
+		var first *Annotation
+		kept := dates[:0:0]
+		for k := range dates {
+			d := dates[k]
+			if d.Start >= a && d.End <= b {
+				if first == nil {
+					first = &dates[k]
+				}
+				if d.Kind == Deadline {
+					first = &dates[k]
+				}
+				continue
+			}
+			kept = append(kept, d)
+		}
+		if first == nil || first.Value == 0 {
+			continue
+		}
+		if first.Kind == Deadline {
+			kept = append(kept, *first)
+		} else {
+			kept = append(kept, Annotation{Kind: Deadline, Sub: SubDate, Text: t.s[a:b], Start: a, End: b, Value: first.Value, Value2: first.Value2})
+		}
+		dates = kept
+	}
+	return dates
+}
+
+// sectionIndex finds the section path of a block.
+type sectionIndex struct {
+	roots []*document.Section
+	cache map[*document.Section][]string
+}
+
+func newSectionIndex(roots []*document.Section) *sectionIndex {
+	return &sectionIndex{roots: roots, cache: map[*document.Section][]string{}}
+}
+
+// path returns the titles from the outermost section to the deepest one
+// whose Start is at or before ref, following the tree: at each level the
+// last child starting at or before ref. Blocks of one section share the
+// returned slice.
+func (x *sectionIndex) path(ref document.BlockRef) []string {
+	var last *document.Section
+	var chain []*document.Section
+	list := x.roots
+	for depth := 0; depth < 64 && len(list) > 0; depth++ {
+		var pick *document.Section
+		for _, s := range list {
+			if s != nil && !ref.Less(s.Start) {
+				if pick == nil || !s.Start.Less(pick.Start) {
+					pick = s
+				}
+			}
+		}
+		if pick == nil {
+			break
+		}
+		chain = append(chain, pick)
+		last = pick
+		list = pick.Children
+	}
+	if last == nil {
+		return nil
+	}
+	if p, ok := x.cache[last]; ok {
+		return p
+	}
+	p := make([]string, len(chain))
+	for i, s := range chain {
+		p[i] = s.Title
+	}
+	x.cache[last] = p
+	return p
+}

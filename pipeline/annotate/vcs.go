@@ -1,0 +1,169 @@
+package annotate
+
+import "regexp"
+
+// VCS sub-kinds.
+const (
+	SubTerm              = "term"               // voluntary sector, VCSE, charities, community groups
+	SubBody              = "body"               // a named voluntary organisation: Age UK, Mind, NAVCA
+	SubPatientVoice      = "patient-voice"      // Healthwatch: statutory, not voluntary, but the public's voice
+	SubAlliance          = "alliance"           // VCSE alliance or assembly, a seat on a board
+	SubFunding           = "funding"            // grants programmes, community funds, commissioning the sector
+	SubSocialPrescribing = "social-prescribing" // social prescribing, link workers, community connectors
+)
+
+// FindVCS finds the voluntary and community sector: Sub "term", "body",
+// "patient-voice" (Healthwatch), "alliance", "funding" and
+// "social-prescribing".
+//
+// Left out on purpose: "voluntary" alone (voluntary redundancy),
+// NHS community services and community nursing, a trust's charitable
+// funds, and think tanks and research bodies (The King's Fund, the
+// Nuffield Trust, the Health Foundation, the Young Foundation): they are
+// charities in law, but naming them as authors or sources says nothing
+// about the sector's part in a plan.
+func FindVCS(s string) []Annotation {
+	return findVCS(newText(s))
+}
+
+func findVCS(t *text) []Annotation {
+	out := vcsLexicon.find(t, nil)
+	if len(out) == 0 {
+		t.vcs = 2
+		return nil
+	}
+	t.vcs = 1
+	// Funding words and board seats count only next to the sector: "grant
+	// funding" alone may be a capital grant to a trust.
+	for _, a := range vcsContextLexicon.find(t, nil) {
+		if !overlaps(out, a.Start, a.End) {
+			out = append(out, a)
+		}
+	}
+	if hasAny(t.lower, "seat", "represent") {
+		for _, m := range allAt(seatRe, t, normIn("seat", "seats", "representative", "representatives", "representation").then(2, tokIn("on"))) {
+			a, b := m[0], m[1]
+			if k := t.tokenAt(a); k > 0 && !t.toks[k].brk && articles[t.toks[k-1].norm] {
+				a = t.toks[k-1].start
+			}
+			// "VCSE representative" + "representative on the Board" is one
+			// seat: the sector's words and the seat merge.
+			kept := out[:0]
+			for _, o := range out {
+				if o.Start < b && a < o.End {
+					a, b = min(a, o.Start), max(b, o.End)
+					continue
+				}
+				kept = append(kept, o)
+			}
+			out = append(kept, Annotation{Kind: VCS, Sub: SubAlliance, Text: t.s[a:b], Start: a, End: b})
+		}
+	}
+	sortAnnotations(out)
+	return out
+}
+
+// hasVCS reports whether the sentence names the sector, computing it once.
+func (t *text) hasVCS() bool {
+	if t.vcs == 0 {
+		findVCS(t)
+	}
+	return t.vcs == 1
+}
+
+var articles = wordSet("a", "one", "two", "the")
+
+var seatRe = regexp.MustCompile(`^(?:seat|seats|representative|representatives|representation)\s+on\s+(?:the\s+|our\s+|each\s+|its\s+)?(?:[a-z&'’-]+\s+){0,5}?(?:board|boards|committee|committees|partnership|partnerships|assembly)\b`)
+
+// mindCheck keeps "Mind" the charity apart from the verb and the noun.
+func mindCheck(t *text, i, j int) bool {
+	if i == 0 {
+		return false
+	}
+	switch t.toks[i-1].norm {
+	case "of", "peace", "keep", "keeping", "bear", "bearing", "in", "to", "your", "my", "our",
+		"state", "frame", "open", "change", "same", "like", "never", "body", "healthy", "sound",
+		"and", "the", "a":
+		if t.toks[i-1].norm != "and" || i < 2 || t.toks[i-2].norm == "body" {
+			return false
+		}
+	}
+	if j < len(t.toks) {
+		switch t.toks[j].norm {
+		case "the", "your", "you", "that", "how", "what", "matters", "set", "sets":
+			return false
+		}
+	}
+	return true
+}
+
+var vcsLexicon = newLexicon(vcsEntries())
+
+func vcsEntries() []entry {
+	v := func(sub string, patterns ...string) []entry {
+		es := make([]entry, 0, len(patterns))
+		for _, p := range patterns {
+			es = append(es, entry{pattern: p, kind: VCS, sub: sub})
+		}
+		return es
+	}
+	var es []entry
+	sector := "sector|sectors|organisations|organisation|organizations|groups|partners|partner|colleagues|providers|provider|services|bodies|infrastructure|"
+	es = append(es, v(SubTerm,
+		"voluntary sector|sectors", "voluntary and community "+sector, "voluntary community and faith "+sector,
+		"voluntary community and social enterprise "+sector, "voluntary community faith and social enterprise "+sector,
+		"voluntary and charitable sector|sectors", "voluntary community and faith", "voluntary organisations|organisation|organizations|groups|group",
+		"voluntary sector organisations|partners|partner|providers|colleagues|services",
+		"community and voluntary "+sector, "community sector|sectors", "community voluntary and faith "+sector,
+		"VCS", "VCSE", "VCFSE", "VCFS", "vcse sector|sectors|organisations|partners|colleagues|providers|services|",
+		"vcs sector|organisations|partners|", "vcfse sector|organisations|partners|",
+		"third sector|sectors", "third sector organisations|partners|organisation|colleagues|providers",
+		"charities", "charity", "charitable sector|organisations|organisation|bodies",
+		"social enterprise|enterprises", "community groups|group", "faith groups|group|organisations|communities",
+		"faith and community groups|organisations", "community and faith groups|organisations",
+		"community organisations|organisation|organizations", "grassroots organisations|groups|organisation|group",
+		"community anchor|anchors organisations|organisation|", "anchor organisations",
+		"not for profit organisations|organisation|sector|providers", "community interest company|companies",
+		"user led organisations|organisation")...)
+	es = append(es, v(SubBody,
+		"NCVO", "National Council for Voluntary Organisations", "NAVCA", "Age UK", "Age Concern",
+		"Macmillan", "Macmillan Cancer Support", "Citizens Advice", "Citizens Advice Bureau",
+		"Alzheimer's Society", "Carers UK", "Carers Trust", "Samaritans", "Barnardo's",
+		"British Red Cross", "Red Cross", "Marie Curie", "St John Ambulance", "Turning Point",
+		"Change Grow Live", "Home Start", "Mencap", "Stonewall", "Voluntary Action",
+		"Council for Voluntary Service", "Councils for Voluntary Service", "CVS", "Forum Central",
+		"Rethink Mental Illness", "Together for Mental Wellbeing", "Diabetes UK",
+		"British Heart Foundation", "Cancer Research UK", "Asthma UK", "Asthma and Lung UK",
+		"Sussex Community Foundation", "Leeds Community Foundation", "Community Foundation")...)
+	es = append(es, entry{pattern: "Mind", kind: VCS, sub: SubBody, check: mindCheck})
+	es = append(es, v(SubPatientVoice, "healthwatch")...)
+	alliance := "alliance|assembly|partnership|board|leadership|network|forum|representative|representatives|collaborative|consortium"
+	for _, term := range []string{"vcse", "vcs", "vcfse", "third sector", "voluntary sector", "voluntary and community sector", "voluntary community and social enterprise", "voluntary community faith and social enterprise"} {
+		es = append(es, v(SubAlliance, term+" "+alliance+" board|group|")...)
+		es = append(es, v(SubAlliance, term+" sector "+alliance+" board|group|")...)
+	}
+	es = append(es, v(SubFunding,
+		"small grants", "small grant", "community fund|funds", "community grants|grant", "micro grants|grant",
+		"community chest", "grants programme|programmes|program|scheme|schemes|fund", "community grants programme|scheme")...)
+	es = append(es, v(SubSocialPrescribing,
+		"social prescribing", "social prescriber|prescribers", "social prescribing link worker|workers",
+		"link worker|workers", "community connector|connectors", "community navigator|navigators")...)
+	return es
+}
+
+// vcsContextLexicon holds phrases that are about the sector only when the
+// sentence names it.
+var vcsContextLexicon = newLexicon([]entry{
+	{pattern: "grant funding|funded|funds|aid", kind: VCS, sub: SubFunding},
+	{pattern: "grants|grant to|for", kind: VCS, sub: SubFunding},
+	{pattern: "multi year funding|contracts|contract|grants|grant|agreements|agreement|investment|settlements", kind: VCS, sub: SubFunding},
+	{pattern: "multiyear funding|contracts|contract|grants|grant|agreements|agreement|investment", kind: VCS, sub: SubFunding},
+	{pattern: "commissioned|commissioning|commission from|through|with|by", kind: VCS, sub: SubFunding},
+	{pattern: "funded|funding|investment|invest|investing|invested by|in|for|to|through", kind: VCS, sub: SubFunding, check: moneyNear},
+})
+
+// moneyNear keeps generic funding words only when a sum is in the
+// sentence: "investment in the voluntary sector of £2m".
+func moneyNear(t *text, i, j int) bool {
+	return hasAny(t.lower, "£", "gbp", "pounds")
+}

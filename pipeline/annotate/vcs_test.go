@@ -1,0 +1,37 @@
+package annotate
+
+import "testing"
+
+func TestFindVCS(t *testing.T) {
+	v := func(sub, text string) want { return want{Kind: VCS, Sub: sub, Text: text} }
+	runFind(t, FindVCS, []findCase{
+		{"the voluntary sector and the community sector", []want{v(SubTerm, "voluntary sector"), v(SubTerm, "community sector")}},
+		{"VCS, VCSE and VCFSE partners", []want{v(SubTerm, "VCS"), v(SubTerm, "VCSE"), v(SubTerm, "VCFSE partners")}},
+		{"the third sector and local charities", []want{v(SubTerm, "third sector"), v(SubTerm, "charities")}},
+		{"social enterprises, community groups and faith groups", []want{v(SubTerm, "social enterprises"), v(SubTerm, "community groups"), v(SubTerm, "faith groups")}},
+		{"voluntary organisations and community anchors", []want{v(SubTerm, "voluntary organisations"), v(SubTerm, "community anchors")}},
+		{"the voluntary, community and social enterprise sector", []want{v(SubTerm, "voluntary, community and social enterprise sector")}},
+		{"Age UK, Mind, Macmillan and Citizens Advice", []want{v(SubBody, "Age UK"), v(SubBody, "Mind"), v(SubBody, "Macmillan"), v(SubBody, "Citizens Advice")}},
+		{"Alzheimer’s Society and Carers UK", []want{v(SubBody, "Alzheimer’s Society"), v(SubBody, "Carers UK")}},
+		{"NCVO and NAVCA", []want{v(SubBody, "NCVO"), v(SubBody, "NAVCA")}},
+		{"Healthwatch Leeds", []want{v(SubPatientVoice, "Healthwatch")}},
+		{"the VCSE alliance and the VCSE assembly", []want{v(SubAlliance, "VCSE alliance"), v(SubAlliance, "VCSE assembly")}},
+		{"a VCSE partnership board", []want{v(SubAlliance, "VCSE partnership board")}},
+		{"the voluntary sector has a seat on the board", []want{v(SubTerm, "voluntary sector"), v(SubAlliance, "a seat on the board")}},
+		{"a VCSE representative on the Health and Wellbeing Board", []want{v(SubAlliance, "VCSE representative on the Health and Wellbeing Board")}},
+		{"a seat on the board", nil},
+		{"a small grants programme and a community fund", []want{v(SubFunding, "small grants"), v(SubFunding, "community fund")}},
+		{"services commissioned from the voluntary sector", []want{v(SubFunding, "commissioned from"), v(SubTerm, "voluntary sector")}},
+		{"multi-year funding for VCSE organisations", []want{v(SubFunding, "multi-year funding"), v(SubTerm, "VCSE organisations")}},
+		{"multi-year funding for trusts", nil},
+		{"grant funding for the capital programme", nil},
+		{"social prescribing link workers and community connectors", []want{v(SubSocialPrescribing, "social prescribing link workers"), v(SubSocialPrescribing, "community connectors")}},
+		// Exclusions.
+		{"voluntary redundancy", nil},
+		{"community nursing and community health services", nil},
+		{"the trust's charitable funds", nil},
+		{"The King's Fund and the Young Foundation", nil},
+		{"Mind the gap", nil},
+		{"peace of Mind", nil},
+	})
+}

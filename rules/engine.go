@@ -1,0 +1,794 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// compiled is a rule set ready to run.
+type compiled struct {
+	ac       *automaton
+	lists    []*termList
+	usedBy   [][]int // pattern id → term lists using it
+	criteria []*ccrit
+}
+
+type ccrit struct {
+	file    *File
+	signals []*csignal // in dependency order
+	byName  map[string]*csignal
+}
+
+type csignal struct {
+	spec    *SignalSpec
+	idx     int
+	list    int // term list (kind terms), -1 otherwise
+	section *regexp.Regexp
+	notSect *regexp.Regexp
+	blocks  map[document.Kind]bool
+	all     []*cpart
+	any     []*cpart
+	none    []*cpart
+	of      *csignal
+	ifSig   *csignal
+	thenSig *csignal
+}
+
+type cpart struct {
+	signal   *csignal
+	annKind  string
+	annSub   string
+	minValue *float64
+	list     int // -1 when not a term part
+	any      []*cpart
+}
+
+func compile(s *Set) (*compiled, error) {
+	c := &compiled{ac: newAutomaton()}
+	newList := func(terms, exclude []string) int {
+		c.lists = append(c.lists, c.ac.list(terms, exclude))
+		return len(c.lists) - 1
+	}
+	for _, f := range s.Files {
+		cc := &ccrit{file: f, byName: map[string]*csignal{}}
+		// dependency order: a signal after the signals it refers to
+		order := topo(f)
+		for _, i := range order {
+			spec := &f.Signals[i]
+			cs := &csignal{spec: spec, idx: len(cc.signals), list: -1}
+			if spec.Section != "" {
+				cs.section = regexp.MustCompile("(?i)" + spec.Section)
+			}
+			if spec.NotSection != "" {
+				cs.notSect = regexp.MustCompile("(?i)" + spec.NotSection)
+			}
+			if len(spec.Blocks) > 0 {
+				cs.blocks = map[document.Kind]bool{}
+				for _, b := range spec.Blocks {
+					cs.blocks[document.Kind(b)] = true
+				}
+			}
+			var part func(p Part) *cpart
+			part = func(p Part) *cpart {
+				cp := &cpart{list: -1, minValue: p.MinValue}
+				switch {
+				case p.Signal != "":
+					cp.signal = cc.byName[p.Signal]
+				case p.Annotation != "":
+					cp.annKind, cp.annSub, _ = strings.Cut(p.Annotation, ":")
+				case len(p.Terms) > 0:
+					cp.list = newList(p.Terms, nil)
+				}
+				for _, q := range p.Any {
+					cp.any = append(cp.any, part(q))
+				}
+				return cp
+			}
+			switch spec.Kind {
+			case KindTerms:
+				cs.list = newList(spec.Terms, spec.Exclude)
+			case KindAnnotation:
+				p := part(Part{Annotation: spec.Annotation, MinValue: spec.MinValue})
+				cs.all = []*cpart{p}
+			case KindComposite:
+				for _, p := range spec.All {
+					cs.all = append(cs.all, part(p))
+				}
+				for _, p := range spec.Any {
+					cs.any = append(cs.any, part(p))
+				}
+				for _, p := range spec.None {
+					cs.none = append(cs.none, part(p))
+				}
+			case KindCount:
+				cs.of = cc.byName[spec.Of]
+			case KindConditional:
+				cs.ifSig, cs.thenSig = cc.byName[spec.If], cc.byName[spec.Then]
+			}
+			cc.signals = append(cc.signals, cs)
+			cc.byName[spec.Name] = cs
+		}
+		c.criteria = append(c.criteria, cc)
+	}
+	c.ac.build()
+	c.usedBy = make([][]int, len(c.ac.pats))
+	for li, l := range c.lists {
+		for _, ids := range [][]int32{l.terms, l.exclude} {
+			for _, id := range ids {
+				if !containsInt(c.usedBy[id], li) {
+					c.usedBy[id] = append(c.usedBy[id], li)
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+func containsInt(list []int, x int) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// topo orders a file's signals so that each comes after those it uses
+// (checkFile has ruled out loops).
+func topo(f *File) []int {
+	idx := map[string]int{}
+	for i, s := range f.Signals {
+		idx[s.Name] = i
+	}
+	done := make([]bool, len(f.Signals))
+	var out []int
+	var visit func(i int)
+	visit = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		for _, d := range f.Signals[i].deps() {
+			if j, ok := idx[d]; ok {
+				visit(j)
+			}
+		}
+		out = append(out, i)
+	}
+	for i := range f.Signals {
+		visit(i)
+	}
+	return out
+}
+
+// referenceSection names the back matter that cites other work: its
+// sentences are never evidence of what a document says or does.
+var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary)\s*$`)
+
+// citation recognises a bibliography entry outside such a section.
+var citation = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+)`)
+
+// sentence is a sentence prepared for matching.
+type sentence struct {
+	*annotate.Sentence
+	skip     bool // in a reference list: matched by no signal
+	norm     string
+	section  string // path joined with " > "
+	words    int
+	lists    map[int]span // term lists matched, with where
+	unitPara int          // index of the paragraph unit
+	unitSect int          // index of the section unit
+}
+
+// run holds one document's evaluation.
+type run struct {
+	c       *compiled
+	sents   []*sentence
+	words   int
+	pages   int
+	nPara   int
+	nSect   int
+	matched map[*csignal][]bool
+	where   map[*csignal][]span // where in each matched sentence (for quotes)
+}
+
+func (c *compiled) prepare(d *annotate.Doc) *run {
+	r := &run{c: c, pages: max(len(d.Pages), 1)}
+	// A single root section that is the document's title adds nothing to
+	// a section path: "Plan > 2. Money" reads better as "2. Money".
+	titleRoot := ""
+	if len(d.Sections) == 1 && len(d.Sections[0].Children) > 0 {
+		titleRoot = d.Sections[0].Title
+	}
+	paras := map[[2]int]int{}
+	sects := map[string]int{}
+	var hits []hit
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		path := s.Section
+		if len(path) > 1 && path[0] == titleRoot {
+			path = path[1:]
+		}
+		st := &sentence{Sentence: s, norm: normalise(s.Text), section: strings.Join(path, " > ")}
+		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.MatchString(s.Text) {
+			st.skip = true
+		}
+		st.words = len(strings.Fields(s.Text))
+		r.words += st.words
+		key := [2]int{s.Page, s.Block}
+		if s.Kind == document.Table {
+			key = [2]int{s.Page, -1 - i} // each table row is its own unit
+		}
+		p, ok := paras[key]
+		if !ok {
+			p = len(paras)
+			paras[key] = p
+		}
+		st.unitPara = p
+		sc, ok := sects[st.section]
+		if !ok {
+			sc = len(sects)
+			sects[st.section] = sc
+		}
+		st.unitSect = sc
+		hits = c.ac.scan(st.norm, hits[:0])
+		var cand []int
+		for _, h := range hits {
+			for _, li := range c.usedBy[h.pat] {
+				if !containsInt(cand, li) {
+					cand = append(cand, li)
+				}
+			}
+		}
+		for li, l := range c.lists {
+			if len(l.res) > 0 && !containsInt(cand, li) {
+				cand = append(cand, li)
+			}
+		}
+		for _, li := range cand {
+			if sp, ok := c.lists[li].match(hits, st.norm); ok {
+				if st.lists == nil {
+					st.lists = map[int]span{}
+				}
+				st.lists[li] = sp
+			}
+		}
+		r.sents = append(r.sents, st)
+	}
+	r.nPara, r.nSect = len(paras), len(sects)
+	return r
+}
+
+// partIn reports whether sentence i satisfies a part, and where.
+func (r *run) partIn(p *cpart, i int) (span, bool) {
+	s := r.sents[i]
+	switch {
+	case p.signal != nil:
+		if r.matched[p.signal][i] {
+			return r.where[p.signal][i], true
+		}
+		return span{}, false
+	case p.list >= 0:
+		sp, ok := s.lists[p.list]
+		return sp, ok
+	case p.annKind != "":
+		for _, a := range s.Annotations {
+			if a.Kind != p.annKind || p.annSub != "" && !a.HasSub(p.annSub) {
+				continue
+			}
+			if p.minValue != nil && a.Value < *p.minValue {
+				continue
+			}
+			return span{a.Start, a.End}, true
+		}
+		return span{}, false
+	}
+	for _, q := range p.any {
+		if sp, ok := r.partIn(q, i); ok {
+			return sp, true
+		}
+	}
+	return span{}, false
+}
+
+// units groups sentence indexes by a scope.
+func (r *run) units(scope string) [][]int {
+	var n int
+	var key func(s *sentence, i int) int
+	switch scope {
+	case "", ScopeSentence, ScopeTable:
+		n, key = len(r.sents), func(_ *sentence, i int) int { return i }
+	case ScopeParagraph:
+		n, key = r.nPara, func(s *sentence, _ int) int { return s.unitPara }
+	case ScopeSection:
+		n, key = r.nSect, func(s *sentence, _ int) int { return s.unitSect }
+	default:
+		n, key = 1, func(*sentence, int) int { return 0 }
+	}
+	out := make([][]int, n)
+	for i, s := range r.sents {
+		k := key(s, i)
+		out[k] = append(out[k], i)
+	}
+	return out
+}
+
+// eligible: the signal's section and block filters, and table scope (rows only).
+func (r *run) eligible(cs *csignal, i int) bool {
+	s := r.sents[i]
+	if s.skip {
+		return false
+	}
+	if cs.spec.Scope == ScopeTable && s.Kind != document.Table {
+		return false
+	}
+	if cs.section != nil && !cs.section.MatchString(s.section) {
+		return false
+	}
+	if cs.notSect != nil && cs.notSect.MatchString(s.section) {
+		return false
+	}
+	if cs.blocks != nil && !cs.blocks[s.Kind] {
+		return false
+	}
+	return true
+}
+
+// evalSignal fills matched and where for one signal.
+func (r *run) evalSignal(cs *csignal) {
+	n := len(r.sents)
+	m := make([]bool, n)
+	w := make([]span, n)
+	r.matched[cs], r.where[cs] = m, w
+	switch cs.spec.Kind {
+	case KindTerms:
+		for i, s := range r.sents {
+			if sp, ok := s.lists[cs.list]; ok && r.eligible(cs, i) {
+				m[i], w[i] = true, sp
+			}
+		}
+	case KindAnnotation, KindComposite:
+		for _, u := range r.units(cs.spec.Scope) {
+			var idx []int
+			for _, i := range u {
+				if r.eligible(cs, i) {
+					idx = append(idx, i)
+				}
+			}
+			if len(idx) == 0 {
+				continue
+			}
+			found := map[int]span{}
+			ok := true
+			for _, p := range cs.all {
+				hit := false
+				for _, i := range idx {
+					if sp, yes := r.partIn(p, i); yes {
+						hit = true
+						if _, seen := found[i]; !seen {
+							found[i] = sp
+						}
+					}
+				}
+				if !hit {
+					ok = false
+					break
+				}
+			}
+			if ok && len(cs.any) > 0 {
+				hit := false
+				for _, p := range cs.any {
+					for _, i := range idx {
+						if sp, yes := r.partIn(p, i); yes {
+							hit = true
+							if _, seen := found[i]; !seen {
+								found[i] = sp
+							}
+						}
+					}
+				}
+				ok = hit
+			}
+			if ok {
+				for _, p := range cs.none {
+					for _, i := range idx {
+						if _, yes := r.partIn(p, i); yes {
+							ok = false
+						}
+					}
+				}
+			}
+			if ok {
+				for i, sp := range found {
+					m[i], w[i] = true, sp
+				}
+			}
+		}
+	case KindCount:
+		for _, u := range r.units(cs.spec.Scope) {
+			var idx []int
+			for _, i := range u {
+				if r.matched[cs.of][i] && r.eligible(cs, i) {
+					idx = append(idx, i)
+				}
+			}
+			if len(idx) >= max(cs.spec.Min, 1) && (cs.spec.Max == 0 || len(idx) <= cs.spec.Max) {
+				for _, i := range idx {
+					m[i], w[i] = true, r.where[cs.of][i]
+				}
+			}
+		}
+	case KindConditional:
+		for _, u := range r.units(cs.spec.Scope) {
+			var ifs []int
+			then := false
+			for _, i := range u {
+				if !r.eligible(cs, i) {
+					continue
+				}
+				if r.matched[cs.ifSig][i] {
+					ifs = append(ifs, i)
+				}
+				if r.matched[cs.thenSig][i] {
+					then = true
+				}
+			}
+			if !then {
+				for _, i := range ifs {
+					m[i], w[i] = true, r.where[cs.ifSig][i]
+				}
+			}
+		}
+	}
+}
+
+// stat is how a signal did in a document.
+type stat struct {
+	count int
+	pages map[int]bool
+}
+
+func (r *run) stats(cs *csignal) stat {
+	st := stat{pages: map[int]bool{}}
+	for i, ok := range r.matched[cs] {
+		if ok {
+			st.count++
+			st.pages[r.sents[i].Page] = true
+		}
+	}
+	return st
+}
+
+// holds evaluates a condition; gaps collects the Gap texts of failed
+// leaves (or of a failed group that has one).
+func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
+	collect := func(ok bool) bool {
+		if !ok && gaps != nil && c.Gap != "" {
+			*gaps = append(*gaps, c.Gap)
+		}
+		return ok
+	}
+	switch {
+	case c.Signal != "":
+		st := r.stats(cc.byName[c.Signal])
+		need := max(c.Min, 1)
+		if c.Per10kWords > 0 {
+			need = max(need, int(math.Ceil(c.Per10kWords*float64(r.words)/10000)))
+		}
+		// A document cannot spread over more pages than it has
+		// (Markdown and web pages have one).
+		ok := st.count >= need && len(st.pages) >= min(c.MinPages, r.pages)
+		if c.Max != nil {
+			// "at most": min counts only when given
+			ok = st.count <= *c.Max && st.count >= c.Min
+		}
+		return collect(ok)
+	case len(c.All) > 0:
+		var inner []string
+		ok := true
+		for i := range c.All {
+			var g *[]string
+			if c.Gap == "" {
+				g = &inner
+			}
+			if !r.holds(cc, &c.All[i], g) {
+				ok = false
+			}
+		}
+		if !ok && gaps != nil {
+			if c.Gap != "" {
+				*gaps = append(*gaps, c.Gap)
+			} else {
+				*gaps = append(*gaps, inner...)
+			}
+		}
+		return ok
+	case len(c.Any) > 0:
+		for i := range c.Any {
+			if r.holds(cc, &c.Any[i], nil) {
+				return true
+			}
+		}
+		if gaps != nil {
+			if c.Gap != "" {
+				*gaps = append(*gaps, c.Gap)
+			} else if len(c.Any) > 0 {
+				r.holds(cc, &c.Any[0], gaps)
+			}
+		}
+		return false
+	case c.Not != nil:
+		return collect(!r.holds(cc, c.Not, nil))
+	}
+	return false
+}
+
+// condSignals lists the signals a condition uses positively (evidence
+// for a score is drawn from these).
+func condSignals(c *Cond, out *[]string) {
+	if c.Signal != "" && c.Max == nil {
+		*out = append(*out, c.Signal)
+	}
+	for i := range c.All {
+		condSignals(&c.All[i], out)
+	}
+	for i := range c.Any {
+		condSignals(&c.Any[i], out)
+	}
+}
+
+// MaxEvidence is how many passages are quoted per criterion.
+const MaxEvidence = 6
+
+// maxQuote bounds a quote; longer sentences are cut to a window of words
+// around what matched (still verbatim: no ellipsis is added).
+const maxQuote = 320
+
+// scoreCriterion evaluates one criterion.
+func (r *run) scoreCriterion(cc *ccrit) Criterion {
+	r.matched = map[*csignal][]bool{}
+	r.where = map[*csignal][]span{}
+	for _, cs := range cc.signals {
+		r.evalSignal(cs)
+	}
+	f := cc.file
+	levels := append([]LevelSpec(nil), f.Levels...)
+	sort.Slice(levels, func(i, j int) bool { return levels[i].Score < levels[j].Score })
+	score := 0
+	// A score needs its own condition and every lower one's: the rubric's
+	// levels build on each other, and "when in doubt, take the lower".
+	for i := range levels {
+		if !r.holds(cc, &levels[i].When, nil) {
+			break
+		}
+		score = levels[i].Score
+	}
+	out := Criterion{ID: f.ID, Name: f.Name, Score: score, Max: 3, Evidence: []Evidence{}, Gaps: []string{}, Questions: []string{}, RedFlags: []string{}, Signals: map[string]int{}}
+	if score == 0 {
+		out.Summary = f.NoneSummary
+	} else {
+		out.Summary = levels[score-1].Summary
+	}
+	for _, cs := range cc.signals {
+		if st := r.stats(cs); st.count > 0 {
+			out.Signals[cs.spec.Name] = st.count
+		}
+	}
+	out.Summary = r.fill(cc, out.Summary)
+	if score < 3 {
+		var gaps []string
+		r.holds(cc, &levels[score].When, &gaps)
+		for _, g := range gaps {
+			g = r.fill(cc, g)
+			if !containsStr(out.Gaps, g) {
+				out.Gaps = append(out.Gaps, g)
+			}
+		}
+	}
+	// evidence: the signals of the levels reached, best level first
+	if score > 0 {
+		var names []string
+		for i := score - 1; i >= 0; i-- {
+			condSignals(&levels[i].When, &names)
+		}
+		out.Evidence = r.evidence(cc, names)
+	}
+	for _, q := range f.Questions {
+		if q.When != nil && !r.holds(cc, q.When, nil) {
+			continue
+		}
+		if q.Unless != nil && r.holds(cc, q.Unless, nil) {
+			continue
+		}
+		out.Questions = append(out.Questions, r.fill(cc, q.Ask))
+	}
+	for _, rf := range f.RedFlags {
+		if !r.holds(cc, &rf.When, nil) {
+			continue
+		}
+		msg := r.fill(cc, rf.Message)
+		if rf.Show != "" {
+			if ev := r.evidence(cc, []string{rf.Show}); len(ev) > 0 {
+				msg += fmt.Sprintf(" (page %d: “%s”)", ev[0].Page, shorten(ev[0].Quote, 120))
+			}
+		}
+		out.RedFlags = append(out.RedFlags, msg)
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9-]*)\}`)
+
+// fill replaces {signal} with how many sentences the signal matched.
+func (r *run) fill(cc *ccrit, s string) string {
+	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[1 : len(m)-1]
+		if cs, ok := cc.byName[name]; ok {
+			return itoa(r.stats(cs).count)
+		}
+		return m
+	})
+}
+
+// evidence picks up to MaxEvidence passages for the named signals: the
+// strongest signals first, one passage per sentence, spread over pages.
+func (r *run) evidence(cc *ccrit, names []string) []Evidence {
+	type cand struct {
+		i     int
+		sig   string
+		rank  int
+		score int
+	}
+	var cands []cand
+	seen := map[int]bool{}
+	for rank, name := range names {
+		cs := cc.byName[name]
+		if cs == nil {
+			continue
+		}
+		for i, ok := range r.matched[cs] {
+			if !ok || seen[i] {
+				continue
+			}
+			seen[i] = true
+			// how many of the named signals the sentence shows
+			n := 0
+			for _, other := range names {
+				if o := cc.byName[other]; o != nil && r.matched[o][i] {
+					n++
+				}
+			}
+			cands = append(cands, cand{i, name, rank, n})
+		}
+	}
+	// Headings name a topic rather than show it: quoted only when
+	// nothing else matched.
+	heading := func(c cand) bool { return r.sents[c.i].Kind == document.Heading }
+	sort.SliceStable(cands, func(a, b int) bool {
+		if ha, hb := heading(cands[a]), heading(cands[b]); ha != hb {
+			return hb
+		}
+		if cands[a].rank != cands[b].rank {
+			return cands[a].rank < cands[b].rank
+		}
+		return cands[a].score > cands[b].score
+	})
+	var out []Evidence
+	pages := map[int]int{}
+	for pass := 0; pass < 2 && len(out) < MaxEvidence; pass++ {
+		for _, c := range cands {
+			if len(out) >= MaxEvidence {
+				break
+			}
+			s := r.sents[c.i]
+			if pass == 0 && pages[s.Page] > 0 || pass == 1 && pages[s.Page] > 2 {
+				continue
+			}
+			q := quote(s.Text, r.where[cc.byName[c.sig]][c.i])
+			dup := false
+			for _, e := range out {
+				if e.Quote == q {
+					dup = true
+				}
+			}
+			if dup {
+				continue
+			}
+			pages[s.Page]++
+			out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: c.sig})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Page < out[b].Page })
+	return out
+}
+
+// quote returns the sentence, or a window of whole words around sp when
+// the sentence is long. The result is always a substring of text.
+func quote(text string, sp span) string {
+	if len(text) <= maxQuote {
+		return text
+	}
+	start := max(0, min(sp.start, len(text))-maxQuote/3)
+	end := min(len(text), start+maxQuote)
+	for start > 0 && text[start-1] != ' ' {
+		start++
+	}
+	for end < len(text) && end > start && text[end] != ' ' {
+		end--
+	}
+	return strings.TrimSpace(text[start:end])
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Score evaluates every criterion on an annotated document.
+func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
+	r := s.comp.prepare(d)
+	tool.RulesVersion = s.Version
+	sc := &Scorecard{
+		SchemaVersion: ScoreSchemaVersion,
+		Tool:          tool,
+		Document: DocInfo{
+			Source: d.Source, SHA256: d.SHA256, Title: d.Title, Format: d.Format,
+			Pages: len(d.Pages), Words: r.words, Quality: d.Quality,
+		},
+		Facts: facts(d),
+	}
+	for _, cc := range s.comp.criteria {
+		sc.Criteria = append(sc.Criteria, r.scoreCriterion(cc))
+	}
+	return sc
+}
+
+// Matches lists every passage a criterion's signal matches in a document
+// (for rule authors checking what a signal catches).
+func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, error) {
+	for _, cc := range s.comp.criteria {
+		if cc.file.ID != criterion {
+			continue
+		}
+		cs := cc.byName[signal]
+		if cs == nil {
+			return nil, fmt.Errorf("criterion %s has no signal %q", criterion, signal)
+		}
+		r := s.comp.prepare(d)
+		r.matched = map[*csignal][]bool{}
+		r.where = map[*csignal][]span{}
+		for _, x := range cc.signals {
+			r.evalSignal(x)
+		}
+		var out []Evidence
+		for i, ok := range r.matched[cs] {
+			if ok {
+				st := r.sents[i]
+				out = append(out, Evidence{Quote: st.Text, Page: st.Page, Section: st.section, Signal: signal})
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("no criterion %q", criterion)
+}

@@ -1,0 +1,108 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+)
+
+// countable says which counted things a sum can buy: a sum and a count of
+// one of these in the same sentence give a unit cost ("£450m for 25,200
+// virtual beds is about £17,900 a bed").
+var countable = map[string]string{
+	"bed": "bed", "virtual bed": "bed", "place": "place", "home": "home", "house": "home",
+	"person": "person", "people": "person", "patient": "patient", "resident": "resident",
+	"nurse": "nurse", "staff": "staff member", "post": "post", "role": "post",
+	"appointment": "appointment", "check": "check", "health check": "check",
+	"school": "school", "clinic": "clinic", "hub": "hub", "practice": "practice",
+	"family": "family", "child": "child", "carer": "carer", "job": "job",
+}
+
+// facts lists the money and rates a document states, normalised, and the
+// unit costs that follow from them.
+func facts(d *annotate.Doc) []Fact {
+	out := []Fact{}
+	seen := map[string]bool{}
+	add := func(f Fact) {
+		key := fmt.Sprintf("%s|%s|%d|%v", f.Kind, f.Text, f.Page, f.Computed)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, f)
+		}
+	}
+	for _, s := range d.Sentences {
+		var sums, counts []annotate.Annotation
+		commitment, deadline := false, false
+		for _, a := range s.Annotations {
+			switch a.Kind {
+			case annotate.Commitment:
+				commitment = true
+			case annotate.Deadline:
+				deadline = true
+			}
+		}
+		for _, a := range s.Annotations {
+			switch a.Kind {
+			case annotate.Money:
+				kind := "money"
+				if a.Unit == "per head" {
+					kind = "per-head"
+				}
+				add(Fact{Kind: kind, Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
+				sums = append(sums, a)
+			case annotate.Rate:
+				add(Fact{Kind: "rate", Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
+			case annotate.Percent:
+				if commitment && deadline {
+					add(Fact{Kind: "target", Text: a.Text, Value: a.Value, Unit: "%", Page: s.Page})
+				}
+			case annotate.Count:
+				if _, ok := countable[strings.ToLower(a.Unit)]; ok && a.Value > 0 {
+					counts = append(counts, a)
+				}
+			}
+		}
+		// A unit cost only when the sentence pairs one total with one
+		// count: with several of either the pairing is a guess.
+		if len(sums) == 1 && len(counts) == 1 && sums[0].Unit == "" && sums[0].Value2 == 0 {
+			m, c := sums[0], counts[0]
+			per := m.Value / c.Value
+			unit := countable[strings.ToLower(c.Unit)]
+			add(Fact{
+				Kind: "per-head", Text: fmt.Sprintf("%s for %s", m.Text, c.Text), Value: math.Round(per),
+				Unit: "per " + unit, Page: s.Page, Computed: true,
+				Note: fmt.Sprintf("%s ÷ %s is about %s per %s", m.Text, c.Text, pounds(per), unit),
+			})
+		}
+	}
+	return out
+}
+
+// pounds writes an amount the way the documents do.
+func pounds(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("£%.1fbn", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("£%.1fm", v/1e6)
+	case v >= 100:
+		r := int64(math.Round(v/100) * 100)
+		return "£" + thousands(r)
+	default:
+		return fmt.Sprintf("£%.0f", v)
+	}
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,257 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Terms are matched with one Aho-Corasick automaton holding every term of
+// every rule, run once over each sentence: with hundreds of terms and
+// thousands of sentences, one pass instead of a regular expression per term
+// list per sentence is what keeps scoring a board pack under a second.
+//
+// Text and terms are normalised the same way before matching: ASCII lower
+// case and hyphens as spaces ("co-production" matches "co production").
+// Both keep byte offsets, so matches point into the original text.
+
+type automaton struct {
+	next   []map[byte]int32
+	fail   []int32
+	out    [][]int32 // pattern ids ending at each state
+	pats   []pattern
+	byText map[string]int32
+}
+
+type pattern struct {
+	text   string
+	prefix bool // the term ended in "*": any word ending matches
+}
+
+func newAutomaton() *automaton {
+	return &automaton{next: []map[byte]int32{{}}, fail: []int32{0}, out: [][]int32{nil}, byText: map[string]int32{}}
+}
+
+// add registers a term and returns its pattern id.
+func (a *automaton) add(term string) int32 {
+	prefix := strings.HasSuffix(term, "*")
+	text := normalise(strings.TrimSuffix(term, "*"))
+	key := text
+	if prefix {
+		key += "*"
+	}
+	if id, ok := a.byText[key]; ok {
+		return id
+	}
+	id := int32(len(a.pats))
+	a.pats = append(a.pats, pattern{text, prefix})
+	a.byText[key] = id
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		n, ok := a.next[s][text[i]]
+		if !ok {
+			n = int32(len(a.next))
+			a.next = append(a.next, map[byte]int32{})
+			a.fail = append(a.fail, 0)
+			a.out = append(a.out, nil)
+			a.next[s][text[i]] = n
+		}
+		s = n
+	}
+	a.out[s] = append(a.out[s], id)
+	return id
+}
+
+// build computes the failure links (breadth first).
+func (a *automaton) build() {
+	queue := []int32{}
+	for _, n := range a.next[0] {
+		a.fail[n] = 0
+		queue = append(queue, n)
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for c, n := range a.next[s] {
+			queue = append(queue, n)
+			f := a.fail[s]
+			for {
+				if m, ok := a.next[f][c]; ok && m != n {
+					a.fail[n] = m
+					break
+				}
+				if f == 0 {
+					a.fail[n] = 0
+					break
+				}
+				f = a.fail[f]
+			}
+			a.out[n] = append(a.out[n], a.out[a.fail[n]]...)
+		}
+	}
+}
+
+// hit is a term found in a text.
+type hit struct {
+	pat        int32
+	start, end int
+}
+
+// scan finds every term in norm (already normalised) that starts and ends
+// at word boundaries.
+func (a *automaton) scan(norm string, hits []hit) []hit {
+	s := int32(0)
+	for i := 0; i < len(norm); i++ {
+		c := norm[i]
+		for {
+			if n, ok := a.next[s][c]; ok {
+				s = n
+				break
+			}
+			if s == 0 {
+				break
+			}
+			s = a.fail[s]
+		}
+		for _, id := range a.out[s] {
+			p := a.pats[id]
+			start, end := i+1-len(p.text), i+1
+			if !boundaryBefore(norm, start) || !p.prefix && !boundaryAfter(norm, end) {
+				continue
+			}
+			hits = append(hits, hit{id, start, end})
+		}
+	}
+	return hits
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func boundaryBefore(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return !isWordRune(r)
+}
+
+func boundaryAfter(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !isWordRune(r)
+}
+
+// normalise lower-cases ASCII letters and turns hyphens into spaces,
+// keeping every byte offset.
+func normalise(s string) string {
+	b := []byte(s)
+	changed := false
+	for i, c := range b {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+			changed = true
+		case c == '-':
+			b[i] = ' '
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return string(b)
+}
+
+// termList is one signal's (or part's) terms and exclusions.
+type termList struct {
+	terms   []int32
+	exclude []int32
+	res     []*regexp.Regexp
+	exRes   []*regexp.Regexp
+}
+
+func (a *automaton) list(terms, exclude []string) *termList {
+	tl := &termList{}
+	for _, t := range terms {
+		if re := termRegexp(t); re != nil {
+			tl.res = append(tl.res, re)
+		} else {
+			tl.terms = append(tl.terms, a.add(t))
+		}
+	}
+	for _, t := range exclude {
+		if re := termRegexp(t); re != nil {
+			tl.exRes = append(tl.exRes, re)
+		} else {
+			tl.exclude = append(tl.exclude, a.add(t))
+		}
+	}
+	return tl
+}
+
+func termRegexp(t string) *regexp.Regexp {
+	if len(t) > 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
+		return regexp.MustCompile("(?i)" + t[1:len(t)-1])
+	}
+	return nil
+}
+
+// span is a match of a term list in a sentence (byte offsets).
+type span struct{ start, end int }
+
+// match returns the first occurrence of a term of the list in the
+// sentence that no exclusion covers, if any. hits are the sentence's
+// automaton hits; norm is its normalised text (regular expressions run on
+// it too, so that they see "60 times" in "60-times").
+func (tl *termList) match(hits []hit, norm string) (span, bool) {
+	var excl []span
+	if len(tl.exclude) > 0 {
+		for _, h := range hits {
+			if contains32(tl.exclude, h.pat) {
+				excl = append(excl, span{h.start, h.end})
+			}
+		}
+	}
+	for _, re := range tl.exRes {
+		for _, loc := range re.FindAllStringIndex(norm, -1) {
+			excl = append(excl, span{loc[0], loc[1]})
+		}
+	}
+	covered := func(s span) bool {
+		for _, e := range excl {
+			if e.start <= s.start && s.end <= e.end {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range hits {
+		if contains32(tl.terms, h.pat) {
+			s := span{h.start, h.end}
+			if !covered(s) {
+				return s, true
+			}
+		}
+	}
+	for _, re := range tl.res {
+		for _, loc := range re.FindAllStringIndex(norm, -1) {
+			s := span{loc[0], loc[1]}
+			if !covered(s) {
+				return s, true
+			}
+		}
+	}
+	return span{}, false
+}
+
+func contains32(list []int32, x int32) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

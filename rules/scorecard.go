@@ -1,0 +1,73 @@
+package rules
+
+import "github.com/nhsreview/nhsreview/pipeline/document"
+
+// ScoreSchemaVersion is the version of the score JSON (CONTRACT.md).
+const ScoreSchemaVersion = 1
+
+// Scorecard is what scoring one document produces: the `score --format
+// json` object of CONTRACT.md. Reports read it and nothing else.
+type Scorecard struct {
+	SchemaVersion int         `json:"schema_version"`
+	Tool          Tool        `json:"tool"`
+	Document      DocInfo     `json:"document"`
+	Criteria      []Criterion `json:"criteria"`
+	Facts         []Fact      `json:"facts"`
+}
+
+// Tool identifies what produced a scorecard, so that it can be reproduced.
+type Tool struct {
+	Name         string `json:"name"`
+	Version      string `json:"version"`
+	RulesVersion string `json:"rules_version"`
+}
+
+// DocInfo describes the scored document.
+type DocInfo struct {
+	Source  string           `json:"source"`
+	SHA256  string           `json:"sha256"`
+	Title   string           `json:"title"`
+	Format  document.Format  `json:"format"`
+	Pages   int              `json:"pages"`
+	Words   int              `json:"words"`
+	Quality document.Quality `json:"quality"`
+}
+
+// Criterion is the result for one criterion.
+type Criterion struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Score    int        `json:"score"`
+	Max      int        `json:"max"`
+	Summary  string     `json:"summary"`
+	Evidence []Evidence `json:"evidence"`
+	Gaps     []string   `json:"gaps"`
+	// Questions are what to ask at the meeting.
+	Questions []string `json:"questions"`
+	RedFlags  []string `json:"red_flags"`
+	// Signals counts the sentences each signal matched: the raw material
+	// of the score, for readers who want to check it.
+	Signals map[string]int `json:"signals,omitempty"`
+}
+
+// Evidence is a verbatim passage that supports a score.
+type Evidence struct {
+	Quote   string `json:"quote"`
+	Page    int    `json:"page"`
+	Section string `json:"section"`
+	// Signal names what the passage shows (a signal of the rule file).
+	Signal string `json:"signal"`
+}
+
+// Fact is a number found in the document, normalised.
+type Fact struct {
+	Kind  string  `json:"kind"` // money, rate, target, per-head
+	Text  string  `json:"text"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit,omitempty"`
+	Page  int     `json:"page"`
+	// Computed facts are derived by nhsreview (a unit cost from a sum and
+	// what it buys), not printed in the document.
+	Computed bool   `json:"computed"`
+	Note     string `json:"note,omitempty"`
+}
