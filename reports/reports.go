@@ -106,11 +106,14 @@ func textCard(b *strings.Builder, c *rules.Scorecard) {
 				break
 			}
 			line := fmt.Sprintf("p. %d  %s", f.Page, f.Text)
-			if f.Unit != "" && !f.Computed {
+			switch {
+			case f.Computed:
+				line = fmt.Sprintf("p. %d  %s (computed by nhsreview)", f.Page, f.Note)
+			case f.Kind == "target":
+				line += " (target)"
+			case f.Kind == "rate":
+			case f.Unit != "":
 				line += " (" + f.Unit + ")"
-			}
-			if f.Computed {
-				line += "  → " + f.Note + " (computed)"
 			}
 			fmt.Fprintf(b, "  %s\n", line)
 		}

@@ -172,7 +172,7 @@ func topo(f *File) []int {
 var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary)\s*$`)
 
 // citation recognises a bibliography entry outside such a section.
-var citation = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+)`)
+var citation = newFilteredRE(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+)`)
 
 // sentence is a sentence prepared for matching.
 type sentence struct {
@@ -206,7 +206,7 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 	if len(d.Sections) == 1 && len(d.Sections[0].Children) > 0 {
 		titleRoot = d.Sections[0].Title
 	}
-	paras := map[[2]int]int{}
+	paras := map[[3]int]int{}
 	sects := map[string]int{}
 	var hits []hit
 	for i := range d.Sentences {
@@ -216,14 +216,15 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 			path = path[1:]
 		}
 		st := &sentence{Sentence: s, norm: normalise(s.Text), section: strings.Join(path, " > ")}
-		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.MatchString(s.Text) {
+		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.mayMatch(st.norm) && citation.re.MatchString(s.Text) {
 			st.skip = true
 		}
 		st.words = len(strings.Fields(s.Text))
 		r.words += st.words
-		key := [2]int{s.Page, s.Block}
+		// A paragraph unit is a block, a list item, or a table row.
+		key := [3]int{s.Page, s.Block, s.Item}
 		if s.Kind == document.Table {
-			key = [2]int{s.Page, -1 - i} // each table row is its own unit
+			key = [3]int{s.Page, s.Block, -2 - s.Row}
 		}
 		p, ok := paras[key]
 		if !ok {
@@ -488,6 +489,9 @@ func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
 			// "at most": min counts only when given
 			ok = st.count <= *c.Max && st.count >= c.Min
 		}
+		if c.ShareOf != "" {
+			ok = ok && float64(st.count) >= c.Share*float64(r.stats(cc.byName[c.ShareOf]).count)
+		}
 		return collect(ok)
 	case len(c.All) > 0:
 		var inner []string
@@ -591,13 +595,16 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 			}
 		}
 	}
-	// evidence: the signals of the levels reached, best level first
+	// evidence: the signals of the level reached, then of the levels
+	// below when there is room
 	if score > 0 {
-		var names []string
+		var tiers [][]string
 		for i := score - 1; i >= 0; i-- {
+			var names []string
 			condSignals(&levels[i].When, &names)
+			tiers = append(tiers, names)
 		}
-		out.Evidence = r.evidence(cc, names)
+		out.Evidence = r.evidence(cc, tiers...)
 	}
 	for _, q := range f.Questions {
 		if q.When != nil && !r.holds(cc, q.When, nil) {
@@ -636,72 +643,72 @@ func (r *run) fill(cc *ccrit, s string) string {
 	})
 }
 
-// evidence picks up to MaxEvidence passages for the named signals: the
-// strongest signals first, one passage per sentence, spread over pages.
-func (r *run) evidence(cc *ccrit, names []string) []Evidence {
-	type cand struct {
-		i     int
-		sig   string
-		rank  int
-		score int
+// evidence picks up to MaxEvidence passages for tiers of signals (the
+// level reached first). Within a tier it goes round the signals, so that
+// each thing the score needed is shown (a figure, a group, a cause ...)
+// before a second of any, and prefers pages not yet cited; headings,
+// which name a topic rather than show it, come last.
+func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
+	var out []Evidence
+	used := map[int]bool{}
+	pages := map[int]int{}
+	take := func(i int, sig string) bool {
+		s := r.sents[i]
+		q := quote(s.Text, r.where[cc.byName[sig]][i])
+		for _, e := range out {
+			if e.Quote == q {
+				used[i] = true
+				return false
+			}
+		}
+		used[i] = true
+		pages[s.Page]++
+		out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: sig})
+		return true
 	}
-	var cands []cand
-	seen := map[int]bool{}
-	for rank, name := range names {
-		cs := cc.byName[name]
-		if cs == nil {
-			continue
+	// best is the next passage for a signal: not a heading if possible,
+	// on the least cited page, earliest in the document.
+	best := func(cs *csignal) int {
+		pick := -1
+		better := func(i, j int) bool {
+			hi, hj := r.sents[i].Kind == document.Heading, r.sents[j].Kind == document.Heading
+			if hi != hj {
+				return hj
+			}
+			return pages[r.sents[i].Page] < pages[r.sents[j].Page]
 		}
 		for i, ok := range r.matched[cs] {
-			if !ok || seen[i] {
-				continue
+			if ok && !used[i] && (pick < 0 || better(i, pick)) {
+				pick = i
 			}
-			seen[i] = true
-			// how many of the named signals the sentence shows
-			n := 0
-			for _, other := range names {
-				if o := cc.byName[other]; o != nil && r.matched[o][i] {
-					n++
+		}
+		return pick
+	}
+	for _, names := range tiers {
+		for len(out) < MaxEvidence {
+			took := false
+			for _, name := range names {
+				if len(out) >= MaxEvidence {
+					break
+				}
+				cs := cc.byName[name]
+				if cs == nil {
+					continue
+				}
+				for i := best(cs); i >= 0; i = best(cs) {
+					if r.sents[i].Kind == document.Heading && len(out) > 0 {
+						used[i] = true // a heading only when there is nothing else
+						continue
+					}
+					if take(i, name) {
+						took = true
+						break
+					}
 				}
 			}
-			cands = append(cands, cand{i, name, rank, n})
-		}
-	}
-	// Headings name a topic rather than show it: quoted only when
-	// nothing else matched.
-	heading := func(c cand) bool { return r.sents[c.i].Kind == document.Heading }
-	sort.SliceStable(cands, func(a, b int) bool {
-		if ha, hb := heading(cands[a]), heading(cands[b]); ha != hb {
-			return hb
-		}
-		if cands[a].rank != cands[b].rank {
-			return cands[a].rank < cands[b].rank
-		}
-		return cands[a].score > cands[b].score
-	})
-	var out []Evidence
-	pages := map[int]int{}
-	for pass := 0; pass < 2 && len(out) < MaxEvidence; pass++ {
-		for _, c := range cands {
-			if len(out) >= MaxEvidence {
+			if !took {
 				break
 			}
-			s := r.sents[c.i]
-			if pass == 0 && pages[s.Page] > 0 || pass == 1 && pages[s.Page] > 2 {
-				continue
-			}
-			q := quote(s.Text, r.where[cc.byName[c.sig]][c.i])
-			dup := false
-			for _, e := range out {
-				if e.Quote == q {
-					dup = true
-				}
-			}
-			if dup {
-				continue
-			}
-			pages[s.Page]++
-			out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: c.sig})
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Page < out[b].Page })

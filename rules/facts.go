@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
@@ -50,7 +51,11 @@ func facts(d *annotate.Doc) []Fact {
 				if a.Unit == "per head" {
 					kind = "per-head"
 				}
-				add(Fact{Kind: kind, Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
+				f := Fact{Kind: kind, Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page, Note: strings.ReplaceAll(a.Sub, ",", ", ")}
+				if f.Unit == "" {
+					f.Unit = periodAfter(s.Annotations, a)
+				}
+				add(f)
 				sums = append(sums, a)
 			case annotate.Rate:
 				add(Fact{Kind: "rate", Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
@@ -65,19 +70,42 @@ func facts(d *annotate.Doc) []Fact {
 			}
 		}
 		// A unit cost only when the sentence pairs one total with one
-		// count: with several of either the pairing is a guess.
-		if len(sums) == 1 && len(counts) == 1 && sums[0].Unit == "" && sums[0].Value2 == 0 {
+		// count that it buys: the count follows the sum closely, joined
+		// by a word like "for" or "to recruit" ("£450m for 25,200
+		// virtual beds"). Otherwise the pairing is a guess.
+		if len(sums) == 1 && len(counts) == 1 && sums[0].Unit == "" && sums[0].Value2 == 0 && buys(s.Text, sums[0], counts[0]) {
 			m, c := sums[0], counts[0]
 			per := m.Value / c.Value
 			unit := countable[strings.ToLower(c.Unit)]
 			add(Fact{
-				Kind: "per-head", Text: fmt.Sprintf("%s for %s", m.Text, c.Text), Value: math.Round(per),
+				Kind: "per-head", Text: fmt.Sprintf("%s ÷ %s", m.Text, c.Text), Value: math.Round(per),
 				Unit: "per " + unit, Page: s.Page, Computed: true,
 				Note: fmt.Sprintf("%s ÷ %s is about %s per %s", m.Text, c.Text, pounds(per), unit),
 			})
 		}
 	}
 	return out
+}
+
+// buyWords join a sum to what it pays for.
+var buyWords = regexp.MustCompile(`(?i)^\s*(?:(?:a year|per year|each year|annually|over \w+ years)\s+)?(?:for|in|on|to (?:fund|recruit|provide|deliver|build|open|create|buy|pay for|employ|train|commission)|will (?:fund|buy|pay for|provide|deliver|build|open|create)|funds|buys|pays for|provides|delivers)\b[^.;:]{0,40}$`)
+
+func buys(text string, m, c annotate.Annotation) bool {
+	if c.Start < m.End || c.Start-m.End > 80 {
+		return false
+	}
+	return buyWords.MatchString(text[m.End:c.Start])
+}
+
+// periodAfter is the period stated right after a sum ("£2.6bn over three
+// years", "£40,000 in year 1"), or "".
+func periodAfter(as []annotate.Annotation, m annotate.Annotation) string {
+	for _, a := range as {
+		if a.Kind == annotate.Period && a.Start >= m.End && a.Start-m.End <= 12 {
+			return a.Text
+		}
+	}
+	return ""
 }
 
 // pounds writes an amount the way the documents do.

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -169,8 +168,8 @@ func normalise(s string) string {
 type termList struct {
 	terms   []int32
 	exclude []int32
-	res     []*regexp.Regexp
-	exRes   []*regexp.Regexp
+	res     []*filteredRE
+	exRes   []*filteredRE
 }
 
 func (a *automaton) list(terms, exclude []string) *termList {
@@ -192,9 +191,9 @@ func (a *automaton) list(terms, exclude []string) *termList {
 	return tl
 }
 
-func termRegexp(t string) *regexp.Regexp {
+func termRegexp(t string) *filteredRE {
 	if len(t) > 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
-		return regexp.MustCompile("(?i)" + t[1:len(t)-1])
+		return newFilteredRE("(?i)" + t[1:len(t)-1])
 	}
 	return nil
 }
@@ -216,7 +215,10 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		}
 	}
 	for _, re := range tl.exRes {
-		for _, loc := range re.FindAllStringIndex(norm, -1) {
+		if !re.mayMatch(norm) {
+			continue
+		}
+		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
 			excl = append(excl, span{loc[0], loc[1]})
 		}
 	}
@@ -237,7 +239,10 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		}
 	}
 	for _, re := range tl.res {
-		for _, loc := range re.FindAllStringIndex(norm, -1) {
+		if !re.mayMatch(norm) {
+			continue
+		}
+		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
 			s := span{loc[0], loc[1]}
 			if !covered(s) {
 				return s, true

@@ -123,9 +123,14 @@ type Cond struct {
 	Max         *int    `yaml:"max"`
 	MinPages    int     `yaml:"min_pages"`
 	Per10kWords float64 `yaml:"per_10k_words"`
-	All         []Cond  `yaml:"all"`
-	Any         []Cond  `yaml:"any"`
-	Not         *Cond   `yaml:"not"`
+	// ShareOf and Share ask for at least Share times as many sentences as
+	// the ShareOf signal matched ("most actions are costed": costed
+	// actions at least half of all commitments).
+	ShareOf string  `yaml:"share_of"`
+	Share   float64 `yaml:"share"`
+	All     []Cond  `yaml:"all"`
+	Any     []Cond  `yaml:"any"`
+	Not     *Cond   `yaml:"not"`
 	// Gap says what is missing when this condition fails for the next
 	// score up.
 	Gap string `yaml:"gap"`
@@ -422,6 +427,12 @@ func checkFile(f *File) Errors {
 		}
 		if c.Signal != "" {
 			ref(key, c.Signal)
+		}
+		if c.ShareOf != "" {
+			ref(key, c.ShareOf)
+			if c.Share <= 0 || c.Share > 10 {
+				add(key, "share %v with share_of: use a number above 0", c.Share)
+			}
 		}
 		for _, x := range append(append([]Cond{}, c.All...), c.Any...) {
 			checkCond(key, x)

@@ -19,17 +19,24 @@ type unit struct {
 	page  int // page number
 	block int
 	row   int
-	kind  document.Kind
-	sect  []string
-	split int // index in the splitter, or -1 for one sentence
+	item  int
+	// leadIn is the sentence that introduces a list ("We will:"), given
+	// to each of its items as a commitment.
+	leadIn  string
+	aliases *aliases
+	kind    document.Kind
+	sect    []string
+	split   int // index in the splitter, or -1 for one sentence
 	// cells are the byte ranges of a table row's cells in text.
 	cells [][2]int
 	table *tableCols
 }
 
-// tableCols are the columns of a table that name an owner or a deadline.
+// tableCols are the columns of a table that name an owner, a deadline or
+// the period of the sums below them ("Year 1", "2024/25").
 type tableCols struct {
 	owner, when map[int]bool
+	period      map[int]string // column → period sub-kind
 }
 
 // Annotate splits the document's blocks into sentences and annotates each.
@@ -42,13 +49,21 @@ func Annotate(d *document.Document) *Doc {
 		return out
 	}
 	sections := newSectionIndex(d.Sections)
+	al := findAliases(d)
 	var units []unit
 	var sp splitter
+	prev := ""
 	for pi, p := range d.Pages {
 		for bi, b := range p.Blocks {
 			path := sections.path(document.BlockRef{Page: pi, Block: bi})
-			base := unit{page: p.Number, block: bi, row: -1, kind: b.Kind, sect: path, split: -1}
+			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, split: -1, aliases: al}
+			if b.Kind == document.List && leadInRE.MatchString(prev) {
+				base.leadIn = prev
+			}
 			units = appendUnits(units, &sp, base, b)
+			if b.Kind != document.List {
+				prev = textclean.Fold(b.Text)
+			}
 		}
 	}
 	if err := sp.run(); err != nil {
@@ -94,8 +109,10 @@ func appendUnits(units []unit, sp *splitter, base unit, b document.Block) []unit
 			}
 		}
 	case b.Kind == document.List && len(b.Items) > 0:
-		for _, it := range b.Items {
-			add(base, it, longUnit)
+		for i, it := range b.Items {
+			u := base
+			u.item = i
+			add(u, it, longUnit)
 		}
 	case b.Kind == document.Paragraph || b.Kind == document.List || b.Kind == document.Table:
 		add(base, b.Text, 0)
@@ -135,21 +152,54 @@ func headerColumns(header []string) *tableCols {
 	var cols *tableCols
 	for i, c := range header {
 		h := strings.Trim(asciiLower(textclean.Fold(c)), " :*")
+		if cols == nil {
+			cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}, period: map[int]string{}}
+		}
 		switch {
 		case ownerHeaderRe.MatchString(h):
-			if cols == nil {
-				cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}}
-			}
 			cols.owner[i] = true
 		case whenHeaderRe.MatchString(h):
-			if cols == nil {
-				cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}}
-			}
 			cols.when[i] = true
+		default:
+			if sub := periodHeader(h); sub != "" {
+				cols.period[i] = sub
+			}
 		}
+	}
+	if len(cols.owner)+len(cols.when)+len(cols.period) == 0 {
+		return nil
 	}
 	return cols
 }
+
+var (
+	yearColumnRE   = regexp.MustCompile(`^(?:year [1-9]|year (?:one|two|three|four|five)|y[1-5]|(?:fy ?)?(?:19|20)\d\d ?[/-] ?(?:19|20)?\d\d|(?:fy|financial year) ?(?:19|20)?\d\d|(?:19|20)\d\d)$`)
+	annualColumnRE = regexp.MustCompile(`^(?:annual|annually|per year|per annum|each year|£ ?per year|annual cost|annual budget|cost per year|yearly)$`)
+)
+
+// periodHeader gives the period a column header sets for the sums below
+// it: a financial or programme year, a yearly amount, recurrent or
+// one-off money.
+func periodHeader(h string) string {
+	h = strings.TrimSpace(strings.Trim(h, "()£"))
+	switch {
+	case yearColumnRE.MatchString(h):
+		return SubFinancialYear
+	case annualColumnRE.MatchString(h):
+		return SubAnnual
+	case h == "recurrent" || h == "recurring":
+		return SubRecurrent
+	case h == "non-recurrent" || h == "non recurrent":
+		return SubNonRecurrent
+	case h == "one-off" || h == "one off":
+		return SubOneOff
+	}
+	return ""
+}
+
+// leadInRE recognises a sentence that introduces a list of commitments:
+// "We will:", "Our actions are:", "Over the next five years we will:".
+var leadInRE = regexp.MustCompile(`(?i)\b(?:we will|we are going to|we plan to|we intend to|we commit to|we have committed to|our (?:actions|commitments|priorities for action) (?:are|will be)|actions? (?:are|include)|we will also|the partnership will|the board will|the icb will)\b[^.]{0,120}:\s*$`)
 
 func sentence(u unit, s string) Sentence {
 	return Sentence{
@@ -157,6 +207,7 @@ func sentence(u unit, s string) Sentence {
 		Page:        u.page,
 		Block:       u.block,
 		Row:         u.row,
+		Item:        u.item,
 		Kind:        u.kind,
 		Section:     u.sect,
 		Annotations: annotateText(s, u),
@@ -175,11 +226,20 @@ func annotateText(s string, u unit) []Annotation {
 	if u.table != nil {
 		dates = tableDeadlines(t, u, dates)
 		as = append(as, tableOwners(t, u)...)
+		as = append(as, tablePeriods(t, u, money)...)
 	}
 	as = append(as, dates...)
-	as = append(as, findGroups(t)...)
+	groups := findGroups(t)
+	as = append(as, groups...)
+	as = append(as, u.aliases.find(t, groups)...)
 	as = append(as, findVCS(t)...)
-	as = append(as, findCommitments(t)...)
+	commitments := findCommitments(t)
+	if u.leadIn != "" && len(commitments) == 0 {
+		// The commitment is the list's lead-in, not in the item itself:
+		// an empty span at the start, with the lead-in as its Unit.
+		commitments = append(commitments, Annotation{Kind: Commitment, Sub: SubLeadIn, Unit: u.leadIn})
+	}
+	as = append(as, commitments...)
 	as = append(as, findEngagement(t)...)
 	sortAnnotations(as)
 	return as
@@ -201,6 +261,25 @@ func tableOwners(t *text, u unit) []Annotation {
 			continue
 		}
 		out = append(out, Annotation{Kind: Commitment, Sub: SubOwner, Text: t.s[a:b], Start: a, End: b, Unit: t.s[a:b]})
+	}
+	return out
+}
+
+// tablePeriods gives each sum in a period column ("Year 1", "2024/25",
+// "Annual") a Period annotation over its cell, naming the column.
+func tablePeriods(t *text, u unit, money []Annotation) []Annotation {
+	var out []Annotation
+	for i, sub := range u.table.period {
+		if i >= len(u.cells) {
+			continue
+		}
+		a, b := u.cells[i][0], u.cells[i][1]
+		for _, m := range money {
+			if m.Start >= a && m.End <= b {
+				out = append(out, Annotation{Kind: Period, Sub: sub, Text: t.s[a:b], Start: a, End: b})
+				break
+			}
+		}
 	}
 	return out
 }

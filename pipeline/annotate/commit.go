@@ -6,7 +6,12 @@ import (
 )
 
 // SubOwner marks a commitment with a named owner, given in Unit.
-const SubOwner = "owner"
+const (
+	SubOwner = "owner"
+	// SubLeadIn marks a list item introduced by a commitment ("We will:");
+	// the lead-in sentence is in Unit and the span is empty.
+	SubLeadIn = "lead-in"
+)
 
 // commitRe finds the commitment triggers; which group matched says how to
 // look for an owner.

@@ -55,6 +55,9 @@ type Sentence struct {
 	Page  int `json:"page"`
 	Block int `json:"block"`
 	Row   int `json:"row"`
+	// Item is the list item for list blocks (-1 otherwise): an item is a
+	// unit of meaning the way a paragraph is.
+	Item int `json:"item"`
 	// Kind is the kind of the block the sentence comes from.
 	Kind document.Kind `json:"kind"`
 	// Section is the path of section titles enclosing the sentence,
@@ -84,6 +87,6 @@ var Subs = map[string][]string{
 	Group:      {SubCore20, SubPlus, SubEthnicity, SubDisability, SubAge, SubSex, SubLGBT, SubCarers, SubLowIncome, SubDeprivation, SubRural, SubCoastal, SubProtected, SubClinicalArea},
 	Place:      {SubNamedPlace, SubArea},
 	VCS:        {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
-	Commitment: {SubOwner},
+	Commitment: {SubOwner, SubLeadIn},
 	Engagement: {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders},
 }

@@ -239,7 +239,9 @@ func findCounts(t *text, money, taken []Annotation) []Annotation {
 			continue
 		}
 		// "1 in 5 children" is a proportion, not five children.
-		if k > 1 && t.toks[k-1].norm == "in" && (isDigitByte(l[t.toks[k-2].start]) || t.toks[k-2].norm == "one") {
+		// A sum before "in" is not the "1" ("£450m in 25,200 beds").
+		if k > 1 && t.toks[k-1].norm == "in" && (isDigitByte(l[t.toks[k-2].start]) || t.toks[k-2].norm == "one") &&
+			!overlaps(money, t.toks[k-2].start, t.toks[k-2].end) {
 			continue
 		}
 		unit, nounEnd := countNoun(t, end, v)

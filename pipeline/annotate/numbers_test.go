@@ -21,6 +21,8 @@ func TestFindNumbers(t *testing.T) {
 		{"a rate of 110 per 100,000 people", []want{r("110 per 100,000", 110, 0, "per 100,000")}},
 		{"deaths per 100000 and 7 per 1000", []want{r("7 per 1000", 7, 0, "per 1,000")}},
 		{"25,200 virtual beds", []want{c("25,200 virtual beds", 25200, "bed")}},
+		{"We will invest £450m in 25,200 virtual beds", []want{c("25,200 virtual beds", 25200, "bed")}},
+		{"1 in 5 children", nil},
 		{"1.3 million additional people", []want{c("1.3 million additional people", 1.3e6, "people")}},
 		{"46 people attended", []want{c("46 people", 46, "people")}},
 		{"32,000 whole-time equivalents", []want{c("32,000 whole-time equivalents", 32000, "whole-time equivalent")}},

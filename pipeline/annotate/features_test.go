@@ -1,0 +1,87 @@
+package annotate
+
+import (
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+func doc(blocks ...document.Block) *document.Document {
+	return &document.Document{Pages: []document.Page{{Number: 1, Blocks: blocks}}}
+}
+
+// List items introduced by "We will:" are commitments, each with the
+// lead-in; items of other lists are not.
+func TestListLeadIn(t *testing.T) {
+	d := doc(
+		document.Block{Kind: document.Paragraph, Text: "Over the next five years we will:"},
+		document.Block{Kind: document.List, Items: []string{"Open two diagnostic centres.", "Recruit 40 nurses."}, Text: "x"},
+		document.Block{Kind: document.Paragraph, Text: "The main causes are:"},
+		document.Block{Kind: document.List, Items: []string{"Smoking.", "Poor housing."}, Text: "y"},
+	)
+	ad := Annotate(d)
+	lead := map[string]bool{}
+	for _, s := range ad.Sentences {
+		for _, a := range s.Annotations {
+			if a.Kind == Commitment && a.Sub == SubLeadIn {
+				lead[s.Text] = true
+				if a.Unit != "Over the next five years we will:" {
+					t.Errorf("lead-in unit %q", a.Unit)
+				}
+			}
+		}
+		if s.Kind == document.List && s.Item < 0 {
+			t.Errorf("list sentence %q without an item index", s.Text)
+		}
+	}
+	if !lead["Open two diagnostic centres."] || !lead["Recruit 40 nurses."] || lead["Smoking."] || lead["Poor housing."] {
+		t.Errorf("lead-in commitments on %v", lead)
+	}
+}
+
+// Sums under a "Year 1" or "2024/25" column get that period.
+func TestTablePeriodColumns(t *testing.T) {
+	d := doc(document.Block{Kind: document.Table, Text: "t", Rows: [][]string{
+		{"Item", "Year 1", "Year 2", "Total"},
+		{"Community fund", "£40,000", "£25,000", "£65,000"},
+	}})
+	ad := Annotate(d)
+	periods := 0
+	for _, s := range ad.Sentences {
+		for _, a := range s.Annotations {
+			if a.Kind == Period && a.Sub == SubFinancialYear {
+				periods++
+				if a.Text != "£40,000" && a.Text != "£25,000" {
+					t.Errorf("period over %q", a.Text)
+				}
+			}
+		}
+	}
+	if periods != 2 {
+		t.Errorf("%d period annotations, want 2 (the Total column sets none)", periods)
+	}
+}
+
+// An abbreviation the document defines for a group is that group later.
+func TestAliases(t *testing.T) {
+	d := doc(
+		document.Block{Kind: document.Paragraph, Text: "Health outcomes for people experiencing homelessness (PEH) are poor."},
+		document.Block{Kind: document.Paragraph, Text: "We will fund outreach clinics for PEH in Crawley."},
+		document.Block{Kind: document.Paragraph, Text: "The National Health Service (NHS) will help."},
+	)
+	ad := Annotate(d)
+	var got []Annotation
+	for _, s := range ad.Sentences {
+		if s.Text != "We will fund outreach clinics for PEH in Crawley." {
+			continue
+		}
+		for _, a := range s.Annotations {
+			if a.Kind == Group {
+				got = append(got, a)
+			}
+		}
+	}
+	if len(got) != 1 || got[0].Text != "PEH" || got[0].Sub != SubPlus {
+		t.Errorf("group annotations %+v, want PEH as an inclusion health group", got)
+	}
+}

@@ -1,0 +1,291 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/sections"
+)
+
+// para and friends build blocks for test documents.
+func para(text string) document.Block { return document.Block{Kind: document.Paragraph, Text: text} }
+func head(text string, level int) document.Block {
+	return document.Block{Kind: document.Heading, Text: text, Level: level}
+}
+func table(rows ...[]string) document.Block {
+	return document.Block{Kind: document.Table, Text: "table", Rows: rows}
+}
+
+// testDoc annotates pages of blocks, with sections from the headings.
+func testDoc(pages ...[]document.Block) *annotate.Doc {
+	d := &document.Document{Title: "Test"}
+	for i, bs := range pages {
+		d.Pages = append(d.Pages, document.Page{Number: i + 1, Blocks: bs})
+	}
+	sections.Build(d, nil, true)
+	return annotate.Annotate(d)
+}
+
+// ruleFile is a valid criterion file with the given signals and a level 1
+// that needs the signal "x".
+func ruleFile(signals string) string {
+	return `id: test
+order: 1
+name: Test
+none_summary: none
+signals:
+` + signals + `
+levels:
+  - score: 1
+    summary: one
+    when: {signal: x}
+  - score: 2
+    summary: two
+    when: {signal: x, min: 2}
+  - score: 3
+    summary: three
+    when: {signal: x, min: 3}
+`
+}
+
+func loadRules(t *testing.T, files map[string]string) (*Set, error) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return LoadDir(dir)
+}
+
+func matched(t *testing.T, s *Set, d *annotate.Doc, signal string) []string {
+	t.Helper()
+	ev, err := s.Matches(d, "test", signal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ev {
+		out = append(out, e.Quote)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestSignalKinds(t *testing.T) {
+	doc := testDoc(
+		[]document.Block{
+			head("1. Money", 1),
+			para("We will invest £2m in co-production with residents. The voluntary redundancy scheme closed."),
+			para("The voluntary sector will run the hub. Costs rose."),
+			table([]string{"Item", "Cost"}, []string{"Nurses", "£40,000"}),
+		},
+		[]document.Block{
+			head("2. References", 1),
+			para("Smith J et al. (2020) Co-production in health. doi:10/abc."),
+			head("3. People", 1),
+			para("We engaged residents."),
+			para("We will keep you informed."),
+		},
+	)
+	tests := []struct {
+		name    string
+		signals string
+		want    []string
+	}{
+		{"terms with a prefix and hyphens as spaces", `  - {name: x, kind: terms, terms: ["co production", "invest*"]}`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"exclusion covers only its own occurrence", `  - {name: x, kind: terms, terms: [voluntary], exclude: ["voluntary redundancy"]}`,
+			[]string{"The voluntary sector will run the hub."}},
+		{"regular expression term", `  - {name: x, kind: terms, terms: ["/rose\\.$/"]}`,
+			[]string{"Costs rose."}},
+		{"annotation with a minimum value", `  - {name: x, kind: annotation, annotation: money, min_value: 100000}`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"annotation sub-kind", `  - {name: x, kind: annotation, annotation: "engagement:inform"}`,
+			[]string{"We will keep you informed."}},
+		{"composite all and none in a sentence", `  - name: x
+    kind: composite
+    all: [{annotation: commitment}]
+    none: [{terms: [informed]}]`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"composite over a paragraph", `  - name: x
+    kind: composite
+    scope: paragraph
+    all: [{terms: [sector]}, {terms: [costs]}]`,
+			[]string{"Costs rose.", "The voluntary sector will run the hub."}},
+		{"table scope matches rows only", `  - {name: x, kind: annotation, annotation: money, scope: table}`,
+			[]string{"Nurses | £40,000"}},
+		{"section filter", `  - {name: x, kind: terms, terms: [we], section: "people"}`,
+			[]string{"We engaged residents.", "We will keep you informed."}},
+		{"not_section filter", `  - {name: x, kind: terms, terms: [we], not_section: "people"}`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"reference lists are never matched", `  - {name: x, kind: terms, terms: ["co production"]}`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"count in a section", `  - {name: w, kind: terms, terms: [we]}
+  - {name: x, kind: count, of: w, scope: section, min: 2}`,
+			[]string{"We engaged residents.", "We will keep you informed."}},
+		{"count with a maximum", `  - {name: w, kind: terms, terms: [we]}
+  - {name: x, kind: count, of: w, scope: section, max: 1}`,
+			[]string{"We will invest £2m in co-production with residents."}},
+		{"conditional: if without then in the unit", `  - {name: a, kind: terms, terms: [residents]}
+  - {name: b, kind: terms, terms: [invest]}
+  - {name: x, kind: conditional, if: a, then: b, scope: section}`,
+			[]string{"We engaged residents."}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := loadRules(t, map[string]string{"test.yaml": ruleFile(tc.signals)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := matched(t, s, doc, "x")
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("matched:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestLevelsAndGaps(t *testing.T) {
+	var blocks []document.Block
+	for i := 0; i < 4; i++ {
+		blocks = append(blocks, para("We will open a clinic."))
+	}
+	one := testDoc(blocks)
+	spread := testDoc(blocks[:2], blocks[2:])
+	s, err := loadRules(t, map[string]string{"test.yaml": `id: test
+order: 1
+name: Test
+none_summary: nothing
+signals:
+  - {name: x, kind: terms, terms: [clinic]}
+  - {name: y, kind: terms, terms: [open]}
+  - {name: z, kind: terms, terms: [absent]}
+levels:
+  - score: 1
+    summary: "{x} clinics"
+    when: {signal: x, min: 4, gap: "Open four clinics."}
+  - score: 2
+    summary: two
+    when: {signal: x, min_pages: 2, gap: "Spread over two pages."}
+  - score: 3
+    summary: three
+    when:
+      all:
+        - {signal: y, share_of: x, share: 1}
+        - {signal: z, gap: "Mention something absent."}
+questions:
+  - {ask: "Why no z?", unless: {signal: z}}
+  - {ask: "Never asked", when: {signal: z}}
+red_flags:
+  - {message: "No z at all.", when: {not: {signal: z}}, show: x}
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A one-page document cannot be asked to span two pages: min_pages is
+	// capped by the pages it has.
+	c := s.Score(one, Tool{}).Criteria[0]
+	if c.Score != 2 || c.Summary != "two" {
+		t.Errorf("one page: score %d %q, want 2", c.Score, c.Summary)
+	}
+	if strings.Join(c.Gaps, "|") != "Mention something absent." {
+		t.Errorf("gaps %q", c.Gaps)
+	}
+	if strings.Join(c.Questions, "|") != "Why no z?" {
+		t.Errorf("questions %q", c.Questions)
+	}
+	if len(c.RedFlags) != 1 || !strings.HasPrefix(c.RedFlags[0], "No z at all. (page 1: “We will open a clinic.”)") {
+		t.Errorf("red flags %q", c.RedFlags)
+	}
+	if len(c.Evidence) == 0 {
+		t.Error("a score above 0 without evidence")
+	}
+	c = s.Score(spread, Tool{}).Criteria[0]
+	if c.Score != 2 {
+		t.Errorf("two pages: score %d, want 2", c.Score)
+	}
+	// per_10k_words raises the bar for long documents.
+	s2, err := loadRules(t, map[string]string{"test.yaml": strings.Replace(ruleFile(`  - {name: x, kind: terms, terms: [clinic]}`),
+		"when: {signal: x}", "when: {signal: x, per_10k_words: 10000}", 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s2.Score(one, Tool{}).Criteria[0].Score; got != 0 {
+		t.Errorf("per_10k_words: score %d, want 0 (needs more matches than sentences)", got)
+	}
+}
+
+func TestRuleFileErrors(t *testing.T) {
+	good := ruleFile(`  - {name: x, kind: terms, terms: [a]}`)
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", strings.Replace(good, "terms: [a]", "terms: [a], termz: [b]", 1), "test.yaml:6: field termz not found"},
+		{"unknown kind", strings.Replace(good, "kind: terms", "kind: existence", 1), `test.yaml:6: signal "x": unknown kind "existence"`},
+		{"bad regular expression", strings.Replace(good, "terms: [a]", `terms: ["/a(/"]`, 1), "test.yaml:6: signal \"x\": term \"/a(/\""},
+		{"unknown signal in a level", strings.Replace(good, "when: {signal: x, min: 2}", "when: {signal: nope}", 1), `unknown signal "nope"`},
+		{"unknown annotation sub-kind", strings.Replace(good, "kind: terms, terms: [a]", `kind: annotation, annotation: "money:free"`, 1), `unknown sub-kind`},
+		{"bad scope", strings.Replace(good, "terms: [a]", "terms: [a], scope: chapter", 1), `unknown scope "chapter"`},
+		{"loop between signals", strings.Replace(good, `  - {name: x, kind: terms, terms: [a]}`,
+			"  - {name: x, kind: composite, all: [{signal: y}]}\n  - {name: y, kind: composite, all: [{signal: x}]}", 1), "in a loop"},
+		{"missing level", strings.Replace(good, "  - score: 3\n    summary: three\n    when: {signal: x, min: 3}\n", "", 1), "level 3 is missing"},
+		{"star inside a term", strings.Replace(good, "terms: [a]", `terms: ["a * b"]`, 1), "* is allowed only at the end"},
+		{"not YAML", "id: [", "test.yaml:1:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadRules(t, map[string]string{"test.yaml": tc.body})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), "test.yaml:") {
+				t.Errorf("error without file and line: %v", err)
+			}
+		})
+	}
+	// two files defining one criterion
+	_, err := loadRules(t, map[string]string{"a.yaml": good, "b.yaml": good})
+	if err == nil || !strings.Contains(err.Error(), "also defined in") {
+		t.Errorf("duplicate criterion: err = %v", err)
+	}
+}
+
+// rules_version is a hash of the rule files: the same files give the same
+// version, any change gives another.
+func TestRulesVersion(t *testing.T) {
+	a, err := loadRules(t, map[string]string{"test.yaml": ruleFile(`  - {name: x, kind: terms, terms: [a]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := loadRules(t, map[string]string{"test.yaml": ruleFile(`  - {name: x, kind: terms, terms: [a]}`)})
+	c, _ := loadRules(t, map[string]string{"test.yaml": ruleFile(`  - {name: x, kind: terms, terms: [b]}`)})
+	if a.Version != b.Version || a.Version == c.Version {
+		t.Errorf("versions %s %s %s", a.Version, b.Version, c.Version)
+	}
+	d1, _ := Default()
+	d2, _ := Default()
+	if d1.Version != d2.Version {
+		t.Error("the embedded rule set's version is not stable")
+	}
+}
+
+// Quotes are verbatim: a long sentence is cut to whole words around what
+// matched, without adding anything.
+func TestQuote(t *testing.T) {
+	long := strings.Repeat("word ", 100) + "£450m for beds " + strings.Repeat("more ", 100)
+	at := strings.Index(long, "£450m")
+	q := quote(long, span{at, at + len("£450m")})
+	if !strings.Contains(long, q) || !strings.Contains(q, "£450m") || len(q) > maxQuote {
+		t.Errorf("quote %q", q)
+	}
+	if quote("short", span{0, 1}) != "short" {
+		t.Error("short sentences are quoted whole")
+	}
+}

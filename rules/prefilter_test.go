@@ -1,0 +1,37 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRequiredLiterals(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    string // literals joined by |, "" when there is no filter
+	}{
+		{`(?i)\bdriven (mainly |largely )?by\b`, "driven "},
+		{`(?i)\b(\d+|two|three) times (the|more)\b`, " times "},
+		{`(?i)\b(half|a third) (of|the)\b`, "half|a third"},
+		{`(?i)^\s*["“]`, ""},
+		{`(?i)\d+`, ""},
+		{`(?i)(doi|et al)`, "doi|et al"},
+	}
+	for _, tc := range tests {
+		f := newFilteredRE(tc.pattern)
+		if got := strings.Join(f.lits, "|"); got != tc.want {
+			t.Errorf("%s: literals %q, want %q", tc.pattern, got, tc.want)
+		}
+	}
+	// The filter never rules out a real match.
+	for _, tc := range []struct{ pattern, text string }{
+		{`(?i)\bdriven (mainly |largely )?by\b`, "The gap is Driven Mainly By smoking"},
+		{`(?i)\b(half|a third) (of|the)\b`, "nearly HALF the average"},
+		{`(?i)\b(\d+|two|three) times (the|more)\b`, "60 times the rate"},
+	} {
+		f := newFilteredRE(tc.pattern)
+		if !f.mayMatch(strings.ToLower(tc.text)) || !f.re.MatchString(tc.text) {
+			t.Errorf("%s should match %q", tc.pattern, tc.text)
+		}
+	}
+}
