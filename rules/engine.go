@@ -169,7 +169,7 @@ func topo(f *File) []int {
 
 // referenceSection names the back matter that cites other work: its
 // sentences are never evidence of what a document says or does.
-var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary)\s*$`)
+var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary|author details|authors' contributions|competing interests|declarations|availability of data and materials)\s*$`)
 
 // citation recognises a bibliography entry outside such a section.
 var citation = newFilteredRE(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+)`)

@@ -233,10 +233,12 @@ func engageEntries() []entry {
 		"co design|designed|designing|designs", "codesign|codesigned|codesigning",
 		"co develop|developed|developing|development", "co create|created|creating|creation",
 		"designed|developed with|by "+peopleObj+"|local|young|older", "participatory budgeting",
-		"community led|driven", "led by communities|residents|people|local")...)
+		"community led", "led by communities|residents|people|local")...)
 	es = append(es, e(SubCoproduce, "you said we did", "you said we listened", "citizens assembly|assemblies",
-		"citizens jury|juries", "people's assembly", "community researchers|researcher",
-		"peer researchers", "community research")...)
+		"citizens jury|juries", "people's assembly")...)
+	// Community and peer researchers take part in research: involvement,
+	// not yet decisions shaped by it.
+	es = append(es, e(SubInvolve, "community researchers|researcher", "peer researchers|researcher", "community research")...)
 	// Involvement.
 	es = append(es, e("s:"+SubInvolve, "involve|involved|involving|involvement")...)
 	es = append(es, e("p:"+SubInvolve,

@@ -33,7 +33,7 @@ func TestFindEngagement(t *testing.T) {
 		{"Coproduction with the VCSE sector.", []want{e(SubCoproduce, "Coproduction")}},
 		{"The plan was designed with people who use services.", []want{e(SubCoproduce, "designed with people")}},
 		{"You said, we did: the clinic now opens later.", []want{e(SubCoproduce, "You said, we did")}},
-		{"A citizens' assembly and community researchers.", []want{e(SubCoproduce, "citizens' assembly"), e(SubCoproduce, "community researchers")}},
+		{"A citizens' assembly and community researchers.", []want{e(SubCoproduce, "citizens' assembly"), e(SubInvolve, "community researchers")}},
 		{"A lived experience panel decides how the budget is spent.", []want{e(SubCoproduce, "lived experience")}},
 		{"Community-led projects for residents.", []want{e(SubCoproduce, "Community-led")}},
 		// Stakeholders and nothing.
