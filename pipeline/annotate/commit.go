@@ -23,6 +23,10 @@ var commitRe = regexp.MustCompile(
 		`|\b((?:led|owned|chaired|overseen|coordinated|co-ordinated)\s+by)\b` +
 		`|\b((?:lead\s+officer|lead\s+organisation|lead\s+agency|responsible\s+officer|owners?|leads?|responsible|responsibility|accountable|accountability|lead\s+partner)(?:\(s\))?\s*:))`)
 
+// stateAfterWill are words after "we will" that predict rather than
+// commit.
+var stateAfterWill = regexp.MustCompile(`^\s+(?:all\s+)?(?:live|die|age|grow\s+old|get\s+older|need|face|experience|see\s+(?:a|an|more|fewer)|be\s+(?:older|living|affected))\b`)
+
 var commitStarts = normIn("we").then(1, tokIn("will", "are", "plan", "intend", "commit", "pledge", "shall")).
 	or(normIn("we'll")).
 	or(normIn("will", "shall").then(1, tokIn("be", "lead", "oversee", "own", "coordinate", "co", "chair"))).
@@ -61,6 +65,11 @@ func findCommitments(t *text) []Annotation {
 		a := Annotation{Kind: Commitment, Start: start, End: end}
 		switch {
 		case m[2] >= 0: // we will
+			// "how long we will live", "we will all need care": a
+			// prediction about people, not an undertaking.
+			if stateAfterWill.MatchString(l[end:]) {
+				continue
+			}
 		case m[4] >= 0: // will be delivered by: an owner or a date follows
 			if os, oe, ok := ownerAfter(t, end, false); ok {
 				a.Sub, a.End, a.Unit = SubOwner, oe, ownerName(t.s[os:oe])

@@ -6,6 +6,7 @@ func TestFindCommitments(t *testing.T) {
 	c := func(text string) want { return want{Kind: Commitment, Text: text} }
 	o := func(text, owner string) want { return want{Kind: Commitment, Sub: SubOwner, Text: text, Unit: owner} }
 	runFind(t, FindCommitments, []findCase{
+		{"how long we will live and we will all need care", nil},
 		{"We will expand the service.", []want{c("We will")}},
 		{"we are going to and we plan to", []want{c("we are going to"), c("we plan to")}},
 		{"We’ll do it", []want{c("We’ll")}},
