@@ -1,123 +1,107 @@
-// Package reports renders scorecards. It only reads results (package
-// rules' Scorecard); it never scores.
+// Package reports renders scorecards for people and programs: a terminal
+// scorecard, Markdown, a self-contained HTML file, JSON and CSV, a
+// documents x criteria comparison and the differences between two versions
+// of one document. It only reads results (package rules' Scorecard and the
+// Comparison and Diff models defined here); it never scores.
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/rules"
 )
 
-// JSON writes one scorecard as an object, several as an array
-// (CONTRACT.md).
-func JSON(w io.Writer, cards []*rules.Scorecard) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if len(cards) == 1 {
-		return enc.Encode(cards[0])
+// Format names an output format.
+type Format string
+
+// The formats, as spelled on the command line.
+const (
+	FormatText     Format = "text"
+	FormatMarkdown Format = "md"
+	FormatHTML     Format = "html"
+	FormatJSON     Format = "json"
+	FormatCSV      Format = "csv"
+)
+
+// Formats each report supports, in the order help texts list them.
+var (
+	ScorecardFormats  = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON, FormatCSV}
+	ComparisonFormats = []Format{FormatText, FormatMarkdown, FormatHTML, FormatCSV}
+	DiffFormats       = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON}
+)
+
+// ParseFormat checks a format name against those a report supports;
+// "markdown" is accepted for "md".
+func ParseFormat(s string, allowed []Format) (Format, error) {
+	f := Format(strings.ToLower(s))
+	if f == "markdown" {
+		f = FormatMarkdown
 	}
-	if cards == nil {
-		cards = []*rules.Scorecard{}
+	if slices.Contains(allowed, f) {
+		return f, nil
 	}
-	return enc.Encode(cards)
+	return "", fmt.Errorf("unknown format %q: use %s", s, FormatList(allowed))
+}
+
+// FormatList spells formats as "text, md or html".
+func FormatList(fs []Format) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = string(f)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// Options change how reports look, never what they say.
+type Options struct {
+	// Color adds ANSI colours to text reports (for a terminal).
+	Color bool
+}
+
+// Scorecards writes the scorecards of several documents in one format.
+func Scorecards(w io.Writer, f Format, cards []*rules.Scorecard, o Options) error {
+	switch f {
+	case FormatText:
+		return Text(w, cards, o)
+	case FormatMarkdown:
+		return Markdown(w, cards)
+	case FormatHTML:
+		return HTML(w, cards)
+	case FormatJSON:
+		return JSON(w, cards)
+	case FormatCSV:
+		return CSV(w, cards)
+	}
+	return fmt.Errorf("scorecards cannot be written as %q", f)
+}
+
+// title is what a document is called in reports: its title, or its source
+// when no title was found.
+func title(c *rules.Scorecard) string {
+	if t := strings.TrimSpace(c.Document.Title); t != "" {
+		return t
+	}
+	return c.Document.Source
+}
+
+func total(c *rules.Scorecard) (score, outOf int) {
+	for _, cr := range c.Criteria {
+		score += cr.Score
+		outOf += cr.Max
+	}
+	return score, outOf
 }
 
 // bar draws a score as filled and empty blocks.
-func bar(score, max int) string {
-	return strings.Repeat("█", score) + strings.Repeat("░", max-score)
-}
-
-// Text writes a plain-text scorecard for each document: a one-screen
-// summary, then per criterion the evidence with page numbers, what is
-// missing, the questions to ask and the red flags.
-func Text(w io.Writer, cards []*rules.Scorecard) error {
-	var b strings.Builder
-	for i, c := range cards {
-		if i > 0 {
-			b.WriteString("\n" + strings.Repeat("═", 78) + "\n\n")
-		}
-		textCard(&b, c)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func textCard(b *strings.Builder, c *rules.Scorecard) {
-	d := c.Document
-	title := d.Title
-	if title == "" {
-		title = d.Source
-	}
-	fmt.Fprintf(b, "%s\n", title)
-	fmt.Fprintf(b, "%s · %s · %s · %s words · rules %s\n", d.Source, d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
-	for _, wq := range d.Quality.Warnings {
-		fmt.Fprintf(b, "warning: %s\n", wq)
-	}
-	b.WriteString("\n")
-	total := 0
-	for _, cr := range c.Criteria {
-		total += cr.Score
-		fmt.Fprintf(b, "  %-20s %s %d/%d  %s\n", cr.Name, bar(cr.Score, cr.Max), cr.Score, cr.Max, firstSentence(cr.Summary))
-	}
-	fmt.Fprintf(b, "  %-20s %d/%d\n", "Total", total, 3*len(c.Criteria))
-	for _, cr := range c.Criteria {
-		fmt.Fprintf(b, "\n%s: %d/%d\n", cr.Name, cr.Score, cr.Max)
-		fmt.Fprintf(b, "%s\n", wrap(cr.Summary, 78, ""))
-		if len(cr.Evidence) > 0 {
-			b.WriteString("Evidence:\n")
-			for _, e := range cr.Evidence {
-				where := fmt.Sprintf("p. %d", e.Page)
-				if e.Section != "" {
-					where += ", " + e.Section
-				}
-				fmt.Fprintf(b, "  - %s [%s]\n%s\n", where, e.Signal, wrap("“"+e.Quote+"”", 78, "    "))
-			}
-		}
-		if len(cr.Gaps) > 0 {
-			if cr.Score < cr.Max {
-				fmt.Fprintf(b, "To reach %d:\n", cr.Score+1)
-			}
-			for _, g := range cr.Gaps {
-				fmt.Fprintf(b, "%s\n", wrap("- "+g, 78, "  "))
-			}
-		}
-		if len(cr.Questions) > 0 {
-			b.WriteString("Questions to ask:\n")
-			for _, q := range cr.Questions {
-				fmt.Fprintf(b, "%s\n", wrap("? "+q, 78, "  "))
-			}
-		}
-		if len(cr.RedFlags) > 0 {
-			b.WriteString("Red flags:\n")
-			for _, r := range cr.RedFlags {
-				fmt.Fprintf(b, "%s\n", wrap("! "+r, 78, "  "))
-			}
-		}
-	}
-	if len(c.Facts) > 0 {
-		b.WriteString("\nMoney and rates found:\n")
-		for i, f := range c.Facts {
-			if i == 12 {
-				fmt.Fprintf(b, "  … and %d more (see --format json)\n", len(c.Facts)-i)
-				break
-			}
-			line := fmt.Sprintf("p. %d  %s", f.Page, f.Text)
-			switch {
-			case f.Computed:
-				line = fmt.Sprintf("p. %d  %s (computed by nhsreview)", f.Page, f.Note)
-			case f.Kind == "target":
-				line += " (target)"
-			case f.Kind == "rate":
-			case f.Unit != "":
-				line += " (" + f.Unit + ")"
-			}
-			fmt.Fprintf(b, "  %s\n", line)
-		}
-	}
+func bar(score, outOf int) string {
+	score = min(max(score, 0), outOf)
+	return strings.Repeat("█", score) + strings.Repeat("░", outOf-score)
 }
 
 func plural(n int, word string) string {
@@ -127,6 +111,8 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// short cuts a rules version (a SHA-256) to the 12 characters people can
+// compare by eye.
 func short(v string) string {
 	if len(v) > 12 {
 		return v[:12]
@@ -138,7 +124,7 @@ func thousands(n int) string {
 	s := fmt.Sprint(n)
 	var out []byte
 	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
+		if i > 0 && s[i-1] != '-' && (len(s)-i)%3 == 0 {
 			out = append(out, ',')
 		}
 		out = append(out, s[i])
@@ -146,19 +132,26 @@ func thousands(n int) string {
 	return string(out)
 }
 
-// firstSentence keeps a summary to one line of the overview.
+// firstSentence keeps a summary to one line of an overview.
 func firstSentence(s string) string {
 	if i := strings.Index(s, ". "); i > 0 {
 		s = s[:i+1]
 	}
-	if r := []rune(s); len(r) > 48 {
-		cut := string(r[:47])
-		if j := strings.LastIndexByte(cut, ' '); j > 30 {
-			cut = cut[:j]
-		}
-		s = cut + "…"
+	return clip(s, 48)
+}
+
+// clip shortens text to n runes at a word boundary where one is near,
+// marking the cut with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
 	}
-	return s
+	cut := string(r[:n-1])
+	if j := strings.LastIndexByte(cut, ' '); j > len(cut)*2/3 {
+		cut = cut[:j]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
 }
 
 // wrap folds text at width, indenting continuation lines.
@@ -183,3 +176,31 @@ func wrap(s string, width int, indent string) string {
 	b.WriteString(line)
 	return b.String()
 }
+
+// where names the place of a passage: page and section.
+func where(e rules.Evidence) string {
+	s := fmt.Sprintf("p. %d", e.Page)
+	if e.Section != "" {
+		s += ", " + e.Section
+	}
+	return s
+}
+
+// factLine describes a fact in one line: the computed ones say so, since
+// they are not printed in the document.
+func factLine(f rules.Fact) string {
+	switch {
+	case f.Computed:
+		return f.Note + " (computed by nhsreview)"
+	case f.Kind == "target":
+		return f.Text + " (target)"
+	case f.Kind == "rate":
+		return f.Text
+	case f.Unit != "":
+		return f.Text + " (" + f.Unit + ")"
+	}
+	return f.Text
+}
+
+// maxFacts is how many facts the readable reports list; JSON has them all.
+const maxFacts = 12

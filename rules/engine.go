@@ -195,11 +195,40 @@ type run struct {
 	nPara   int
 	nSect   int
 	matched map[*csignal][]bool
-	where   map[*csignal][]span // where in each matched sentence (for quotes)
+	// where in each matched sentence a signal matched (for quotes); only
+	// matched sentences have an entry: matches are sparse, and a span per
+	// sentence per signal would be most of the memory on a long pack.
+	where map[*csignal]map[int]span
+	// sectOK caches a section pattern's verdict per section unit: many
+	// sentences share a path, and signals share patterns.
+	sectOK map[*regexp.Regexp][]int8
+}
+
+// sectionMatches reports whether a section pattern matches sentence i's
+// section path, matching each distinct path once.
+func (r *run) sectionMatches(re *regexp.Regexp, i int) bool {
+	cache := r.sectOK[re]
+	if cache == nil {
+		cache = make([]int8, r.nSect)
+		r.sectOK[re] = cache
+	}
+	s := r.sents[i]
+	switch cache[s.unitSect] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	ok := re.MatchString(s.section)
+	cache[s.unitSect] = 2
+	if ok {
+		cache[s.unitSect] = 1
+	}
+	return ok
 }
 
 func (c *compiled) prepare(d *annotate.Doc) *run {
-	r := &run{c: c, pages: max(len(d.Pages), 1)}
+	r := &run{c: c, pages: max(len(d.Pages), 1), sectOK: map[*regexp.Regexp][]int8{}}
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""
@@ -329,10 +358,10 @@ func (r *run) eligible(cs *csignal, i int) bool {
 	if cs.spec.Scope == ScopeTable && s.Kind != document.Table {
 		return false
 	}
-	if cs.section != nil && !cs.section.MatchString(s.section) {
+	if cs.section != nil && !r.sectionMatches(cs.section, i) {
 		return false
 	}
-	if cs.notSect != nil && cs.notSect.MatchString(s.section) {
+	if cs.notSect != nil && r.sectionMatches(cs.notSect, i) {
 		return false
 	}
 	if cs.blocks != nil && !cs.blocks[s.Kind] {
@@ -345,7 +374,7 @@ func (r *run) eligible(cs *csignal, i int) bool {
 func (r *run) evalSignal(cs *csignal) {
 	n := len(r.sents)
 	m := make([]bool, n)
-	w := make([]span, n)
+	w := map[int]span{}
 	r.matched[cs], r.where[cs] = m, w
 	switch cs.spec.Kind {
 	case KindTerms:
@@ -557,7 +586,7 @@ const maxQuote = 320
 // scoreCriterion evaluates one criterion.
 func (r *run) scoreCriterion(cc *ccrit) Criterion {
 	r.matched = map[*csignal][]bool{}
-	r.where = map[*csignal][]span{}
+	r.where = map[*csignal]map[int]span{}
 	for _, cs := range cc.signals {
 		r.evalSignal(cs)
 	}
@@ -651,38 +680,81 @@ func (r *run) fill(cc *ccrit, s string) string {
 func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 	var out []Evidence
 	used := map[int]bool{}
+	quoted := map[string]bool{}
 	pages := map[int]int{}
-	take := func(i int, sig string) bool {
-		s := r.sents[i]
-		q := quote(s.Text, r.where[cc.byName[sig]][i])
-		for _, e := range out {
-			if e.Quote == q {
-				used[i] = true
-				return false
-			}
-		}
-		used[i] = true
-		pages[s.Page]++
-		out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: sig})
-		return true
+	// Each signal's candidates are listed once, in document order with
+	// headings last; a cursor skips those already used, and the search
+	// for an uncited page looks a bounded way ahead, so the cost stays
+	// linear in the document however many sentences match.
+	type list struct {
+		idx    []int
+		cursor int
 	}
-	// best is the next passage for a signal: not a heading if possible,
-	// on the least cited page, earliest in the document.
-	best := func(cs *csignal) int {
-		pick := -1
-		better := func(i, j int) bool {
-			hi, hj := r.sents[i].Kind == document.Heading, r.sents[j].Kind == document.Heading
-			if hi != hj {
-				return hj
-			}
-			return pages[r.sents[i].Page] < pages[r.sents[j].Page]
+	lists := map[string]*list{}
+	candidates := func(name string) *list {
+		if l, ok := lists[name]; ok {
+			return l
 		}
-		for i, ok := range r.matched[cs] {
-			if ok && !used[i] && (pick < 0 || better(i, pick)) {
+		l := &list{}
+		if cs := cc.byName[name]; cs != nil {
+			var heads []int
+			for i, ok := range r.matched[cs] {
+				switch {
+				case !ok:
+				case r.sents[i].Kind == document.Heading:
+					heads = append(heads, i)
+				default:
+					l.idx = append(l.idx, i)
+				}
+			}
+			l.idx = append(l.idx, heads...)
+		}
+		lists[name] = l
+		return l
+	}
+	const lookahead = 64
+	next := func(name string) bool {
+		l := candidates(name)
+		for l.cursor < len(l.idx) && used[l.idx[l.cursor]] {
+			l.cursor++
+		}
+		pick := -1
+		for k := l.cursor; k < len(l.idx) && k < l.cursor+lookahead; k++ {
+			i := l.idx[k]
+			if used[i] {
+				continue
+			}
+			if pick < 0 {
 				pick = i
 			}
+			if pages[r.sents[i].Page] == 0 {
+				pick = i
+				break
+			}
 		}
-		return pick
+		for pick >= 0 {
+			used[pick] = true
+			s := r.sents[pick]
+			if s.Kind == document.Heading && len(out) > 0 {
+				return false // a heading only when there is nothing else
+			}
+			q := quote(s.Text, r.where[cc.byName[name]][pick])
+			if !quoted[q] {
+				quoted[q] = true
+				pages[s.Page]++
+				out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name})
+				return true
+			}
+			// the same words elsewhere: try the next candidate
+			pick = -1
+			for l.cursor < len(l.idx) && used[l.idx[l.cursor]] {
+				l.cursor++
+			}
+			if l.cursor < len(l.idx) {
+				pick = l.idx[l.cursor]
+			}
+		}
+		return false
 	}
 	for _, names := range tiers {
 		for len(out) < MaxEvidence {
@@ -691,19 +763,8 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 				if len(out) >= MaxEvidence {
 					break
 				}
-				cs := cc.byName[name]
-				if cs == nil {
-					continue
-				}
-				for i := best(cs); i >= 0; i = best(cs) {
-					if r.sents[i].Kind == document.Heading && len(out) > 0 {
-						used[i] = true // a heading only when there is nothing else
-						continue
-					}
-					if take(i, name) {
-						took = true
-						break
-					}
+				if next(name) {
+					took = true
 				}
 			}
 			if !took {
@@ -784,7 +845,7 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 		}
 		r := s.comp.prepare(d)
 		r.matched = map[*csignal][]bool{}
-		r.where = map[*csignal][]span{}
+		r.where = map[*csignal]map[int]span{}
 		for _, x := range cc.signals {
 			r.evalSignal(x)
 		}

@@ -36,6 +36,11 @@ func TestScripts(t *testing.T) {
 			if shared := sharedDir(); shared != "" {
 				env.Setenv("SHARED", shared)
 			}
+			for _, setup := range scriptSetups {
+				if err := setup(env); err != nil {
+					return err
+				}
+			}
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -51,6 +56,9 @@ func TestScripts(t *testing.T) {
 		},
 	})
 }
+
+// scriptSetups are more Setup steps, added by other test files.
+var scriptSetups []func(*testscript.Env) error
 
 // exits N CMD ARGS... runs a command and checks its exit code is N.
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {

@@ -25,7 +25,7 @@ const sampleName = "sample-strategy.md"
 
 func newScoreCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
-	var format, outPath, rulesDir string
+	var format, outPath, rulesDir, color string
 	var failUnder int
 	var sample bool
 	c := &cobra.Command{
@@ -37,11 +37,21 @@ and public involvement, with the passages that justify each score (page and
 section), what the next score needs, the questions to ask, and red flags.
 --sample scores a fictional strategy bundled in the binary.
 
+Formats: text (a terminal scorecard), md (Markdown for a briefing), html (one
+self-contained file whose first page prints as an A4 scorecard), json (the
+schema in reports/schema/score.schema.json), csv (one row per document and
+criterion).
+
 Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 2 a source could not be read, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("unknown --format %q: use text or json", format)
+			f, err := reports.ParseFormat(format, reports.ScorecardFormats)
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
+			}
+			colored, err := useColor(color, stdout)
+			if err != nil {
+				return err
 			}
 			if sample == (len(args) > 0) {
 				return fmt.Errorf("give sources to score, or --sample (not both)")
@@ -74,12 +84,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 					cards = append(cards, r.card)
 				}
 			}
-			var werr error
-			if format == "json" {
-				werr = reports.JSON(out.w, cards)
-			} else {
-				werr = reports.Text(out.w, cards)
-			}
+			werr := reports.Scorecards(out.w, f, cards, reports.Options{Color: colored && outPath == ""})
 			if err := out.close(werr == nil && len(cards) > 0); err != nil {
 				return err
 			}
@@ -101,7 +106,8 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: "+reports.FormatList(reports.ScorecardFormats))
+	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
 	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
 	c.Flags().IntVar(&failUnder, "fail-under", 0, "exit 1 when any criterion of any document scores below this (0-3)")
@@ -133,6 +139,9 @@ type scored struct {
 func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []scored {
 	out := make([]scored, len(sources))
 	var mu sync.Mutex
+	prog := startProgress(stderr, "scored", len(sources))
+	defer prog.finish()
+	stderr = prog.writer(stderr)
 	sem := make(chan struct{}, max(ro.jobs, 1))
 	var wg sync.WaitGroup
 	for i, src := range sources {
@@ -141,7 +150,8 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 		go func(i int, src string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res, err := fetch.Get(ctx, src, fetchOptions(ro))
+			prog.begin(src)
+			res, err := fetchSource(ctx, src, ro)
 			var card *rules.Scorecard
 			if err == nil {
 				card, err = scoreResult(ctx, res, ro, rs)
@@ -149,6 +159,7 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 			out[i] = scored{src, card, err}
 			mu.Lock()
 			defer mu.Unlock()
+			defer prog.end(src, err)
 			if err != nil {
 				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
 				return
@@ -163,11 +174,17 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 }
 
 // scoreResult runs the pipeline on fetched bytes: document, annotated
-// document, scorecard.
-func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (*rules.Scorecard, error) {
-	d, err := extract.Document(ctx, res, extract.Options{Deadline: ro.deadline})
+// document, scorecard. A panic in the annotators or the rules costs this
+// document, with one line, not the whole batch.
+func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (card *rules.Scorecard, err error) {
+	d, err := extract.Document(ctx, res, extractOptions(ro))
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			card, err = nil, fmt.Errorf("internal error while scoring: %s", oneLine(fmt.Sprint(p)))
+		}
+	}()
 	return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version}), nil
 }

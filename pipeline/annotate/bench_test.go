@@ -50,11 +50,9 @@ func benchDoc(words int) *document.Document {
 	return d
 }
 
-// BenchmarkAnnotate: a 150,000-word document. Building the prose model is
-// done before the timer starts; it happens once per process.
+// BenchmarkAnnotate: a 150,000-word document.
 func BenchmarkAnnotate(b *testing.B) {
 	d := benchDoc(150000)
-	model()
 	b.ReportAllocs()
 	b.ResetTimer()
 	var sentences int

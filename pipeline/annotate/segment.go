@@ -3,24 +3,19 @@ package annotate
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/jdkato/prose/v2"
 )
 
-// proseModel is built once: without it prose reloads its models on every
-// call (about 300 ms and 100 MB each time, research/NOTES.md).
-var (
-	proseOnce  sync.Once
-	proseModel *prose.Model
-)
-
-func model() *prose.Model {
-	proseOnce.Do(func() { proseModel = prose.ModelFromData("en") })
-	return proseModel
-}
+// No prose model is loaded. research/NOTES.md warns that prose reloads
+// its models on every call unless one is built once and shared; but
+// segmentation uses neither of them (the part-of-speech tagger and the
+// entity classifier), and with tagging and extraction off prose builds an
+// empty model, which is cheaper still: prose.ModelFromData always loads
+// both (about 0.5 s and 100 MB per process). If a rule ever needs tags,
+// build that model once here and pass it with prose.UsingModel.
 
 // chunkSize bounds the text handed to prose in one call. prose re-reads
 // its sentence tokenizer's training data on every call, so texts are
@@ -100,7 +95,6 @@ func sentenceStarts(text string) (starts []int, err error) {
 		}
 	}()
 	doc, err := prose.NewDocument(text,
-		prose.UsingModel(model()),
 		prose.WithTagging(false),
 		prose.WithExtraction(false),
 		prose.WithTokenization(false))

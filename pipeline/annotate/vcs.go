@@ -1,6 +1,11 @@
 package annotate
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // VCS sub-kinds.
 const (
@@ -76,6 +81,20 @@ var articles = wordSet("a", "one", "two", "the")
 var seatRe = regexp.MustCompile(`^(?:seat|seats|representative|representatives|representation)\s+on\s+(?:the\s+|our\s+|each\s+|its\s+)?(?:[a-z&'’-]+\s+){0,5}?(?:board|boards|committee|committees|partnership|partnerships|assembly)\b`)
 
 // mindCheck keeps "Mind" the charity apart from the verb and the noun.
+// writtenAsName: every word of the match starts with a capital letter in
+// the sentence as written, and the sentence is not all capitals (a
+// heading in capitals names nothing).
+func writtenAsName(t *text, i, j int) bool {
+	for k := i; k < j; k++ {
+		w := t.s[t.toks[k].start:t.toks[k].end]
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return strings.ToUpper(t.s) != t.s
+}
+
 func mindCheck(t *text, i, j int) bool {
 	if i == 0 {
 		return false
@@ -136,6 +155,14 @@ func vcsEntries() []entry {
 		"British Heart Foundation", "Cancer Research UK", "Asthma UK", "Asthma and Lung UK",
 		"Sussex Community Foundation", "Leeds Community Foundation", "Community Foundation")...)
 	es = append(es, entry{pattern: "Mind", kind: VCS, sub: SubBody, check: mindCheck})
+	// Local bodies are named after their place ("Westbrook Community
+	// Action", "St Gemma's Hospice", "Crawley Foodbank"): the words count
+	// when written as a name, not as ordinary prose ("community action").
+	for _, p := range []string{"Community Action", "Carers Support", "Carers Centre", "Carers Center", "Foodbank",
+		"Food Bank", "Hospice", "Women's Aid", "Womens Aid", "Community Transport", "Community Voluntary Services",
+		"Volunteer Centre", "Volunteering Centre", "Community Hub", "Community Association", "Youth Club", "Credit Union"} {
+		es = append(es, entry{pattern: p, kind: VCS, sub: SubBody, check: writtenAsName})
+	}
 	es = append(es, v(SubPatientVoice, "healthwatch")...)
 	alliance := "alliance|assembly|partnership|board|leadership|network|forum|representative|representatives|collaborative|consortium"
 	for _, term := range []string{"vcse", "vcs", "vcfse", "third sector", "voluntary sector", "voluntary and community sector", "voluntary community and social enterprise", "voluntary community faith and social enterprise"} {

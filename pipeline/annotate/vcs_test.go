@@ -5,6 +5,10 @@ import "testing"
 func TestFindVCS(t *testing.T) {
 	v := func(sub, text string) want { return want{Kind: VCS, Sub: sub, Text: text} }
 	runFind(t, FindVCS, []findCase{
+		{"Westbrook Community Action is commissioned with £250,000 a year.", []want{v(SubBody, "Community Action"), v(SubFunding, "commissioned with")}},
+		{"St Gemma's Hospice runs the service.", []want{v(SubBody, "Hospice")}},
+		{"We will take community action on smoking.", nil},
+		{"THE HOSPICE", nil},
 		{"the voluntary sector and the community sector", []want{v(SubTerm, "voluntary sector"), v(SubTerm, "community sector")}},
 		{"VCS, VCSE and VCFSE partners", []want{v(SubTerm, "VCS"), v(SubTerm, "VCSE"), v(SubTerm, "VCFSE partners")}},
 		{"the third sector and local charities", []want{v(SubTerm, "third sector"), v(SubTerm, "charities")}},

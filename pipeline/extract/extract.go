@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -25,26 +26,31 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
 
-// Options controls extraction.
+// Options controls extraction. Zero fields take their defaults.
 type Options struct {
 	// Deadline bounds the work on one document; past it the child reading
-	// a PDF is killed.
+	// a PDF is killed, and the other readers are abandoned.
 	Deadline time.Duration
 	// InProcess reads PDFs in this process (tests, fuzzing, benchmarks):
 	// panics are still recovered but a hang cannot be stopped.
 	InProcess bool
-	// MaxMemory bounds the address space of the child reading a PDF
-	// (bytes; 0 for the default). Linux only.
+	// MaxMemory bounds the memory of the child reading a PDF (bytes of
+	// writable mappings, RLIMIT_DATA; 0 for the default). Linux only.
 	MaxMemory int64
-	PDF       pdfdoc.Options
+	// MaxDepth bounds nesting: Form XObjects in a PDF, elements in HTML
+	// and DOCX. 0 keeps each reader's own default, since their natural
+	// depths differ by two orders of magnitude (12 forms, 256 DOCX and
+	// 1000 HTML elements).
+	MaxDepth int
+	PDF      pdfdoc.Options
 }
 
 // DefaultDeadline is the default time allowed for one document.
 const DefaultDeadline = 60 * time.Second
 
-// DefaultMaxMemory bounds a PDF child's address space: a decompression
-// bomb or a hostile object count fails the one document instead of
-// exhausting the machine.
+// DefaultMaxMemory bounds a PDF child's memory: a decompression bomb or
+// a hostile object count fails the one document instead of exhausting the
+// machine. A 10,000-page document needs about 700 MB.
 const DefaultMaxMemory = 4 << 30
 
 // ErrDeadline is returned when a document takes longer than the deadline.
@@ -55,32 +61,74 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 	if opt.Deadline <= 0 {
 		opt.Deadline = DefaultDeadline
 	}
-	if opt.PDF.MaxPages <= 0 {
-		opt.PDF = pdfdoc.DefaultOptions()
+	if opt.MaxDepth > 0 {
+		opt.PDF.MaxFormDepth = opt.MaxDepth
 	}
+	opt.PDF = opt.PDF.WithDefaults()
 	format, err := res.Sniff()
 	if err != nil {
 		return nil, err
 	}
+	if format == document.FormatPDF && !opt.InProcess {
+		d, bm, err := runWorker(ctx, res.Data, opt)
+		if err != nil {
+			return nil, err
+		}
+		return protect(format, func() (*document.Document, error) { return finish(d, bm, false, res), nil })
+	}
+	return inProcess(ctx, format, res, opt)
+}
+
+// protect turns a panic into an error naming the format: one document
+// lost, with one line, instead of a crashed run and a stack trace.
+func protect(format document.Format, fn func() (*document.Document, error)) (d *document.Document, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, fmt.Errorf("internal error while reading the %s: %s", format, oneLine(fmt.Sprint(p)))
+		}
+	}()
+	return fn()
+}
+
+// inProcess runs a reader in this process under the deadline. A reader
+// that overruns is abandoned (its goroutine finishes on its own; only a
+// child process can be killed), and a panic in any reader or in the
+// section builder costs this document, never the run.
+func inProcess(ctx context.Context, format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
+	type result struct {
+		d   *document.Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := protect(format, func() (*document.Document, error) { return read(format, res, opt) })
+		done <- result{d, err}
+	}()
+	timer := time.NewTimer(opt.Deadline)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: reading the document took longer than %s (--deadline)", ErrDeadline, opt.Deadline)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func read(format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
 	var d *document.Document
-	var marks []sections.Mark
+	var err error
+	var bm []pdfdoc.Bookmark
 	markup := false
 	switch format {
 	case document.FormatPDF:
-		var bm []pdfdoc.Bookmark
-		if opt.InProcess {
-			d, bm, err = pdfdoc.Extract(res.Data, opt.PDF)
-		} else {
-			d, bm, err = runWorker(ctx, res.Data, opt)
-		}
-		for _, b := range bm {
-			marks = append(marks, sections.Mark{Title: b.Title, Level: b.Level, Page: b.Page})
-		}
+		d, bm, err = pdfdoc.Extract(res.Data, opt.PDF)
 	case document.FormatHTML:
-		d, err = htmldoc.Read(res.Data, res.ContentType)
+		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth})
 		markup = true
 	case document.FormatDOCX:
-		d, err = docxdoc.Read(res.Data, res.ContentType)
+		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth})
 		markup = true
 	case document.FormatMarkdown:
 		d, err = textdoc.Read(fetch.DecodeText(res.Data), "text/markdown")
@@ -94,6 +142,15 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 	if err != nil {
 		return nil, err
 	}
+	return finish(d, bm, markup, res), nil
+}
+
+// finish records where the document came from and builds its sections.
+func finish(d *document.Document, bm []pdfdoc.Bookmark, markup bool, res *fetch.Result) *document.Document {
+	var marks []sections.Mark
+	for _, b := range bm {
+		marks = append(marks, sections.Mark{Title: b.Title, Level: b.Level, Page: b.Page})
+	}
 	sum := sha256.Sum256(res.Data)
 	d.Source = res.Source
 	d.SHA256 = hex.EncodeToString(sum[:])
@@ -102,5 +159,16 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 	if d.Quality.Warnings == nil {
 		d.Quality.Warnings = []string{}
 	}
-	return d, nil
+	return d
+}
+
+// oneLine keeps a panic value to one printable line of bounded length.
+func oneLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return s
 }

@@ -2,6 +2,6 @@
 
 package extract
 
-// setAddressSpaceLimit is a no-op where RLIMIT_AS is not available; the
+// setAddressSpaceLimit is a no-op where RLIMIT_DATA is not available; the
 // soft Go memory limit still applies.
 func setAddressSpaceLimit(n int64) {}

@@ -160,7 +160,10 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 // it printed, else the exit status.
 func (t *tailBuffer) reason(err error, mem int64) string {
 	text := string(t.head) + "\n" + string(t.b)
-	if strings.Contains(text, "out of memory") || strings.Contains(text, "cannot allocate memory") {
+	// A thread whose stack cannot be mapped is the memory limit too
+	// (thread stacks count against it).
+	if strings.Contains(text, "out of memory") || strings.Contains(text, "cannot allocate memory") ||
+		strings.Contains(text, "failed to create new OS thread") || strings.Contains(text, "pthread_create failed") {
 		return fmt.Sprintf("out of memory (limit %d MiB, --max-memory)", mem>>20)
 	}
 	lines := strings.Split(strings.TrimSpace(text), "\n")
@@ -177,8 +180,8 @@ func (t *tailBuffer) reason(err error, mem int64) string {
 	return err.Error()
 }
 
-// limitMemory sets a soft Go memory limit below the hard address-space
-// limit, so that the collector works harder before the kernel refuses.
+// limitMemory sets a soft Go memory limit below the hard limit, so that
+// the collector works harder before the kernel refuses.
 func limitMemory(n int64) {
 	debug.SetMemoryLimit(n / 2)
 	setAddressSpaceLimit(n)

@@ -51,6 +51,10 @@ type Options struct {
 	// Client replaces the HTTP client (tests, proxies). Its CheckRedirect
 	// is overridden so the redirect and scheme rules always hold.
 	Client *http.Client
+	// Header holds extra request headers, such as the If-None-Match and
+	// If-Modified-Since of a conditional request (a 304 answer is then a
+	// *StatusError with Code 304). Accept and User-Agent are always ours.
+	Header http.Header
 }
 
 func (o Options) withDefaults() Options {

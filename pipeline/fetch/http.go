@@ -68,6 +68,9 @@ func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid URL: %w", err)
 	}
+	for k, v := range opt.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
 	req.Header.Set("User-Agent", opt.UserAgent)
 	req.Header.Set("Accept", acceptHeader)
 	// Accept-Encoding is left to the transport: setting it here would turn

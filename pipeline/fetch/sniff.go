@@ -76,6 +76,12 @@ func Sniff(data []byte, contentType, name string) (document.Format, error) {
 		return "", mismatch(claim, kind)
 	}
 	if strongHTML(text) {
+		// A PDF link that answers with a web page has answered with an
+		// error, login or cookie page: reading that page as the document
+		// would score the wrong thing.
+		if claim == hintPDF || hintFrom("", name) == hintPDF {
+			return "", mismatch(hintPDF, kindHTMLPage)
+		}
 		return document.FormatHTML, nil
 	}
 	switch claim {
@@ -103,6 +109,9 @@ const (
 	kindDOCX   = "docx"
 	kindZip    = "a ZIP archive"
 	kindBinary = "binary data"
+	// kindHTMLPage is what a PDF link gives when the server sends a page
+	// instead of the file.
+	kindHTMLPage = "an HTML page, such as an error or login page"
 )
 
 func unsupported(msg string) error { return &msgError{msg: msg, err: ErrUnsupported} }

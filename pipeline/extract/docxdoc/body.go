@@ -80,7 +80,7 @@ type bodyParser struct {
 }
 
 // parseBody streams the main document part into blocks.
-func parseBody(f *zip.File, st *styles) (*bodyResult, error) {
+func parseBody(f *zip.File, st *styles, depth int) (*bodyResult, error) {
 	rc, err := openCapped(f, maxDocumentXML)
 	if err != nil {
 		return nil, err
@@ -98,8 +98,8 @@ func parseBody(f *zip.File, st *styles) (*bodyResult, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(p.stack) >= maxDepth {
-				return nil, fmt.Errorf("docx: %s: elements nested more than %d deep", f.Name, maxDepth)
+			if len(p.stack) >= depth {
+				return nil, fmt.Errorf("docx: %s: elements nested more than %d deep (--max-depth)", f.Name, depth)
 			}
 			p.stack = append(p.stack, t.Name.Local)
 			if p.skipAt > 0 {

@@ -41,9 +41,24 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
 const defaultMain = "word/document.xml"
 
-// Read parses a DOCX file. The content type is ignored: a DOCX is known by
-// its package, not by what a server called it.
-func Read(data []byte, _ string) (*document.Document, error) {
+// Options bounds the reading of one package; a zero field takes its
+// default.
+type Options struct {
+	// MaxDepth caps XML element nesting in the main document part.
+	MaxDepth int
+}
+
+// Read parses a DOCX file with the default limits. The content type is
+// ignored: a DOCX is known by its package, not by what a server called it.
+func Read(data []byte, contentType string) (*document.Document, error) {
+	return ReadWith(data, contentType, Options{})
+}
+
+// ReadWith is Read with limits.
+func ReadWith(data []byte, _ string, opt Options) (*document.Document, error) {
+	if opt.MaxDepth <= 0 {
+		opt.MaxDepth = maxDepth
+	}
 	if bytes.HasPrefix(data, oleMagic) {
 		return nil, errors.New("docx: an OLE compound file (a legacy .doc, or a password-protected DOCX), not a DOCX package")
 	}
@@ -70,7 +85,7 @@ func Read(data []byte, _ string) (*document.Document, error) {
 			d.Quality.Warn(fmt.Sprintf("styles unreadable, headings guessed from style ids: %v", err))
 		}
 	}
-	body, err := parseBody(main, st)
+	body, err := parseBody(main, st, opt.MaxDepth)
 	if err != nil {
 		return nil, err
 	}

@@ -103,10 +103,26 @@ var pageChromeWords = map[string]bool{"header": true, "footer": true}
 // plain text (a fragment that does not start with a tag).
 var markupRe = regexp.MustCompile(`(?i)<(?:!doctype|html|head|body|title|p|div|span|a|br|h[1-6]|table|ul|ol|li|section|article|main|meta|link|script|style)[\s/>]`)
 
-// Read parses an HTML page. contentType (the HTTP Content-Type, may be
-// empty) supplies the charset when it names one; otherwise the charset is
-// taken from a BOM or a <meta> declaration, else sniffed.
+// Options bounds the reading of one page; a zero field takes its default.
+type Options struct {
+	// MaxDepth: the content of elements nested deeper is skipped, with a
+	// warning. The parser itself refuses pages nested over 512 deep.
+	MaxDepth int
+}
+
+// Read parses an HTML page with the default limits. contentType (the HTTP
+// Content-Type, may be empty) supplies the charset when it names one;
+// otherwise the charset is taken from a BOM or a <meta> declaration, else
+// sniffed.
 func Read(data []byte, contentType string) (*document.Document, error) {
+	return ReadWith(data, contentType, Options{})
+}
+
+// ReadWith is Read with limits.
+func ReadWith(data []byte, contentType string, opt Options) (*document.Document, error) {
+	if opt.MaxDepth <= 0 || opt.MaxDepth > maxDepth {
+		opt.MaxDepth = maxDepth
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("not HTML: empty input")
 	}
@@ -127,7 +143,8 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing HTML: %w", err)
 	}
-	if err := checkTree(root); err != nil {
+	pruned, err := checkTree(root, opt.MaxDepth)
+	if err != nil {
 		return nil, err
 	}
 	dom := goquery.NewDocumentFromNode(root)
@@ -173,8 +190,8 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 	if d.Pages[0].Blocks == nil {
 		d.Pages[0].Blocks = []document.Block{}
 	}
-	if w.truncated {
-		d.Quality.Warn(fmt.Sprintf("elements nested deeper than %d: their content was skipped", maxDepth))
+	if w.truncated || pruned {
+		d.Quality.Warn(fmt.Sprintf("elements nested deeper than %d: their content was skipped (--max-depth)", opt.MaxDepth))
 	}
 	d.Measure(w.controls)
 	return d, nil
@@ -238,8 +255,10 @@ func prescan(text []byte) error {
 	}
 }
 
-// checkTree bounds the parsed tree, without recursion.
-func checkTree(root *html.Node) error {
+// checkTree bounds the parsed tree, without recursion: too many nodes is
+// an error; below depth limit the tree is cut (pruned is then true), so
+// that the recursive walks after it stay shallow.
+func checkTree(root *html.Node, limit int) (pruned bool, err error) {
 	type item struct {
 		n     *html.Node
 		depth int
@@ -251,16 +270,18 @@ func checkTree(root *html.Node) error {
 		stack = stack[:len(stack)-1]
 		count++
 		if count > maxNodes {
-			return fmt.Errorf("not a readable page: more than %d nodes", maxNodes)
+			return false, fmt.Errorf("not a readable page: more than %d nodes", maxNodes)
 		}
-		if it.depth > maxDepth {
-			return fmt.Errorf("not a readable page: elements nested more than %d deep", maxDepth)
+		if it.depth >= limit && it.n.FirstChild != nil {
+			it.n.FirstChild, it.n.LastChild = nil, nil
+			pruned = true
+			continue
 		}
 		for c := it.n.FirstChild; c != nil; c = c.NextSibling {
 			stack = append(stack, item{c, it.depth + 1})
 		}
 	}
-	return nil
+	return pruned, nil
 }
 
 // removeChrome deletes everything that is not the page's content.

@@ -11,11 +11,16 @@ type toUnicode struct {
 	// ranges; bfchar/bfrange entries add their own lengths).
 	codeLen [5]bool
 	m       map[uint32]string
+	work    int
 }
 
 // maxCMapEntries bounds what one CMap may define; real ones have at most a
 // few tens of thousands, a hostile one could claim 2^32 in one bfrange.
 const maxCMapEntries = 1 << 17
+
+// maxCMapWork bounds the codes visited over all ranges: the same range
+// repeated a million times keeps the map small but would take hours.
+const maxCMapWork = 1 << 22
 
 // parseToUnicode reads the bfchar/bfrange/codespacerange sections of a
 // ToUnicode CMap. It is tolerant: anything it does not understand is skipped,
@@ -62,7 +67,7 @@ func parseToUnicode(data []byte) *toUnicode {
 		case "endbfrange":
 			cm.addRanges(operands)
 			operands = operands[:0]
-			if len(cm.m) > maxCMapEntries {
+			if len(cm.m) > maxCMapEntries || cm.work > maxCMapWork {
 				return cm
 			}
 		default:
@@ -81,10 +86,11 @@ func (cm *toUnicode) addRanges(ops []cmapToken) {
 		}
 		cm.codeLen[len(lo.text)] = true
 		a, b := codeOf(lo.text), codeOf(hi.text)
-		if b < a || b-a > maxCMapEntries {
+		if b < a || b-a > maxCMapEntries || cm.work > maxCMapWork {
 			i += 3
 			continue
 		}
+		cm.work += int(b-a) + 1
 		switch dst.kind {
 		case tokHex:
 			// The destination increments with the code: the last UTF-16

@@ -23,17 +23,47 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
-// Options bounds the work done on one document.
+// Options bounds the work done on one document. A zero field takes its
+// default.
 type Options struct {
-	MaxPages       int   // pages read; the rest are reported as not read
+	// MaxPages: a document with more pages is refused, not cut short: a
+	// score of the first pages of a plan would be reported as the plan's.
+	MaxPages       int
 	MaxStreamBytes int64 // decompressed bytes of one stream
 	MaxFormDepth   int   // nesting of Form XObjects
 	MaxOps         int   // content operators on one page, forms included
 }
 
-// DefaultOptions are generous for real documents and still bounded.
+// Defaults, generous for real documents and still bounded. A 10,000-page
+// document reads in about 10 s and 700 MB on the development machine.
+const (
+	DefaultMaxPages       = 10000
+	DefaultMaxStreamBytes = 256 << 20
+	DefaultMaxFormDepth   = 12
+	DefaultMaxOps         = 5_000_000
+)
+
+// DefaultOptions are the defaults of every limit.
 func DefaultOptions() Options {
-	return Options{MaxPages: 20000, MaxStreamBytes: 256 << 20, MaxFormDepth: 12, MaxOps: 5_000_000}
+	return Options{MaxPages: DefaultMaxPages, MaxStreamBytes: DefaultMaxStreamBytes, MaxFormDepth: DefaultMaxFormDepth, MaxOps: DefaultMaxOps}
+}
+
+// WithDefaults fills the zero fields with the defaults.
+func (o Options) WithDefaults() Options {
+	d := DefaultOptions()
+	if o.MaxPages <= 0 {
+		o.MaxPages = d.MaxPages
+	}
+	if o.MaxStreamBytes <= 0 {
+		o.MaxStreamBytes = d.MaxStreamBytes
+	}
+	if o.MaxFormDepth <= 0 {
+		o.MaxFormDepth = d.MaxFormDepth
+	}
+	if o.MaxOps <= 0 {
+		o.MaxOps = d.MaxOps
+	}
+	return o
 }
 
 type extractor struct {
@@ -62,9 +92,7 @@ func (x *extractor) warnOnce(msg string) {
 // that costs single pages is reported in the document's quality warnings.
 // The bookmarks come back separately for the section builder.
 func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark, err error) {
-	if opt.MaxPages <= 0 {
-		opt = DefaultOptions()
-	}
+	opt = opt.WithDefaults()
 	x := &extractor{opt: opt, fonts: map[string]*font{}, forms: map[string][]byte{}}
 	defer func() {
 		if r := recover(); r != nil {
@@ -80,10 +108,6 @@ func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark
 	}
 	doc = &document.Document{SchemaVersion: document.SchemaVersion, Format: document.FormatPDF}
 	limit := len(pages)
-	if limit > opt.MaxPages {
-		x.warnOnce(fmt.Sprintf("only the first %d of %d pages were read (page limit)", opt.MaxPages, len(pages)))
-		limit = opt.MaxPages
-	}
 	var stats textclean.Stats
 	raws := make([]rawPage, limit)
 	var failed []int
@@ -126,7 +150,7 @@ func (x *extractor) open(data []byte) error {
 	if firstErr == nil {
 		x.raw, x.r = data, r
 		x.encrypted = r.Trailer().Key("Encrypt").Kind() != pdf.Null
-		return nil
+		return weakRC4(r)
 	}
 	if isEncryptionError(firstErr) {
 		return describeOpenError(firstErr)
@@ -141,11 +165,16 @@ func (x *extractor) open(data []byte) error {
 			x.raw, x.r = buf, r
 			x.encrypted = r.Trailer().Key("Encrypt").Kind() != pdf.Null
 			x.warnOnce("the file is damaged and was repaired to be read (" + rep.name + ")")
-			return nil
+			return weakRC4(r)
 		}
 		if isEncryptionError(err) {
 			return describeOpenError(err)
 		}
+	}
+	if !bytes.Contains(data[max(0, len(data)-1024):], []byte("%%EOF")) {
+		// The library's complaint about whatever byte the cut fell on
+		// says less than this.
+		return errors.New("damaged PDF: the file is cut short (no %%EOF at its end, as after an interrupted download) and could not be repaired")
 	}
 	return describeOpenError(firstErr)
 }
@@ -156,11 +185,33 @@ func newReader(buf []byte) (r *pdf.Reader, err error) {
 			r, err = nil, fmt.Errorf("%v", p)
 		}
 	}()
+	if err := checkXrefBounds(buf); err != nil {
+		return nil, err
+	}
 	r, err = pdf.NewReader(bytes.NewReader(buf), int64(len(buf)))
 	if err == nil && r.Trailer().Key("Root").Kind() != pdf.Dict {
 		return nil, errors.New("no document catalog")
 	}
 	return r, err
+}
+
+// weakRC4 refuses RC4 keys shorter than 88 bits (40-bit RC4 from old
+// Acrobat versions): the library derives each object's key from the whole
+// MD5 digest instead of the first key length + 5 bytes, so every stream
+// would come out as noise and the file would be reported as damaged.
+func weakRC4(r *pdf.Reader) error {
+	enc := r.Trailer().Key("Encrypt")
+	if enc.Kind() == pdf.Null {
+		return nil
+	}
+	v, bits := enc.Key("V").Int64(), enc.Key("Length").Int64()
+	if bits == 0 {
+		bits = 40
+	}
+	if (v == 1 || v == 2) && bits/8+5 < 16 {
+		return fmt.Errorf("encrypted PDF (%d-bit RC4) is not supported: decrypt it first (e.g. qpdf --decrypt)", bits)
+	}
+	return nil
 }
 
 func isEncryptionError(err error) bool {
@@ -171,7 +222,7 @@ func isEncryptionError(err error) bool {
 func describeOpenError(err error) error {
 	msg := firstLine(err.Error())
 	switch {
-	case strings.Contains(msg, "V=5") || strings.Contains(msg, "R=6") || strings.Contains(msg, "R=5"):
+	case strings.Contains(msg, "V=5") || strings.Contains(msg, "R=6") || strings.Contains(msg, "R=5") || strings.Contains(msg, "256-bit"):
 		return errors.New("encrypted PDF (AES-256) is not supported: decrypt it first (e.g. qpdf --decrypt)")
 	case strings.Contains(msg, "password"):
 		return errors.New("encrypted PDF needs a password")
@@ -309,7 +360,7 @@ func (x *extractor) pageList() ([]pdf.Value, error) {
 	seen := map[string]bool{}
 	var walk func(node pdf.Value, depth int)
 	walk = func(node pdf.Value, depth int) {
-		if depth > 64 || len(pages) > x.opt.MaxPages*2+10 {
+		if depth > 64 || len(pages) > x.opt.MaxPages {
 			return
 		}
 		kids := node.Key("Kids")
@@ -332,6 +383,9 @@ func (x *extractor) pageList() ([]pdf.Value, error) {
 	walk(root, 0)
 	if len(pages) == 0 {
 		return nil, errors.New("damaged PDF: no pages found")
+	}
+	if len(pages) > x.opt.MaxPages {
+		return nil, fmt.Errorf("more than %d pages, the page limit (--max-pages)", x.opt.MaxPages)
 	}
 	return pages, nil
 }

@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -110,14 +111,25 @@ func (x *extractor) loadFont(v pdf.Value) (f *font) {
 		strings.Contains(lower, "heavy") || strings.Contains(lower, "semibold") ||
 		strings.Contains(lower, "demi") || desc.Key("FontWeight").Float64() >= 600 ||
 		desc.Key("Flags").Int64()&(1<<18) != 0
+	cutMap := false
 	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
-		if data, err := x.streamData(tu); err == nil || len(data) > 0 {
+		data, err := x.streamData(tu)
+		if errors.Is(err, errStreamLimit) {
+			x.warnOnce("a font's ToUnicode map was cut: " + err.Error())
+			cutMap = true
+		}
+		if err == nil || len(data) > 0 {
 			if cm := parseToUnicode(data); len(cm.m) > 0 {
 				f.uni = cm
 			}
 		}
 	}
-	if f.uni == nil || !f.twoByte {
+	// Without an /Encoding (or with Identity-H) the library's encoder is
+	// built from the ToUnicode stream, which it reads whole with no limit:
+	// not again for a map already cut as a bomb.
+	enc := v.Key("Encoding")
+	libraryReadsMap := enc.Kind() == pdf.Null || enc.Name() == "Identity-H"
+	if (f.uni == nil || !f.twoByte) && !(cutMap && libraryReadsMap) {
 		// The library's encoder handles WinAnsi, MacRoman, Differences and
 		// Identity-H; it is the fallback for codes the ToUnicode map lacks.
 		lf := pdf.Font{V: v}
@@ -195,6 +207,11 @@ func (f *font) decode(code int) string {
 		return s
 	}
 	s := f.decodeUncached(code)
+	if f.two == nil {
+		// loadFont recovered from a damaged font after it knew the font
+		// was two-byte but before it made the cache.
+		f.two = make(map[uint32]string)
+	}
 	f.two[uint32(code)] = s
 	return s
 }

@@ -60,21 +60,20 @@ var catalogType = regexp.MustCompile(`/Type[ \t\r\n]*/Catalog\b`)
 // table, because objects inside object streams can only be listed there.
 func rebuildXref(data []byte) []byte {
 	type entry struct {
-		typ       byte
-		off       int64
-		gen       int
-		stm, idx  int
-		plainSeen bool
+		typ      byte
+		off      int64
+		gen      int
+		stm, idx int
 	}
 	entries := map[int]entry{}
 	root := -1
 	for _, m := range objHeader.FindAllSubmatchIndex(data, -1) {
 		id, err1 := strconv.Atoi(string(data[m[2]:m[3]]))
 		gen, err2 := strconv.Atoi(string(data[m[4]:m[5]]))
-		if err1 != nil || err2 != nil || id <= 0 || id > 1<<23 {
+		if err1 != nil || err2 != nil || id <= 0 || id > maxObjects(len(data)) {
 			continue
 		}
-		entries[id] = entry{typ: 1, off: int64(m[2]), gen: gen, plainSeen: true}
+		entries[id] = entry{typ: 1, off: int64(m[2]), gen: gen}
 		end := len(data)
 		if end > m[1]+4096 {
 			end = m[1] + 4096
@@ -90,16 +89,35 @@ func rebuildXref(data []byte) []byte {
 	if len(entries) == 0 {
 		return nil
 	}
-	// Objects packed in object streams.
-	for id, e := range entries {
-		if e.typ != 1 {
-			continue
+	// Objects packed in object streams, taken stream by stream in file
+	// order: where an incremental update packs an object again, or writes
+	// it out plainly, the copy written last is the current one. (Map order
+	// once decided this, and the same damaged file read or failed at
+	// random.)
+	byOffset := make([]int, 0, len(entries))
+	for id := range entries {
+		byOffset = append(byOffset, id)
+	}
+	sort.Slice(byOffset, func(i, j int) bool { return entries[byOffset[i]].off < entries[byOffset[j]].off })
+	members := map[int][]int{}
+	for _, sid := range byOffset {
+		if m := objStreamMembers(data, entries[sid].off); len(m) > 0 {
+			members[sid] = m
 		}
-		for i, member := range objStreamMembers(data, e.off) {
-			if old, ok := entries[member]; ok && old.plainSeen {
+	}
+	for _, sid := range byOffset {
+		e := entries[sid]
+		for i, member := range members[sid] {
+			if member <= 0 || member > maxObjects(len(data)) || members[member] != nil {
+				// A damaged header can name any number (the table is
+				// sized by the highest), or another object stream: the
+				// library follows a stream inside a stream without end.
 				continue
 			}
-			entries[member] = entry{typ: 2, stm: id, idx: i}
+			if old, ok := entries[member]; ok && old.typ == 1 && old.off > e.off {
+				continue
+			}
+			entries[member] = entry{typ: 2, stm: sid, idx: i}
 		}
 	}
 	// Prefer the /Root of the last trailer or xref stream that still parses.

@@ -19,6 +19,25 @@ import (
 // decompression bomb must cost a warning, not the machine's memory.
 var errStreamLimit = errors.New("stream exceeds the decompressed size limit")
 
+// streamLimit names the limit and its flag, so the one-line report says
+// what to raise.
+func streamLimit(limit int64) error {
+	return fmt.Errorf("%w of %s (--max-stream-bytes)", errStreamLimit, formatSize(limit))
+}
+
+// formatSize prints a byte count the way the flags take it ("256MiB").
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		name  string
+		shift uint
+	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+		if n >= 1<<u.shift && n%(1<<u.shift) == 0 {
+			return fmt.Sprintf("%d%s", n>>u.shift, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // streamData returns the decoded bytes of a stream, or of an array of
 // streams joined by newlines (a page's /Contents may be split anywhere, even
 // inside an operator's operands, so the parts are joined before lexing).
@@ -41,7 +60,7 @@ func (x *extractor) streamData(v pdf.Value) ([]byte, error) {
 			out = append(out, b...)
 			out = append(out, '\n')
 			if int64(len(out)) > x.opt.MaxStreamBytes {
-				return out, errStreamLimit
+				return out, streamLimit(x.opt.MaxStreamBytes)
 			}
 		}
 		return out, firstErr
@@ -77,7 +96,7 @@ func (x *extractor) libraryStream(v pdf.Value) (data []byte, err error) {
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if int64(len(data)) > limit {
-		return data[:limit], errStreamLimit
+		return data[:limit], streamLimit(limit)
 	}
 	if err != nil {
 		return data, fmt.Errorf("stream damaged after %d bytes: %w", len(data), err)
@@ -196,7 +215,7 @@ func decodeFilter(name string, parm pdf.Value, in []byte, limit int64) ([]byte, 
 				i++
 			}
 			if int64(len(out)) > limit {
-				return out[:limit], errStreamLimit
+				return out[:limit], streamLimit(limit)
 			}
 		}
 		return out, nil

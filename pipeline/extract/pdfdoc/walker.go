@@ -76,6 +76,12 @@ var fallbackFont = &font{scale: 0.001, sizeScale: 1, fixed: 0.5, dw: 1}
 // stream of millions of operators).
 var errTooManyOps = fmt.Errorf("page has too many content operators")
 
+// formCost is what drawing a form takes from the page's operator budget:
+// each draw sets up a reader for the form's content, which costs as much
+// as a few hundred operators, so forms that draw each other twice at every
+// level (2^40 draws) must run out of budget, not out of time.
+const formCost = 200
+
 func (w *pageWalker) run(data []byte) error {
 	data, useful := reduceContent(stripInlineImages(data))
 	if !useful {
@@ -274,9 +280,10 @@ func (w *pageWalker) form(name string) {
 		return
 	}
 	if w.depth >= w.x.opt.MaxFormDepth {
-		w.x.warnOnce(fmt.Sprintf("form XObjects nested deeper than %d; deeper ones skipped", w.x.opt.MaxFormDepth))
+		w.x.warnOnce(fmt.Sprintf("form XObjects nested deeper than %d; deeper ones skipped (--max-depth)", w.x.opt.MaxFormDepth))
 		return
 	}
+	w.ops += formCost
 	data, ok := w.x.forms[id]
 	if !ok {
 		raw, err := w.x.streamData(xo)

@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+// corpusFlags are the flags every corpus subcommand shares.
+type corpusFlags struct {
+	db string
+}
+
+func (cf *corpusFlags) open(ctx context.Context) (*corpus.Store, error) {
+	path := cf.db
+	if path == "" {
+		var err error
+		if path, err = corpus.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return corpus.Open(ctx, path)
+}
+
+func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
+	cf := &corpusFlags{}
+	c := &cobra.Command{
+		Use:   "corpus",
+		Short: "Keep documents, their versions and scores in a local database; crawl publications pages",
+		Long: `The corpus is a database of documents: every version of each (the same URL
+with new bytes is a new version), where and when it was fetched, what
+extraction and scoring made of it, and the organisation it belongs to (the 42
+Integrated Care Boards are built in). Reports are made from stored scores,
+without scoring again.
+
+The database is --db, by default corpus.db in the user's data directory
+($XDG_DATA_HOME/nhsreview, else ~/.local/share/nhsreview).`,
+	}
+	c.PersistentFlags().StringVar(&cf.db, "db", "", "the corpus database file (default: the user's data directory)")
+	c.AddCommand(
+		newCorpusAddCmd(cf, stdout, stderr),
+		newCorpusCrawlCmd(cf, stdout, stderr),
+		newCorpusLsCmd(cf, stdout),
+		newCorpusShowCmd(cf, stdout),
+		newCorpusRescoreCmd(cf, stdout, stderr),
+		newCorpusExportCmd(cf, stdout),
+		newCorpusOrgCmd(cf, stdout),
+	)
+	return c
+}
+
+// corpusPipeline is the scoring pipeline of `score` (scoreResult), split
+// into its stages so that the corpus can store the extraction and re-score
+// it when the rules change.
+func corpusPipeline(ro readOptions, rs *rules.Set) corpus.Pipeline {
+	return corpus.Pipeline{
+		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+			return extract.Document(ctx, res, extractOptions(ro))
+		},
+		ExtractorVersion: extract.Version,
+		Score: func(d *document.Document) *rules.Scorecard {
+			return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version})
+		},
+		RulesVersion: rs.Version,
+	}
+}
+
+// metaFlags are --org and --kind.
+type metaFlags struct {
+	org, kind string
+}
+
+func (m *metaFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&m.org, "org", "", "file the documents under this organisation (ODS code, e.g. QWO; see 'corpus org ls')")
+	c.Flags().StringVar(&m.kind, "kind", "", "file the documents as this kind: "+strings.Join(corpus.Kinds, ", "))
+}
+
+func (m *metaFlags) meta() (corpus.Meta, error) {
+	if err := corpus.CheckKind(m.kind); err != nil {
+		return corpus.Meta{}, fmt.Errorf("--kind: %w", err)
+	}
+	return corpus.Meta{Org: m.org, Kind: m.kind}, nil
+}
+
+// outcomeLine is the stdout line for one stored document.
+func outcomeLine(src string, o *corpus.Outcome) string {
+	total := ""
+	if o.Card != nil {
+		n, max := 0, 0
+		for _, c := range o.Card.Criteria {
+			n += c.Score
+			max += c.Max
+		}
+		total = fmt.Sprintf("  %d/%d", n, max)
+	}
+	title := o.Title
+	if title == "" {
+		title = "(no title)"
+	}
+	return fmt.Sprintf("%-9s #%d v%d  %s  %s%s", o.Status, o.DocumentID, o.Seq, src, oneLine(title), total)
+}
+
+func newCorpusAddCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var mf metaFlags
+	var rulesDir string
+	c := &cobra.Command{
+		Use:   "add SOURCE... [--org CODE] [--kind KIND]",
+		Short: "Fetch, read, score and store documents (files or URLs)",
+		Long: `Fetches each SOURCE (a file or an http(s) URL), reads and scores it, and
+stores it: a new document, a new version of one already stored (new bytes
+from the same source), or nothing new (the same bytes). One line per source
+on stdout: new, changed or unchanged, the document number and version.
+
+Exit codes: 0 every source stored; 2 a source could not be fetched or read
+(the others are still stored), or bad usage.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			meta, err := mf.meta()
+			if err != nil {
+				return err
+			}
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			st, err := cf.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.CheckMeta(c.Context(), &meta); err != nil {
+				return err
+			}
+			p := corpusPipeline(ro, rs)
+			prog := startProgress(stderr, "stored", len(args))
+			errw := prog.writer(stderr)
+			lines := make([]string, len(args))
+			var mu sync.Mutex
+			failed := false
+			sem := make(chan struct{}, max(ro.jobs, 1))
+			var wg sync.WaitGroup
+			for i, src := range args {
+				wg.Add(1)
+				sem <- struct{}{}
+				go func() {
+					defer wg.Done()
+					defer func() { <-sem }()
+					prog.begin(src)
+					var out *corpus.Outcome
+					res, err := fetchSource(c.Context(), src, ro)
+					if err == nil {
+						out, err = st.Ingest(c.Context(), p, res, meta)
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					defer prog.end(src, err)
+					if err != nil {
+						failed = true
+						fmt.Fprintf(errw, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
+						return
+					}
+					lines[i] = outcomeLine(src, out)
+				}()
+			}
+			wg.Wait()
+			prog.finish()
+			for _, l := range lines {
+				if l != "" {
+					fmt.Fprintln(stdout, l)
+				}
+			}
+			if failed {
+				return exitError{exitFailure}
+			}
+			return nil
+		},
+	}
+	mf.register(c)
+	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	ro.register(c)
+	return c
+}
+
+func newCorpusCrawlCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var mf metaFlags
+	var rulesDir, match string
+	var depth, retries int
+	var anyHost bool
+	var delay time.Duration
+	c := &cobra.Command{
+		Use:   "crawl URL [--depth N] [--match REGEXP] [--org CODE] [--kind KIND]",
+		Short: "Find the documents linked from a publications page and store what is new",
+		Long: `Reads the page at URL, finds its links to documents (PDF, DOCX and Markdown
+files; or the links --match names, web pages included), and fetches, reads,
+scores and stores each, as 'corpus add' does. --depth 2 also follows the
+page's links to other pages of the same host and takes their documents, and
+so on; documents on other hosts are taken only with --any-host.
+
+The crawl is polite: robots.txt is obeyed (its Crawl-delay too); requests
+to a host go one at a time, --delay apart; 429 and 5xx answers are retried
+with backoff, honouring Retry-After. Each request for a known document is
+conditional (ETag, Last-Modified), and bytes already stored add nothing, so
+a second crawl fetches nothing new. A document over --max-bytes fails; it
+is never cut. Each failure is reported on stderr and the crawl goes on; a
+summary ends the output.
+
+A crawl can be interrupted at any moment: every document is stored whole
+or not at all, and running the crawl again completes it.
+
+Exit codes: 0 the crawl finished and every document was stored; 2 the page
+could not be read, or some documents could not be (the others are stored),
+or bad usage. Documents robots.txt closes are skipped, not failed.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			meta, err := mf.meta()
+			if err != nil {
+				return err
+			}
+			var re *regexp.Regexp
+			if match != "" {
+				if re, err = regexp.Compile(match); err != nil {
+					return fmt.Errorf("--match: %w", err)
+				}
+			}
+			if depth < 1 {
+				return fmt.Errorf("--depth %d: use 1 (the documents the page links to) or more", depth)
+			}
+			if retries < 0 || delay < 0 {
+				return errors.New("--retries and --delay cannot be negative")
+			}
+			start := args[0]
+			if !fetch.IsURL(start) {
+				return fmt.Errorf("%s: crawl needs an http or https URL (use 'corpus add' for files)", start)
+			}
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			st, err := cf.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.CheckMeta(c.Context(), &meta); err != nil {
+				return err
+			}
+
+			pol := fetch.NewPolite(fetchOptions(ro))
+			pol.Delay, pol.Retries = delay, retries
+			prog := newCrawlProgress(stderr)
+			defer prog.finish()
+			errw := prog.writer(stderr)
+			var logMu sync.Mutex
+			pol.Logf = func(format string, a ...any) {
+				logMu.Lock()
+				defer logMu.Unlock()
+				fmt.Fprintf(errw, "nhsreview: "+format+"\n", a...)
+			}
+			opt := corpus.CrawlOptions{
+				DiscoverOptions: fetch.DiscoverOptions{Depth: depth, Match: re, AnyHost: anyHost},
+				Meta:            meta,
+				Workers:         ro.jobs,
+				Found:           prog.found,
+			}
+			stats, err := st.Crawl(c.Context(), pol, corpusPipeline(ro, rs), start, opt, func(ev corpus.CrawlEvent) {
+				logMu.Lock()
+				defer logMu.Unlock()
+				prog.done(ev.URL, ev.Err)
+				switch {
+				case errors.Is(ev.Err, fetch.ErrDisallowed):
+					fmt.Fprintf(errw, "nhsreview: %s: skipped: %s\n", ev.URL, oneLine(ev.Err.Error()))
+				case ev.Err != nil:
+					msg := oneLine(ev.Err.Error())
+					if errors.Is(ev.Err, fetch.ErrTooLarge) {
+						msg += " (--max-bytes)"
+					}
+					fmt.Fprintf(errw, "nhsreview: %s: %s\n", ev.URL, msg)
+				default:
+					prog.erase()
+					fmt.Fprintln(stdout, outcomeLine(ev.URL, ev.Outcome))
+				}
+			})
+			prog.finish()
+			if err != nil {
+				return fmt.Errorf("%s: %w", start, err)
+			}
+			summary := fmt.Sprintf("crawl: %d new, %d changed, %d unchanged, %d failed", stats.New, stats.Changed, stats.Unchanged, stats.Failed)
+			if stats.Skipped > 0 {
+				summary += fmt.Sprintf(", %d skipped (robots.txt)", stats.Skipped)
+			}
+			fmt.Fprintln(stdout, summary)
+			if stats.Failed > 0 {
+				return exitError{exitFailure}
+			}
+			return nil
+		},
+	}
+	mf.register(c)
+	c.Flags().IntVar(&depth, "depth", 1, "how many links away from the page documents may be (2 also visits the pages it links to)")
+	c.Flags().StringVar(&match, "match", "", "a regular expression: the links (absolute URLs) that are documents, instead of .pdf, .docx and .md files")
+	c.Flags().BoolVar(&anyHost, "any-host", false, "also take documents on other hosts (pages are only ever visited on the page's own host)")
+	c.Flags().DurationVar(&delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
+	c.Flags().IntVar(&retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
+	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	ro.register(c)
+	return c
+}
+
+// crawlProgress is the progress line of a crawl: documents done out of
+// those found so far; nil when stderr is not a terminal.
+type crawlProgress struct {
+	p *progress
+}
+
+func newCrawlProgress(stderr io.Writer) *crawlProgress {
+	if !isTerminal(stderr) {
+		return nil
+	}
+	// At least two, or the shared display stays off; the real total
+	// follows the links found.
+	p := startProgress(stderr, "documents", 2)
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	p.total = 0
+	p.mu.Unlock()
+	return &crawlProgress{p: p}
+}
+
+func (cp *crawlProgress) found(url string) {
+	if cp == nil || cp.p == nil {
+		return
+	}
+	cp.p.mu.Lock()
+	cp.p.total++
+	cp.p.mu.Unlock()
+	cp.p.begin(url)
+}
+
+func (cp *crawlProgress) done(url string, err error) {
+	if cp == nil || cp.p == nil {
+		return
+	}
+	cp.p.mu.Lock()
+	if cp.p.done >= cp.p.total {
+		// A page that failed was never counted as found.
+		cp.p.total++
+	}
+	cp.p.mu.Unlock()
+	cp.p.end(url, err)
+}
+
+func (cp *crawlProgress) erase() {
+	if cp == nil || cp.p == nil {
+		return
+	}
+	cp.p.mu.Lock()
+	cp.p.erase()
+	cp.p.mu.Unlock()
+}
+
+func (cp *crawlProgress) writer(w io.Writer) io.Writer {
+	if cp == nil || cp.p == nil {
+		return w
+	}
+	return cp.p.writer(w)
+}
+
+func (cp *crawlProgress) finish() {
+	if cp == nil || cp.p == nil {
+		return
+	}
+	cp.p.finish()
+	cp.p = nil
+}
+
+func newCorpusRescoreCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var rulesDir string
+	var all bool
+	c := &cobra.Command{
+		Use:   "rescore [--rules DIR] [--all]",
+		Short: "Bring stored scores up to the current rules and extractor, without downloading",
+		Long: `Re-reads, from the stored bytes, every version extracted by another version of
+the extractor, and re-scores every version that has no score under the
+current rules (the built-in set, or --rules DIR). Nothing is downloaded.
+Scores under other rules are kept. --all re-reads and re-scores everything.
+
+Exit codes: 0 done; 2 some versions could not be read again (they keep what
+they had), or bad usage.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			st, err := cf.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var mu sync.Mutex
+			stats, err := st.Rescore(c.Context(), corpusPipeline(ro, rs), ro.jobs, all, func(ev corpus.RescoreEvent) {
+				mu.Lock()
+				defer mu.Unlock()
+				if ev.Err != nil {
+					fmt.Fprintf(stderr, "nhsreview: %s (%.12s): %s\n", ev.Source, ev.SHA256, oneLine(ev.Err.Error()))
+				}
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "rescore: %d re-extracted, %d re-scored, %d current, %d failed (rules %.12s, extractor %d)\n",
+				stats.Extracted, stats.Scored, stats.Current, stats.Failed, rs.Version, extract.Version)
+			if stats.Failed > 0 {
+				return exitError{exitFailure}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	c.Flags().BoolVar(&all, "all", false, "re-read and re-score every version")
+	ro.register(c)
+	return c
+}

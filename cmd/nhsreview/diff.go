@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
+	"github.com/nhsreview/nhsreview/reports"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var format, outPath, rulesDir, color string
+	c := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Score two versions of one document and show what changed",
+		Long: `Scores OLD and NEW (files or http(s) URLs: two versions of one strategy) and
+reports which scores changed, the evidence added and removed (passages matched
+by quote, with whether the text itself is new or gone, or only newly quoted or
+no longer quoted), and new and resolved red flags.
+Formats: text, md, html (one self-contained file) or json
+(reports/schema/diff.schema.json).
+
+Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			f, err := reports.ParseFormat(format, reports.DiffFormats)
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
+			}
+			colored, err := useColor(color, stdout)
+			if err != nil {
+				return err
+			}
+			if len(args) != 2 {
+				return fmt.Errorf("give two versions to compare: diff OLD NEW (got %d sources)", len(args))
+			}
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			var versions [2]diffSide
+			var wg sync.WaitGroup
+			for i, src := range args {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					versions[i] = scoreVersion(c.Context(), src, ro, rs)
+				}()
+			}
+			wg.Wait()
+			failed := false
+			for _, v := range versions {
+				if v.err != nil {
+					fmt.Fprintf(stderr, "nhsreview: %s: %s\n", v.source, oneLine(v.err.Error()))
+					failed = true
+					continue
+				}
+				for _, w := range v.card.Document.Quality.Warnings {
+					fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", v.source, oneLine(w))
+				}
+			}
+			if failed {
+				return exitError{exitFailure}
+			}
+			d := reports.NewDiff(versions[0].card, versions[1].card, reports.DiffOptions{
+				InOld: versions[0].contains,
+				InNew: versions[1].contains,
+			})
+			out, err := openOutput(outPath, stdout)
+			if err != nil {
+				return err
+			}
+			werr := reports.WriteDiff(out.w, f, d, reports.Options{Color: colored && outPath == ""})
+			if err := out.close(werr == nil); err != nil {
+				return err
+			}
+			return werr
+		},
+	}
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: "+reports.FormatList(reports.DiffFormats))
+	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
+	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	ro.register(c)
+	return c
+}
+
+// diffSide is one side of a diff: its scorecard and a test of whether a
+// passage is in its text, which tells a passage that left the document
+// from one that only left the evidence list (evidence is the top few
+// passages).
+type diffSide struct {
+	source   string
+	card     *rules.Scorecard
+	contains func(quote string) bool
+	err      error
+}
+
+func scoreVersion(ctx context.Context, src string, ro readOptions, rs *rules.Set) diffSide {
+	v := diffSide{source: src}
+	res, err := fetch.Get(ctx, src, fetchOptions(ro))
+	if err != nil {
+		v.err = err
+		return v
+	}
+	d, err := extract.Document(ctx, res, extractOptions(ro))
+	if err != nil {
+		v.err = err
+		return v
+	}
+	text := foldedText(d)
+	v.contains = func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
+	v.card = rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version})
+	return v
+}
+
+// foldedText is the document's text as evidence quotes are taken from it:
+// blocks, list items and table rows, whitespace folded.
+func foldedText(d *document.Document) string {
+	var b strings.Builder
+	for _, p := range d.Pages {
+		for _, bl := range p.Blocks {
+			b.WriteString(bl.Text)
+			b.WriteByte(' ')
+			for _, it := range bl.Items {
+				b.WriteString(it)
+				b.WriteByte(' ')
+			}
+			for _, row := range bl.Rows {
+				b.WriteString(strings.Join(row, " | "))
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return textclean.Fold(b.String())
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+// TestMain lets this test binary read PDFs: extract re-executes it as
+// the PDF child process.
+func TestMain(m *testing.M) {
+	extract.Worker()
+	os.Exit(m.Run())
+}
+
+var sampleDoc = mustRead("../../sample/sample-strategy.md")
+
+func mustRead(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// pipelineOf is the command's corpus pipeline (cmd/nhsreview/corpus.go),
+// built here because tests cannot import package main.
+func pipelineOf(rs *rules.Set) corpus.Pipeline {
+	return corpus.Pipeline{
+		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+			return extract.Document(ctx, res, extract.Options{})
+		},
+		ExtractorVersion: extract.Version,
+		Score: func(d *document.Document) *rules.Scorecard {
+			return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: "test"})
+		},
+		RulesVersion: rs.Version,
+	}
+}
+
+// newTestServer is a server over a fresh corpus in a temporary
+// directory; change adjusts the configuration first.
+func newTestServer(t testing.TB, change func(*Config)) (*Server, *httptest.Server) {
+	t.Helper()
+	rs, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := corpus.Open(context.Background(), filepath.Join(t.TempDir(), "corpus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := Config{Store: st, Pipeline: pipelineOf(rs), Rules: rs, Jobs: 2, Fetch: fetch.Options{Timeout: 10 * time.Second},
+		Log: log.New(io.Discard, "", 0)}
+	if testing.Verbose() {
+		cfg.Log = log.New(os.Stderr, "serve: ", 0)
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loopbackOnly(t, s.guard)
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		ts.Close()
+		s.Close()
+	})
+	return s, ts
+}
+
+// browser is an HTTP client that keeps cookies and does not follow
+// redirects, so tests see each answer.
+func browser(t testing.TB) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 2 * time.Minute}
+}
+
+func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+var tokenRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// formToken loads the home page and returns its form token (the client
+// keeps the session cookie).
+func formToken(t testing.TB, c *http.Client, base string) string {
+	t.Helper()
+	_, body := get(t, c, base+"/")
+	m := tokenRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no form token on the home page")
+	}
+	return m[1]
+}
+
+// multipartBody builds a form: fields in order, then the file (if name
+// is not empty).
+func multipartBody(t testing.TB, fields [][2]string, fileName string, file []byte) (io.Reader, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range fields {
+		if err := mw.WriteField(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fileName != "" {
+		w, err := mw.CreateFormFile("file", fileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(file)
+	}
+	mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+func post(t testing.TB, c *http.Client, u string, body io.Reader, contentType string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// waitJob follows a job page until it redirects to the scorecard (or
+// fails), returning the last answer.
+func waitJob(t testing.TB, c *http.Client, base, jobURL string) (*http.Response, string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, body := get(t, c, base+jobURL)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `http-equiv="refresh"`) {
+			return resp, body
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still running after 2 minutes: %s", jobURL, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func formValues(kv ...string) string {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v.Encode()
+}

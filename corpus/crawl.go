@@ -1,0 +1,130 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+)
+
+// CrawlOptions says what to crawl and how the documents found are filed.
+type CrawlOptions struct {
+	fetch.DiscoverOptions
+	Meta
+	// Workers is how many documents are fetched and read at once (the
+	// Polite fetcher still sends one request at a time to each host).
+	Workers int
+	// Found, if set, is told each document link as it is found, before
+	// it is fetched (for progress displays).
+	Found func(url string)
+}
+
+// CrawlStats is the summary of a crawl.
+type CrawlStats struct {
+	New       int `json:"new"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	// Skipped counts documents robots.txt closes to nhsreview.
+	Skipped int `json:"skipped"`
+}
+
+// CrawlEvent reports one link: a document stored (Outcome), or a page or
+// document that failed (Err).
+type CrawlEvent struct {
+	URL     string
+	Page    bool // the link was a page to look for documents on
+	Outcome *Outcome
+	Err     error
+}
+
+// Crawl finds the documents linked from a publications page (see
+// fetch.Polite.Discover) and stores each: conditional requests with what
+// the last fetch returned, so a second crawl downloads nothing that did
+// not change; content hashes, so a changed page that serves the same
+// bytes adds no version. Each document is stored in its own transaction
+// as soon as it is read; report is called once per link, from one
+// goroutine at a time. The error is the start page's, or the context's.
+func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
+	var st CrawlStats
+	if err := s.CheckMeta(ctx, &opt.Meta); err != nil {
+		return st, err
+	}
+	var mu sync.Mutex
+	emit := func(ev CrawlEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case errors.Is(ev.Err, fetch.ErrDisallowed):
+			st.Skipped++
+		case ev.Err != nil:
+			st.Failed++
+		case ev.Outcome.Status == New:
+			st.New++
+		case ev.Outcome.Status == Changed:
+			st.Changed++
+		default:
+			st.Unchanged++
+		}
+		if report != nil {
+			report(ev)
+		}
+	}
+	found := make(chan fetch.Found)
+	var wg sync.WaitGroup
+	for range max(opt.Workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range found {
+				out, err := s.crawlOne(ctx, pol, p, f, opt.Meta)
+				if ctx.Err() != nil {
+					// A cancelled run reports nothing more: its half-done
+					// documents were never stored, and the next run does them.
+					continue
+				}
+				emit(CrawlEvent{URL: f.URL, Outcome: out, Err: err})
+			}
+		}()
+	}
+	err := pol.Discover(ctx, start, opt.DiscoverOptions,
+		func(f fetch.Found) {
+			if opt.Found != nil {
+				opt.Found(f.URL)
+			}
+			select {
+			case found <- f:
+			case <-ctx.Done():
+			}
+		},
+		func(link string, err error) {
+			emit(CrawlEvent{URL: link, Page: true, Err: err})
+		})
+	close(found)
+	wg.Wait()
+	if err == nil && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	return st, err
+}
+
+func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, p Pipeline, f fetch.Found, meta Meta) (*Outcome, error) {
+	res := f.Result
+	if res == nil {
+		v, err := s.Validators(ctx, f.URL)
+		if err != nil {
+			return nil, err
+		}
+		res, err = pol.Get(ctx, f.URL, v)
+		if errors.Is(err, fetch.ErrNotModified) {
+			return s.NotModified(ctx, f.URL, f.URL, v, now(), meta)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The link is the document's name, whatever it redirected to.
+	res.Source = f.URL
+	return s.Ingest(ctx, p, res, meta)
+}

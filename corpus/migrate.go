@@ -1,0 +1,169 @@
+package corpus
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/nhsreview/nhsreview/corpus/catalogue"
+)
+
+// migrations are the schema's steps, in order: migrations[i] takes the
+// database from version i to i+1 (PRAGMA user_version). Never edit a step
+// that has shipped; add one.
+var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+	execAll(
+		`CREATE TABLE organisations (
+			code        TEXT PRIMARY KEY,          -- ODS code, upper case
+			name        TEXT NOT NULL,
+			kind        TEXT NOT NULL,             -- icb, or what a user says
+			region      TEXT NOT NULL DEFAULT '',  -- NHS England region
+			region_code TEXT NOT NULL DEFAULT '',
+			origin      TEXT NOT NULL              -- catalogue or user
+		)`,
+		`CREATE TABLE documents (
+			id       INTEGER PRIMARY KEY,
+			source   TEXT NOT NULL UNIQUE,        -- canonical URL or absolute path
+			org_code TEXT REFERENCES organisations(code),
+			kind     TEXT NOT NULL DEFAULT '',    -- strategy, board-papers, plan, guidance
+			added_at TEXT NOT NULL
+		)`,
+		// The bytes, once per content however many documents carry them.
+		`CREATE TABLE contents (
+			sha256 TEXT PRIMARY KEY,
+			size   INTEGER NOT NULL,
+			data   BLOB NOT NULL
+		)`,
+		`CREATE TABLE versions (
+			id          INTEGER PRIMARY KEY,
+			document_id INTEGER NOT NULL REFERENCES documents(id),
+			seq         INTEGER NOT NULL,         -- 1, 2, ... within the document
+			sha256      TEXT NOT NULL REFERENCES contents(sha256),
+			first_seen  TEXT NOT NULL,
+			UNIQUE (document_id, seq)
+		)`,
+		`CREATE INDEX versions_sha256 ON versions(sha256)`,
+		// Every fetch of a document, unchanged ones included: where it
+		// came from, when, and what the server said.
+		`CREATE TABLE fetches (
+			id            INTEGER PRIMARY KEY,
+			document_id   INTEGER NOT NULL REFERENCES documents(id),
+			version_id    INTEGER NOT NULL REFERENCES versions(id),
+			url           TEXT NOT NULL,          -- after redirects; '' for files
+			fetched_at    TEXT NOT NULL,
+			status        INTEGER NOT NULL,       -- HTTP status; 0 for files
+			etag          TEXT NOT NULL DEFAULT '',
+			last_modified TEXT NOT NULL DEFAULT '',
+			content_type  TEXT NOT NULL DEFAULT '',
+			outcome       TEXT NOT NULL           -- new, changed, unchanged
+		)`,
+		`CREATE INDEX fetches_document ON fetches(document_id, id)`,
+		// What extraction made of a content: the document model as
+		// gzipped JSON, so that new rules re-score without re-reading.
+		`CREATE TABLE extractions (
+			sha256            TEXT PRIMARY KEY REFERENCES contents(sha256),
+			extractor_version INTEGER NOT NULL,
+			format            TEXT NOT NULL,
+			title             TEXT NOT NULL,
+			pages             INTEGER NOT NULL,
+			needs_ocr         INTEGER NOT NULL,
+			document          BLOB NOT NULL,
+			extracted_at      TEXT NOT NULL
+		)`,
+		// A scorecard (the score JSON) per content and rule set.
+		`CREATE TABLE scores (
+			sha256            TEXT NOT NULL REFERENCES contents(sha256),
+			rules_version     TEXT NOT NULL,
+			extractor_version INTEGER NOT NULL,
+			total             INTEGER NOT NULL,
+			scorecard         TEXT NOT NULL,
+			scored_at         TEXT NOT NULL,
+			PRIMARY KEY (sha256, rules_version)
+		)`,
+		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	),
+}
+
+// SchemaVersion is the schema version this code writes.
+func SchemaVersion() int { return len(migrations) }
+
+func execAll(stmts ...string) func(context.Context, *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%.60s: %w", q, err)
+			}
+		}
+		return nil
+	}
+}
+
+// migrate applies the missing steps, each in its own transaction with the
+// version bump, then brings the built-in catalogue up to date.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		done, err := s.step(ctx)
+		if err != nil {
+			return err
+		}
+		if done {
+			break
+		}
+	}
+	return s.seedCatalogue(ctx)
+}
+
+func (s *Store) step(ctx context.Context) (done bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// Read inside the write transaction: a second process migrating at
+		// the same time waits here and then sees the new version.
+		var v int
+		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+			return fmt.Errorf("reading the schema version: %w", err)
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("the database has schema version %d, newer than this nhsreview knows (%d): use a newer nhsreview", v, len(migrations))
+		}
+		if v == len(migrations) {
+			done = true
+			return nil
+		}
+		if err := migrations[v](ctx, tx); err != nil {
+			return fmt.Errorf("migrating the schema to version %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1)); err != nil {
+			return fmt.Errorf("migrating the schema to version %d: %w", v+1, err)
+		}
+		return nil
+	})
+	return done, err
+}
+
+// seedCatalogue writes the built-in organisations when the catalogue in
+// the binary differs from the one last written, leaving what users added
+// alone.
+func (s *Store) seedCatalogue(ctx context.Context) error {
+	var have string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'catalogue'`).Scan(&have)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("reading the catalogue version: %w", err)
+	}
+	if have == catalogue.Version {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, o := range catalogue.All() {
+			_, err := tx.ExecContext(ctx, `INSERT INTO organisations (code, name, kind, region, region_code, origin)
+				VALUES (?, ?, ?, ?, ?, 'catalogue')
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+					region = excluded.region, region_code = excluded.region_code, origin = 'catalogue'`,
+				o.Code, o.Name, o.Kind, o.Region, o.RegionCode)
+			if err != nil {
+				return fmt.Errorf("writing the catalogue: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('catalogue', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, catalogue.Version)
+		return err
+	})
+}

@@ -1,0 +1,161 @@
+package corpus
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+)
+
+// RescoreStats counts what a rescore did, one count per stored content.
+type RescoreStats struct {
+	Extracted int `json:"extracted"` // read again (extractor version changed), then scored
+	Scored    int `json:"scored"`    // scored again from the stored extraction (rules changed)
+	Current   int `json:"current"`   // nothing to do
+	Failed    int `json:"failed"`
+}
+
+// RescoreEvent reports one content that was worked on.
+type RescoreEvent struct {
+	Source string // a document carrying the content
+	SHA256 string
+	Action string // "extracted", "scored" or "failed"
+	Err    error
+}
+
+type rescoreItem struct {
+	sha, source, url, contentType string
+	extractor                     int
+	hasScore                      bool
+}
+
+// Rescore brings every stored version up to the pipeline: contents read
+// by another extractor version are extracted again from the stored bytes
+// (nothing is downloaded) and scored; the others are scored again from
+// their stored extraction where no score under p.RulesVersion exists.
+// All reads again everything. Each content is written in one transaction;
+// one that fails keeps what it had.
+func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
+	var st RescoreStats
+	rows, err := s.db.QueryContext(ctx, `SELECT v.sha256, min(d.source),
+		coalesce((SELECT f.url FROM fetches f JOIN versions fv ON fv.id = f.version_id WHERE fv.sha256 = v.sha256 ORDER BY f.id DESC LIMIT 1), ''),
+		coalesce((SELECT f.content_type FROM fetches f JOIN versions fv ON fv.id = f.version_id WHERE fv.sha256 = v.sha256 ORDER BY f.id DESC LIMIT 1), ''),
+		coalesce(e.extractor_version, -1),
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?)
+		FROM versions v JOIN documents d ON d.id = v.document_id
+		LEFT JOIN extractions e ON e.sha256 = v.sha256
+		GROUP BY v.sha256 ORDER BY min(v.id)`, p.RulesVersion)
+	if err != nil {
+		return st, fmt.Errorf("corpus: listing versions: %w", err)
+	}
+	var items []rescoreItem
+	for rows.Next() {
+		var it rescoreItem
+		if err := rows.Scan(&it.sha, &it.source, &it.url, &it.contentType, &it.extractor, &it.hasScore); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("corpus: listing versions: %w", err)
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("corpus: listing versions: %w", err)
+	}
+
+	var mu sync.Mutex
+	work := make(chan rescoreItem)
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				action, err := s.rescoreOne(ctx, p, it, all)
+				mu.Lock()
+				switch {
+				case err != nil:
+					st.Failed++
+					action = "failed"
+				case action == "extracted":
+					st.Extracted++
+				case action == "scored":
+					st.Scored++
+				default:
+					st.Current++
+				}
+				if action != "" && report != nil {
+					report(RescoreEvent{Source: it.source, SHA256: it.sha, Action: action, Err: err})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return st, fmt.Errorf("canceled: %w", context.Cause(ctx))
+	}
+	return st, nil
+}
+
+func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all bool) (string, error) {
+	extract := all || it.extractor != p.ExtractorVersion
+	if !extract && it.hasScore {
+		return "", nil
+	}
+	var d *document.Document
+	var blob []byte
+	if extract {
+		var data []byte
+		if err := s.db.QueryRowContext(ctx, `SELECT data FROM contents WHERE sha256 = ?`, it.sha).Scan(&data); err != nil {
+			return "", fmt.Errorf("reading the stored bytes: %w", err)
+		}
+		res := &fetch.Result{Source: it.source, URL: it.url, ContentType: it.contentType, Data: data}
+		var err error
+		if d, err = p.Extract(ctx, res); err != nil {
+			return "", err
+		}
+		if blob, err = packDocument(d); err != nil {
+			return "", err
+		}
+	} else {
+		var err error
+		if d, _, err = s.extraction(ctx, it.sha); err != nil {
+			return "", err
+		}
+		if d == nil {
+			return "", errors.New("no stored extraction")
+		}
+	}
+	card := p.Score(d)
+	cardJSON, err := json.Marshal(card)
+	if err != nil {
+		return "", fmt.Errorf("encoding the scorecard: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if blob != nil {
+			if err := putExtraction(ctx, tx, it.sha, p.ExtractorVersion, d, blob); err != nil {
+				return err
+			}
+		}
+		return putScore(ctx, tx, it.sha, p, card, cardJSON)
+	})
+	if err != nil {
+		return "", fmt.Errorf("corpus: %w", err)
+	}
+	if extract {
+		return "extracted", nil
+	}
+	return "scored", nil
+}

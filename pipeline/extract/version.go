@@ -1,0 +1,8 @@
+package extract
+
+// Version identifies what extraction produces. The corpus records it with
+// every stored extraction, and `corpus rescore` re-reads only the documents
+// extracted by another version: bump it whenever a change to any reader,
+// the section builder or the text cleaning changes the document a source
+// gives (not for changes that only make extraction faster).
+const Version = 2

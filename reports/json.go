@@ -1,0 +1,33 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+// JSON writes one scorecard as an object, several as an array
+// (CONTRACT.md; the schema is schema/score.schema.json).
+func JSON(w io.Writer, cards []*rules.Scorecard) error {
+	if len(cards) == 1 {
+		return writeJSON(w, cards[0])
+	}
+	if cards == nil {
+		cards = []*rules.Scorecard{}
+	}
+	return writeJSON(w, cards)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Quotes are read by people in the JSON too: keep £, & and < as they
+	// are rather than as \u escapes.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
