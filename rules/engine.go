@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -167,6 +168,22 @@ func topo(f *File) []int {
 	return out
 }
 
+// listHit is a term list that matched in a sentence, and where.
+type listHit struct {
+	list int32
+	at   span
+}
+
+// list reports whether term list li matched in the sentence.
+func (s *sentence) list(li int) (span, bool) {
+	for _, h := range s.lists {
+		if int(h.list) == li {
+			return h.at, true
+		}
+	}
+	return span{}, false
+}
+
 // referenceSection names the back matter that cites other work: its
 // sentences are never evidence of what a document says or does.
 var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary|author details|authors' contributions|competing interests|declarations|availability of data and materials)\s*$`)
@@ -177,28 +194,29 @@ var citation = newFilteredRE(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet
 // sentence is a sentence prepared for matching.
 type sentence struct {
 	*annotate.Sentence
-	skip     bool // in a reference list: matched by no signal
-	norm     string
+	skip     bool   // in a reference list: matched by no signal
 	section  string // path joined with " > "
 	words    int
-	lists    map[int]span // term lists matched, with where
-	unitPara int          // index of the paragraph unit
-	unitSect int          // index of the section unit
+	lists    []listHit // term lists matched, with where (few per sentence)
+	unitPara int       // index of the paragraph unit
+	unitSect int       // index of the section unit
 }
 
 // run holds one document's evaluation.
 type run struct {
-	c       *compiled
-	sents   []*sentence
-	words   int
-	pages   int
-	nPara   int
-	nSect   int
-	matched map[*csignal][]bool
+	c     *compiled
+	sents []*sentence
+	words int
+	pages int
+	nPara int
+	nSect int
+	// matched and where are indexed by the signal's place in its
+	// criterion (csignal.idx): these lookups are the engine's inner loop.
+	matched [][]bool
 	// where in each matched sentence a signal matched (for quotes); only
 	// matched sentences have an entry: matches are sparse, and a span per
 	// sentence per signal would be most of the memory on a long pack.
-	where map[*csignal]map[int]span
+	where []map[int]span
 	// sectOK caches a section pattern's verdict per section unit: many
 	// sentences share a path, and signals share patterns.
 	sectOK map[*regexp.Regexp][]int8
@@ -227,6 +245,46 @@ func (r *run) sectionMatches(re *regexp.Regexp, i int) bool {
 	return ok
 }
 
+// sectionPaths joins section paths once: the sentences of a section share
+// one path slice (package annotate), so it is keyed by its first element
+// and its length (a sub-section's path may share its parent's array).
+type sectionPaths map[pathKey]string
+
+type pathKey struct {
+	first *string
+	n     int
+}
+
+func (p sectionPaths) join(path []string, titleRoot string) string {
+	if len(path) == 0 {
+		return ""
+	}
+	key := pathKey{&path[0], len(path)}
+	if s, ok := p[key]; ok {
+		return s
+	}
+	trimmed := path
+	if len(trimmed) > 1 && trimmed[0] == titleRoot {
+		trimmed = trimmed[1:]
+	}
+	s := strings.Join(trimmed, " > ")
+	p[key] = s
+	return s
+}
+
+// countWords counts words without building them (strings.Fields would).
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
 func (c *compiled) prepare(d *annotate.Doc) *run {
 	r := &run{c: c, pages: max(len(d.Pages), 1), sectOK: map[*regexp.Regexp][]int8{}}
 	// A single root section that is the document's title adds nothing to
@@ -235,20 +293,18 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 	if len(d.Sections) == 1 && len(d.Sections[0].Children) > 0 {
 		titleRoot = d.Sections[0].Title
 	}
+	paths := sectionPaths{}
 	paras := map[[3]int]int{}
 	sects := map[string]int{}
 	var hits []hit
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
-		path := s.Section
-		if len(path) > 1 && path[0] == titleRoot {
-			path = path[1:]
-		}
-		st := &sentence{Sentence: s, norm: normalise(s.Text), section: strings.Join(path, " > ")}
-		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.mayMatch(st.norm) && citation.re.MatchString(s.Text) {
+		st := &sentence{Sentence: s, section: paths.join(s.Section, titleRoot)}
+		norm := normalise(s.Text)
+		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.mayMatch(norm) && citation.re.MatchString(s.Text) {
 			st.skip = true
 		}
-		st.words = len(strings.Fields(s.Text))
+		st.words = countWords(s.Text)
 		r.words += st.words
 		// A paragraph unit is a block, a list item, or a table row.
 		key := [3]int{s.Page, s.Block, s.Item}
@@ -267,7 +323,7 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 			sects[st.section] = sc
 		}
 		st.unitSect = sc
-		hits = c.ac.scan(st.norm, hits[:0])
+		hits = c.ac.scan(norm, hits[:0])
 		var cand []int
 		for _, h := range hits {
 			for _, li := range c.usedBy[h.pat] {
@@ -282,11 +338,8 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 			}
 		}
 		for _, li := range cand {
-			if sp, ok := c.lists[li].match(hits, st.norm); ok {
-				if st.lists == nil {
-					st.lists = map[int]span{}
-				}
-				st.lists[li] = sp
+			if sp, ok := c.lists[li].match(hits, norm); ok {
+				st.lists = append(st.lists, listHit{int32(li), sp})
 			}
 		}
 		r.sents = append(r.sents, st)
@@ -300,13 +353,12 @@ func (r *run) partIn(p *cpart, i int) (span, bool) {
 	s := r.sents[i]
 	switch {
 	case p.signal != nil:
-		if r.matched[p.signal][i] {
-			return r.where[p.signal][i], true
+		if r.matched[p.signal.idx][i] {
+			return r.where[p.signal.idx][i], true
 		}
 		return span{}, false
 	case p.list >= 0:
-		sp, ok := s.lists[p.list]
-		return sp, ok
+		return s.list(p.list)
 	case p.annKind != "":
 		for _, a := range s.Annotations {
 			if a.Kind != p.annKind || p.annSub != "" && !a.HasSub(p.annSub) {
@@ -375,11 +427,11 @@ func (r *run) evalSignal(cs *csignal) {
 	n := len(r.sents)
 	m := make([]bool, n)
 	w := map[int]span{}
-	r.matched[cs], r.where[cs] = m, w
+	r.matched[cs.idx], r.where[cs.idx] = m, w
 	switch cs.spec.Kind {
 	case KindTerms:
 		for i, s := range r.sents {
-			if sp, ok := s.lists[cs.list]; ok && r.eligible(cs, i) {
+			if sp, ok := s.list(cs.list); ok && r.eligible(cs, i) {
 				m[i], w[i] = true, sp
 			}
 		}
@@ -444,13 +496,13 @@ func (r *run) evalSignal(cs *csignal) {
 		for _, u := range r.units(cs.spec.Scope) {
 			var idx []int
 			for _, i := range u {
-				if r.matched[cs.of][i] && r.eligible(cs, i) {
+				if r.matched[cs.of.idx][i] && r.eligible(cs, i) {
 					idx = append(idx, i)
 				}
 			}
 			if len(idx) >= max(cs.spec.Min, 1) && (cs.spec.Max == 0 || len(idx) <= cs.spec.Max) {
 				for _, i := range idx {
-					m[i], w[i] = true, r.where[cs.of][i]
+					m[i], w[i] = true, r.where[cs.of.idx][i]
 				}
 			}
 		}
@@ -462,16 +514,16 @@ func (r *run) evalSignal(cs *csignal) {
 				if !r.eligible(cs, i) {
 					continue
 				}
-				if r.matched[cs.ifSig][i] {
+				if r.matched[cs.ifSig.idx][i] {
 					ifs = append(ifs, i)
 				}
-				if r.matched[cs.thenSig][i] {
+				if r.matched[cs.thenSig.idx][i] {
 					then = true
 				}
 			}
 			if !then {
 				for _, i := range ifs {
-					m[i], w[i] = true, r.where[cs.ifSig][i]
+					m[i], w[i] = true, r.where[cs.ifSig.idx][i]
 				}
 			}
 		}
@@ -486,7 +538,7 @@ type stat struct {
 
 func (r *run) stats(cs *csignal) stat {
 	st := stat{pages: map[int]bool{}}
-	for i, ok := range r.matched[cs] {
+	for i, ok := range r.matched[cs.idx] {
 		if ok {
 			st.count++
 			st.pages[r.sents[i].Page] = true
@@ -585,8 +637,8 @@ const maxQuote = 320
 
 // scoreCriterion evaluates one criterion.
 func (r *run) scoreCriterion(cc *ccrit) Criterion {
-	r.matched = map[*csignal][]bool{}
-	r.where = map[*csignal]map[int]span{}
+	r.matched = make([][]bool, len(cc.signals))
+	r.where = make([]map[int]span, len(cc.signals))
 	for _, cs := range cc.signals {
 		r.evalSignal(cs)
 	}
@@ -698,7 +750,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 		l := &list{}
 		if cs := cc.byName[name]; cs != nil {
 			var heads []int
-			for i, ok := range r.matched[cs] {
+			for i, ok := range r.matched[cs.idx] {
 				switch {
 				case !ok:
 				case r.sents[i].Kind == document.Heading:
@@ -738,7 +790,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			if s.Kind == document.Heading && len(out) > 0 {
 				return false // a heading only when there is nothing else
 			}
-			q := quote(s.Text, r.where[cc.byName[name]][pick])
+			q := quote(s.Text, r.where[cc.byName[name].idx][pick])
 			if !quoted[q] {
 				quoted[q] = true
 				pages[s.Page]++
@@ -844,13 +896,13 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 			return nil, fmt.Errorf("criterion %s has no signal %q", criterion, signal)
 		}
 		r := s.comp.prepare(d)
-		r.matched = map[*csignal][]bool{}
-		r.where = map[*csignal]map[int]span{}
+		r.matched = make([][]bool, len(cc.signals))
+		r.where = make([]map[int]span, len(cc.signals))
 		for _, x := range cc.signals {
 			r.evalSignal(x)
 		}
 		var out []Evidence
-		for i, ok := range r.matched[cs] {
+		for i, ok := range r.matched[cs.idx] {
 			if ok {
 				st := r.sents[i]
 				out = append(out, Evidence{Quote: st.Text, Page: st.Page, Section: st.section, Signal: signal})

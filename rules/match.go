@@ -16,11 +16,16 @@ import (
 // Both keep byte offsets, so matches point into the original text.
 
 type automaton struct {
-	next   []map[byte]int32
+	next   []map[byte]int32 // the trie while terms are added
 	fail   []int32
 	out    [][]int32 // pattern ids ending at each state
 	pats   []pattern
 	byText map[string]int32
+	// After build: a DFA over byte classes, so that scanning a sentence is
+	// one table lookup a byte, with no failure links to follow.
+	class  [256]uint16
+	nclass int
+	delta  []int32 // delta[state*nclass+class]
 }
 
 type pattern struct {
@@ -62,8 +67,9 @@ func (a *automaton) add(term string) int32 {
 	return id
 }
 
-// build computes the failure links (breadth first).
+// build computes the failure links (breadth first) and then the DFA.
 func (a *automaton) build() {
+	var order []int32
 	queue := []int32{}
 	for _, n := range a.next[0] {
 		a.fail[n] = 0
@@ -72,6 +78,7 @@ func (a *automaton) build() {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
+		order = append(order, s)
 		for c, n := range a.next[s] {
 			queue = append(queue, n)
 			f := a.fail[s]
@@ -89,6 +96,37 @@ func (a *automaton) build() {
 			a.out[n] = append(a.out[n], a.out[a.fail[n]]...)
 		}
 	}
+	// Byte classes: every byte that occurs in a term has its own class;
+	// all other bytes share class 0, on which every state goes back to
+	// the root.
+	a.nclass = 1
+	for _, m := range a.next {
+		for c := range m {
+			if a.class[c] == 0 {
+				a.class[c] = uint16(a.nclass)
+				a.nclass++
+			}
+		}
+	}
+	a.delta = make([]int32, len(a.next)*a.nclass)
+	for c := 0; c < 256; c++ {
+		if k := a.class[c]; k != 0 {
+			if n, ok := a.next[0][byte(c)]; ok {
+				a.delta[int(k)] = n
+			}
+		}
+	}
+	// States in breadth-first order: a state's failure state is always
+	// done before it.
+	for _, s := range order {
+		base := int(s) * a.nclass
+		fbase := int(a.fail[s]) * a.nclass
+		copy(a.delta[base:base+a.nclass], a.delta[fbase:fbase+a.nclass])
+		for c, n := range a.next[s] {
+			a.delta[base+int(a.class[c])] = n
+		}
+	}
+	a.next = nil // the trie is no longer needed
 }
 
 // hit is a term found in a text.
@@ -102,17 +140,7 @@ type hit struct {
 func (a *automaton) scan(norm string, hits []hit) []hit {
 	s := int32(0)
 	for i := 0; i < len(norm); i++ {
-		c := norm[i]
-		for {
-			if n, ok := a.next[s][c]; ok {
-				s = n
-				break
-			}
-			if s == 0 {
-				break
-			}
-			s = a.fail[s]
-		}
+		s = a.delta[int(s)*a.nclass+int(a.class[norm[i]])]
 		for _, id := range a.out[s] {
 			p := a.pats[id]
 			start, end := i+1-len(p.text), i+1

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 )
@@ -94,24 +95,11 @@ func cmdLinecount(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// sharedDir is ../shared next to the repository, or "".
+// sharedDir is ../shared next to the repository when it holds the
+// corpus, or "".
 func sharedDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
+	if sharedcorpus.Path("corpus") == "" {
 		return ""
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			s := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(filepath.Join(s, "corpus")); err == nil {
-				return s
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	return sharedcorpus.Path()
 }

@@ -6,35 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/textdoc"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
 
-// sharedCorpus returns ../shared/corpus/real-text from the repository
-// root, or skips the test.
-func sharedCorpus(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found: skipping corpus test")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared", "corpus", "real-text")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared corpus not present at %s: skipping corpus test", shared)
-	}
-	return shared
-}
+// sharedCorpus returns ../shared/corpus/real-text, or skips.
+func sharedCorpus(t testing.TB) string { return sharedcorpus.Require(t, "corpus", "real-text") }
 
 func readCorpusDoc(t testing.TB, path string) *document.Document {
 	t.Helper()

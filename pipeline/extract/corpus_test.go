@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
@@ -22,29 +23,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// sharedCorpus returns ../shared/corpus/real, or skips.
-func sharedCorpus(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	real := filepath.Join(dir, "..", "shared", "corpus", "real")
-	if _, err := os.Stat(real); err != nil {
-		t.Skipf("shared corpus not found at %s: corpus tests skipped (they run in CI)", real)
-	}
-	return real
-}
+func sharedCorpus(t testing.TB) string { return sharedcorpus.Require(t, "corpus", "real") }
 
 func needTool(t testing.TB, name string) {
 	t.Helper()

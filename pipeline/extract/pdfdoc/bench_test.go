@@ -5,16 +5,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 )
 
 // BenchmarkExtractCorpus reads every PDF of the shared corpus once per
 // iteration (in process, one core's worth of work per file).
 func BenchmarkExtractCorpus(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "..", "shared", "corpus", "real", "*.pdf"))
-	if len(files) == 0 {
-		b.Skip("shared corpus not found: benchmark skipped")
-	}
+	files, _ := filepath.Glob(filepath.Join(sharedcorpus.Require(b, "corpus", "real"), "*.pdf"))
 	var data [][]byte
 	for _, f := range files {
 		d, err := os.ReadFile(f)

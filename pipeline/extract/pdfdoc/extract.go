@@ -74,6 +74,7 @@ type extractor struct {
 	fonts     map[string]*font
 	warnings  []string
 	marks     []Bookmark
+	spanBuf   []span            // glyph runs of the page being read, reused page to page
 	forms     map[string][]byte // reduced content of forms, by stream identity
 	formBytes int
 }
@@ -110,6 +111,7 @@ func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark
 	limit := len(pages)
 	var stats textclean.Stats
 	raws := make([]rawPage, limit)
+	frags := make([][]*frag, limit)
 	var failed []int
 	for i := 0; i < limit; i++ {
 		rp, err := x.readPage(pages[i], i+1)
@@ -117,11 +119,19 @@ func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark
 			failed = append(failed, i+1)
 			x.warnOnce(fmt.Sprintf("page %d could not be read: %v", i+1, err))
 		}
+		// A page's glyph runs become its line fragments at once: runs are
+		// the bulkiest form of the text, and holding every page's until
+		// the layout pass would make memory grow with them.
+		frags[i] = buildFrags(rp)
+		x.spanBuf = rp.spans[:0] // the next page reuses the array
+		rp.spans = nil
 		raws[i] = rp
 	}
-	lay := newLayout(raws)
+	lay := newLayout(raws, frags)
+	doc.Pages = make([]document.Page, 0, limit)
 	for i := range raws {
 		p, st := lay.page(i)
+		lay.frags[i] = nil // laid out: the fragments are no longer needed
 		stats.Add(st)
 		doc.Pages = append(doc.Pages, p)
 	}
@@ -322,6 +332,7 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 		fonts:  map[string]*font{},
 		res:    inherited(pg, "Resources"),
 		active: map[string]bool{},
+		spans:  x.spanBuf[:0],
 	}
 	err = pw.run(data)
 	if err == nil {

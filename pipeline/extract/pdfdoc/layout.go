@@ -42,11 +42,10 @@ type layout struct {
 	pitch    map[int]float64 // modal baseline distance by font size (half points)
 }
 
-func newLayout(pages []rawPage) *layout {
-	l := &layout{pages: pages, frags: make([][]*frag, len(pages)), pitch: map[int]float64{}}
-	for i, p := range pages {
-		l.frags[i] = buildFrags(p)
-	}
+// newLayout prepares the document-wide facts layout needs (body size, line
+// pitch, running lines, vocabulary) from every page's fragments.
+func newLayout(pages []rawPage, frags [][]*frag) *layout {
+	l := &layout{pages: pages, frags: frags, pitch: map[int]float64{}}
 	l.measure()
 	l.dropRunning()
 	l.vocab = map[string]bool{}

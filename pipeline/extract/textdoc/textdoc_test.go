@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -400,30 +401,7 @@ func TestTitle(t *testing.T) {
 	}
 }
 
-// sharedDir returns the shared real-text corpus, ../shared from the
-// repository root, or skips the test.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared", "corpus", "real-text")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared corpus not present at %s: skipping corpus test", shared)
-	}
-	return shared
-}
+func sharedDir(t *testing.T) string { return sharedcorpus.Require(t, "corpus", "real-text") }
 
 var numberOnly = regexp.MustCompile(`^[\d\s.,/–-]+$`)
 
