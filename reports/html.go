@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -19,9 +20,13 @@ import (
 var templateFS embed.FS
 
 var (
-	pageTmpl = template.Must(template.New("report").ParseFS(templateFS, "templates/report.html.tmpl"))
-	css      = mustRead("templates/report.css")
-	sortJS   = mustRead("templates/sort.js")
+	// Parsed on first use: every nhsreview process, PDF readers included,
+	// initialises this package, and most never render HTML.
+	pageTmpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("report").ParseFS(templateFS, "templates/report.html.tmpl"))
+	})
+	css    = mustRead("templates/report.css")
+	sortJS = mustRead("templates/sort.js")
 )
 
 func mustRead(name string) string {
@@ -62,7 +67,7 @@ func writePage(w io.Writer, p htmlPage) error {
 	p.CSP = csp(string(p.Script))
 	// Render in memory first: a template error must not leave half a page.
 	var buf bytes.Buffer
-	if err := pageTmpl.ExecuteTemplate(&buf, "page", p); err != nil {
+	if err := pageTmpl().ExecuteTemplate(&buf, "page", p); err != nil {
 		return fmt.Errorf("rendering HTML: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

@@ -27,7 +27,9 @@ const (
 
 func main() {
 	extract.Worker()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	extract.StopWorkers()
+	os.Exit(code)
 }
 
 // exitError carries an exit code up to main without printing anything more

@@ -233,3 +233,48 @@ func TestEvalMeetsTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelScoringKeepsOrder: documents are read and scored in
+// parallel, yet the output is the same, byte for byte, whatever the number
+// of jobs, and in the order the sources were given, even when the first
+// takes longest.
+func TestParallelScoringKeepsOrder(t *testing.T) {
+	dir := t.TempDir()
+	var sources []string
+	add := func(name string, pdf []byte) {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, p)
+	}
+	add("slow-first.pdf", pdfgen.ManyPages(300).PDF)
+	for i, f := range pdfgen.All() {
+		if !f.Damaged && i < 12 {
+			add(f.Name+".pdf", f.PDF)
+		}
+	}
+	add("last.pdf", pdfgen.ManyPages(3).PDF)
+	outputs := map[string]string{}
+	for _, jobs := range []string{"1", "4"} {
+		stdout, stderr, code := runCLI(t, append([]string{"score", "--format", "json", "-j", jobs}, sources...)...)
+		if code != exitOK {
+			t.Fatalf("-j %s: exit %d: %s", jobs, code, stderr)
+		}
+		outputs[jobs] = stdout
+	}
+	if outputs["1"] != outputs["4"] {
+		t.Fatal("-j 1 and -j 4 print different results")
+	}
+	var cards []rules.Scorecard
+	if err := json.Unmarshal([]byte(outputs["4"]), &cards); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cards {
+		got = append(got, c.Document.Source)
+	}
+	if strings.Join(got, "\n") != strings.Join(sources, "\n") {
+		t.Errorf("order of results:\n%s\nwant the order given:\n%s", strings.Join(got, "\n"), strings.Join(sources, "\n"))
+	}
+}

@@ -32,7 +32,7 @@ const (
 )
 
 func findEngagement(t *text) []Annotation {
-	cands := engageLexicon.find(t, nil)
+	cands := engageLexicon().find(t, nil)
 	if len(cands) == 0 {
 		return nil
 	}
@@ -214,7 +214,7 @@ func responsesCheck(t *text, i, j int) bool {
 	return false
 }
 
-var engageLexicon = newLexicon(engageEntries())
+var engageLexicon = lazyLexicon(engageEntries)
 
 func engageEntries() []entry {
 	e := func(sub string, patterns ...string) []entry {

@@ -40,7 +40,7 @@ func FindGroups(s string) []Annotation {
 }
 
 func findGroups(t *text) []Annotation {
-	out := groupLexicon.find(t, nil)
+	out := groupLexicon().find(t, nil)
 	if hasAny(t.lower, "ward", "borough", "district", "neighbourhood", "locality", "pcn", "icb", "ccg") {
 		out = findAreas(t, out)
 	}
@@ -159,7 +159,7 @@ func blackCheck(t *text, i, j int) bool {
 
 func childContext(t *text, i, j int) bool { return t.has(childWords) }
 
-var groupLexicon = newLexicon(groupEntries())
+var groupLexicon = lazyLexicon(groupEntries)
 
 func groupEntries() []entry {
 	g := func(sub string, patterns ...string) []entry {

@@ -105,7 +105,7 @@ func isCountToken(tk token) bool { return isDigitToken(tk) || wordNumbers[tk.nor
 
 var (
 	percentCand = tokTest(isDigitToken).then(4, tokIn("%", "per", "percent", "cent"))
-	countCand   = tokTest(isCountToken).then(4, func(tk token) bool { return len(countNouns.first[tk.norm]) > 0 })
+	countCand   = tokTest(isCountToken).then(4, func(tk token) bool { return len(countNouns().first[tk.norm]) > 0 })
 )
 
 // rateCand: a number with "per" a few words on, or "/" right after it.
@@ -286,7 +286,7 @@ func yearIsCount(t *text, start, end int) bool {
 	if j >= len(t.toks) || t.toks[j].brk || !onlySpaceBetween(t.lower, end, t.toks[j].start) {
 		return false
 	}
-	p, _ := countNouns.matchAt(t, j)
+	p, _ := countNouns().matchAt(t, j)
 	return p != nil
 }
 
@@ -306,7 +306,7 @@ func countNoun(t *text, end int, v float64) (string, int) {
 			return "", 0
 		}
 		word := t.s[tk.start:tk.end]
-		if p, e := countNouns.matchAt(t, k); p != nil && (isLowerWord(word) || isAcronym(word)) {
+		if p, e := countNouns().matchAt(t, k); p != nil && (isLowerWord(word) || isAcronym(word)) {
 			last := t.toks[e-1]
 			if v == 1 || last.norm != p.sub || invariantNouns[p.sub] {
 				return p.sub, last.end
@@ -367,7 +367,7 @@ func isLowerWord(s string) bool {
 
 // countNouns are the things NHS papers count. Units are singular except
 // "people" (also for "persons"), the word readers expect.
-var countNouns = newLexicon(countNounEntries())
+var countNouns = lazyLexicon(countNounEntries)
 
 func countNounEntries() []entry {
 	pairs := [][2]string{

@@ -3,6 +3,7 @@ package annotate
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -189,6 +190,13 @@ type phrase struct {
 // a regular expression alternation of a few hundred phrases.
 type lexicon struct {
 	first map[string][]*phrase
+}
+
+// lazyLexicon builds a lexicon on first use. Every nhsreview process
+// initialises this package, including the PDF readers, which never
+// annotate; built at start-up, the lexicons cost each of them about 2 ms.
+func lazyLexicon(entries func() []entry) func() *lexicon {
+	return sync.OnceValue(func() *lexicon { return newLexicon(entries()) })
 }
 
 func newLexicon(entries []entry) *lexicon {

@@ -32,7 +32,7 @@ func FindVCS(s string) []Annotation {
 }
 
 func findVCS(t *text) []Annotation {
-	out := vcsLexicon.find(t, nil)
+	out := vcsLexicon().find(t, nil)
 	if len(out) == 0 {
 		t.vcs = 2
 		return nil
@@ -40,7 +40,7 @@ func findVCS(t *text) []Annotation {
 	t.vcs = 1
 	// Funding words and board seats count only next to the sector: "grant
 	// funding" alone may be a capital grant to a trust.
-	for _, a := range vcsContextLexicon.find(t, nil) {
+	for _, a := range vcsContextLexicon().find(t, nil) {
 		if !overlaps(out, a.Start, a.End) {
 			out = append(out, a)
 		}
@@ -116,7 +116,7 @@ func mindCheck(t *text, i, j int) bool {
 	return true
 }
 
-var vcsLexicon = newLexicon(vcsEntries())
+var vcsLexicon = lazyLexicon(vcsEntries)
 
 func vcsEntries() []entry {
 	v := func(sub string, patterns ...string) []entry {
@@ -180,13 +180,15 @@ func vcsEntries() []entry {
 
 // vcsContextLexicon holds phrases that are about the sector only when the
 // sentence names it.
-var vcsContextLexicon = newLexicon([]entry{
-	{pattern: "grant funding|funded|funds|aid", kind: VCS, sub: SubFunding},
-	{pattern: "grants|grant to|for", kind: VCS, sub: SubFunding},
-	{pattern: "multi year funding|contracts|contract|grants|grant|agreements|agreement|investment|settlements", kind: VCS, sub: SubFunding},
-	{pattern: "multiyear funding|contracts|contract|grants|grant|agreements|agreement|investment", kind: VCS, sub: SubFunding},
-	{pattern: "commissioned|commissioning|commission from|through|with|by", kind: VCS, sub: SubFunding},
-	{pattern: "funded|funding|investment|invest|investing|invested by|in|for|to|through", kind: VCS, sub: SubFunding, check: moneyNear},
+var vcsContextLexicon = lazyLexicon(func() []entry {
+	return []entry{
+		{pattern: "grant funding|funded|funds|aid", kind: VCS, sub: SubFunding},
+		{pattern: "grants|grant to|for", kind: VCS, sub: SubFunding},
+		{pattern: "multi year funding|contracts|contract|grants|grant|agreements|agreement|investment|settlements", kind: VCS, sub: SubFunding},
+		{pattern: "multiyear funding|contracts|contract|grants|grant|agreements|agreement|investment", kind: VCS, sub: SubFunding},
+		{pattern: "commissioned|commissioning|commission from|through|with|by", kind: VCS, sub: SubFunding},
+		{pattern: "funded|funding|investment|invest|investing|invested by|in|for|to|through", kind: VCS, sub: SubFunding, check: moneyNear},
+	}
 })
 
 // moneyNear keeps generic funding words only when a sum is in the

@@ -381,6 +381,7 @@ func TestHostileFiles(t *testing.T) {
 			})
 		}
 	})
+	StopWorkers() // children are counted once waited for
 	t.Logf("peak memory of any PDF child so far: %s", fetch.FormatSize(childPeakRSS()))
 	if peak := childPeakRSS(); peak > 2<<30 {
 		t.Errorf("a PDF child used %s at its peak, want under 2 GiB", fetch.FormatSize(peak))
@@ -541,6 +542,7 @@ func TestTenThousandPages(t *testing.T) {
 	if len(d.Pages) != 10000 {
 		t.Errorf("%d pages, want 10000", len(d.Pages))
 	}
+	StopWorkers() // children are counted once waited for
 	peak := childPeakRSS()
 	t.Logf("10,000 pages (%s) in %s, child peak memory %s", fetch.FormatSize(int64(len(data))), took.Round(time.Millisecond), fetch.FormatSize(peak))
 	if took > DefaultDeadline {

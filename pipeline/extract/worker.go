@@ -1,8 +1,9 @@
 package extract
 
 import (
-	"bytes"
+	"bufio"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -10,27 +11,34 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 )
 
-// workerEnv marks a process started to read one PDF. Its value is the JSON
+// workerEnv marks a process started to read PDFs. Its value is the JSON
 // of the worker's options.
 const workerEnv = "NHSREVIEW_PDF_WORKER"
 
-// workerResult is what a worker sends back on file descriptor 3. Standard
-// output is not used: the PDF library may print to it, and nothing it
-// prints must reach a report.
+// workerResult is what a worker sends back on file descriptor 3 for each
+// PDF. Standard output is not used: the PDF library may print to it, and
+// nothing it prints must reach a report.
 type workerResult struct {
 	Doc   *document.Document
 	Marks []pdfdoc.Bookmark
 	Err   string
 	// Pages is how many page messages follow (sendResult).
 	Pages int
+	// Retire says the worker exits after this result (its heap grew past
+	// retireHeap); the parent starts another for the next PDF.
+	Retire bool
 }
 
 type workerOptions struct {
@@ -49,6 +57,24 @@ func Worker() {
 	os.Exit(serveWorker(spec))
 }
 
+// A worker reads PDFs one after another, each sent on standard input as an
+// 8-byte big-endian length and the bytes, until its input ends. Reusing a
+// process spares each document the start of a new one (exec, runtime and
+// package initialisation, a cold heap): a quarter of the CPU time of
+// scoring the corpus when every PDF had a process of its own. Isolation is
+// kept where it matters: a worker holds one document at a time, and one
+// that crashes, hangs or errs is never given another.
+const (
+	// retireHeap: a worker whose heap grew past this exits after its
+	// result, so that one large document does not leave every later one
+	// in a big process.
+	retireHeap = 256 << 20
+	// retireAfter bounds the documents one worker reads.
+	retireAfter = 200
+	// maxInput guards the frame length the worker is told.
+	maxInput = 1 << 40
+)
+
 func serveWorker(spec string) int {
 	var opt workerOptions
 	if err := json.Unmarshal([]byte(spec), &opt); err != nil {
@@ -65,43 +91,87 @@ func serveWorker(spec string) int {
 	if opt.MaxMemory > 0 {
 		limitMemory(opt.MaxMemory)
 	}
-	data, err := io.ReadAll(os.Stdin)
-	res := workerResult{}
-	if err != nil {
-		res.Err = fmt.Sprintf("reading input: %v", err)
-	} else {
-		if len(data) <= lazyGCMaxInput {
-			debug.SetGCPercent(400)
+	in := bufio.NewReader(os.Stdin)
+	enc := gob.NewEncoder(out)
+	for served := 1; ; served++ {
+		data, err := readFrame(in)
+		if err == io.EOF {
+			return 0
 		}
-		doc, marks, err := pdfdoc.Extract(data, opt.PDF)
-		res.Doc, res.Marks = doc, marks
+		res := workerResult{}
 		if err != nil {
-			res.Err = err.Error()
+			res.Err = fmt.Sprintf("reading input: %v", err)
+		} else {
+			debug.SetGCPercent(gcPercent(len(data)))
+			doc, marks, err := pdfdoc.Extract(data, opt.PDF)
+			res.Doc, res.Marks = doc, marks
+			if err != nil {
+				res.Err = err.Error()
+			}
+		}
+		data = nil
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		res.Retire = res.Err != "" || ms.HeapSys > retireHeap || served >= retireAfter
+		if err := sendResult(enc, &res); err != nil {
+			fmt.Fprintln(os.Stderr, "worker: sending result:", err)
+			return 3
+		}
+		if res.Retire {
+			return 0
 		}
 	}
-	if err := sendResult(out, &res); err != nil {
-		fmt.Fprintln(os.Stderr, "worker: sending result:", err)
-		return 3
-	}
-	return 0
 }
 
-// lazyGCMaxInput is the largest PDF for which a worker collects garbage
-// less often. A worker lives for one document and its heap starts empty:
-// at Go's default GOGC of 100 the collector ran a dozen times on an
-// ordinary report while the live heap grew, and the 28 corpus PDFs took
-// 2.7 s in workers against 2.1 s at GOGC 400 (children run one after the
-// other). The price is a heap up to five times the live data, which is
-// bounded by bounding the input: 16 MiB of PDF is about 2,800 text pages,
-// a peak near 220 MB. Larger inputs keep the default.
-const lazyGCMaxInput = 16 << 20
+// gcPercent is the collector's target for a PDF of n bytes. At Go's
+// default of 100 the collector ran a dozen times on an ordinary report
+// while the live heap grew from nothing; at 400 the 28 corpus PDFs took
+// 2.1 s of worker time instead of 2.7 s. The price is a heap up to five
+// times the live data, bounded by bounding the input: 16 MiB of PDF is
+// about 2,800 text pages, a peak near 220 MB. Larger inputs keep the
+// default.
+func gcPercent(n int) int {
+	if n <= 16<<20 {
+		return 400
+	}
+	return 100
+}
+
+func writeFrame(w io.Writer, data []byte) error {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(data)))
+	if _, err := w.Write(n[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(data)
+	return err
+}
+
+// readFrame returns io.EOF only at a clean end between frames.
+func readFrame(r io.Reader) ([]byte, error) {
+	var n [8]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		if err == io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("input cut short: %w", err)
+		}
+		return nil, err
+	}
+	size := binary.BigEndian.Uint64(n[:])
+	if size > maxInput {
+		return nil, fmt.Errorf("input of %d bytes announced", size)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, fmt.Errorf("input cut short: %w", err)
+	}
+	return data, nil
+}
 
 // sendResult writes the result as a header (the document without its
 // pages, and how many follow) and then one message per page, freeing each
 // page once sent: gob buffers a whole message, so one message for a
 // 5,000-page document would hold a second copy of it in memory.
-func sendResult(w io.Writer, res *workerResult) error {
-	enc := gob.NewEncoder(w)
+func sendResult(enc *gob.Encoder, res *workerResult) error {
 	var pages []document.Page
 	if res.Doc != nil {
 		pages = res.Doc.Pages
@@ -121,8 +191,7 @@ func sendResult(w io.Writer, res *workerResult) error {
 }
 
 // receiveResult reads what sendResult wrote.
-func receiveResult(r io.Reader, res *workerResult) error {
-	dec := gob.NewDecoder(r)
+func receiveResult(dec *gob.Decoder, res *workerResult) error {
 	if err := dec.Decode(res); err != nil {
 		return err
 	}
@@ -141,12 +210,172 @@ func receiveResult(r io.Reader, res *workerResult) error {
 	return nil
 }
 
-// runWorker reads a PDF in a child process with the deadline.
-func runWorker(ctx context.Context, data []byte, opt Options) (*document.Document, []pdfdoc.Bookmark, error) {
+// worker is a running worker process as the parent sees it.
+type worker struct {
+	spec    string
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	dec     *gob.Decoder
+	results *os.File
+	stderr  *tailBuffer
+	exited  chan struct{} // closed once the process has been waited for
+	waitErr error
+	idle    *time.Timer
+}
+
+// workerIdle is how long an idle worker is kept for the next PDF (a
+// variable for tests).
+var workerIdle = 5 * time.Second
+
+// workersStarted counts the worker processes started, for tests.
+var workersStarted atomic.Int64
+
+// workers holds the idle workers, by options, and those ending (retired
+// or killed, not yet waited for).
+var workers struct {
+	sync.Mutex
+	idle   map[string][]*worker
+	ending map[*worker]bool
+}
+
+func startWorker(spec string) (*worker, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+		return nil, err
 	}
+	w := &worker{spec: spec, stderr: &tailBuffer{}, exited: make(chan struct{})}
+	w.cmd = exec.Command(exe)
+	w.cmd.Env = append(os.Environ(), workerEnv+"="+spec)
+	w.cmd.Stdout = io.Discard
+	w.cmd.Stderr = w.stderr
+	w.cmd.WaitDelay = 2 * time.Second
+	if w.stdin, err = w.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	w.cmd.ExtraFiles = []*os.File{pw}
+	if err := w.cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return nil, err
+	}
+	pw.Close()
+	workersStarted.Add(1)
+	w.results = pr
+	w.dec = gob.NewDecoder(bufio.NewReader(pr))
+	go func() {
+		w.waitErr = w.cmd.Wait()
+		pr.Close()
+		workers.Lock()
+		delete(workers.ending, w)
+		close(w.exited) // under the lock, so that ending never adds it after
+		workers.Unlock()
+	}()
+	return w, nil
+}
+
+// takeWorker returns an idle worker with these options, or starts one.
+func takeWorker(spec string) (*worker, bool, error) {
+	workers.Lock()
+	for list := workers.idle[spec]; len(list) > 0; list = workers.idle[spec] {
+		w := list[len(list)-1]
+		workers.idle[spec] = list[:len(list)-1]
+		if w.idle.Stop() && !w.dead() {
+			workers.Unlock()
+			return w, true, nil
+		}
+	}
+	workers.Unlock()
+	w, err := startWorker(spec)
+	return w, false, err
+}
+
+// StopWorkers ends the idle PDF workers and waits for them, so that a
+// command leaves no process behind and its resource usage (GNU time's
+// peak memory among others) includes theirs. Call it before exiting.
+func StopWorkers() {
+	workers.Lock()
+	var all []*worker
+	for spec, list := range workers.idle {
+		for _, w := range list {
+			w.idle.Stop()
+			w.stdin.Close()
+			all = append(all, w)
+		}
+		delete(workers.idle, spec)
+	}
+	for w := range workers.ending {
+		all = append(all, w)
+	}
+	workers.Unlock()
+	for _, w := range all {
+		select {
+		case <-w.exited:
+		case <-time.After(2 * time.Second):
+			w.kill()
+			<-w.exited
+		}
+	}
+}
+
+// release keeps a worker that served well for the next PDF, for a while.
+func release(w *worker) {
+	workers.Lock()
+	defer workers.Unlock()
+	if workers.idle == nil {
+		workers.idle = map[string][]*worker{}
+	}
+	workers.idle[w.spec] = append(workers.idle[w.spec], w)
+	w.idle = time.AfterFunc(workerIdle, func() {
+		workers.Lock()
+		list := workers.idle[w.spec]
+		if i := slices.Index(list, w); i >= 0 {
+			workers.idle[w.spec] = slices.Delete(list, i, i+1)
+		}
+		workers.Unlock()
+		w.retire() // the worker ends at the end of its input
+	})
+}
+
+func (w *worker) dead() bool {
+	select {
+	case <-w.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// kill stops a worker that is not to be used again.
+func (w *worker) kill() {
+	w.ending()
+	w.cmd.Process.Kill()
+	w.stdin.Close()
+}
+
+// retire lets a worker that is not to be reused end by itself.
+func (w *worker) retire() {
+	w.ending()
+	w.stdin.Close()
+}
+
+func (w *worker) ending() {
+	workers.Lock()
+	defer workers.Unlock()
+	if w.dead() {
+		return
+	}
+	if workers.ending == nil {
+		workers.ending = map[*worker]bool{}
+	}
+	workers.ending[w] = true
+}
+
+// runWorker reads a PDF in a worker process with the deadline.
+func runWorker(ctx context.Context, data []byte, opt Options) (*document.Document, []pdfdoc.Bookmark, error) {
 	mem := opt.MaxMemory
 	if mem == 0 {
 		mem = DefaultMaxMemory
@@ -157,54 +386,86 @@ func runWorker(ctx context.Context, data []byte, opt Options) (*document.Documen
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Deadline)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
-	cmd.Stdin = bytes.NewReader(data)
-	cmd.Stdout = io.Discard
-	var stderr tailBuffer
-	cmd.Stderr = &stderr
-	cmd.WaitDelay = 2 * time.Second
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+	for {
+		w, reused, err := takeWorker(string(spec))
+		if err != nil {
+			return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+		}
+		doc, marks, sent, err := w.read(ctx, data, opt.Deadline, mem)
+		if !sent && reused && ctx.Err() == nil {
+			continue // it ended while idle, before taking this PDF: start another
+		}
+		return doc, marks, err
 	}
-	cmd.ExtraFiles = []*os.File{pw}
-	if err := cmd.Start(); err != nil {
-		pr.Close()
-		pw.Close()
-		return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+}
+
+// read has the worker read one PDF. sent reports whether the worker took
+// the whole input.
+func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, mem int64) (doc *document.Document, marks []pdfdoc.Bookmark, sent bool, err error) {
+	w.stderr.reset()
+	type outcome struct {
+		res  workerResult
+		err  error
+		sent bool
 	}
-	pw.Close()
-	var res workerResult
-	decErr := make(chan error, 1)
+	done := make(chan outcome, 1)
 	go func() {
-		defer pr.Close()
-		decErr <- receiveResult(pr, &res)
+		var o outcome
+		if o.err = writeFrame(w.stdin, data); o.err == nil {
+			o.sent = true
+			o.err = receiveResult(w.dec, &o.res)
+		}
+		done <- o
 	}()
-	waitErr := cmd.Wait()
-	derr := <-decErr
-	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		return nil, nil, fmt.Errorf("%w: reading the PDF took longer than %s (--deadline)", ErrDeadline, opt.Deadline)
-	case ctx.Err() != nil:
-		return nil, nil, ctx.Err()
-	case derr == nil && res.Err != "":
-		return nil, nil, errors.New(res.Err)
-	case derr == nil && res.Doc != nil:
-		return res.Doc, res.Marks, nil
-	case waitErr != nil:
-		return nil, nil, fmt.Errorf("the PDF reader crashed: %s", stderr.reason(waitErr, mem))
-	default:
-		return nil, nil, fmt.Errorf("the PDF reader sent no result: %v", derr)
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		w.kill()
+		<-done
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, nil, true, fmt.Errorf("%w: reading the PDF took longer than %s (--deadline)", ErrDeadline, deadline)
+		}
+		return nil, nil, true, ctx.Err()
 	}
+	switch {
+	case o.err == nil && o.res.Err != "":
+		w.retire()
+		return nil, nil, true, errors.New(o.res.Err)
+	case o.err == nil && o.res.Doc != nil:
+		if o.res.Retire {
+			w.retire()
+		} else {
+			release(w)
+		}
+		return o.res.Doc, o.res.Marks, true, nil
+	}
+	// The worker died or garbled its answer: wait for it to end, then
+	// say why.
+	w.kill()
+	waitErr := errors.New("it did not exit")
+	select {
+	case <-w.exited:
+		waitErr = w.waitErr
+	case <-time.After(5 * time.Second):
+	}
+	if waitErr != nil || !o.sent {
+		return nil, nil, o.sent, fmt.Errorf("the PDF reader crashed: %s", w.stderr.reason(waitErr, mem))
+	}
+	return nil, nil, true, fmt.Errorf("the PDF reader sent no result: %v", o.err)
 }
 
 // tailBuffer keeps the first and the last few kilobytes written to it: a
 // Go crash names its cause at the top of a long trace, a library message
 // comes last. Bounded however much the child prints.
-type tailBuffer struct{ head, b []byte }
+type tailBuffer struct {
+	mu      sync.Mutex
+	head, b []byte
+}
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if room := 4096 - len(t.head); room > 0 {
 		t.head = append(t.head, p[:min(room, len(p))]...)
 	}
@@ -218,8 +479,20 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 // reason finds what killed a child: running out of memory (with the
 // limit in force), a Go panic or fatal error, a signal; else the last line
 // it printed, else the exit status.
+// reset forgets what the worker printed for earlier documents.
+func (t *tailBuffer) reset() {
+	t.mu.Lock()
+	t.head, t.b = t.head[:0], t.b[:0]
+	t.mu.Unlock()
+}
+
 func (t *tailBuffer) reason(err error, mem int64) string {
+	t.mu.Lock()
 	text := string(t.head) + "\n" + string(t.b)
+	t.mu.Unlock()
+	if err == nil {
+		err = errors.New("no exit status")
+	}
 	// A thread whose stack cannot be mapped is the memory limit too
 	// (thread stacks count against it).
 	if strings.Contains(text, "out of memory") || strings.Contains(text, "cannot allocate memory") ||

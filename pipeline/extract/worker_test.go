@@ -60,3 +60,146 @@ func TestWorkerFixtures(t *testing.T) {
 		}
 	}
 }
+
+// idleWorkers is how many workers wait in the pool.
+func idleWorkers() (n int) {
+	workers.Lock()
+	defer workers.Unlock()
+	for _, list := range workers.idle {
+		n += len(list)
+	}
+	return n
+}
+
+// TestWorkerReuse: one worker reads PDF after PDF; one that failed, was
+// stopped at the deadline, or ended while idle is never given another,
+// and the next PDF is read all the same.
+func TestWorkerReuse(t *testing.T) {
+	StopWorkers()
+	good := pdfgen.ManyPages(3).PDF
+	read := func(t *testing.T, data []byte, opt Options) error {
+		t.Helper()
+		_, err := Document(context.Background(), fixtureResult("x.pdf", data), opt)
+		return err
+	}
+	started := func() int64 { return workersStarted.Load() }
+
+	t.Run("good PDFs share a worker", func(t *testing.T) {
+		before := started()
+		for range 5 {
+			if err := read(t, good, Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := started() - before; n != 1 {
+			t.Errorf("%d workers started for 5 PDFs read one after another, want 1", n)
+		}
+		if idleWorkers() != 1 {
+			t.Errorf("%d idle workers, want 1", idleWorkers())
+		}
+	})
+	t.Run("other options, other worker", func(t *testing.T) {
+		before := started()
+		if err := read(t, good, Options{MaxMemory: 3 << 30}); err != nil {
+			t.Fatal(err)
+		}
+		if n := started() - before; n != 1 {
+			t.Errorf("%d workers started for new options, want 1", n)
+		}
+	})
+	t.Run("no reuse after an error", func(t *testing.T) {
+		StopWorkers()
+		before := started()
+		bad := append([]byte("%PDF-1.7\n"), pdfgen.RandomBytes(4096, 7)...)
+		if err := read(t, bad, Options{}); err == nil {
+			t.Fatal("a PDF header on random bytes read as a PDF")
+		}
+		if started() == before {
+			t.Fatal("the damaged PDF never reached a worker")
+		}
+		if idleWorkers() != 0 {
+			t.Error("the worker that failed was kept")
+		}
+		if err := read(t, good, Options{}); err != nil {
+			t.Fatalf("next PDF: %v", err)
+		}
+	})
+	t.Run("no reuse after the deadline", func(t *testing.T) {
+		StopWorkers()
+		err := read(t, pdfgen.ManyPages(3000).PDF, Options{Deadline: 50 * time.Millisecond})
+		if !errors.Is(err, ErrDeadline) {
+			t.Fatalf("err = %v, want the deadline", err)
+		}
+		if idleWorkers() != 0 {
+			t.Error("the worker stopped at the deadline was kept")
+		}
+		if err := read(t, good, Options{}); err != nil {
+			t.Fatalf("next PDF: %v", err)
+		}
+	})
+	t.Run("a worker that died while idle is replaced", func(t *testing.T) {
+		StopWorkers()
+		if err := read(t, good, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		workers.Lock()
+		var w *worker
+		for _, list := range workers.idle {
+			w = list[0]
+		}
+		workers.Unlock()
+		w.cmd.Process.Kill()
+		<-w.exited
+		before := started()
+		if err := read(t, good, Options{}); err != nil {
+			t.Fatalf("PDF after the idle worker died: %v", err)
+		}
+		if n := started() - before; n != 1 {
+			t.Errorf("%d workers started, want 1", n)
+		}
+	})
+	t.Run("idle workers end", func(t *testing.T) {
+		StopWorkers()
+		defer func(d time.Duration) { workerIdle = d }(workerIdle)
+		workerIdle = 50 * time.Millisecond
+		if err := read(t, good, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		workers.Lock()
+		var w *worker
+		for _, list := range workers.idle {
+			w = list[0]
+		}
+		workers.Unlock()
+		select {
+		case <-w.exited:
+		case <-time.After(10 * time.Second):
+			t.Fatal("an idle worker was still running 10 s after its idle time")
+		}
+		if idleWorkers() != 0 {
+			t.Error("an ended worker is still in the pool")
+		}
+	})
+	t.Run("StopWorkers waits for every idle worker", func(t *testing.T) {
+		for _, opt := range []Options{{}, {MaxMemory: 3 << 30}} {
+			if err := read(t, good, opt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		workers.Lock()
+		var all []*worker
+		for _, list := range workers.idle {
+			all = append(all, list...)
+		}
+		workers.Unlock()
+		StopWorkers()
+		for _, w := range all {
+			if !w.dead() {
+				t.Error("a worker still runs after StopWorkers")
+			}
+		}
+		if idleWorkers() != 0 {
+			t.Error("workers left in the pool")
+		}
+	})
+}

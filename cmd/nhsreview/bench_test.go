@@ -1,0 +1,50 @@
+//go:build linux
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+)
+
+// BenchmarkScoreGenerated runs the whole command, `nhsreview score
+// --format json`, as its own process on generated board packs, and
+// reports, beside the time, the peak resident memory (Linux) of the largest
+// process of the run (the command or its PDF reader, as GNU time reports
+// it). Issue 8's targets: a 300-page pack in under 2 s, a 5,000-page
+// document under 500 MB.
+//
+//	go test ./cmd/nhsreview -run XXX -bench ScoreGenerated -benchtime 3x
+func BenchmarkScoreGenerated(b *testing.B) {
+	exe, err := exec.LookPath("nhsreview") // the test binary, under testscript's name
+	if err != nil {
+		b.Fatalf("testscript did not put nhsreview on PATH: %v", err)
+	}
+	for _, pages := range []int{300, 5000} {
+		b.Run(strconv.Itoa(pages)+"pages", func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "pack.pdf")
+			if err := os.WriteFile(path, pdfgen.ManyPages(pages).PDF, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			var peak int64
+			b.ResetTimer()
+			for range b.N {
+				cmd := exec.Command(exe, "score", "--format", "json", "-o", os.DevNull, path)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v: %s", err, out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					peak = max(peak, ru.Maxrss) // KiB on Linux
+				}
+			}
+			b.ReportMetric(float64(peak)/1024, "peak-MB")
+			b.ReportMetric(float64(pages)/(b.Elapsed().Seconds()/float64(b.N)), "pages/s")
+		})
+	}
+}
