@@ -3,7 +3,10 @@ package corpus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
@@ -18,6 +21,36 @@ type CrawlOptions struct {
 	// Found, if set, is told each document link as it is found, before
 	// it is fetched (for progress displays).
 	Found func(url string)
+	// MaxTime, if positive, is the time the whole crawl may take. When
+	// it runs out, the documents being read are dropped (the next crawl
+	// does them) and Crawl returns a *TimeLimitError.
+	MaxTime time.Duration
+}
+
+// DefaultCrawlTime is the time limit of a crawl from the command line:
+// long enough for a large publications page at a polite pace, short
+// enough that a crawl left running at night ends.
+const DefaultCrawlTime = time.Hour
+
+// TimeLimitError is the error of a crawl stopped by CrawlOptions.MaxTime.
+type TimeLimitError struct {
+	MaxTime time.Duration
+}
+
+func (e *TimeLimitError) Error() string {
+	return fmt.Sprintf("stopped at the crawl's time limit of %s", shortDuration(e.MaxTime))
+}
+
+// shortDuration writes 1h and 10m rather than 1h0m0s and 10m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
 
 // CrawlStats is the summary of a crawl.
@@ -45,11 +78,17 @@ type CrawlEvent struct {
 // not change; content hashes, so a changed page that serves the same
 // bytes adds no version. Each document is stored in its own transaction
 // as soon as it is read; report is called once per link, from one
-// goroutine at a time. The error is the start page's, or the context's.
+// goroutine at a time. The error is the start page's, or the context's
+// cause (a *TimeLimitError when MaxTime ran out).
 func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
 	var st CrawlStats
 	if err := s.CheckMeta(ctx, &opt.Meta); err != nil {
 		return st, err
+	}
+	if opt.MaxTime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opt.MaxTime, &TimeLimitError{opt.MaxTime})
+		defer cancel()
 	}
 	var mu sync.Mutex
 	emit := func(ev CrawlEvent) {
@@ -103,7 +142,8 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 		})
 	close(found)
 	wg.Wait()
-	if err == nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
+		// Whatever Discover made of the cancellation, its cause says why.
 		err = context.Cause(ctx)
 	}
 	return st, err

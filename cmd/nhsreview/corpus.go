@@ -59,6 +59,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusRescoreCmd(cf, stdout, stderr),
 		newCorpusExportCmd(cf, stdout),
 		newCorpusOrgCmd(cf, stdout),
+		newCorpusCheckCmd(cf, stdout, stderr),
 	)
 	return c
 }
@@ -202,7 +203,7 @@ func newCorpusCrawlCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command
 	var rulesDir, match string
 	var depth, retries int
 	var anyHost bool
-	var delay time.Duration
+	var delay, maxTime time.Duration
 	c := &cobra.Command{
 		Use:   "crawl URL [--depth N] [--match REGEXP] [--org CODE] [--kind KIND]",
 		Short: "Find the documents linked from a publications page and store what is new",
@@ -221,11 +222,13 @@ is never cut. Each failure is reported on stderr and the crawl goes on; a
 summary ends the output.
 
 A crawl can be interrupted at any moment: every document is stored whole
-or not at all, and running the crawl again completes it.
+or not at all, and running the crawl again completes it. --max-time ends
+the crawl in that way when it has run that long.
 
 Exit codes: 0 the crawl finished and every document was stored; 2 the page
 could not be read, or some documents could not be (the others are stored),
-or bad usage. Documents robots.txt closes are skipped, not failed.`,
+or --max-time ran out, or bad usage. Documents robots.txt closes are
+skipped, not failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			meta, err := mf.meta()
@@ -241,8 +244,8 @@ or bad usage. Documents robots.txt closes are skipped, not failed.`,
 			if depth < 1 {
 				return fmt.Errorf("--depth %d: use 1 (the documents the page links to) or more", depth)
 			}
-			if retries < 0 || delay < 0 {
-				return errors.New("--retries and --delay cannot be negative")
+			if retries < 0 || delay < 0 || maxTime < 0 {
+				return errors.New("--retries, --delay and --max-time cannot be negative")
 			}
 			start := args[0]
 			if !fetch.IsURL(start) {
@@ -277,6 +280,7 @@ or bad usage. Documents robots.txt closes are skipped, not failed.`,
 				Meta:            meta,
 				Workers:         ro.jobs,
 				Found:           prog.found,
+				MaxTime:         maxTime,
 			}
 			stats, err := st.Crawl(c.Context(), pol, corpusPipeline(ro, rs), start, opt, func(ev corpus.CrawlEvent) {
 				logMu.Lock()
@@ -297,14 +301,24 @@ or bad usage. Documents robots.txt closes are skipped, not failed.`,
 				}
 			})
 			prog.finish()
-			if err != nil {
+			var timeUp *corpus.TimeLimitError
+			if err != nil && !errors.As(err, &timeUp) {
 				return fmt.Errorf("%s: %w", start, err)
 			}
 			summary := fmt.Sprintf("crawl: %d new, %d changed, %d unchanged, %d failed", stats.New, stats.Changed, stats.Unchanged, stats.Failed)
 			if stats.Skipped > 0 {
 				summary += fmt.Sprintf(", %d skipped (robots.txt)", stats.Skipped)
 			}
+			if timeUp != nil {
+				summary += " before the time limit"
+			}
 			fmt.Fprintln(stdout, summary)
+			if timeUp != nil {
+				// The documents stored are whole; the rest were never
+				// stored, and the next crawl takes them up.
+				fmt.Fprintf(stderr, "nhsreview: %s: %s (--max-time); what was stored is kept: run the crawl again to go on\n", start, timeUp)
+				return exitError{exitFailure}
+			}
 			if stats.Failed > 0 {
 				return exitError{exitFailure}
 			}
@@ -317,9 +331,49 @@ or bad usage. Documents robots.txt closes are skipped, not failed.`,
 	c.Flags().BoolVar(&anyHost, "any-host", false, "also take documents on other hosts (pages are only ever visited on the page's own host)")
 	c.Flags().DurationVar(&delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
 	c.Flags().IntVar(&retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
+	c.Flags().DurationVar(&maxTime, "max-time", corpus.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
 	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
 	ro.register(c)
 	return c
+}
+
+func newCorpusCheckCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check that the corpus is whole: no damaged file, no document stored in part",
+		Long: `Runs SQLite's integrity check on the database and looks for documents stored
+in part: a document without a version or fetch, a version without its
+bytes, extraction or score, bytes not the size recorded. nhsreview stores
+each document in one transaction, so none of these should ever be found;
+the check is for a file copied, restored or edited by other tools.
+
+Prints what the corpus holds when it is whole. Exit codes: 0 whole; 2 a
+problem found (one line each on stderr), or the database cannot be read.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			st, err := cf.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			problems, err := st.Check(c.Context())
+			if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				fmt.Fprintf(stderr, "nhsreview: corpus %s: %s\n", st.Path(), p)
+			}
+			if len(problems) > 0 {
+				return exitError{exitFailure}
+			}
+			n, err := st.Count(c.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "corpus %s: whole: %d documents, %d versions, %d scorecards\n", st.Path(), n.Documents, n.Versions, n.Scores)
+			return nil
+		},
+	}
 }
 
 // crawlProgress is the progress line of a crawl: documents done out of

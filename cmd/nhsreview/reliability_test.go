@@ -3,18 +3,18 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/faultweb"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -184,60 +184,19 @@ func TestBatchWithBrokenDocuments(t *testing.T) {
 	}
 }
 
-// TestNetworkFaultsFromTheCommandLine: URLs whose servers misbehave fail
-// with one line each, within the timeout; the good URL among them is
-// still read; and a run with -o where every source fails leaves no file.
+// TestNetworkFaultsFromTheCommandLine: URLs whose servers misbehave
+// (faultweb's whole table) fail with one line each, within the timeout;
+// the good URL among them is still read; and a run with -o where every
+// source fails leaves no file.
 func TestNetworkFaultsFromTheCommandLine(t *testing.T) {
-	pdf := pdfgen.Widths().PDF
-	mux := http.NewServeMux()
-	mux.HandleFunc("/good.pdf", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Write(pdf)
-	})
-	mux.HandleFunc("/login.pdf", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, "<!DOCTYPE html><html><body><form>Sign in</form></body></html>")
-	})
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/slow.pdf", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/pdf")
-		for _, c := range pdf {
-			if _, err := w.Write([]byte{c}); err != nil {
-				return
-			}
-			w.(http.Flusher).Flush()
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(time.Second):
-			}
-		}
-	})
-	mux.HandleFunc("/cut.pdf", func(w http.ResponseWriter, r *http.Request) {
-		// Half the file, then the connection is reset.
-		hj, ok := w.(http.Hijacker)
-		if !ok {
-			http.Error(w, "no hijack", 500)
-			return
-		}
-		c, buf, err := hj.Hijack()
-		if err != nil {
-			return
-		}
-		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: %d\r\n\r\n", len(pdf))
-		buf.Write(pdf[:len(pdf)/2])
-		buf.Flush()
-		if tc, ok := c.(*net.TCPConn); ok {
-			tc.SetLinger(0)
-		}
-		c.Close()
-	})
-	ts := httptest.NewServer(mux)
-	defer ts.Close()
-
-	bad := []string{ts.URL + "/login.pdf", ts.URL + "/loop", ts.URL + "/slow.pdf", ts.URL + "/cut.pdf", ts.URL + "/missing.pdf"}
+	site := faultweb.New(t, pdfgen.Widths().PDF)
+	faults := site.Faults()
+	args := []string{"extract", "--timeout", "2s", "--max-bytes", "10MiB", "-j", strconv.Itoa(len(faults) + 1), site.URL + faultweb.GoodPath}
+	for _, f := range faults {
+		args = append(args, f.URL)
+	}
 	start := time.Now()
-	stdout, stderr, code := runCLI(t, append([]string{"extract", "--timeout", "2s", "-j", "6", ts.URL + "/good.pdf"}, bad...)...)
+	stdout, stderr, code := runCLI(t, args...)
 	took := time.Since(start)
 	if code != exitFailure {
 		t.Errorf("exit code %d, want %d", code, exitFailure)
@@ -248,38 +207,206 @@ func TestNetworkFaultsFromTheCommandLine(t *testing.T) {
 	if !strings.Contains(stdout, "Our ambition") {
 		t.Errorf("the good URL was not printed:\n%.300s", stdout)
 	}
-	failed := failures(t, stderr)
-	wantMsg := map[string]string{
-		"/login.pdf":   "it looks like an HTML page",
-		"/loop":        "stopped after 5 redirects",
-		"/slow.pdf":    "timed out after 2s",
-		"/cut.pdf":     "reading the response failed",
-		"/missing.pdf": "HTTP 404 Not Found",
-	}
-	for _, u := range bad {
-		msg, ok := failed[u]
-		if !ok {
-			t.Errorf("%s: not reported on stderr:\n%s", u, stderr)
-			continue
-		}
-		if want := wantMsg[strings.TrimPrefix(u, ts.URL)]; !strings.Contains(msg, want) {
-			t.Errorf("%s: %q, want it to say %q", u, msg, want)
-		}
-	}
-	if len(failed) != len(bad) {
-		t.Errorf("%d failures reported, want %d:\n%s", len(failed), len(bad), stderr)
-	}
+	checkFaults(t, faults, failures(t, stderr))
 
 	// Every source failing: -o must not leave a file, whole or partial.
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.json")
-	_, _, code = runCLI(t, "extract", "--format", "json", "--timeout", "2s", "-o", out, ts.URL+"/cut.pdf", ts.URL+"/login.pdf")
+	_, _, code = runCLI(t, "extract", "--format", "json", "--timeout", "2s", "-o", out, site.ResetMidBody+"/plan.pdf", site.URL+"/papers/board-pack.pdf")
 	if code != exitFailure {
 		t.Errorf("exit code %d, want %d", code, exitFailure)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files left after a failed run: %v", entries)
 	}
+}
+
+// checkFaults holds the failures reported on stderr to the faults' own
+// errors: each reported once, with its message.
+func checkFaults(t *testing.T, faults []faultweb.Fault, failed map[string]string) {
+	t.Helper()
+	for _, f := range faults {
+		msg, ok := failed[f.URL]
+		switch {
+		case !ok:
+			t.Errorf("%s (%s): not reported on stderr", f.Name, f.URL)
+		case !strings.Contains(msg, f.Err):
+			t.Errorf("%s: %q, want it to say %q", f.Name, msg, f.Err)
+		}
+	}
+	if len(failed) != len(faults) {
+		t.Errorf("%d failures reported, want %d: %q", len(failed), len(faults), failed)
+	}
+}
+
+// corpusEntries lists the corpus as `corpus ls --format json` prints it.
+func corpusEntries(t *testing.T, db string) []corpus.Entry {
+	t.Helper()
+	stdout, stderr, code := runCLI(t, "corpus", "ls", "--db", db, "--format", "json")
+	if code != 0 {
+		t.Fatalf("corpus ls: exit %d: %s", code, stderr)
+	}
+	var entries []corpus.Entry
+	if err := json.Unmarshal([]byte(stdout), &entries); err != nil {
+		t.Fatalf("corpus ls: %v", err)
+	}
+	return entries
+}
+
+// corpusWhole runs `corpus check` and fails the test unless it says the
+// corpus is whole with the number of documents given.
+func corpusWhole(t *testing.T, db string, documents int) {
+	t.Helper()
+	stdout, stderr, code := runCLI(t, "corpus", "check", "--db", db)
+	if code != 0 || stderr != "" {
+		t.Fatalf("corpus check: exit %d:\n%s", code, stderr)
+	}
+	if want := fmt.Sprintf("whole: %d documents,", documents); !strings.Contains(stdout, want) {
+		t.Errorf("corpus check: %q, want %q", stdout, want)
+	}
+}
+
+// TestCorpusKeepsWhatItHas runs the batch, network and time-limit faults
+// into a corpus that already holds documents: every readable document is
+// stored, every fault is one line on stderr and leaves nothing behind,
+// and the documents stored before are exactly as they were.
+func TestCorpusKeepsWhatItHas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 100 documents and waits for timeouts")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "corpus.db")
+	var earlier []string
+	for i := range 5 {
+		p := filepath.Join(dir, fmt.Sprintf("earlier-%d.md", i))
+		md := fmt.Sprintf("# Strategy %d\n\nWe will invest £%dm a year from 2025/26 in community mental health services for children.\n", i, i+2)
+		if err := os.WriteFile(p, []byte(md), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		earlier = append(earlier, p)
+	}
+	if _, stderr, code := runCLI(t, append([]string{"corpus", "add", "--db", db}, earlier...)...); code != 0 {
+		t.Fatalf("corpus add: exit %d: %s", code, stderr)
+	}
+	before := corpusEntries(t, db)
+	unchanged := func(step string) {
+		t.Helper()
+		now := corpusEntries(t, db)
+		for _, e := range before {
+			i := slices.IndexFunc(now, func(n corpus.Entry) bool { return n.ID == e.ID })
+			if i < 0 || now[i] != e {
+				t.Errorf("%s: document #%d %s lost or changed", step, e.ID, e.Source)
+			}
+		}
+	}
+
+	t.Run("100 documents of which 10 are broken", func(t *testing.T) {
+		batchDir := filepath.Join(dir, "batch")
+		if err := os.Mkdir(batchDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		sources, broken := batch(t, batchDir)
+		stdout, stderr, code := runCLI(t, append([]string{"corpus", "add", "--db", db, "-j", "2"}, sources...)...)
+		if code != exitFailure {
+			t.Errorf("exit code %d, want %d", code, exitFailure)
+		}
+		failed := failures(t, stderr)
+		got := slices.Sorted(maps.Keys(failed))
+		if want := slices.Sorted(slices.Values(broken)); !slices.Equal(got, want) {
+			t.Errorf("failed sources:\n%q\nwant:\n%q", got, want)
+		}
+		var stored []string
+		for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+			f := strings.Fields(l)
+			if len(f) < 4 || f[0] != "new" {
+				t.Errorf("stdout line %q, want a new document", l)
+				continue
+			}
+			stored = append(stored, f[3])
+		}
+		var want []string
+		for _, s := range sources {
+			if !slices.Contains(broken, s) {
+				want = append(want, s)
+			}
+		}
+		if !slices.Equal(stored, want) {
+			t.Errorf("stored %d documents, want the %d readable ones in the order given", len(stored), len(want))
+		}
+		unchanged("after the batch")
+		corpusWhole(t, db, 5+90)
+	})
+
+	site := faultweb.New(t, pdfgen.Widths().PDF)
+	faults := site.Faults()
+	t.Run("network faults", func(t *testing.T) {
+		args := []string{"corpus", "add", "--db", db, "--timeout", "2s", "--max-bytes", "10MiB", "-j", strconv.Itoa(len(faults) + 1), site.URL + faultweb.GoodPath}
+		for _, f := range faults {
+			args = append(args, f.URL)
+		}
+		start := time.Now()
+		stdout, stderr, code := runCLI(t, args...)
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("took %s with a 2s timeout", took)
+		}
+		if code != exitFailure {
+			t.Errorf("exit code %d, want %d", code, exitFailure)
+		}
+		if !strings.HasPrefix(stdout, "new ") || strings.Count(stdout, "\n") != 1 {
+			t.Errorf("stdout %q, want one new document", stdout)
+		}
+		checkFaults(t, faults, failures(t, stderr))
+		unchanged("after the network faults")
+		corpusWhole(t, db, 5+90+1)
+	})
+
+	t.Run("a crawl into the faults", func(t *testing.T) {
+		start := time.Now()
+		stdout, stderr, code := runCLI(t, "corpus", "crawl", "--db", db, "--match", "^http", "--any-host", "--delay", "0", "--retries", "0",
+			"--timeout", "2s", "--max-bytes", "10MiB", "-j", "4", site.URL+faultweb.PublicationsPath)
+		t.Logf("crawl took %s", time.Since(start).Round(time.Millisecond))
+		if code != exitFailure {
+			t.Errorf("exit code %d, want %d", code, exitFailure)
+		}
+		// The raw servers fail their robots.txt request first, which
+		// closes their host: those documents are skipped, not failed.
+		if !regexp.MustCompile(`(?m)^crawl: 0 new, 0 changed, 1 unchanged, \d+ failed, \d+ skipped \(robots.txt\)$`).MatchString(stdout) {
+			t.Errorf("stdout %q", stdout)
+		}
+		failed := failures(t, stderr)
+		for _, f := range faults {
+			msg := failed[f.URL]
+			if !strings.Contains(msg, f.Err) && !strings.HasPrefix(msg, "skipped: disallowed by robots.txt: robots.txt could not be read") {
+				t.Errorf("%s: %q, want it to say %q", f.Name, msg, f.Err)
+			}
+		}
+		unchanged("after the crawl")
+		corpusWhole(t, db, 5+90+1)
+	})
+
+	t.Run("a crawl out of time", func(t *testing.T) {
+		start := time.Now()
+		// One document at a time: the slow ones on the page take longer
+		// than the limit.
+		stdout, stderr, code := runCLI(t, "corpus", "crawl", "--db", db, "--match", "^http", "--any-host", "--delay", "0", "--retries", "0",
+			"--timeout", "2s", "--max-bytes", "10MiB", "-j", "1", "--max-time", "1s", site.URL+faultweb.PublicationsPath)
+		if took := time.Since(start); took > 4*time.Second {
+			t.Errorf("a crawl with --max-time 1s took %s", took)
+		}
+		if code != exitFailure {
+			t.Errorf("exit code %d, want %d", code, exitFailure)
+		}
+		if !strings.Contains(stdout, "before the time limit") {
+			t.Errorf("stdout %q", stdout)
+		}
+		want := "nhsreview: " + site.URL + faultweb.PublicationsPath + ": stopped at the crawl's time limit of 1s (--max-time); what was stored is kept: run the crawl again to go on\n"
+		if !strings.HasSuffix(stderr, want) {
+			t.Errorf("stderr ends %q, want %q", stderr, want)
+		}
+		failures(t, stderr)
+		unchanged("after the crawl out of time")
+		corpusWhole(t, db, 5+90+1)
+	})
 }
 
 // TestSizeFlag: sizes are taken as people write them, and a bad one is a
