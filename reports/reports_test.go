@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // The cards in testdata/cards are frozen scorecards: the sample and two
 // versions of a small fictional strategy as scored when they were written,
@@ -35,31 +33,10 @@ func loadCard(t testing.TB, name string) *rules.Scorecard {
 	return &c
 }
 
-func golden(t *testing.T, name string, got []byte) {
+// goldenFile checks got against testdata/golden/NAME.
+func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./reports -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d (review, then go test ./reports -update):\n- %s\n+ %s", path, i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("%s differs in length: %d lines, want %d (review, then go test ./reports -update)", path, len(gl), len(wl))
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func render(t testing.TB, f func(*bytes.Buffer) error) []byte {
@@ -122,7 +99,7 @@ func TestGolden(t *testing.T) {
 		{"diff.html", func(b *bytes.Buffer) error { return WriteDiff(b, FormatHTML, diffOf(t), Options{}) }},
 		{"diff.json", func(b *bytes.Buffer) error { return WriteDiff(b, FormatJSON, diffOf(t), Options{}) }},
 	} {
-		t.Run(tc.name, func(t *testing.T) { golden(t, tc.name, render(t, tc.f)) })
+		t.Run(tc.name, func(t *testing.T) { goldenFile(t, tc.name, render(t, tc.f)) })
 	}
 }
 

@@ -30,7 +30,7 @@ func newAnnotateCmd(stdout, stderr io.Writer) *cobra.Command {
 					failed = true
 					continue
 				}
-				ad := annotate.Annotate(r.doc)
+				ad := annotate.Annotate(r.val)
 				if format == "json" {
 					enc := json.NewEncoder(stdout)
 					enc.SetEscapeHTML(false)

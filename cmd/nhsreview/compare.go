@@ -50,7 +50,7 @@ are still compared), or bad usage.`,
 					failed = true
 					continue
 				}
-				cards = append(cards, r.card)
+				cards = append(cards, r.val)
 			}
 			var werr error
 			if len(cards) > 0 {

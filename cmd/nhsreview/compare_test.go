@@ -51,7 +51,7 @@ func TestReportsGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("score -f %s: exit %d: %s", f, code, stderr)
 		}
-		golden(t, "sample.score."+f, out)
+		goldenFile(t, "sample.score."+f, out)
 	}
 	v2 := sampleV2(t)
 	t.Chdir(t.TempDir())
@@ -66,14 +66,14 @@ func TestReportsGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("compare -f %s: exit %d: %s", f, code, stderr)
 		}
-		golden(t, "compare."+f, out)
+		goldenFile(t, "compare."+f, out)
 	}
 	for _, f := range []string{"text", "md", "html", "json"} {
 		out, stderr, code := runCLI(t, "diff", "-f", f, "sample-v1.md", "sample-v2.md")
 		if code != 0 {
 			t.Fatalf("diff -f %s: exit %d: %s", f, code, stderr)
 		}
-		golden(t, "diff."+f, out)
+		goldenFile(t, "diff."+f, out)
 	}
 	out, _, _ := runCLI(t, "diff", "sample-v1.md", "sample-v2.md")
 	for _, want := range []string{

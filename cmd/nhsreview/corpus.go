@@ -148,42 +148,20 @@ Exit codes: 0 every source stored; 2 a source could not be fetched or read
 				return err
 			}
 			p := corpusPipeline(ro, rs)
-			prog := startProgress(stderr, "stored", len(args))
-			errw := prog.writer(stderr)
-			lines := make([]string, len(args))
-			var mu sync.Mutex
 			failed := false
-			sem := make(chan struct{}, max(ro.jobs, 1))
-			var wg sync.WaitGroup
-			for i, src := range args {
-				wg.Add(1)
-				sem <- struct{}{}
-				go func() {
-					defer wg.Done()
-					defer func() { <-sem }()
-					prog.begin(src)
-					var out *corpus.Outcome
-					res, err := fetchSource(c.Context(), src, ro)
-					if err == nil {
-						out, err = st.Ingest(c.Context(), p, res, meta)
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					defer prog.end(src, err)
-					if err != nil {
-						failed = true
-						fmt.Fprintf(errw, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
-						return
-					}
-					lines[i] = outcomeLine(src, out)
-				}()
-			}
-			wg.Wait()
-			prog.finish()
-			for _, l := range lines {
-				if l != "" {
-					fmt.Fprintln(stdout, l)
+			for _, r := range eachSource(args, ro.jobs, "stored", stderr, func(src string) (*corpus.Outcome, []string, error) {
+				res, err := fetchSource(c.Context(), src, ro)
+				if err != nil {
+					return nil, nil, err
 				}
+				out, err := st.Ingest(c.Context(), p, res, meta)
+				return out, nil, err
+			}) {
+				if r.err != nil {
+					failed = true
+					continue
+				}
+				fmt.Fprintln(stdout, outcomeLine(r.source, r.val))
 			}
 			if failed {
 				return exitError{exitFailure}

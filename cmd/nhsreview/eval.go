@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/rules"
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )
 
@@ -70,7 +71,7 @@ pages where the tool's evidence cites one of those pages).`,
 				sources[i] = paths[d]
 			}
 			results := scoreAll(c.Context(), sources, ro, rs, stderr)
-			byDoc := map[string]scored{}
+			byDoc := make(map[string]outcome[*rules.Scorecard], len(results))
 			for i, r := range results {
 				byDoc[order[i]] = r
 				if r.err != nil {
@@ -84,7 +85,7 @@ pages where the tool's evidence cites one of those pages).`,
 					continue
 				}
 				found := false
-				for _, cr := range r.card.Criteria {
+				for _, cr := range r.val.Criteria {
 					if cr.ID != l.Criterion {
 						continue
 					}

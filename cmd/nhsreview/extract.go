@@ -38,7 +38,7 @@ are several.`,
 					failed = true
 					continue
 				}
-				docs = append(docs, r.doc)
+				docs = append(docs, r.val)
 			}
 			werr := writeExtract(out.w, docs, format, len(args) > 1)
 			if err := out.close(werr == nil && len(docs) > 0); err != nil {

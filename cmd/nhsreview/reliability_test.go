@@ -104,6 +104,17 @@ func batch(t *testing.T, dir string) (sources []string, broken []string) {
 	return order, broken
 }
 
+// without is sources less those in drop, in order.
+func without(sources, drop []string) []string {
+	var out []string
+	for _, s := range sources {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func zipWith(t *testing.T, name string) []byte {
 	t.Helper()
 	// A stored ZIP with one empty member: the local header, central
@@ -170,13 +181,7 @@ func TestBatchWithBrokenDocuments(t *testing.T) {
 			t.Errorf("%s: %d criteria", c.Document.Source, len(c.Criteria))
 		}
 	}
-	var wantScored []string
-	for _, s := range sources {
-		if !slices.Contains(broken, s) {
-			wantScored = append(wantScored, s)
-		}
-	}
-	if !slices.Equal(scored, wantScored) {
+	if wantScored := without(sources, broken); !slices.Equal(scored, wantScored) {
 		t.Errorf("scored %d documents, want the %d readable ones in the order given", len(scored), len(wantScored))
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".scores.json.*")); len(left) > 0 {
@@ -324,13 +329,7 @@ func TestCorpusKeepsWhatItHas(t *testing.T) {
 			}
 			stored = append(stored, f[3])
 		}
-		var want []string
-		for _, s := range sources {
-			if !slices.Contains(broken, s) {
-				want = append(want, s)
-			}
-		}
-		if !slices.Equal(stored, want) {
+		if want := without(sources, broken); !slices.Equal(stored, want) {
 			t.Errorf("stored %d documents, want the %d readable ones in the order given", len(stored), len(want))
 		}
 		unchanged("after the batch")

@@ -55,7 +55,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 			if r.err != nil {
 				return exitError{exitFailure}
 			}
-			ev, err := rs.Matches(annotate.Annotate(r.doc), args[1], args[2])
+			ev, err := rs.Matches(annotate.Annotate(r.val), args[1], args[2])
 			if err != nil {
 				return err
 			}

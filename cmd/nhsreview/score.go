@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -81,7 +80,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 						failed = true
 						continue
 					}
-					cards = append(cards, r.card)
+					cards = append(cards, r.val)
 				}
 			}
 			werr := reports.Scorecards(out.w, f, cards, reports.Options{Color: colored && outPath == ""})
@@ -127,50 +126,19 @@ func loadRules(dir string) (*rules.Set, error) {
 	return rs, nil
 }
 
-type scored struct {
-	source string
-	card   *rules.Scorecard
-	err    error
-}
-
-// scoreAll reads and scores every source, several at a time, returning the
-// outcomes in the order given; failures are reported on stderr as they
-// happen.
-func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []scored {
-	out := make([]scored, len(sources))
-	var mu sync.Mutex
-	prog := startProgress(stderr, "scored", len(sources))
-	defer prog.finish()
-	stderr = prog.writer(stderr)
-	sem := make(chan struct{}, max(ro.jobs, 1))
-	var wg sync.WaitGroup
-	for i, src := range sources {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int, src string) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			prog.begin(src)
-			res, err := fetchSource(ctx, src, ro)
-			var card *rules.Scorecard
-			if err == nil {
-				card, err = scoreResult(ctx, res, ro, rs)
-			}
-			out[i] = scored{src, card, err}
-			mu.Lock()
-			defer mu.Unlock()
-			defer prog.end(src, err)
-			if err != nil {
-				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
-				return
-			}
-			for _, w := range card.Document.Quality.Warnings {
-				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, oneLine(w))
-			}
-		}(i, src)
-	}
-	wg.Wait()
-	return out
+// scoreAll reads and scores every source (see eachSource).
+func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []outcome[*rules.Scorecard] {
+	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
+		res, err := fetchSource(ctx, src, ro)
+		if err != nil {
+			return nil, nil, err
+		}
+		card, err := scoreResult(ctx, res, ro, rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		return card, card.Document.Quality.Warnings, nil
+	})
 }
 
 // scoreResult runs the pipeline on fetched bytes: document, annotated

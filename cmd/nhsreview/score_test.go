@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
@@ -18,8 +18,6 @@ import (
 	"github.com/nhsreview/nhsreview/rules"
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
@@ -31,31 +29,9 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 // goldenDir is absolute so that tests may change directory.
 var goldenDir, _ = filepath.Abs(filepath.Join("testdata", "golden"))
 
-func golden(t *testing.T, name, got string) {
+func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(goldenDir, name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/nhsreview -update creates it)", err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d (review, then go test -update):\n- %s\n+ %s", path, i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("%s differs in length (review, then go test -update)", path)
-	}
+	golden.Check(t, filepath.Join(goldenDir, name), []byte(got))
 }
 
 // The score JSON of the bundled sample and of generated documents is
@@ -66,9 +42,9 @@ func TestScoreGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	golden(t, "sample.score.json", out)
+	goldenFile(t, "sample.score.json", out)
 	text, _, _ := runCLI(t, "score", "--sample")
-	golden(t, "sample.score.txt", text)
+	goldenFile(t, "sample.score.txt", text)
 
 	t.Chdir(t.TempDir())
 	for _, name := range []string{"numbered-headings", "lists-tables", "two-columns"} {
@@ -83,7 +59,7 @@ func TestScoreGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, stderr)
 		}
-		golden(t, name+".score.json", out)
+		goldenFile(t, name+".score.json", out)
 	}
 }
 

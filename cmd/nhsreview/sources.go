@@ -144,37 +144,34 @@ func parseSize(v string) (int64, error) {
 	return n * mult, nil
 }
 
-// loaded is one source's outcome.
-type loaded struct {
+// outcome is what became of one source.
+type outcome[T any] struct {
 	source string
-	doc    *document.Document
+	val    T
 	err    error
 }
 
-// readAll fetches and extracts every source, several at a time, and
-// returns the outcomes in the order given. Each failure is reported on
-// stderr as it happens, as are quality warnings.
-func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Writer) []loaded {
-	out := make([]loaded, len(sources))
-	jobs := o.jobs
-	if jobs < 1 {
-		jobs = 1
-	}
-	var mu sync.Mutex // serialises stderr lines
-	prog := startProgress(stderr, "read", len(sources))
+// eachSource runs work on every source, at most jobs at a time, and
+// returns the outcomes in the order given. Each failure and each warning
+// work returns is one line on stderr as it happens, above the progress
+// line ("3/10 read") that a terminal shows.
+func eachSource[T any](sources []string, jobs int, verb string, stderr io.Writer, work func(src string) (T, []string, error)) []outcome[T] {
+	out := make([]outcome[T], len(sources))
+	var mu sync.Mutex // one line at a time on stderr
+	prog := startProgress(stderr, verb, len(sources))
 	defer prog.finish()
 	stderr = prog.writer(stderr)
-	sem := make(chan struct{}, jobs)
+	sem := make(chan struct{}, max(jobs, 1))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(i int, src string) {
+		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			prog.begin(src)
-			d, err := readOne(ctx, src, o)
-			out[i] = loaded{source: src, doc: d, err: err}
+			val, warnings, err := work(src)
+			out[i] = outcome[T]{src, val, err}
 			mu.Lock()
 			defer mu.Unlock()
 			defer prog.end(src, err)
@@ -182,13 +179,24 @@ func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Wri
 				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
 				return
 			}
-			for _, w := range d.Quality.Warnings {
+			for _, w := range warnings {
 				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, oneLine(w))
 			}
-		}(i, src)
+		}()
 	}
 	wg.Wait()
 	return out
+}
+
+// readAll fetches and extracts every source (see eachSource).
+func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Writer) []outcome[*document.Document] {
+	return eachSource(sources, o.jobs, "read", stderr, func(src string) (*document.Document, []string, error) {
+		d, err := readOne(ctx, src, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, d.Quality.Warnings, nil
+	})
 }
 
 func fetchOptions(o readOptions) fetch.Options {

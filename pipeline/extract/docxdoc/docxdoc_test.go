@@ -3,8 +3,6 @@ package docxdoc
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/internal/readertest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // buildDocx zips the parts (name to content) into a DOCX in memory, so no
 // binary test files are committed. The parts are stored, not deflated:
@@ -76,7 +74,7 @@ func docXML(body string) string {
 	return `<?xml version="1.0" encoding="UTF-8"?><w:document ` + wordNS + `><w:body>` + body + `</w:body></w:document>`
 }
 
-type golden struct {
+type goldenDoc struct {
 	Title  string           `json:"title"`
 	Format document.Format  `json:"format"`
 	Blocks []document.Block `json:"blocks"`
@@ -99,91 +97,12 @@ func TestReadGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
-			checkDocument(t, d)
-			got, err := json.MarshalIndent(golden{d.Title, d.Format, d.Pages[0].Blocks}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("missing golden file (run go test -update): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("blocks differ from %s (run go test -update after checking):\n%s", path, got)
-			}
+			readertest.CheckOnePage(t, d, 9, document.FormatDOCX)
+			golden.JSON(t, filepath.Join("testdata", name+".golden.json"), goldenDoc{d.Title, d.Format, d.Pages[0].Blocks})
 		})
 	}
 	if n == 0 {
 		t.Fatal("no test inputs")
-	}
-}
-
-// foldedPieces returns the strings of a block that must be whitespace
-// folded: the text, or each list item, or each table cell.
-func foldedPieces(b document.Block) []string {
-	switch b.Kind {
-	case document.List:
-		return b.Items
-	case document.Table:
-		var cells []string
-		for _, r := range b.Rows {
-			cells = append(cells, r...)
-		}
-		return cells
-	}
-	return []string{b.Text}
-}
-
-// checkDocument asserts what holds for every document read.
-func checkDocument(t *testing.T, d *document.Document) {
-	t.Helper()
-	if d.SchemaVersion != document.SchemaVersion || d.Format != document.FormatDOCX {
-		t.Errorf("schema %d format %q", d.SchemaVersion, d.Format)
-	}
-	if len(d.Pages) != 1 || d.Pages[0].Number != 1 {
-		t.Fatalf("want one page numbered 1, got %d", len(d.Pages))
-	}
-	if d.Source != "" || d.SHA256 != "" || d.Sections != nil {
-		t.Errorf("Source, SHA256 and Sections are the caller's")
-	}
-	if d.Quality.Pages != 1 || d.Quality.Warnings == nil {
-		t.Errorf("quality not measured: %+v", d.Quality)
-	}
-	for i, b := range d.Pages[0].Blocks {
-		if strings.TrimSpace(b.Text) == "" {
-			t.Errorf("block %d is empty: %+v", i, b)
-		}
-		for _, piece := range foldedPieces(b) {
-			if piece != strings.TrimSpace(piece) || strings.ContainsAny(piece, "\t\n") || strings.Contains(piece, "  ") {
-				t.Errorf("block %d not folded: %q", i, piece)
-			}
-		}
-		switch b.Kind {
-		case document.Heading:
-			if b.Level < 1 || b.Level > 9 {
-				t.Errorf("heading %d has level %d", i, b.Level)
-			}
-		case document.List:
-			if b.Text != strings.Join(b.Items, "\n") {
-				t.Errorf("list %d text is not its items", i)
-			}
-		case document.Table:
-			var rows []string
-			for _, r := range b.Rows {
-				rows = append(rows, strings.Join(r, "\t"))
-			}
-			if b.Text != strings.Join(rows, "\n") {
-				t.Errorf("table %d text is not its rows", i)
-			}
-		}
 	}
 }
 
@@ -343,7 +262,7 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkDocument(t, d)
+			readertest.CheckOnePage(t, d, 9, document.FormatDOCX)
 			if d.Title != tt.title {
 				t.Errorf("title %q, want %q", d.Title, tt.title)
 			}

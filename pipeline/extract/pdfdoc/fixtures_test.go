@@ -1,21 +1,17 @@
 package pdfdoc
 
 import (
-	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // extractFixture reads a fixture in-process and builds its sections, as
 // the extract package does.
@@ -55,7 +51,7 @@ func TestFixtures(t *testing.T) {
 					if !strings.Contains(strings.Join(d.Quality.Warnings, "\n"), "damaged") {
 						t.Errorf("damaged file read without saying so: %q", d.Quality.Warnings)
 					}
-					golden(t, f.Name, d)
+					golden.JSON(t, filepath.Join("testdata", "golden", f.Name+".json"), d)
 				}
 				if err != nil && (strings.Contains(err.Error(), "\n") || len(err.Error()) > 250) {
 					t.Errorf("error is not one short line: %q", err)
@@ -116,7 +112,7 @@ func TestFixtures(t *testing.T) {
 			checkOutline(t, marks, f.WantOutline)
 			checkLists(t, d, f.Lists)
 			checkTables(t, d, f.Tables)
-			golden(t, f.Name, d)
+			golden.JSON(t, filepath.Join("testdata", "golden", f.Name+".json"), d)
 		})
 	}
 }
@@ -226,55 +222,4 @@ func equalRows(a, b [][]string) bool {
 		}
 	}
 	return true
-}
-
-// golden compares the document JSON with testdata/golden/NAME.json.
-func golden(t *testing.T, name string, d *document.Document) {
-	t.Helper()
-	got, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it after review); got:\n%s", path, firstDiff(string(want), string(got)))
-	}
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return "line " + itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
-		}
-	}
-	return "lengths differ"
-}
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for i > 0 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		i /= 10
-	}
-	return string(b)
 }

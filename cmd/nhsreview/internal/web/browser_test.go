@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 )
 
@@ -167,7 +168,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkScreenshot(t, shot)
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(filepath.Join("..", "..", "..", "..", "docs", "serve-scorecard.png"), shot, 0o644); err != nil {
 			t.Fatal(err)
 		}

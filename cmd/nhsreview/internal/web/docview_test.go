@@ -2,18 +2,15 @@ package web
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func joined(segs []seg) string {
 	var b strings.Builder
@@ -157,22 +154,7 @@ func TestDocumentViewGolden(t *testing.T) {
 	if bytes.Contains(got, []byte("<script>")) {
 		t.Error("document text became markup")
 	}
-	path := filepath.Join("testdata", "document-view.html")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("the document view differs from %s (go test -update after review):\n%s", path, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "document-view.html"), got)
 }
 
 func TestCleanFileName(t *testing.T) {
