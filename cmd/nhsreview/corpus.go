@@ -268,11 +268,7 @@ skipped, not failed.`,
 				case errors.Is(ev.Err, fetch.ErrDisallowed):
 					fmt.Fprintf(errw, "nhsreview: %s: skipped: %s\n", ev.URL, oneLine(ev.Err.Error()))
 				case ev.Err != nil:
-					msg := oneLine(ev.Err.Error())
-					if errors.Is(ev.Err, fetch.ErrTooLarge) {
-						msg += " (--max-bytes)"
-					}
-					fmt.Fprintf(errw, "nhsreview: %s: %s\n", ev.URL, msg)
+					fmt.Fprintf(errw, "nhsreview: %s: %s\n", ev.URL, oneLine(nameFetchLimit(c.Context(), ev.Err).Error()))
 				default:
 					prog.erase()
 					fmt.Fprintln(stdout, outcomeLine(ev.URL, ev.Outcome))

@@ -237,6 +237,9 @@ func checkFaults(t *testing.T, faults []faultweb.Fault, failed map[string]string
 			t.Errorf("%s (%s): not reported on stderr", f.Name, f.URL)
 		case !strings.Contains(msg, f.Err):
 			t.Errorf("%s: %q, want it to say %q", f.Name, msg, f.Err)
+		case strings.HasPrefix(f.Err, "timed out") && !strings.HasSuffix(msg, "(--timeout)"),
+			strings.HasPrefix(f.Err, "exceeds the size limit") && !strings.HasSuffix(msg, "(--max-bytes)"):
+			t.Errorf("%s: %q does not name the flag of the limit", f.Name, msg)
 		}
 	}
 	if len(failed) != len(faults) {

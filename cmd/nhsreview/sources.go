@@ -206,10 +206,20 @@ func fetchOptions(o readOptions) fetch.Options {
 // fetchSource is fetch.Get with the flag of a limit hit named.
 func fetchSource(ctx context.Context, src string, o readOptions) (*fetch.Result, error) {
 	res, err := fetch.Get(ctx, src, fetchOptions(o))
-	if errors.Is(err, fetch.ErrTooLarge) {
-		err = fmt.Errorf("%w (--max-bytes)", err)
+	return res, nameFetchLimit(ctx, err)
+}
+
+// nameFetchLimit adds to a fetch error the flag that sets the limit it
+// hit, so that the one line says what to change.
+func nameFetchLimit(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, fetch.ErrTooLarge):
+		return fmt.Errorf("%w (--max-bytes)", err)
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		// The fetch's own timeout, not the caller's deadline.
+		return fmt.Errorf("%w (--timeout)", err)
 	}
-	return res, err
+	return err
 }
 
 func readOne(ctx context.Context, src string, o readOptions) (*document.Document, error) {

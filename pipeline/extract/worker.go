@@ -221,6 +221,11 @@ type worker struct {
 	exited  chan struct{} // closed once the process has been waited for
 	waitErr error
 	idle    *time.Timer
+	// reading is held while an answer is read, so that the end of the
+	// process does not close the answer pipe under the reader: a worker
+	// that refuses a PDF sends its error and exits at once, and the error
+	// may still be in the pipe when the process has been waited for.
+	reading sync.Mutex
 }
 
 // workerIdle is how long an idle worker is kept for the next PDF (a
@@ -268,11 +273,15 @@ func startWorker(spec string) (*worker, error) {
 	w.dec = gob.NewDecoder(bufio.NewReader(pr))
 	go func() {
 		w.waitErr = w.cmd.Wait()
-		pr.Close()
 		workers.Lock()
 		delete(workers.ending, w)
 		close(w.exited) // under the lock, so that ending never adds it after
 		workers.Unlock()
+		// After exited is closed: a reader holding the lock may be
+		// waiting for it.
+		w.reading.Lock()
+		pr.Close()
+		w.reading.Unlock()
 	}()
 	return w, nil
 }
@@ -402,6 +411,8 @@ func runWorker(ctx context.Context, data []byte, opt Options) (*document.Documen
 // read has the worker read one PDF. sent reports whether the worker took
 // the whole input.
 func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, mem int64) (doc *document.Document, marks []pdfdoc.Bookmark, sent bool, err error) {
+	w.reading.Lock()
+	defer w.reading.Unlock()
 	w.stderr.reset()
 	type outcome struct {
 		res  workerResult

@@ -203,3 +203,30 @@ func TestWorkerReuse(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerErrorArrives: a worker that refuses a PDF sends its error and
+// exits at once; the error must reach the caller every time, however the
+// exit and the reading of the answer interleave. (The process's end once
+// closed the answer pipe while the answer was still being read: "the PDF
+// reader sent no result: read |0: file already closed", under load.)
+func TestWorkerErrorArrives(t *testing.T) {
+	pdf := pdfgen.HeadersFooters().PDF
+	opt := Options{}
+	opt.PDF.MaxPages = 2
+	errs := make(chan error, 8)
+	const n = 64
+	for range 8 {
+		go func() {
+			for range n / 8 {
+				_, err := Document(context.Background(), fixtureResult("hf.pdf", pdf), opt)
+				errs <- err
+			}
+		}()
+	}
+	for range n {
+		err := <-errs
+		if err == nil || !strings.Contains(err.Error(), "the page limit (--max-pages)") {
+			t.Errorf("err = %v, want the page limit", err)
+		}
+	}
+}
