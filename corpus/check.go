@@ -35,25 +35,8 @@ var wholeness = []struct{ query, problem string }{
 // problem found, none when the corpus is whole; the error is for a
 // corpus that could not be checked at all.
 func (s *Store) Check(ctx context.Context) ([]string, error) {
-	var problems []string
-	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	problems, err := s.integrity(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
-	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
-		}
-		if line != "ok" {
-			problems = append(problems, "SQLite: "+line)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
 	}
 	for _, w := range wholeness {
@@ -66,6 +49,26 @@ func (s *Store) Check(ctx context.Context) ([]string, error) {
 		}
 	}
 	return problems, nil
+}
+
+// integrity is what SQLite's integrity check finds wrong in the file.
+func (s *Store) integrity(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if line != "ok" {
+			problems = append(problems, "SQLite: "+line)
+		}
+	}
+	return problems, rows.Err()
 }
 
 // Counts are how many documents, versions and scorecards a corpus holds.

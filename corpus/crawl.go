@@ -118,9 +118,10 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 			defer wg.Done()
 			for f := range found {
 				out, err := s.crawlOne(ctx, pol, p, f, opt.Meta)
-				if ctx.Err() != nil {
-					// A cancelled run reports nothing more: its half-done
-					// documents were never stored, and the next run does them.
+				if err != nil && ctx.Err() != nil {
+					// A document the cancellation cut short was never
+					// stored, and the next run does it: not a failure.
+					// One stored before the cancellation is still told.
 					continue
 				}
 				emit(CrawlEvent{URL: f.URL, Outcome: out, Err: err})

@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -20,18 +18,6 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
 )
-
-// Pipeline is what the corpus runs on stored bytes: the stages `score`
-// runs (extract, then annotate and rules), split so that a change of
-// rules re-scores stored extractions without reading the bytes again.
-type Pipeline struct {
-	Extract func(ctx context.Context, res *fetch.Result) (*document.Document, error)
-	// ExtractorVersion is recorded with each extraction (extract.Version).
-	ExtractorVersion int
-	Score            func(d *document.Document) *rules.Scorecard
-	// RulesVersion is recorded with each score (rules.Set.Version).
-	RulesVersion string
-}
 
 // Kinds are the document kinds a user may file a document under.
 var Kinds = []string{"strategy", "board-papers", "plan", "guidance"}
@@ -122,7 +108,10 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 	}
 	var work *prepared
 	if latest != sha {
-		if err := checkClaim(res); err != nil {
+		// The bytes may be stored already, read from another source, and
+		// are not read again here: they must still be what this source
+		// says it is (a web page at a link to a PDF is an error page).
+		if _, err := res.Sniff(); err != nil {
 			return nil, err
 		}
 		work, err = s.prepare(ctx, p, res, sha)
@@ -188,24 +177,6 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 
 var errRetry = errors.New("retry")
 
-// checkClaim refuses a web page served for a link to a file: the usual
-// "page not found" answered with 200, which would otherwise be stored as
-// a version of the document.
-func checkClaim(res *fetch.Result) error {
-	u, err := url.Parse(res.Name())
-	if err != nil {
-		return nil
-	}
-	ext := strings.ToLower(path.Ext(u.Path))
-	if ext != ".pdf" && ext != ".docx" {
-		return nil
-	}
-	if f, err := res.Sniff(); err == nil && f == document.FormatHTML {
-		return fmt.Errorf("the server sent a web page, not the %s file the link names", strings.ToUpper(ext[1:]))
-	}
-	return nil
-}
-
 // NotModified records a fetch the server answered with 304: the latest
 // version is current.
 func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt string, meta Meta) (*Outcome, error) {
@@ -225,10 +196,9 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 		if err != nil {
 			return err
 		}
-		res := &fetch.Result{URL: finalURL, ETag: v.ETag, LastModified: v.LastModified}
 		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
 			SELECT ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE document_id = ? ORDER BY id DESC LIMIT 1`,
-			out.DocumentID, out.VersionID, res.URL, fetchedAt, v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
+			out.DocumentID, out.VersionID, finalURL, fetchedAt, v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
 		return err
 	})
 	if err != nil {
@@ -344,7 +314,9 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 		w.card, w.haveScore = card, true
 		return w, nil
 	}
-	w.card = p.Score(doc)
+	if w.card, err = p.Score(doc); err != nil {
+		return nil, err
+	}
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {
 		return nil, fmt.Errorf("encoding the scorecard: %w", err)
 	}
@@ -382,15 +354,12 @@ func putExtraction(ctx context.Context, tx *sql.Tx, sha string, version int, d *
 }
 
 func putScore(ctx context.Context, tx *sql.Tx, sha string, p Pipeline, card *rules.Scorecard, cardJSON []byte) error {
-	total := 0
-	for _, c := range card.Criteria {
-		total += c.Score
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO scores (sha256, rules_version, extractor_version, total, scorecard, scored_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+	total, outOf := card.Total()
+	_, err := tx.ExecContext(ctx, `INSERT INTO scores (sha256, rules_version, extractor_version, total, max, scorecard, scored_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256, rules_version) DO UPDATE SET extractor_version = excluded.extractor_version,
-			total = excluded.total, scorecard = excluded.scorecard, scored_at = excluded.scored_at`,
-		sha, p.RulesVersion, p.ExtractorVersion, total, string(cardJSON), now())
+			total = excluded.total, max = excluded.max, scorecard = excluded.scorecard, scored_at = excluded.scored_at`,
+		sha, p.RulesVersion, p.ExtractorVersion, total, outOf, string(cardJSON), now())
 	if err != nil {
 		return fmt.Errorf("storing the score: %w", err)
 	}

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -50,20 +49,24 @@ func newPipeline(t testing.TB, extractorVersion int, rulesVersion string) *count
 		t.Fatal(rulesErr)
 	}
 	c := &counting{}
+	real := NewPipeline(extract.Options{}, ruleSet, rules.Tool{Name: "nhsreview", Version: "test"})
 	c.Pipeline = Pipeline{
 		ExtractorVersion: extractorVersion,
 		RulesVersion:     rulesVersion,
 		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
 			c.extracts.Add(1)
-			return extract.Document(ctx, res, extract.Options{})
+			return real.Extract(ctx, res)
 		},
-		Score: func(d *document.Document) *rules.Scorecard {
+		Score: func(d *document.Document) (*rules.Scorecard, error) {
 			c.scores.Add(1)
-			card := ruleSet.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: "test"})
+			card, err := real.Score(d)
+			if err != nil {
+				return nil, err
+			}
 			// The tests pretend to change the rules by changing the
 			// version the pipeline reports.
 			card.Tool.RulesVersion = rulesVersion
-			return card
+			return card, nil
 		},
 	}
 	return c

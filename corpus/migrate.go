@@ -82,6 +82,12 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		)`,
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 	),
+	// The most a scorecard can total: 15 for the built-in rules, other
+	// for rule sets with other criteria, so listings print "9/12" right.
+	execAll(
+		`ALTER TABLE scores ADD COLUMN max INTEGER NOT NULL DEFAULT 0`,
+		`UPDATE scores SET max = coalesce((SELECT sum(json_extract(value, '$.max')) FROM json_each(scorecard, '$.criteria')), 0)`,
+	),
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -71,17 +72,23 @@ type Entry struct {
 	Pages            int    `json:"pages"`
 	ExtractorVersion int    `json:"extractor_version"`
 	// Total is the sum of the criterion scores of the latest score, -1
-	// when the version has none; RulesVersion is the rule set of that
-	// score.
+	// when the version has none, and Max the most it could be;
+	// RulesVersion is the rule set of that score.
 	Total        int    `json:"total"`
+	Max          int    `json:"max"`
 	RulesVersion string `json:"rules_version"`
 }
 
-const entrySelect = `SELECT d.id, d.source, coalesce(d.org_code, ''), coalesce(o.name, ''), coalesce(o.region, ''), d.kind,
+// entryColumns and entryFrom are the query of Entry; the scores row
+// joined is the one preferred for the rules version of the first
+// argument.
+const (
+	entryColumns = `d.id, d.source, coalesce(d.org_code, ''), coalesce(o.name, ''), coalesce(o.region, ''), d.kind,
 	v.seq, (SELECT count(*) FROM versions WHERE document_id = d.id), v.sha256, c.size, v.first_seen,
 	coalesce((SELECT max(fetched_at) FROM fetches WHERE document_id = d.id), ''),
 	coalesce(e.title, ''), coalesce(e.format, ''), coalesce(e.pages, 0), coalesce(e.extractor_version, 0),
-	coalesce(s.total, -1), coalesce(s.rules_version, '')
+	coalesce(s.total, -1), coalesce(s.max, 0), coalesce(s.rules_version, '')`
+	entryFrom = `
 FROM documents d
 JOIN versions v ON v.document_id = d.id
 JOIN contents c ON c.sha256 = v.sha256
@@ -89,29 +96,51 @@ LEFT JOIN organisations o ON o.code = d.org_code
 LEFT JOIN extractions e ON e.sha256 = v.sha256
 LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rowid = (
 	SELECT rowid FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)`
+)
+
+// entries runs the Entry query with a condition and order (tail) and its
+// arguments after the rules version. With cards it also returns, for
+// each entry, its score's scorecard JSON ("" for none), read in the same
+// query rather than one more per entry.
+func (s *Store) entries(ctx context.Context, tail string, args []any, cards bool) ([]Entry, []string, error) {
+	cols := entryColumns
+	if cards {
+		cols += ", coalesce(s.scorecard, '')"
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+cols+entryFrom+tail, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	var texts []string
+	for rows.Next() {
+		var e Entry
+		var text string
+		dest := []any{&e.ID, &e.Source, &e.Org, &e.OrgName, &e.Region, &e.Kind, &e.Version, &e.Versions,
+			&e.SHA256, &e.Size, &e.FirstSeen, &e.LastFetched, &e.Title, &e.Format, &e.Pages,
+			&e.ExtractorVersion, &e.Total, &e.Max, &e.RulesVersion}
+		if cards {
+			dest = append(dest, &text)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, e)
+		if cards {
+			texts = append(texts, text)
+		}
+	}
+	return out, texts, rows.Err()
+}
 
 // List returns the documents (each one's latest version, or every
 // version with f.AllVersions) in id order. Scores under rulesVersion are
 // preferred where a version has several.
 func (s *Store) List(ctx context.Context, f Filter, rulesVersion string) ([]Entry, error) {
 	args := []any{rulesVersion}
-	q := entrySelect + f.where(&args) + " ORDER BY d.id, v.seq"
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	out, _, err := s.entries(ctx, f.where(&args)+" ORDER BY d.id, v.seq", args, false)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: listing: %w", err)
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		if err := rows.Scan(&e.ID, &e.Source, &e.Org, &e.OrgName, &e.Region, &e.Kind, &e.Version, &e.Versions,
-			&e.SHA256, &e.Size, &e.FirstSeen, &e.LastFetched, &e.Title, &e.Format, &e.Pages,
-			&e.ExtractorVersion, &e.Total, &e.RulesVersion); err != nil {
-			return nil, fmt.Errorf("corpus: listing: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("corpus: listing: %w", err)
 	}
 	return out, nil
@@ -139,6 +168,25 @@ type Detail struct {
 	Card *rules.Scorecard `json:"scorecard,omitempty"`
 }
 
+// documentsWith lists the documents with a version whose hash starts
+// with prefix.
+func (s *Store) documentsWith(ctx context.Context, prefix string) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT document_id FROM versions WHERE sha256 LIKE ? || '%'`, prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		ids = append(ids, d)
+	}
+	return ids, rows.Err()
+}
+
 var hexPrefix = regexp.MustCompile(`^[0-9a-fA-F]{6,64}$`)
 
 // Show finds a document by id, or a version by a prefix of its SHA-256
@@ -158,20 +206,10 @@ func (s *Store) Show(ctx context.Context, ref string, rulesVersion string) (*Det
 		if !hexPrefix.MatchString(ref) {
 			return nil, fmt.Errorf("%q is neither a document id nor a SHA-256 prefix", ref)
 		}
-		var ids []int64
-		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT document_id FROM versions WHERE sha256 LIKE ? || '%'`, strings.ToLower(ref))
+		ids, err := s.documentsWith(ctx, strings.ToLower(ref))
 		if err != nil {
 			return nil, fmt.Errorf("corpus: %w", err)
 		}
-		for rows.Next() {
-			var d int64
-			if err := rows.Scan(&d); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ids = append(ids, d)
-		}
-		rows.Close()
 		switch len(ids) {
 		case 0:
 			return nil, fmt.Errorf("no document has a version %s", ref)
@@ -181,23 +219,10 @@ func (s *Store) Show(ctx context.Context, ref string, rulesVersion string) (*Det
 			return nil, fmt.Errorf("%s is a version of %d documents: give a document id", ref, len(ids))
 		}
 	}
-	args := []any{rulesVersion, id}
-	rows, err := s.db.QueryContext(ctx, entrySelect+" WHERE d.id = ? ORDER BY v.seq", args...)
+	hist, _, err := s.entries(ctx, " WHERE d.id = ? ORDER BY v.seq", []any{rulesVersion, id}, false)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
-	var hist []Entry
-	for rows.Next() {
-		var e Entry
-		if err := rows.Scan(&e.ID, &e.Source, &e.Org, &e.OrgName, &e.Region, &e.Kind, &e.Version, &e.Versions,
-			&e.SHA256, &e.Size, &e.FirstSeen, &e.LastFetched, &e.Title, &e.Format, &e.Pages,
-			&e.ExtractorVersion, &e.Total, &e.RulesVersion); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("corpus: %w", err)
-		}
-		hist = append(hist, e)
-	}
-	rows.Close()
 	if len(hist) == 0 {
 		return nil, fmt.Errorf("no document %d", id)
 	}
@@ -236,24 +261,22 @@ type Card struct {
 // without a score are left out), each naming its document's source, so
 // that reports are made again without scoring.
 func (s *Store) Scorecards(ctx context.Context, f Filter, rulesVersion string) ([]Card, error) {
-	entries, err := s.List(ctx, f, rulesVersion)
+	args := []any{rulesVersion}
+	entries, texts, err := s.entries(ctx, f.where(&args)+" ORDER BY d.id, v.seq", args, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("corpus: listing: %w", err)
 	}
 	var out []Card
-	for _, e := range entries {
-		if e.RulesVersion == "" {
+	for i, e := range entries {
+		if texts[i] == "" {
 			continue
 		}
-		c, err := s.scorecard(ctx, e.SHA256, e.RulesVersion)
-		if err != nil {
-			return nil, err
-		}
-		if c == nil {
-			continue
+		var c rules.Scorecard
+		if err := json.Unmarshal([]byte(texts[i]), &c); err != nil {
+			return nil, fmt.Errorf("reading the stored score of %.12s: %w", e.SHA256, err)
 		}
 		c.Document.Source = e.Source
-		out = append(out, Card{Entry: e, Card: c})
+		out = append(out, Card{Entry: e, Card: &c})
 	}
 	return out, nil
 }

@@ -42,13 +42,17 @@ type rescoreItem struct {
 // one that fails keeps what it had.
 func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
 	var st RescoreStats
-	rows, err := s.db.QueryContext(ctx, `SELECT v.sha256, min(d.source),
-		coalesce((SELECT f.url FROM fetches f JOIN versions fv ON fv.id = f.version_id WHERE fv.sha256 = v.sha256 ORDER BY f.id DESC LIMIT 1), ''),
-		coalesce((SELECT f.content_type FROM fetches f JOIN versions fv ON fv.id = f.version_id WHERE fv.sha256 = v.sha256 ORDER BY f.id DESC LIMIT 1), ''),
+	// The latest fetch of each content is found once, for its URL and
+	// Content-Type.
+	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
+			SELECT fv.sha256, max(f.id) AS id FROM fetches f JOIN versions fv ON fv.id = f.version_id GROUP BY fv.sha256)
+		SELECT v.sha256, min(d.source), coalesce(lf.url, ''), coalesce(lf.content_type, ''),
 		coalesce(e.extractor_version, -1),
 		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?)
 		FROM versions v JOIN documents d ON d.id = v.document_id
 		LEFT JOIN extractions e ON e.sha256 = v.sha256
+		LEFT JOIN latest l ON l.sha256 = v.sha256
+		LEFT JOIN fetches lf ON lf.id = l.id
 		GROUP BY v.sha256 ORDER BY min(v.id)`, p.RulesVersion)
 	if err != nil {
 		return st, fmt.Errorf("corpus: listing versions: %w", err)
@@ -138,7 +142,10 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 			return "", errors.New("no stored extraction")
 		}
 	}
-	card := p.Score(d)
+	card, err := p.Score(d)
+	if err != nil {
+		return "", err
+	}
 	cardJSON, err := json.Marshal(card)
 	if err != nil {
 		return "", fmt.Errorf("encoding the scorecard: %w", err)

@@ -3,7 +3,9 @@ package corpus
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +13,10 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 func TestMigrateFromEmpty(t *testing.T) {
@@ -76,7 +80,7 @@ func TestMigrateSteps(t *testing.T) {
 	t.Cleanup(func() { migrations = saved })
 	migrations = append(append([]func(context.Context, *sql.Tx) error(nil), saved...),
 		execAll(`ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT ''`, `SELECT no_such_column FROM documents`))
-	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "migrating the schema to version 2") {
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("migrating the schema to version %d", len(saved)+1)) {
 		t.Fatalf("failing step: err = %v", err)
 	}
 	migrations = saved
@@ -90,6 +94,52 @@ func TestMigrateSteps(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'note'`); n != 0 {
 		t.Error("the failed step's first statement was kept")
+	}
+}
+
+// TestMigrateScoreMax: scores stored before the max column get theirs
+// from their scorecards.
+func TestMigrateScoreMax(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	saved := migrations
+	t.Cleanup(func() { migrations = saved })
+	migrations = saved[:1]
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, 1, "r1")
+	// Schema 1 has no max column: the score is written by hand, as the
+	// code of that schema did.
+	d, err := p.Extract(ctx, result("plan.md", strategy(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := p.Score(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO contents (sha256, size, data) VALUES ('aa', 1, x'00')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO scores (sha256, rules_version, extractor_version, total, scorecard, scored_at) VALUES ('aa', 'r1', 1, 3, ?, '')`, string(data)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	migrations = saved
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, want := card.Total()
+	if got := count(t, s, `SELECT max FROM scores WHERE sha256 = 'aa'`); got != want || want != 15 {
+		t.Errorf("max = %d after the migration, want %d (15)", got, want)
 	}
 }
 
@@ -362,5 +412,19 @@ func TestRescore(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM extractions WHERE extractor_version = 2`); n != 4 {
 		t.Errorf("a failed rescore changed the extractions")
+	}
+}
+
+// A panic in the annotators or the rules is the pipeline's error, not
+// the process's end.
+func TestPipelineScorePanic(t *testing.T) {
+	rs, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewPipeline(extract.Options{}, rs, rules.Tool{Name: "nhsreview"})
+	card, err := p.Score(nil)
+	if card != nil || err == nil || !strings.HasPrefix(err.Error(), "internal error while scoring: ") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Score(nil) = %v, %v; want one line saying so", card, err)
 	}
 }

@@ -68,7 +68,7 @@ func NewComparison(cards []*rules.Scorecard) *Comparison {
 			row.Scores[col[cr.ID]] = cr.Score
 			row.RedFlags += len(cr.RedFlags)
 		}
-		row.Total, row.Max = total(c)
+		row.Total, row.Max = c.Total()
 		cmp.Rows = append(cmp.Rows, row)
 	}
 	return cmp

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -142,11 +143,11 @@ func NewDiff(before, after *rules.Scorecard, o DiffOptions) *Diff {
 		cd.Score.Change = scoreOf(cd.Score.New) - scoreOf(cd.Score.Old)
 		oldQuotes := map[string]bool{}
 		for _, e := range oldEv {
-			oldQuotes[quoteKey(e.Quote)] = true
+			oldQuotes[textclean.Fold(e.Quote)] = true
 		}
 		newQuotes := map[string]bool{}
 		for _, e := range newEv {
-			k := quoteKey(e.Quote)
+			k := textclean.Fold(e.Quote)
 			newQuotes[k] = true
 			if oldQuotes[k] {
 				cd.EvidenceKept++
@@ -155,7 +156,7 @@ func NewDiff(before, after *rules.Scorecard, o DiffOptions) *Diff {
 			cd.EvidenceAdded = append(cd.EvidenceAdded, EvidenceChange{Evidence: e, InOtherVersion: ask(o.InOld, e.Quote)})
 		}
 		for _, e := range oldEv {
-			if !newQuotes[quoteKey(e.Quote)] {
+			if !newQuotes[textclean.Fold(e.Quote)] {
 				cd.EvidenceRemoved = append(cd.EvidenceRemoved, EvidenceChange{Evidence: e, InOtherVersion: ask(o.InNew, e.Quote)})
 			}
 		}
@@ -191,19 +192,13 @@ func ask(f func(string) bool, quote string) *bool {
 	return &v
 }
 
-// quoteKey matches quotes across versions: the same words, whatever the
-// line breaks.
-func quoteKey(q string) string {
-	return strings.Join(strings.Fields(q), " ")
-}
-
 // flagExample is the example a red flag quotes, " (page 3: “…”)": the same
 // flag with another example, or the same example moved to another page,
 // is not a new flag.
 var flagExample = regexp.MustCompile(`\s*\(page \d+: “.*”\)\s*$`)
 
 func flagKey(f string) string {
-	return quoteKey(flagExample.ReplaceAllString(f, ""))
+	return textclean.Fold(flagExample.ReplaceAllString(f, ""))
 }
 
 // flagsMissing lists the flags of a whose kind is not among b's.

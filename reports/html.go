@@ -213,7 +213,7 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 		}
 		hc.FrontWarnings = append(hc.FrontWarnings, clip(wq, frontText))
 	}
-	hc.Total, hc.Max = total(c)
+	hc.Total, hc.Max = c.Total()
 	var rows []chartRow
 	for _, cr := range c.Criteria {
 		score := cr.Score

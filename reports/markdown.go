@@ -36,7 +36,7 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "| %s | %s %d/%d | %s | %d |\n", mdEscape(cr.Name), bar(cr.Score, cr.Max), cr.Score, cr.Max, mdEscape(cr.Summary), len(cr.RedFlags))
 	}
-	got, outOf := total(c)
+	got, outOf := c.Total()
 	fmt.Fprintf(b, "| **Total** | **%d/%d** | | |\n", got, outOf)
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "\n## %s: %d/%d\n\n%s\n", mdEscape(cr.Name), cr.Score, cr.Max, mdEscape(cr.Summary))

@@ -134,7 +134,7 @@ func checkFront(t *testing.T, p document.Page, c *rules.Scorecard) {
 			t.Errorf("page 1 lacks %q", cr.Name)
 		}
 	}
-	got, outOf := total(c)
+	got, outOf := c.Total()
 	for _, want := range []string{"nhsreview scorecard", "Total", frontEnd, c.Document.SHA256[:16]} {
 		if !strings.Contains(strings.ToLower(text), strings.ToLower(want)) {
 			t.Errorf("page 1 lacks %q (total %d/%d)", want, got, outOf)

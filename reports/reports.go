@@ -90,14 +90,6 @@ func title(c *rules.Scorecard) string {
 	return c.Document.Source
 }
 
-func total(c *rules.Scorecard) (score, outOf int) {
-	for _, cr := range c.Criteria {
-		score += cr.Score
-		outOf += cr.Max
-	}
-	return score, outOf
-}
-
 // bar draws a score as filled and empty blocks.
 func bar(score, outOf int) string {
 	score = min(max(score, 0), outOf)

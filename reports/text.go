@@ -82,7 +82,7 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "  %-20s %s %d/%d  %s\n", cr.Name, p.bar(cr.Score, cr.Max), cr.Score, cr.Max, firstSentence(cr.Summary))
 	}
-	got, outOf := total(c)
+	got, outOf := c.Total()
 	fmt.Fprintf(b, "  %-20s %s\n", "Total", p.paint(ansiBold, fmt.Sprintf("%d/%d", got, outOf)))
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "\n%s: %s\n", p.paint(ansiBold, cr.Name), p.paint(scoreColor(cr.Score, cr.Max), fmt.Sprintf("%d/%d", cr.Score, cr.Max)))

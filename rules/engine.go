@@ -14,9 +14,12 @@ import (
 
 // compiled is a rule set ready to run.
 type compiled struct {
-	ac       *automaton
-	lists    []*termList
-	usedBy   [][]int // pattern id → term lists using it
+	ac     *automaton
+	lists  []*termList
+	usedBy [][]int // pattern id → term lists using it
+	// reLists are the term lists with regular expressions: candidates in
+	// every sentence, as the automaton cannot find them.
+	reLists  []int
 	criteria []*ccrit
 }
 
@@ -120,6 +123,9 @@ func compile(s *Set) (*compiled, error) {
 	c.ac.build()
 	c.usedBy = make([][]int, len(c.ac.pats))
 	for li, l := range c.lists {
+		if len(l.res) > 0 {
+			c.reLists = append(c.reLists, li)
+		}
 		for _, ids := range [][]int32{l.terms, l.exclude} {
 			for _, id := range ids {
 				if !containsInt(c.usedBy[id], li) {
@@ -220,6 +226,9 @@ type run struct {
 	// sectOK caches a section pattern's verdict per section unit: many
 	// sentences share a path, and signals share patterns.
 	sectOK map[*regexp.Regexp][]int8
+	// unitsOf caches the units of each scope: they depend on the
+	// document only, and every signal of that scope walks them.
+	unitsOf map[string][][]int
 }
 
 // sectionMatches reports whether a section pattern matches sentence i's
@@ -286,7 +295,7 @@ func countWords(s string) int {
 }
 
 func (c *compiled) prepare(d *annotate.Doc) *run {
-	r := &run{c: c, pages: max(len(d.Pages), 1), sectOK: map[*regexp.Regexp][]int8{}}
+	r := &run{c: c, pages: max(len(d.Pages), 1), sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{}}
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""
@@ -296,12 +305,24 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 	paths := sectionPaths{}
 	paras := map[[3]int]int{}
 	sects := map[string]int{}
+	// Sentences of a section share its title: each title is tested once.
+	isReferences := map[string]bool{}
 	var hits []hit
+	var cand []int
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		st := &sentence{Sentence: s, section: paths.join(s.Section, titleRoot)}
 		norm := normalise(s.Text)
-		if n := len(s.Section); n > 0 && referenceSection.MatchString(s.Section[n-1]) || citation.mayMatch(norm) && citation.re.MatchString(s.Text) {
+		if n := len(s.Section); n > 0 {
+			title := s.Section[n-1]
+			ref, ok := isReferences[title]
+			if !ok {
+				ref = referenceSection.MatchString(title)
+				isReferences[title] = ref
+			}
+			st.skip = ref
+		}
+		if !st.skip && citation.mayMatch(norm) && citation.re.MatchString(s.Text) {
 			st.skip = true
 		}
 		st.words = countWords(s.Text)
@@ -324,7 +345,7 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 		}
 		st.unitSect = sc
 		hits = c.ac.scan(norm, hits[:0])
-		var cand []int
+		cand = cand[:0]
 		for _, h := range hits {
 			for _, li := range c.usedBy[h.pat] {
 				if !containsInt(cand, li) {
@@ -332,8 +353,8 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 				}
 			}
 		}
-		for li, l := range c.lists {
-			if len(l.res) > 0 && !containsInt(cand, li) {
+		for _, li := range c.reLists {
+			if !containsInt(cand, li) {
 				cand = append(cand, li)
 			}
 		}
@@ -379,12 +400,18 @@ func (r *run) partIn(p *cpart, i int) (span, bool) {
 	return span{}, false
 }
 
-// units groups sentence indexes by a scope.
+// units groups sentence indexes by a scope, once per scope and document.
 func (r *run) units(scope string) [][]int {
+	if scope == "" || scope == ScopeTable {
+		scope = ScopeSentence // table scope is sentences, filtered by eligible
+	}
+	if u, ok := r.unitsOf[scope]; ok {
+		return u
+	}
 	var n int
 	var key func(s *sentence, i int) int
 	switch scope {
-	case "", ScopeSentence, ScopeTable:
+	case ScopeSentence:
 		n, key = len(r.sents), func(_ *sentence, i int) int { return i }
 	case ScopeParagraph:
 		n, key = r.nPara, func(s *sentence, _ int) int { return s.unitPara }
@@ -398,7 +425,23 @@ func (r *run) units(scope string) [][]int {
 		k := key(s, i)
 		out[k] = append(out[k], i)
 	}
+	r.unitsOf[scope] = out
 	return out
+}
+
+// partHits reports whether any sentence of idx satisfies p, keeping in
+// found the first span of each sentence that does.
+func (r *run) partHits(p *cpart, idx []int, found map[int]span) bool {
+	hit := false
+	for _, i := range idx {
+		if sp, yes := r.partIn(p, i); yes {
+			hit = true
+			if _, seen := found[i]; !seen {
+				found[i] = sp
+			}
+		}
+	}
+	return hit
 }
 
 // eligible: the signal's section and block filters, and table scope (rows only).
@@ -436,8 +479,10 @@ func (r *run) evalSignal(cs *csignal) {
 			}
 		}
 	case KindAnnotation, KindComposite:
+		var idx []int
+		found := map[int]span{}
 		for _, u := range r.units(cs.spec.Scope) {
-			var idx []int
+			idx = idx[:0]
 			for _, i := range u {
 				if r.eligible(cs, i) {
 					idx = append(idx, i)
@@ -446,19 +491,10 @@ func (r *run) evalSignal(cs *csignal) {
 			if len(idx) == 0 {
 				continue
 			}
-			found := map[int]span{}
+			clear(found)
 			ok := true
 			for _, p := range cs.all {
-				hit := false
-				for _, i := range idx {
-					if sp, yes := r.partIn(p, i); yes {
-						hit = true
-						if _, seen := found[i]; !seen {
-							found[i] = sp
-						}
-					}
-				}
-				if !hit {
+				if !r.partHits(p, idx, found) {
 					ok = false
 					break
 				}
@@ -466,14 +502,8 @@ func (r *run) evalSignal(cs *csignal) {
 			if ok && len(cs.any) > 0 {
 				hit := false
 				for _, p := range cs.any {
-					for _, i := range idx {
-						if sp, yes := r.partIn(p, i); yes {
-							hit = true
-							if _, seen := found[i]; !seen {
-								found[i] = sp
-							}
-						}
-					}
+					// Every part is looked at, for the spans it adds.
+					hit = r.partHits(p, idx, found) || hit
 				}
 				ok = hit
 			}
@@ -493,8 +523,9 @@ func (r *run) evalSignal(cs *csignal) {
 			}
 		}
 	case KindCount:
+		var idx []int
 		for _, u := range r.units(cs.spec.Scope) {
-			var idx []int
+			idx = idx[:0]
 			for _, i := range u {
 				if r.matched[cs.of.idx][i] && r.eligible(cs, i) {
 					idx = append(idx, i)
@@ -507,8 +538,9 @@ func (r *run) evalSignal(cs *csignal) {
 			}
 		}
 	case KindConditional:
+		var ifs []int
 		for _, u := range r.units(cs.spec.Scope) {
-			var ifs []int
+			ifs = ifs[:0]
 			then := false
 			for _, i := range u {
 				if !r.eligible(cs, i) {

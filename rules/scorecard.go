@@ -71,3 +71,12 @@ type Fact struct {
 	Computed bool   `json:"computed"`
 	Note     string `json:"note,omitempty"`
 }
+
+// Total is the sum of the criterion scores and the most it could be.
+func (c *Scorecard) Total() (score, outOf int) {
+	for _, cr := range c.Criteria {
+		score += cr.Score
+		outOf += cr.Max
+	}
+	return score, outOf
+}

@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
-	"github.com/nhsreview/nhsreview/pipeline/annotate"
-	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -64,20 +62,10 @@ The database is --db, by default corpus.db in the user's data directory
 	return c
 }
 
-// corpusPipeline is the scoring pipeline of `score` (scoreResult), split
-// into its stages so that the corpus can store the extraction and re-score
-// it when the rules change.
+// corpusPipeline is the scoring pipeline of every command, with the
+// reading limits of the flags.
 func corpusPipeline(ro readOptions, rs *rules.Set) corpus.Pipeline {
-	return corpus.Pipeline{
-		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
-			return extract.Document(ctx, res, extractOptions(ro))
-		},
-		ExtractorVersion: extract.Version,
-		Score: func(d *document.Document) *rules.Scorecard {
-			return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version})
-		},
-		RulesVersion: rs.Version,
-	}
+	return corpus.NewPipeline(extractOptions(ro), rs, rules.Tool{Name: "nhsreview", Version: version})
 }
 
 // metaFlags are --org and --kind.
@@ -101,12 +89,8 @@ func (m *metaFlags) meta() (corpus.Meta, error) {
 func outcomeLine(src string, o *corpus.Outcome) string {
 	total := ""
 	if o.Card != nil {
-		n, max := 0, 0
-		for _, c := range o.Card.Criteria {
-			n += c.Score
-			max += c.Max
-		}
-		total = fmt.Sprintf("  %d/%d", n, max)
+		n, outOf := o.Card.Total()
+		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}
 	title := o.Title
 	if title == "" {

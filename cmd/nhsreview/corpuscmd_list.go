@@ -131,7 +131,7 @@ func totalText(e corpus.Entry) string {
 	if e.Total < 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%d/15", e.Total)
+	return fmt.Sprintf("%d/%d", e.Total, e.Max)
 }
 
 func writeList(w io.Writer, format string, list []corpus.Entry) error {

@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -48,33 +45,18 @@ Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 			if err != nil {
 				return err
 			}
-			var versions [2]diffSide
-			var wg sync.WaitGroup
-			for i, src := range args {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					versions[i] = scoreVersion(c.Context(), src, ro, rs)
-				}()
-			}
-			wg.Wait()
-			failed := false
+			p := corpusPipeline(ro, rs)
+			versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
+				return scoreVersion(c.Context(), src, ro, p)
+			})
 			for _, v := range versions {
 				if v.err != nil {
-					fmt.Fprintf(stderr, "nhsreview: %s: %s\n", v.source, oneLine(v.err.Error()))
-					failed = true
-					continue
-				}
-				for _, w := range v.card.Document.Quality.Warnings {
-					fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", v.source, oneLine(w))
+					return exitError{exitFailure}
 				}
 			}
-			if failed {
-				return exitError{exitFailure}
-			}
-			d := reports.NewDiff(versions[0].card, versions[1].card, reports.DiffOptions{
-				InOld: versions[0].contains,
-				InNew: versions[1].contains,
+			d := reports.NewDiff(versions[0].val.card, versions[1].val.card, reports.DiffOptions{
+				InOld: versions[0].val.contains,
+				InNew: versions[1].val.contains,
 			})
 			out, err := openOutput(outPath, stdout)
 			if err != nil {
@@ -100,28 +82,23 @@ Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 // from one that only left the evidence list (evidence is the top few
 // passages).
 type diffSide struct {
-	source   string
 	card     *rules.Scorecard
 	contains func(quote string) bool
-	err      error
 }
 
-func scoreVersion(ctx context.Context, src string, ro readOptions, rs *rules.Set) diffSide {
-	v := diffSide{source: src}
-	res, err := fetch.Get(ctx, src, fetchOptions(ro))
+// scoreVersion reads and scores one side, and its warnings.
+func scoreVersion(ctx context.Context, src string, ro readOptions, p corpus.Pipeline) (diffSide, []string, error) {
+	d, err := readOne(ctx, src, ro)
 	if err != nil {
-		v.err = err
-		return v
+		return diffSide{}, nil, err
 	}
-	d, err := extract.Document(ctx, res, extractOptions(ro))
+	card, err := p.Score(d)
 	if err != nil {
-		v.err = err
-		return v
+		return diffSide{}, nil, err
 	}
 	text := foldedText(d)
-	v.contains = func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
-	v.card = rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version})
-	return v
+	contains := func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
+	return diffSide{card, contains}, card.Document.Quality.Warnings, nil
 }
 
 // foldedText is the document's text as evidence quotes are taken from it:

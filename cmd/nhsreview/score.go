@@ -8,8 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nhsreview/nhsreview/pipeline/annotate"
-	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -142,17 +140,12 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 }
 
 // scoreResult runs the pipeline on fetched bytes: document, annotated
-// document, scorecard. A panic in the annotators or the rules costs this
-// document, with one line, not the whole batch.
-func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (card *rules.Scorecard, err error) {
-	d, err := extract.Document(ctx, res, extractOptions(ro))
+// document, scorecard.
+func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (*rules.Scorecard, error) {
+	p := corpusPipeline(ro, rs)
+	d, err := p.Extract(ctx, res)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			card, err = nil, fmt.Errorf("internal error while scoring: %s", oneLine(fmt.Sprint(p)))
-		}
-	}()
-	return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: version}), nil
+	return p.Score(d)
 }

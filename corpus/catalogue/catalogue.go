@@ -10,7 +10,6 @@ package catalogue
 
 import (
 	"sort"
-	"strings"
 )
 
 // Version changes whenever the list changes, so that stores rewrite their
@@ -120,17 +119,6 @@ func All() []Organisation {
 		return out[i].Name < out[j].Name
 	})
 	return out
-}
-
-// Lookup finds an organisation by ODS code, in any case.
-func Lookup(code string) (Organisation, bool) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	for _, o := range All() {
-		if o.Code == code {
-			return o, true
-		}
-	}
-	return Organisation{}, false
 }
 
 // Regions returns the region names with their ODS codes.

@@ -34,9 +34,6 @@ type Site struct {
 	BrokenChunks      string // chunked encoding with a bad chunk size
 	Garbage           string // answers with something that is not HTTP
 	EndlessHeaders    string // a header line after another, forever
-
-	// Links are absolute URLs to HTML that links to them all.
-	links []string
 }
 
 // A Fault is one misbehaving URL of a Site, and what a fetch of it with
@@ -132,7 +129,11 @@ func New(t testing.TB, good []byte) *Site {
 	mux.HandleFunc(PublicationsPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, "<!DOCTYPE html><html><head><title>Board papers</title></head><body><main><h1>Board papers</h1><ul>\n")
-		for _, l := range s.links {
+		links := []string{s.URL + GoodPath}
+		for _, f := range s.Faults() {
+			links = append(links, f.URL)
+		}
+		for _, l := range links {
 			fmt.Fprintf(w, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(l), html.EscapeString(l))
 		}
 		fmt.Fprint(w, "</ul></main></body></html>\n")
@@ -141,9 +142,9 @@ func New(t testing.TB, good []byte) *Site {
 	t.Cleanup(ts.Close)
 	s.URL = ts.URL
 
-	s.Silent = Raw(t, func(c net.Conn) { io.Copy(io.Discard, c) })
-	s.SlowHeaders = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
+	s.Silent = raw(t, func(c net.Conn) { io.Copy(io.Discard, c) })
+	s.SlowHeaders = raw(t, func(c net.Conn) {
+		readRequest(c)
 		for _, b := range []byte("HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n") {
 			if _, err := c.Write([]byte{b}); err != nil {
 				return
@@ -151,29 +152,29 @@ func New(t testing.TB, good []byte) *Site {
 			time.Sleep(time.Second)
 		}
 	})
-	s.ResetMidBody = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
+	s.ResetMidBody = raw(t, func(c net.Conn) {
+		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 100000\r\n\r\n%PDF-1.7\n")
 		c.Write(bytes.Repeat([]byte("x"), 4000))
 		time.Sleep(50 * time.Millisecond)
-		Reset(c)
+		reset(c)
 	})
-	s.ResetBeforeAnswer = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
-		Reset(c)
+	s.ResetBeforeAnswer = raw(t, func(c net.Conn) {
+		readRequest(c)
+		reset(c)
 	})
-	s.BrokenChunks = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
+	s.BrokenChunks = raw(t, func(c net.Conn) {
+		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n")
 		c.Close()
 	})
-	s.Garbage = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
+	s.Garbage = raw(t, func(c net.Conn) {
+		readRequest(c)
 		io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02\r\n\r\n")
 		c.Close()
 	})
-	s.EndlessHeaders = Raw(t, func(c net.Conn) {
-		ReadRequest(c)
+	s.EndlessHeaders = raw(t, func(c net.Conn) {
+		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\n")
 		line := []byte("X-Padding: " + strings.Repeat("a", 1000) + "\r\n")
 		for {
@@ -182,10 +183,6 @@ func New(t testing.TB, good []byte) *Site {
 			}
 		}
 	})
-	s.links = []string{s.URL + GoodPath}
-	for _, f := range s.Faults() {
-		s.links = append(s.links, f.URL)
-	}
 	return s
 }
 
@@ -213,11 +210,11 @@ func (s *Site) Faults() []Fault {
 	}
 }
 
-// Raw accepts TCP connections and hands each to serve, for faults below
+// raw accepts TCP connections and hands each to serve, for faults below
 // HTTP (silence, resets, broken framing) that net/http will not produce.
 // It returns the base URL; the listener and every connection are closed
 // when the test ends.
-func Raw(t testing.TB, serve func(c net.Conn)) string {
+func raw(t testing.TB, serve func(c net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -254,9 +251,9 @@ func Raw(t testing.TB, serve func(c net.Conn)) string {
 	return "http://" + ln.Addr().String()
 }
 
-// ReadRequest consumes the request head so that a reply is not taken for
+// readRequest consumes the request head so that a reply is not taken for
 // a half-read request.
-func ReadRequest(c net.Conn) {
+func readRequest(c net.Conn) {
 	r := bufio.NewReader(c)
 	for {
 		line, err := r.ReadString('\n')
@@ -266,8 +263,8 @@ func ReadRequest(c net.Conn) {
 	}
 }
 
-// Reset closes with a TCP RST rather than a FIN: a peer that vanished.
-func Reset(c net.Conn) {
+// reset closes with a TCP RST rather than a FIN: a peer that vanished.
+func reset(c net.Conn) {
 	if tc, ok := c.(*net.TCPConn); ok {
 		tc.SetLinger(0)
 	}
@@ -276,10 +273,10 @@ func Reset(c net.Conn) {
 
 // bomb is built once per process: a gigabyte takes a second or two to
 // compress.
-var bomb = sync.OnceValue(func() []byte { return GzipBomb(1 << 30) })
+var bomb = sync.OnceValue(func() []byte { return gzipBomb(1 << 30) })
 
-// GzipBomb is n zero bytes gzipped (about 1 MB per GiB).
-func GzipBomb(n int) []byte {
+// gzipBomb is n zero bytes gzipped (about 1 MB per GiB).
+func gzipBomb(n int) []byte {
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
 	chunk := make([]byte, 1<<20)

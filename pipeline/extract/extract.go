@@ -74,7 +74,7 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 		if err != nil {
 			return nil, err
 		}
-		return protect(format, func() (*document.Document, error) { return finish(d, bm, false, res), nil })
+		return protect(format, func() (*document.Document, error) { return finish(d, bm, res), nil })
 	}
 	return inProcess(ctx, format, res, opt)
 }
@@ -120,33 +120,31 @@ func read(format document.Format, res *fetch.Result, opt Options) (*document.Doc
 	var d *document.Document
 	var err error
 	var bm []pdfdoc.Bookmark
-	markup := false
 	switch format {
 	case document.FormatPDF:
 		d, bm, err = pdfdoc.Extract(res.Data, opt.PDF)
 	case document.FormatHTML:
 		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth})
-		markup = true
 	case document.FormatDOCX:
 		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth})
-		markup = true
 	case document.FormatMarkdown:
 		d, err = textdoc.Read(fetch.DecodeText(res.Data), "text/markdown")
-		markup = true
 	case document.FormatText:
 		d, err = textdoc.Read(fetch.DecodeText(res.Data), "text/plain")
-		markup = true
 	default:
 		return nil, fmt.Errorf("format %q not supported", format)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return finish(d, bm, markup, res), nil
+	return finish(d, bm, res), nil
 }
 
-// finish records where the document came from and builds its sections.
-func finish(d *document.Document, bm []pdfdoc.Bookmark, markup bool, res *fetch.Result) *document.Document {
+// finish records where the document came from and builds its sections
+// (headings from markup, in every format but PDF, are taken as written).
+// Empty lists become [] rather than null in the JSON: a document from a
+// PDF worker lost them on the way, as gob sends no empty slice.
+func finish(d *document.Document, bm []pdfdoc.Bookmark, res *fetch.Result) *document.Document {
 	var marks []sections.Mark
 	for _, b := range bm {
 		marks = append(marks, sections.Mark{Title: b.Title, Level: b.Level, Page: b.Page})
@@ -155,7 +153,12 @@ func finish(d *document.Document, bm []pdfdoc.Bookmark, markup bool, res *fetch.
 	d.Source = res.Source
 	d.SHA256 = hex.EncodeToString(sum[:])
 	d.SchemaVersion = document.SchemaVersion
-	sections.Build(d, marks, markup)
+	sections.Build(d, marks, d.Format != document.FormatPDF)
+	for i := range d.Pages {
+		if d.Pages[i].Blocks == nil {
+			d.Pages[i].Blocks = []document.Block{}
+		}
+	}
 	if d.Quality.Warnings == nil {
 		d.Quality.Warnings = []string{}
 	}

@@ -1,12 +1,15 @@
 package extract
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
@@ -57,6 +60,16 @@ func TestWorkerFixtures(t *testing.T) {
 		}
 		if errA == nil && a.PlainText() != b.PlainText() {
 			t.Errorf("%s: isolated and in-process text differ", f.Name)
+		}
+		if errA != nil {
+			continue
+		}
+		// The whole model, not only the text: gob, between the worker
+		// and this process, once turned empty block lists into null.
+		ja, errA := json.Marshal(a)
+		jb, errB := json.Marshal(b)
+		if errA != nil || errB != nil || !bytes.Equal(ja, jb) {
+			t.Errorf("%s: isolated and in-process JSON differ (%v, %v): %s", f.Name, errA, errB, golden.FirstDiff(jb, ja))
 		}
 	}
 }

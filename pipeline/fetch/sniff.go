@@ -53,6 +53,13 @@ func Sniff(data []byte, contentType, name string) (document.Format, error) {
 		return "", unsupported("document is empty")
 	}
 	claim := hintFrom(contentType, name)
+	// A link to a file that answers with a web page has answered with an
+	// error, login or cookie page, whatever its Content-Type says:
+	// reading that page as the document would score the wrong thing.
+	fileName := hintFrom("", name)
+	if fileName != hintPDF && fileName != hintDOCX {
+		fileName = hintNone
+	}
 
 	if bytes.Contains(data[:min(len(data), pdfWindow)], []byte("%PDF-")) {
 		return document.FormatPDF, nil
@@ -76,11 +83,11 @@ func Sniff(data []byte, contentType, name string) (document.Format, error) {
 		return "", mismatch(claim, kind)
 	}
 	if strongHTML(text) {
-		// A PDF link that answers with a web page has answered with an
-		// error, login or cookie page: reading that page as the document
-		// would score the wrong thing.
-		if claim == hintPDF || hintFrom("", name) == hintPDF {
-			return "", mismatch(hintPDF, kindHTMLPage)
+		switch {
+		case fileName != hintNone:
+			return "", mismatch(fileName, kindHTMLPage)
+		case claim == hintPDF || claim == hintDOCX:
+			return "", mismatch(claim, kindHTMLPage)
 		}
 		return document.FormatHTML, nil
 	}
@@ -88,6 +95,9 @@ func Sniff(data []byte, contentType, name string) (document.Format, error) {
 	case hintPDF, hintDOCX:
 		return "", mismatch(claim, "")
 	case hintHTML:
+		if fileName != hintNone {
+			return "", mismatch(fileName, kindHTMLPage)
+		}
 		return document.FormatHTML, nil
 	case hintMarkdown:
 		return document.FormatMarkdown, nil

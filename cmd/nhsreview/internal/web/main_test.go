@@ -18,8 +18,6 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
-	"github.com/nhsreview/nhsreview/pipeline/annotate"
-	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -42,19 +40,9 @@ func mustRead(path string) []byte {
 	return b
 }
 
-// pipelineOf is the command's corpus pipeline (cmd/nhsreview/corpus.go),
-// built here because tests cannot import package main.
+// pipelineOf is the command's corpus pipeline (cmd/nhsreview/corpus.go).
 func pipelineOf(rs *rules.Set) corpus.Pipeline {
-	return corpus.Pipeline{
-		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
-			return extract.Document(ctx, res, extract.Options{})
-		},
-		ExtractorVersion: extract.Version,
-		Score: func(d *document.Document) *rules.Scorecard {
-			return rs.Score(annotate.Annotate(d), rules.Tool{Name: "nhsreview", Version: "test"})
-		},
-		RulesVersion: rs.Version,
-	}
+	return corpus.NewPipeline(extract.Options{}, rs, rules.Tool{Name: "nhsreview", Version: "test"})
 }
 
 // newTestServer is a server over a fresh corpus in a temporary

@@ -63,8 +63,11 @@ type Config struct {
 
 // Server serves the web interface. Close it to stop the jobs it runs.
 type Server struct {
-	cfg     Config
-	guard   *guard
+	cfg   Config
+	guard *guard
+	// client fetches pasted links through the guard; one for the
+	// server, so that connections are reused and idle ones bounded.
+	client  *http.Client
 	csrf    *csrfKeys
 	limit   *limiter
 	jobs    *jobTable
@@ -99,15 +102,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	g := newGuard(cfg.AllowPrivate)
 	s := &Server{
-		cfg:   cfg,
-		guard: newGuard(cfg.AllowPrivate),
-		csrf:  keys,
-		limit: newLimiter(cfg.Jobs),
-		jobs:  newJobTable(),
-		pages: pg,
-		cop:   http.NewCrossOriginProtection(),
-		log:   cfg.Log,
+		cfg:    cfg,
+		guard:  g,
+		client: g.client(),
+		csrf:   keys,
+		limit:  newLimiter(cfg.Jobs),
+		jobs:   newJobTable(),
+		pages:  pg,
+		cop:    http.NewCrossOriginProtection(),
+		log:    cfg.Log,
 	}
 	if s.log == nil {
 		s.log = log.New(io.Discard, "", 0)
@@ -300,7 +305,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 		stage(stageFetching)
 		opt := s.cfg.Fetch
 		opt.MaxBytes = s.cfg.MaxUpload
-		opt.Client = s.guard.client()
+		opt.Client = s.client
 		opt.Header = nil
 		res, err = fetch.Get(ctx, in.url, opt)
 		if err != nil {
@@ -319,7 +324,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 		return extract(ctx, r)
 	}
 	scoreFn := p.Score
-	p.Score = func(d *document.Document) (card *rules.Scorecard) {
+	p.Score = func(d *document.Document) (*rules.Scorecard, error) {
 		stage(stageScoring)
 		defer stage(stageStoring)
 		return scoreFn(d)
@@ -412,7 +417,10 @@ func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (*rules.Sco
 		}
 		return nil, fmt.Errorf("document %d has no stored extraction", d.ID)
 	}
-	card := s.cfg.Pipeline.Score(doc)
+	card, err := s.cfg.Pipeline.Score(doc)
+	if err != nil {
+		return nil, err
+	}
 	card.Document.Source = d.Source
 	return card, nil
 }

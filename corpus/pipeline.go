@@ -1,0 +1,51 @@
+package corpus
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+// Pipeline is what the corpus runs on stored bytes: the stages `score`
+// runs (extract, then annotate and rules), split so that a change of
+// rules re-scores stored extractions without reading the bytes again.
+type Pipeline struct {
+	Extract func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	// ExtractorVersion is recorded with each extraction (extract.Version).
+	ExtractorVersion int
+	Score            func(d *document.Document) (*rules.Scorecard, error)
+	// RulesVersion is recorded with each score (rules.Set.Version).
+	RulesVersion string
+}
+
+// NewPipeline is the pipeline of every command and of the web interface:
+// extract with opt, annotate, score with rs, the tool named in each
+// scorecard. A panic in the annotators or the rules is the Score error,
+// so that it costs one document, with one line, not a batch or a server.
+func NewPipeline(opt extract.Options, rs *rules.Set, tool rules.Tool) Pipeline {
+	return Pipeline{
+		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+			return extract.Document(ctx, res, opt)
+		},
+		ExtractorVersion: extract.Version,
+		Score: func(d *document.Document) (card *rules.Scorecard, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					msg := fmt.Sprint(p)
+					if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
+						msg = msg[:i]
+					}
+					card, err = nil, fmt.Errorf("internal error while scoring: %s", msg)
+				}
+			}()
+			return rs.Score(annotate.Annotate(d), tool), nil
+		},
+		RulesVersion: rs.Version,
+	}
+}
