@@ -2,6 +2,8 @@ package annotate
 
 import (
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -57,12 +59,15 @@ func Annotate(d *document.Document) *Doc {
 		for bi, b := range p.Blocks {
 			path := sections.path(document.BlockRef{Page: pi, Block: bi})
 			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, split: -1, aliases: al}
-			if b.Kind == document.List && leadInRE.MatchString(prev) {
-				base.leadIn = prev
+			if b.Kind == document.List {
+				// Folded only when a list needs its lead-in.
+				if lead := textclean.Fold(prev); leadInRE.MatchString(lead) {
+					base.leadIn = lead
+				}
 			}
 			units = appendUnits(units, &sp, base, b)
 			if b.Kind != document.List {
-				prev = textclean.Fold(b.Text)
+				prev = b.Text
 			}
 		}
 	}
@@ -325,36 +330,65 @@ func tableDeadlines(t *text, u unit, dates []Annotation) []Annotation {
 type sectionIndex struct {
 	roots []*document.Section
 	cache map[*document.Section][]string
+	// sorted holds each list of siblings (nil: the roots) by Start, for
+	// a binary search per level: long documents have a thousand sections
+	// in one list and ten thousand blocks.
+	sorted map[*document.Section][]*document.Section
+	chain  []*document.Section
 }
 
 func newSectionIndex(roots []*document.Section) *sectionIndex {
-	return &sectionIndex{roots: roots, cache: map[*document.Section][]string{}}
+	return &sectionIndex{roots: roots, cache: map[*document.Section][]string{}, sorted: map[*document.Section][]*document.Section{}}
+}
+
+// siblings returns the children of parent (the roots for nil) without
+// nils, stably sorted by Start.
+func (x *sectionIndex) siblings(parent *document.Section) []*document.Section {
+	if l, ok := x.sorted[parent]; ok {
+		return l
+	}
+	list := x.roots
+	if parent != nil {
+		list = parent.Children
+	}
+	l := make([]*document.Section, 0, len(list))
+	for _, s := range list {
+		if s != nil {
+			l = append(l, s)
+		}
+	}
+	slices.SortStableFunc(l, func(a, b *document.Section) int {
+		switch {
+		case a.Start.Less(b.Start):
+			return -1
+		case b.Start.Less(a.Start):
+			return 1
+		}
+		return 0
+	})
+	x.sorted[parent] = l
+	return l
 }
 
 // path returns the titles from the outermost section to the deepest one
 // whose Start is at or before ref, following the tree: at each level the
-// last child starting at or before ref. Blocks of one section share the
-// returned slice.
+// last child starting at or before ref (of equal starts, the later
+// listed). Blocks of one section share the returned slice.
 func (x *sectionIndex) path(ref document.BlockRef) []string {
 	var last *document.Section
-	var chain []*document.Section
-	list := x.roots
-	for depth := 0; depth < 64 && len(list) > 0; depth++ {
-		var pick *document.Section
-		for _, s := range list {
-			if s != nil && !ref.Less(s.Start) {
-				if pick == nil || !s.Start.Less(pick.Start) {
-					pick = s
-				}
-			}
-		}
-		if pick == nil {
+	chain := x.chain[:0]
+	var parent *document.Section
+	for depth := 0; depth < 64; depth++ {
+		list := x.siblings(parent)
+		i := sort.Search(len(list), func(i int) bool { return ref.Less(list[i].Start) })
+		if i == 0 {
 			break
 		}
+		pick := list[i-1]
 		chain = append(chain, pick)
-		last = pick
-		list = pick.Children
+		last, parent = pick, pick
 	}
+	x.chain = chain
 	if last == nil {
 		return nil
 	}

@@ -182,16 +182,8 @@ func findDates(t *text) []Annotation {
 	// "Recurrent" and "one-off" qualify money only: "recurrent themes" and
 	// "a one-off event" are not funding periods.
 	if (strings.Contains(l, "recurr") || strings.Contains(l, "one")) && hasAny(l, moneyWords...) {
-		for _, m := range allAt(recurAt, t, normIn("non", "nonrecurrent", "nonrecurring", "recurrent", "recurring", "one")) {
-			w := l[m[0]:m[1]]
-			sub := SubRecurrent
-			switch {
-			case strings.HasPrefix(w, "non"):
-				sub = SubNonRecurrent
-			case strings.HasPrefix(w, "one"):
-				sub = SubOneOff
-			}
-			add(Period, sub, m[0], m[1], 0, 0, "")
+		for _, m := range allAt(recurAt, t, recurCand) {
+			add(Period, recurSub(l[m[0]:m[1]]), m[0], m[1], 0, 0, "")
 		}
 	}
 	return nonOverlapping(c, nil)
@@ -200,9 +192,6 @@ func findDates(t *text) []Annotation {
 var moneyWords = []string{"£", "gbp", "pound", "fund", "cost", "saving", "invest", "budget",
 	"income", "allocat", "spend", "expenditure", "contract", "post", "grant", "money", "revenue",
 	"payment", "resourc", "financ", "deficit", "cip", "capital", "efficienc"}
-
-// recurAt is recurRe anchored, for the token-driven search.
-var recurAt = regexp.MustCompile(`^(?:` + recurRe.String() + `)`)
 
 func isYearToken(tk token) bool { return isYearString(tk.norm) }
 

@@ -1,8 +1,9 @@
 package annotate
 
 import (
+	"cmp"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,9 +48,6 @@ var (
 	rangeTailRe = regexp.MustCompile(`^\s?(-|–|—|to)\s?(£|gbp\s?)?\s?(` + numPat + `)(?:\s?(` + scalePat + `)\b)?`)
 	// unitRe is a qualifier right after a sum.
 	unitRe = regexp.MustCompile(`^,?\s?\(?(?:(?:per|a|an|each|every)\s(year|annum|head|person|capita|resident|bed|patient|week|month|day|hour|pupil|household)\b|(annually|yearly|p\.a\.|pa)(?:\W|$))`)
-	// recurRe and newRe are the money qualifiers looked for next to a sum.
-	recurRe = regexp.MustCompile(`\bnon[\s-]?recurr(?:ent|ing)\b|\bone[\s-]off\b|\bone-time\b|\brecurr(?:ent|ing)\b`)
-	newRe   = regexp.MustCompile(`\b(?:new|additional|extra)\s(?:recurrent\s|capital\s|revenue\s|national\s|government\s)?(?:money|monies|funding|investment)\b|\bexisting\s(?:resources|budgets?|funding|allocations?|monies|money)\b`)
 )
 
 // allAt runs the anchored re at the start of every token cand accepts and
@@ -225,7 +223,7 @@ func findMoney(t *text) []Annotation {
 		}
 		off += k + len("£")
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].m[0] < cands[j].m[0] })
+	slices.SortFunc(cands, func(x, y cand) int { return cmp.Compare(x.m[0], y.m[0]) })
 	var out []Annotation
 	for _, c := range cands {
 		m := c.m
@@ -384,14 +382,7 @@ func qualifyMoney(t *text, ms []Annotation, i int) {
 	lo, hi = clauseBounds(l, lo, a.Start, a.End, hi)
 	var subs []string
 	if sub := nearest(t, recurAt, recurStarts, lo, hi, a.Start, a.End); sub != "" {
-		switch {
-		case strings.HasPrefix(sub, "non"):
-			subs = append(subs, SubNonRecurrent)
-		case strings.HasPrefix(sub, "one"):
-			subs = append(subs, SubOneOff)
-		default:
-			subs = append(subs, SubRecurrent)
-		}
+		subs = append(subs, recurSub(sub))
 	}
 	if sub := nearest(t, newAt, newStarts, lo, hi, a.Start, a.End); sub != "" {
 		if strings.HasPrefix(sub, "existing") {
@@ -415,11 +406,27 @@ func clauseBounds(l string, lo, start, end, hi int) (int, int) {
 	return lo, hi
 }
 
+// recurAt and newAt are the money qualifiers looked for next to a sum,
+// anchored for the token-driven search: at tokens in recurStarts and
+// newStarts.
 var (
-	newAt       = regexp.MustCompile(`^(?:` + newRe.String() + `)`)
-	recurStarts = wordSet("non", "nonrecurrent", "nonrecurring", "recurrent", "recurring", "one")
-	newStarts   = wordSet("new", "additional", "extra", "existing")
+	recurAt            = regexp.MustCompile(`^(?:\bnon[\s-]?recurr(?:ent|ing)\b|\bone[\s-]off\b|\bone-time\b|\brecurr(?:ent|ing)\b)`)
+	newAt              = regexp.MustCompile(`^(?:\b(?:new|additional|extra)\s(?:recurrent\s|capital\s|revenue\s|national\s|government\s)?(?:money|monies|funding|investment)\b|\bexisting\s(?:resources|budgets?|funding|allocations?|monies|money)\b)`)
+	recurStarts        = wordSet("non", "nonrecurrent", "nonrecurring", "recurrent", "recurring", "one")
+	newStarts          = wordSet("new", "additional", "extra", "existing")
+	recurCand   candFn = func(t *text, k int) bool { return recurStarts[t.toks[k].norm] }
 )
+
+// recurSub is the Sub of a recurAt match.
+func recurSub(match string) string {
+	switch {
+	case strings.HasPrefix(match, "non"):
+		return SubNonRecurrent
+	case strings.HasPrefix(match, "one"):
+		return SubOneOff
+	}
+	return SubRecurrent
+}
 
 // nearest returns the match of the anchored re, tried at tokens in starts
 // within [lo, hi), closest to [start, end).

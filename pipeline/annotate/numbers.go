@@ -1,7 +1,9 @@
 package annotate
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -12,7 +14,7 @@ var (
 	rateRe = regexp.MustCompile(`^(` + numPat + `)(?:\s?(?:-|–|—|to)\s?(` + numPat + `))?\s(?:per|/)\s?(1,000,000|1000000|100,000|100000|100k|10,000|10000|1,000|1000|100|million)\b`)
 	// countNumRe is a number that may count something: digits, or a
 	// decimal with a scale ("1.3 million"), or a number word.
-	countNumRe = regexp.MustCompile(`^(?:(` + numPat + `)(?:\s?(million|billion|thousand|m|bn|k)\b)?|(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|hundreds|thousands|dozens)\b)`)
+	countNumRe = regexp.MustCompile(`^(?:(` + numPat + `)(?:\s?(million|billion|thousand|m|bn|k)\b)?|(` + strings.Join(slices.Sorted(maps.Keys(wordNumbers)), "|") + `)\b)`)
 )
 
 // These are anchored (^) and run only at tokens that can start a number:
@@ -40,11 +42,11 @@ func FindNumbers(s string) []Annotation {
 // not counted again.
 func findNumbers(t *text, money []Annotation) []Annotation {
 	l := t.lower
-	if !hasDigitOrNumberWord(l) {
-		return nil
+	hasDigit := strings.ContainsAny(l, "0123456789")
+	if !hasDigit && !slices.ContainsFunc(t.toks, func(tk token) bool { return wordNumbers[tk.norm] > 0 }) {
+		return nil // every number found starts with a digit or a number word
 	}
 	var out []Annotation
-	hasDigit := strings.ContainsAny(l, "0123456789")
 	if hasDigit && (strings.Contains(l, "%") || strings.Contains(l, "cent")) {
 		for _, m := range allAt(percentRe, t, percentCand) {
 			if !numberStartOK(l, m[2]) || overlaps(money, m[0], m[1]) {
@@ -119,18 +121,6 @@ func rateCand(t *text, k int) bool {
 	}
 	for j := k + 1; j <= k+4 && j < len(t.toks); j++ {
 		if t.toks[j].norm == "per" {
-			return true
-		}
-	}
-	return false
-}
-
-func hasDigitOrNumberWord(l string) bool {
-	if strings.ContainsAny(l, "0123456789") {
-		return true
-	}
-	for _, w := range []string{"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousands", "dozens"} {
-		if strings.Contains(l, w) {
 			return true
 		}
 	}

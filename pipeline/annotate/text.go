@@ -1,6 +1,8 @@
 package annotate
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -109,7 +111,7 @@ func (t *text) tokenize() {
 			}
 			norm := lower[start:i]
 			if curly {
-				norm = strings.NewReplacer("’", "'", "‘", "'").Replace(norm)
+				norm = straightQuotes.Replace(norm)
 			}
 			t.toks = append(t.toks, token{start: start, end: i, norm: norm, brk: brk})
 			brk = false
@@ -263,7 +265,7 @@ func (p *phrase) wordMatches(t *text, w, i int) bool {
 		}
 		orig := t.s[tk.start:tk.end]
 		if len(orig) != len(tk.norm) {
-			orig = strings.NewReplacer("’", "'", "‘", "'").Replace(orig)
+			orig = straightQuotes.Replace(orig)
 		}
 		return p.words[w][orig]
 	}
@@ -273,12 +275,7 @@ func (p *phrase) wordMatches(t *text, w, i int) bool {
 // find appends the lexicon's matches in t to out.
 func (lx *lexicon) find(t *text, out []Annotation) []Annotation {
 	for i := 0; i < len(t.toks); {
-		best, bestEnd := (*phrase)(nil), -1
-		for _, p := range lx.first[t.toks[i].norm] {
-			if end := p.match(t, i); end > bestEnd {
-				best, bestEnd = p, end
-			}
-		}
+		best, bestEnd := lx.matchAt(t, i)
 		if best == nil || bestEnd <= i {
 			i++
 			continue
@@ -318,16 +315,13 @@ func overlaps(spans []Annotation, a, b int) bool {
 // sortAnnotations orders by Start, then longer first, then kind, so output
 // is deterministic.
 func sortAnnotations(as []Annotation) {
-	sort.SliceStable(as, func(i, j int) bool {
-		if as[i].Start != as[j].Start {
-			return as[i].Start < as[j].Start
-		}
-		if as[i].End != as[j].End {
-			return as[i].End > as[j].End
-		}
-		return as[i].Kind < as[j].Kind
+	slices.SortStableFunc(as, func(x, y Annotation) int {
+		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(y.End, x.End), cmp.Compare(x.Kind, y.Kind))
 	})
 }
+
+// straightQuotes spells curly apostrophes as the lexicons do.
+var straightQuotes = strings.NewReplacer("’", "'", "‘", "'")
 
 // nonOverlapping keeps, from candidates, a set of non-overlapping ones,
 // preferring (at equal start) the longer; a later candidate overlapping a

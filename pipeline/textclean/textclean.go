@@ -23,18 +23,15 @@ var cp1252 = map[rune]rune{
 	0x98: '˜', 0x99: '™', 0x9A: 'š', 0x9B: '›', 0x9C: 'œ', 0x9E: 'ž', 0x9F: 'Ÿ',
 }
 
-// Stats counts what Clean found.
+// Stats counts what Clean removed. (What is left, U+FFFD included, is
+// measured once on the finished document: document.Measure.)
 type Stats struct {
-	Runes       int // runes in the cleaned text
-	Controls    int // control characters removed
-	Replacement int // U+FFFD left in the text (undecodable glyphs)
+	Controls int // control characters removed
 }
 
 // Add accumulates o into s.
 func (s *Stats) Add(o Stats) {
-	s.Runes += o.Runes
 	s.Controls += o.Controls
-	s.Replacement += o.Replacement
 }
 
 // Clean returns s in NFKC with control characters removed (newlines and
@@ -44,7 +41,6 @@ func (s *Stats) Add(o Stats) {
 func Clean(s string, keepNewlines bool) (string, Stats) {
 	var st Stats
 	if isPlain(s) {
-		st.Runes = len(s)
 		return s, st
 	}
 	var b strings.Builder
@@ -90,12 +86,6 @@ func Clean(s string, keepNewlines bool) (string, Stats) {
 	if !norm.NFKC.IsNormalString(out) {
 		out = norm.NFKC.String(out)
 	}
-	for _, r := range out {
-		st.Runes++
-		if r == unicode.ReplacementChar {
-			st.Replacement++
-		}
-	}
 	return out, st
 }
 
@@ -115,6 +105,9 @@ func isPlain(s string) bool {
 // Quotes are compared after folding (CONTRACT.md: "verbatim text of the
 // document (after whitespace folding)").
 func Fold(s string) string {
+	if isFolded(s) {
+		return s // most text comes folded from the readers: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -130,4 +123,26 @@ func Fold(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isFolded reports whether Fold would return s unchanged: single spaces
+// only, none at the ends, and valid UTF-8 (Fold rewrites invalid bytes).
+func isFolded(s string) bool {
+	space := true // a space at the start is not folded
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return false
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case unicode.IsSpace(r):
+			return false
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
 }
