@@ -14,6 +14,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -241,7 +242,7 @@ func writeDetail(w io.Writer, d *corpus.Detail) error {
 			pages += "s"
 		}
 		fmt.Fprintf(tw, "  v%d\t%s\t%.12s\t%s\t%s, %s\tscore %s\trules %.12s\textractor %d\n", v.Version, v.FirstSeen, v.SHA256,
-			formatSize(v.Size), v.Format, pages, totalText(v), dash(v.RulesVersion), v.ExtractorVersion)
+			fetch.FormatSize(v.Size), v.Format, pages, totalText(v), dash(v.RulesVersion), v.ExtractorVersion)
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "\nfetches\n")
@@ -271,16 +272,6 @@ func writeDetail(w io.Writer, d *corpus.Detail) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 func newCorpusExportCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -130,10 +131,36 @@ func (w *pageWalker) fontFor(name string) *font {
 var fontRefRE = regexp.MustCompile(`/([^\s/<>\[\]()]+) (\d+ \d+ R)`)
 
 // fontRefs maps the names of a /Font dictionary's text to the object
-// references they stand for.
+// references they stand for. Only the dictionary's own entries count: a
+// font written inline may hold dictionaries naming other fonts (a Type3
+// font's /Resources), whose /F1 is not the page's /F1.
 func fontRefs(dict string) map[string]string {
+	var top strings.Builder
+	depth := 0
+	for i := 0; i < len(dict); i++ {
+		switch {
+		case dict[i] == '"':
+			// The library prints strings Go-quoted: skip to the closing
+			// quote, so that a "<<" in a string counts for nothing.
+			for i++; i < len(dict) && dict[i] != '"'; i++ {
+				if dict[i] == '\\' {
+					i++
+				}
+			}
+		case strings.HasPrefix(dict[i:], "<<"):
+			depth++
+			i++
+			top.WriteByte(' ')
+		case strings.HasPrefix(dict[i:], ">>"):
+			depth--
+			i++
+			top.WriteByte(' ')
+		case depth == 1:
+			top.WriteByte(dict[i])
+		}
+	}
 	refs := map[string]string{}
-	for _, m := range fontRefRE.FindAllStringSubmatch(dict, -1) {
+	for _, m := range fontRefRE.FindAllStringSubmatch(top.String(), -1) {
 		refs[m[1]] = m[2]
 	}
 	return refs
