@@ -146,6 +146,18 @@ func (s *Store) List(ctx context.Context, f Filter, rulesVersion string) ([]Entr
 	return out, nil
 }
 
+// Recent returns the n documents added last, newest first (each one's
+// latest version).
+func (s *Store) Recent(ctx context.Context, n int, rulesVersion string) ([]Entry, error) {
+	args := []any{rulesVersion}
+	tail := Filter{}.where(&args) + " ORDER BY d.id DESC LIMIT ?"
+	out, _, err := s.entries(ctx, tail, append(args, n), false)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: listing: %w", err)
+	}
+	return out, nil
+}
+
 // Fetch is one recorded fetch of a document.
 type Fetch struct {
 	Version      int    `json:"version"`

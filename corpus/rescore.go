@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 // RescoreStats counts what a rescore did, one count per stored content.
@@ -142,27 +143,56 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 			return "", errors.New("no stored extraction")
 		}
 	}
-	card, err := p.Score(d)
-	if err != nil {
+	if _, err := s.scoreAndStore(ctx, p, it.sha, d, blob); err != nil {
 		return "", err
-	}
-	cardJSON, err := json.Marshal(card)
-	if err != nil {
-		return "", fmt.Errorf("encoding the scorecard: %w", err)
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if blob != nil {
-			if err := putExtraction(ctx, tx, it.sha, p.ExtractorVersion, d, blob); err != nil {
-				return err
-			}
-		}
-		return putScore(ctx, tx, it.sha, p, card, cardJSON)
-	})
-	if err != nil {
-		return "", fmt.Errorf("corpus: %w", err)
 	}
 	if extract {
 		return "extracted", nil
 	}
 	return "scored", nil
+}
+
+// scoreAndStore scores d, the extraction of content sha, and stores the
+// score, and the extraction too when blob (its packed form) is given, in
+// one transaction.
+func (s *Store) scoreAndStore(ctx context.Context, p Pipeline, sha string, d *document.Document, blob []byte) (*rules.Scorecard, error) {
+	card, err := p.Score(d)
+	if err != nil {
+		return nil, err
+	}
+	cardJSON, err := json.Marshal(card)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the scorecard: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if blob != nil {
+			if err := putExtraction(ctx, tx, sha, p.ExtractorVersion, d, blob); err != nil {
+				return err
+			}
+		}
+		return putScore(ctx, tx, sha, p, card, cardJSON)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	return card, nil
+}
+
+// ScoreStored scores the stored extraction of content sha with p and
+// keeps the score, as a rescore would, so that a document stored under
+// other rules is scored once, not at every look. It returns the
+// extraction too; both are nil when none is stored.
+func (s *Store) ScoreStored(ctx context.Context, p Pipeline, sha string) (*rules.Scorecard, *document.Document, error) {
+	d, _, err := s.extraction(ctx, sha)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: %w", err)
+	}
+	if d == nil {
+		return nil, nil, nil
+	}
+	card, err := s.scoreAndStore(ctx, p, sha, d, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return card, d, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -426,5 +427,59 @@ func TestPipelineScorePanic(t *testing.T) {
 	card, err := p.Score(nil)
 	if card != nil || err == nil || !strings.HasPrefix(err.Error(), "internal error while scoring: ") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("Score(nil) = %v, %v; want one line saying so", card, err)
+	}
+}
+
+// ScoreStored scores a stored extraction under new rules and keeps the
+// score, so that the next look finds it without scoring.
+func TestScoreStored(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	r1 := newPipeline(t, 1, "r1")
+	out, err := s.Ingest(ctx, r1.Pipeline, result("https://x.nhs.uk/plan.md", strategy(1)), Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha := sum(strategy(1))
+	r2 := newPipeline(t, 1, "r2")
+	card, doc, err := s.ScoreStored(ctx, r2.Pipeline, sha)
+	if err != nil || card == nil || doc == nil || card.Tool.RulesVersion != "r2" {
+		t.Fatalf("ScoreStored = %v, %v, %v", card, doc, err)
+	}
+	if r2.extracts.Load() != 0 || r2.scores.Load() != 1 {
+		t.Errorf("%d extractions, %d scorings; want the stored extraction scored once", r2.extracts.Load(), r2.scores.Load())
+	}
+	d, err := s.Show(ctx, fmt.Sprint(out.DocumentID), "r2")
+	if err != nil || d.RulesVersion != "r2" || d.Card == nil {
+		t.Errorf("after ScoreStored, Show under r2: %+v, %v", d, err)
+	}
+	if card, doc, err := s.ScoreStored(ctx, r2.Pipeline, strings.Repeat("0", 64)); card != nil || doc != nil || err != nil {
+		t.Errorf("ScoreStored of nothing stored = %v, %v, %v", card, doc, err)
+	}
+}
+
+func TestRecent(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	p := newPipeline(t, 1, "r1")
+	for i := range 4 {
+		if _, err := s.Ingest(ctx, p.Pipeline, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new version of the first keeps its place: documents, not versions.
+	if _, err := s.Ingest(ctx, p.Pipeline, result("https://x.nhs.uk/0.md", strategy(9)), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Recent(ctx, 3, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, e := range got {
+		ids = append(ids, e.ID)
+	}
+	if !slices.Equal(ids, []int64{4, 3, 2}) {
+		t.Errorf("Recent(3) ids %v, want [4 3 2]", ids)
 	}
 }

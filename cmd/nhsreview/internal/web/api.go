@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/reports"
@@ -102,7 +101,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 // apiDocument is everything stored about a document, with its scorecard
 // under the server's rules.
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
-	d, herr := s.detail(r.Context(), r)
+	d, _, herr := s.detail(r.Context(), r)
 	if herr != nil {
 		s.apiError(w, herr)
 		return
@@ -113,24 +112,14 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 // apiExtraction is the document as extracted (the extract JSON of
 // CONTRACT.md), which the document page shows.
 func (s *Server) apiExtraction(w http.ResponseWriter, r *http.Request) {
-	id, ok := docID(r)
-	if !ok {
-		s.apiError(w, errNoDocument)
-		return
-	}
-	d, err := s.cfg.Store.Show(r.Context(), strconv.FormatInt(id, 10), s.cfg.Pipeline.RulesVersion)
-	if err != nil || d.ID != id {
-		if err == nil || isNotFound(err) {
-			s.apiError(w, errNoDocument)
-			return
-		}
-		s.log.Printf("reading document %d: %v", id, err)
-		s.apiError(w, &httpError{http.StatusInternalServerError, "the document could not be read"})
+	d, herr := s.lookup(r.Context(), r)
+	if herr != nil {
+		s.apiError(w, herr)
 		return
 	}
 	doc, err := s.cfg.Store.Extraction(r.Context(), d.SHA256)
 	if err != nil || doc == nil {
-		s.log.Printf("reading the extraction of document %d: %v", id, err)
+		s.log.Printf("reading the extraction of document %d: %v", d.ID, err)
 		s.apiError(w, &httpError{http.StatusInternalServerError, "the document's text is not stored"})
 		return
 	}

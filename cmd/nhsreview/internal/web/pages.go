@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -151,13 +152,11 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 		s.log.Printf("listing organisations: %v", err)
 	}
 	b.Orgs = orgs
-	entries, err := s.cfg.Store.List(ctx, corpus.Filter{}, s.cfg.Pipeline.RulesVersion)
+	recent, err := s.cfg.Store.Recent(ctx, 5, s.cfg.Pipeline.RulesVersion)
 	if err != nil {
 		s.log.Printf("listing documents: %v", err)
 	}
-	// The newest first: ids grow as documents are added.
-	for i := len(entries) - 1; i >= 0 && len(b.Recent) < 5; i-- {
-		e := entries[i]
+	for _, e := range recent {
 		e.FirstSeen = dateOf(e.FirstSeen)
 		b.Recent = append(b.Recent, e)
 	}
@@ -295,7 +294,8 @@ func (s *Server) documentRedirect(w http.ResponseWriter, r *http.Request) {
 
 // detail reads a stored document and its scorecard under the server's
 // rules.
-func (s *Server) detail(ctx context.Context, r *http.Request) (*corpus.Detail, *httpError) {
+// lookup reads the document the address names, as stored.
+func (s *Server) lookup(ctx context.Context, r *http.Request) (*corpus.Detail, *httpError) {
 	id, ok := docID(r)
 	if !ok {
 		return nil, errNoDocument
@@ -308,13 +308,23 @@ func (s *Server) detail(ctx context.Context, r *http.Request) (*corpus.Detail, *
 		s.log.Printf("reading document %d: %v", id, err)
 		return nil, &httpError{http.StatusInternalServerError, "The document could not be read from the database; the server's log says why."}
 	}
-	card, err := s.cardOfDetail(ctx, d)
+	return d, nil
+}
+
+// detail is lookup with the scorecard under the server's rules, and the
+// extraction when scoring had to read it.
+func (s *Server) detail(ctx context.Context, r *http.Request) (*corpus.Detail, *document.Document, *httpError) {
+	d, herr := s.lookup(ctx, r)
+	if herr != nil {
+		return nil, nil, herr
+	}
+	card, doc, err := s.cardOfDetail(ctx, d)
 	if err != nil {
-		s.log.Printf("scoring document %d: %v", id, err)
-		return nil, &httpError{http.StatusInternalServerError, "The document's scorecard could not be read; the server's log says why."}
+		s.log.Printf("scoring document %d: %v", d.ID, err)
+		return nil, nil, &httpError{http.StatusInternalServerError, "The document's scorecard could not be read; the server's log says why."}
 	}
 	d.Card = card
-	return d, nil
+	return d, doc, nil
 }
 
 type scorecardBody struct {
@@ -323,7 +333,7 @@ type scorecardBody struct {
 }
 
 func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request) {
-	d, herr := s.detail(r.Context(), r)
+	d, _, herr := s.detail(r.Context(), r)
 	if herr != nil {
 		s.errorPage(w, r, herr)
 		return
@@ -344,12 +354,15 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) documentView(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d, herr := s.detail(ctx, r)
+	d, doc, herr := s.detail(ctx, r)
 	if herr != nil {
 		s.errorPage(w, r, herr)
 		return
 	}
-	doc, err := s.cfg.Store.Extraction(ctx, d.SHA256)
+	var err error
+	if doc == nil {
+		doc, err = s.cfg.Store.Extraction(ctx, d.SHA256)
+	}
 	if err != nil || doc == nil {
 		if err != nil {
 			s.log.Printf("reading the extraction of document %d: %v", d.ID, err)

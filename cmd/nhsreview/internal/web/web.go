@@ -388,41 +388,35 @@ func uploadSource(data []byte, name string) string {
 }
 
 // cardOf is a stored document's scorecard under the server's rules,
-// scored again from the stored extraction when it was stored under
+// scored from the stored extraction, once, when it was stored under
 // other rules.
 func (s *Server) cardOf(ctx context.Context, id int64) (*rules.Scorecard, error) {
 	d, err := s.cfg.Store.Show(ctx, fmt.Sprint(id), s.cfg.Pipeline.RulesVersion)
 	if err != nil {
 		return nil, err
 	}
-	return s.cardOfDetail(ctx, d)
+	card, _, err := s.cardOfDetail(ctx, d)
+	return card, err
 }
 
-// cardOfDetail is cardOf for a document already read.
-func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (*rules.Scorecard, error) {
-	if d.Card != nil && d.RulesVersion == s.cfg.Pipeline.RulesVersion {
-		// Stored once per content: it may name another source of the
-		// same bytes.
-		d.Card.Document.Source = d.Source
-		return d.Card, nil
-	}
-	doc, err := s.cfg.Store.Extraction(ctx, d.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	if doc == nil {
-		if d.Card != nil {
-			d.Card.Document.Source = d.Source
-			return d.Card, nil
+// cardOfDetail is cardOf for a document already read; doc is its
+// extraction when scoring had to read it, else nil.
+func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (card *rules.Scorecard, doc *document.Document, err error) {
+	if d.Card == nil || d.RulesVersion != s.cfg.Pipeline.RulesVersion {
+		if card, doc, err = s.cfg.Store.ScoreStored(ctx, s.cfg.Pipeline, d.SHA256); err != nil {
+			return nil, nil, err
 		}
-		return nil, fmt.Errorf("document %d has no stored extraction", d.ID)
 	}
-	card, err := s.cfg.Pipeline.Score(doc)
-	if err != nil {
-		return nil, err
+	if card == nil {
+		card = d.Card
 	}
+	if card == nil {
+		return nil, nil, fmt.Errorf("document %d has no stored extraction", d.ID)
+	}
+	// Stored once per content: it may name another source of the same
+	// bytes.
 	card.Document.Source = d.Source
-	return card, nil
+	return card, doc, nil
 }
 
 func oneLine(s string) string {
