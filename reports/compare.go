@@ -211,17 +211,14 @@ func (cmp *Comparison) Markdown(w io.Writer) error {
 // title, sha256, rules_version, one column per criterion id (empty where
 // not scored), total, max, red_flags.
 func (cmp *Comparison) CSV(w io.Writer) error {
-	cw := newCSV(w)
 	header := []string{"document", "title", "sha256", "rules_version"}
 	for _, cc := range cmp.Criteria {
 		header = append(header, cc.ID)
 	}
 	header = append(header, "total", "max", "red_flags")
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
+	var rows [][]string
 	for _, r := range cmp.Rows {
-		row := []string{cell(r.Source), cell(r.Title), r.SHA256, r.RulesVersion}
+		row := []string{Cell(r.Source), Cell(r.Title), r.SHA256, r.RulesVersion}
 		for _, s := range r.Scores {
 			if s < 0 {
 				row = append(row, "")
@@ -229,14 +226,7 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 				row = append(row, strconv.Itoa(s))
 			}
 		}
-		row = append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags))
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("writing CSV: %w", err)
-		}
+		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags)))
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	return nil
+	return WriteCSV(w, header, rows)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -18,31 +19,21 @@ var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "e
 // first_evidence_page is the lowest page any evidence cites, empty when
 // there is none.
 func CSV(w io.Writer, cards []*rules.Scorecard) error {
-	cw := newCSV(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
+	var rows [][]string
 	for _, c := range cards {
 		for _, cr := range c.Criteria {
 			first := ""
 			if p := firstPage(cr.Evidence); p > 0 {
 				first = strconv.Itoa(p)
 			}
-			row := []string{
-				cell(c.Document.Source), cell(c.Document.Title), c.Document.SHA256, cr.ID,
+			rows = append(rows, []string{
+				Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, cr.ID,
 				strconv.Itoa(cr.Score), strconv.Itoa(len(cr.Evidence)), first, c.Tool.RulesVersion,
 				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)),
-			}
-			if err := cw.Write(row); err != nil {
-				return fmt.Errorf("writing CSV: %w", err)
-			}
+			})
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	return nil
+	return WriteCSV(w, CSVHeader, rows)
 }
 
 // firstPage is the lowest page any evidence cites, 0 when none does.
@@ -56,19 +47,25 @@ func firstPage(ev []rules.Evidence) int {
 	return first
 }
 
-func newCSV(w io.Writer) *csv.Writer {
+// WriteCSV writes a header and rows as RFC 4180 CSV: comma separated,
+// quoted where needed, CRLF line ends. Text from documents in the rows
+// should go through Cell.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return cw
+	if err := cw.WriteAll(append([][]string{header}, rows...)); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	return nil
 }
 
-// cell guards text taken from a document against spreadsheet formula
+// Cell guards text taken from a document against spreadsheet formula
 // injection: a title such as "=HYPERLINK(...)" would run in Excel, so text
 // starting with = + - @ or a tab gets a leading apostrophe, which
-// spreadsheets hide (OWASP's advice). R and pandas see the apostrophe, but
-// only on such fields.
-func cell(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+// spreadsheets hide (OWASP's advice). R and pandas see the apostrophe,
+// but only on such fields. Numbers the tool writes need no guard.
+func Cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s

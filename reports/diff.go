@@ -226,7 +226,7 @@ func WriteDiff(w io.Writer, f Format, d *Diff, o Options) error {
 	case FormatHTML:
 		return d.HTML(w)
 	case FormatJSON:
-		return writeJSON(w, d)
+		return WriteJSON(w, d)
 	}
 	return fmt.Errorf("a diff cannot be written as %q", f)
 }

@@ -12,15 +12,16 @@ import (
 // (CONTRACT.md; the schema is schema/score.schema.json).
 func JSON(w io.Writer, cards []*rules.Scorecard) error {
 	if len(cards) == 1 {
-		return writeJSON(w, cards[0])
+		return WriteJSON(w, cards[0])
 	}
 	if cards == nil {
 		cards = []*rules.Scorecard{}
 	}
-	return writeJSON(w, cards)
+	return WriteJSON(w, cards)
 }
 
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON writes v as indented JSON (for listings and exports too).
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	// Quotes are read by people in the JSON too: keep £, & and < as they

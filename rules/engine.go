@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -27,6 +29,7 @@ type ccrit struct {
 	file    *File
 	signals []*csignal // in dependency order
 	byName  map[string]*csignal
+	levels  []LevelSpec // by score
 }
 
 type csignal struct {
@@ -60,7 +63,8 @@ func compile(s *Set) (*compiled, error) {
 		return len(c.lists) - 1
 	}
 	for _, f := range s.Files {
-		cc := &ccrit{file: f, byName: map[string]*csignal{}}
+		cc := &ccrit{file: f, byName: map[string]*csignal{}, levels: append([]LevelSpec(nil), f.Levels...)}
+		slices.SortStableFunc(cc.levels, func(a, b LevelSpec) int { return cmp.Compare(a.Score, b.Score) })
 		// dependency order: a signal after the signals it refers to
 		order := topo(f)
 		for _, i := range order {
@@ -223,6 +227,8 @@ type run struct {
 	// matched sentences have an entry: matches are sparse, and a span per
 	// sentence per signal would be most of the memory on a long pack.
 	where []map[int]span
+	// stat is what each signal matched, counted once per criterion.
+	stat []stat
 	// sectOK caches a section pattern's verdict per section unit: many
 	// sentences share a path, and signals share patterns.
 	sectOK map[*regexp.Regexp][]int8
@@ -562,21 +568,33 @@ func (r *run) evalSignal(cs *csignal) {
 	}
 }
 
-// stat is how a signal did in a document.
+// stat is how a signal did in a document: the sentences it matched and
+// the pages they are on.
 type stat struct {
-	count int
-	pages map[int]bool
+	count, pages int
 }
 
-func (r *run) stats(cs *csignal) stat {
-	st := stat{pages: map[int]bool{}}
-	for i, ok := range r.matched[cs.idx] {
-		if ok {
-			st.count++
-			st.pages[r.sents[i].Page] = true
+func (r *run) stats(cs *csignal) stat { return r.stat[cs.idx] }
+
+// evalCriterion evaluates every signal of a criterion, in dependency
+// order, and counts what each matched.
+func (r *run) evalCriterion(cc *ccrit) {
+	r.matched = make([][]bool, len(cc.signals))
+	r.where = make([]map[int]span, len(cc.signals))
+	r.stat = make([]stat, len(cc.signals))
+	pages := map[int]bool{}
+	for _, cs := range cc.signals {
+		r.evalSignal(cs)
+		clear(pages)
+		st := &r.stat[cs.idx]
+		for i, ok := range r.matched[cs.idx] {
+			if ok {
+				st.count++
+				pages[r.sents[i].Page] = true
+			}
 		}
+		st.pages = len(pages)
 	}
-	return st
 }
 
 // holds evaluates a condition; gaps collects the Gap texts of failed
@@ -597,7 +615,7 @@ func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
 		}
 		// A document cannot spread over more pages than it has
 		// (Markdown and web pages have one).
-		ok := st.count >= need && len(st.pages) >= min(c.MinPages, r.pages)
+		ok := st.count >= need && st.pages >= min(c.MinPages, r.pages)
 		if c.Max != nil {
 			// "at most": min counts only when given
 			ok = st.count <= *c.Max && st.count >= c.Min
@@ -669,14 +687,9 @@ const maxQuote = 320
 
 // scoreCriterion evaluates one criterion.
 func (r *run) scoreCriterion(cc *ccrit) Criterion {
-	r.matched = make([][]bool, len(cc.signals))
-	r.where = make([]map[int]span, len(cc.signals))
-	for _, cs := range cc.signals {
-		r.evalSignal(cs)
-	}
+	r.evalCriterion(cc)
 	f := cc.file
-	levels := append([]LevelSpec(nil), f.Levels...)
-	sort.Slice(levels, func(i, j int) bool { return levels[i].Score < levels[j].Score })
+	levels := cc.levels
 	score := 0
 	// A score needs its own condition and every lower one's: the rubric's
 	// levels build on each other, and "when in doubt, take the lower".
@@ -928,11 +941,7 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 			return nil, fmt.Errorf("criterion %s has no signal %q", criterion, signal)
 		}
 		r := s.comp.prepare(d)
-		r.matched = make([][]bool, len(cc.signals))
-		r.where = make([]map[int]span, len(cc.signals))
-		for _, x := range cc.signals {
-			r.evalSignal(x)
-		}
+		r.evalCriterion(cc)
 		var out []Evidence
 		for i, ok := range r.matched[cs.idx] {
 			if ok {

@@ -220,8 +220,8 @@ func (a *automaton) list(terms, exclude []string) *termList {
 }
 
 func termRegexp(t string) *filteredRE {
-	if len(t) > 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
-		return newFilteredRE("(?i)" + t[1:len(t)-1])
+	if expr, ok := termExpr(t); ok {
+		return newFilteredRE(expr)
 	}
 	return nil
 }

@@ -518,14 +518,23 @@ func checkTerm(t string) error {
 	if strings.TrimSpace(t) == "" {
 		return errors.New("empty term")
 	}
-	if len(t) > 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
-		_, err := regexp.Compile("(?i)" + t[1:len(t)-1])
+	if expr, ok := termExpr(t); ok {
+		_, err := regexp.Compile(expr)
 		return err
 	}
 	if strings.Contains(strings.TrimSuffix(t, "*"), "*") {
 		return errors.New("* is allowed only at the end")
 	}
 	return nil
+}
+
+// termExpr is the regular expression of a /regular expression/ term
+// (matched without regard to case), for checking and matching alike.
+func termExpr(t string) (string, bool) {
+	if len(t) > 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
+		return "(?i)" + t[1:len(t)-1], true
+	}
+	return "", false
 }
 
 // checkSet checks what spans files: criterion ids unique.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -141,17 +140,15 @@ func writeList(w io.Writer, format string, list []corpus.Entry) error {
 		if list == nil {
 			list = []corpus.Entry{}
 		}
-		return writeJSON(w, list)
+		return reports.WriteJSON(w, list)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"})
+		var rows [][]string
 		for _, e := range list {
-			cw.Write(safeCells(strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), e.Source, e.Org, e.OrgName,
-				e.Region, e.Kind, e.Title, e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
-				strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion)))
+			rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), reports.Cell(e.Source), reports.Cell(e.Org), reports.Cell(e.OrgName),
+				reports.Cell(e.Region), e.Kind, reports.Cell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
+				strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion)})
 		}
-		cw.Flush()
-		return cw.Error()
+		return reports.WriteCSV(w, []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}, rows)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tV\tORG\tKIND\tFIRST SEEN\tSCORE\tTITLE\tSOURCE")
@@ -177,26 +174,6 @@ func dash(s string) string {
 	return s
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// safeCells keeps spreadsheet programs from running document text (a
-// title starting with "=") as a formula.
-func safeCells(cells ...string) []string {
-	for i, c := range cells {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			if _, err := strconv.ParseFloat(c, 64); err != nil {
-				cells[i] = "'" + c
-			}
-		}
-	}
-	return cells
-}
-
 func newCorpusShowCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
 	var format string
 	c := &cobra.Command{
@@ -217,7 +194,7 @@ func newCorpusShowCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(stdout, d)
+				return reports.WriteJSON(stdout, d)
 			}
 			return writeDetail(stdout, d)
 		},
@@ -322,17 +299,15 @@ for spreadsheets, JSON (an array of the same rows) for scripts.`,
 
 func writeExport(w io.Writer, format string, rows []corpus.ExportRow) error {
 	if format == "json" {
-		return writeJSON(w, rows)
+		return reports.WriteJSON(w, rows)
 	}
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"})
+	var out [][]string
 	for _, r := range rows {
-		cw.Write(safeCells(strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), r.Source, r.Org, r.OrgName, r.Region, r.Kind,
-			r.Title, r.SHA256, r.FirstSeen, r.LastFetched, r.RulesVersion, r.Criterion, strconv.Itoa(r.Score),
-			strconv.Itoa(r.Max), strconv.Itoa(r.Evidence), strconv.Itoa(r.RedFlags)))
+		out = append(out, []string{strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), reports.Cell(r.Source), reports.Cell(r.Org),
+			reports.Cell(r.OrgName), reports.Cell(r.Region), r.Kind, reports.Cell(r.Title), r.SHA256, r.FirstSeen, r.LastFetched,
+			r.RulesVersion, r.Criterion, strconv.Itoa(r.Score), strconv.Itoa(r.Max), strconv.Itoa(r.Evidence), strconv.Itoa(r.RedFlags)})
 	}
-	cw.Flush()
-	return cw.Error()
+	return reports.WriteCSV(w, []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}, out)
 }
 
 func newCorpusOrgCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
@@ -359,7 +334,7 @@ func newCorpusOrgCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(stdout, orgs)
+				return reports.WriteJSON(stdout, orgs)
 			}
 			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "CODE\tREGION\tKIND\tDOCS\tNAME")

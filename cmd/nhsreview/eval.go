@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )
@@ -103,9 +103,7 @@ pages where the tool's evidence cites one of those pages).`,
 			}
 			rep := agreement.Measure(pairs)
 			if format == "json" {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(rep)
+				err = reports.WriteJSON(stdout, rep)
 			} else {
 				err = agreement.WriteText(stdout, rep)
 			}

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/reports"
 )
 
 func newExtractCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -62,19 +62,16 @@ are several.`,
 func writeExtract(w io.Writer, docs []*document.Document, format string, many bool) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		if many {
 			if docs == nil {
 				docs = []*document.Document{}
 			}
-			return enc.Encode(docs)
+			return reports.WriteJSON(w, docs)
 		}
 		if len(docs) == 0 {
 			return nil
 		}
-		return enc.Encode(docs[0])
+		return reports.WriteJSON(w, docs[0])
 	default:
 		for i, d := range docs {
 			if many {
