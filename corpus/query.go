@@ -199,6 +199,16 @@ func (s *Store) documentsWith(ctx context.Context, prefix string) ([]int64, erro
 	return ids, rows.Err()
 }
 
+// ErrNotFound is wrapped by the errors for a document that is not stored.
+var ErrNotFound = errors.New("no such document")
+
+type notFoundError string
+
+func (e notFoundError) Error() string { return string(e) }
+func (e notFoundError) Unwrap() error { return ErrNotFound }
+
+func notFound(msg string) error { return notFoundError(msg) }
+
 var hexPrefix = regexp.MustCompile(`^[0-9a-fA-F]{6,64}$`)
 
 // Show finds a document by id, or a version by a prefix of its SHA-256
@@ -224,7 +234,7 @@ func (s *Store) Show(ctx context.Context, ref string, rulesVersion string) (*Det
 		}
 		switch len(ids) {
 		case 0:
-			return nil, fmt.Errorf("no document has a version %s", ref)
+			return nil, notFound(fmt.Sprintf("no document has a version %s", ref))
 		case 1:
 			id = ids[0]
 		default:
@@ -236,7 +246,7 @@ func (s *Store) Show(ctx context.Context, ref string, rulesVersion string) (*Det
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
 	if len(hist) == 0 {
-		return nil, fmt.Errorf("no document %d", id)
+		return nil, notFound(fmt.Sprintf("no document %d", id))
 	}
 	d := &Detail{Entry: hist[len(hist)-1], History: hist}
 	frows, err := s.db.QueryContext(ctx, `SELECT v.seq, f.url, f.fetched_at, f.status, f.etag, f.last_modified, f.content_type, f.outcome

@@ -216,6 +216,14 @@ func TestIngestVersions(t *testing.T) {
 			t.Errorf("show %s: no error", ref)
 		}
 	}
+	for _, ref := range []string{"9", "abcdef12"} {
+		if _, err := s.Show(ctx, ref, "r1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("show %s: %v, want ErrNotFound", ref, err)
+		}
+	}
+	if _, err := s.Show(ctx, "zz", "r1"); errors.Is(err, ErrNotFound) {
+		t.Errorf("show zz (not a reference at all): %v is not 'not found'", err)
+	}
 }
 
 func TestIngestRefusesUnreadable(t *testing.T) {

@@ -34,6 +34,10 @@ var ErrTooLarge = errors.New("document too large")
 // document nhsreview reads.
 var ErrUnsupported = errors.New("unsupported document")
 
+// ErrBadURL is wrapped by the errors for a URL that cannot be fetched as
+// written (no host, a malformed address, a scheme other than http(s)).
+var ErrBadURL = errors.New("invalid URL")
+
 // Options controls a fetch. The zero value is usable.
 type Options struct {
 	// Timeout bounds the whole HTTP exchange, body included; 0 means
@@ -123,7 +127,7 @@ func Get(ctx context.Context, source string, opt Options) (*Result, error) {
 	// "no such file" would hide the real problem.
 	if i := strings.Index(source, "://"); i > 1 {
 		if u, err := url.Parse(source); err == nil && u.Scheme != "" {
-			return nil, fmt.Errorf("unsupported URL scheme %q (only http and https)", u.Scheme)
+			return nil, &msgError{msg: fmt.Sprintf("unsupported URL scheme %q (only http and https)", u.Scheme), err: ErrBadURL}
 		}
 	}
 	return getFile(ctx, source, opt)

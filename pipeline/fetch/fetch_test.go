@@ -283,6 +283,12 @@ func TestGetHTTPFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Get(tt.ctx, tt.source, Options{Timeout: 5 * time.Second})
 			checkErr(t, err, tt.wantErr, strings.TrimSuffix(tt.source, "/x.pdf"))
+			// What is wrong with the address itself is told apart by callers
+			// (the web interface answers 400 rather than 502).
+			bad := strings.Contains(tt.wantErr, "URL")
+			if errors.Is(err, ErrBadURL) != bad {
+				t.Errorf("errors.Is(%v, ErrBadURL) = %t, want %t", err, !bad, bad)
+			}
 		})
 	}
 }

@@ -56,17 +56,17 @@ func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("invalid URL: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrBadURL, err)
 	}
 	if u.Host == "" {
-		return nil, errors.New("invalid URL: no host")
+		return nil, fmt.Errorf("%w: no host", ErrBadURL)
 	}
 
 	ctx, cancel := context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrBadURL, err)
 	}
 	for k, v := range opt.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = v

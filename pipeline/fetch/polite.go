@@ -370,7 +370,7 @@ func (p *Polite) getRobots(ctx context.Context, robotsURL string) (int, []byte, 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
 	if err != nil {
-		return 0, nil, fmt.Errorf("invalid URL: %w", err)
+		return 0, nil, fmt.Errorf("%w: %w", ErrBadURL, err)
 	}
 	req.Header.Set("User-Agent", opt.UserAgent)
 	req.Header.Set("Accept", "text/plain, */*;q=0.1")

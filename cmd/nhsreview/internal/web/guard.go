@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 
 // ErrBlockedAddress is wrapped by every refusal of the SSRF guard.
@@ -226,7 +228,7 @@ type checkedTransport struct {
 
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if s := req.URL.Scheme; s != "http" && s != "https" {
-		return nil, fmt.Errorf("unsupported URL scheme %q (only http and https)", s)
+		return nil, fmt.Errorf("%w: unsupported URL scheme %q (only http and https)", fetch.ErrBadURL, s)
 	}
 	if _, err := t.g.resolve(req.Context(), req.URL.Hostname()); err != nil {
 		return nil, err

@@ -276,11 +276,6 @@ func docID(r *http.Request) (int64, bool) {
 	return n, err == nil && n > 0
 }
 
-// isNotFound tells the store's "no such document" from its failures.
-func isNotFound(err error) bool {
-	return err != nil && strings.HasPrefix(err.Error(), "no document")
-}
-
 var errNoDocument = &httpError{http.StatusNotFound, "There is no document with this number. Stored documents are listed under Documents."}
 
 func (s *Server) documentRedirect(w http.ResponseWriter, r *http.Request) {
@@ -302,7 +297,7 @@ func (s *Server) lookup(ctx context.Context, r *http.Request) (*corpus.Detail, *
 	}
 	d, err := s.cfg.Store.Show(ctx, strconv.FormatInt(id, 10), s.cfg.Pipeline.RulesVersion)
 	if err != nil || d.ID != id {
-		if err == nil || isNotFound(err) {
+		if err == nil || errors.Is(err, corpus.ErrNotFound) {
 			return nil, errNoDocument
 		}
 		s.log.Printf("reading document %d: %v", id, err)
@@ -505,7 +500,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 			seen[id] = true
 			card, err := s.cardOf(ctx, id)
 			if err != nil {
-				if isNotFound(err) {
+				if errors.Is(err, corpus.ErrNotFound) {
 					s.errorPage(w, r, &httpError{http.StatusNotFound, fmt.Sprintf("There is no document %d.", id)})
 					return
 				}

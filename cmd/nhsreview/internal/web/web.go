@@ -336,7 +336,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 			return nil, &httpError{http.StatusUnsupportedMediaType, "This is not a document nhsreview can read: " + oneLine(err.Error())}
 		case ctx.Err() != nil:
 			return nil, &httpError{http.StatusServiceUnavailable, "Stopped: " + oneLine(context.Cause(ctx).Error())}
-		case inPipeline || strings.Contains(err.Error(), "the server sent a web page"):
+		case inPipeline:
 			return nil, &httpError{http.StatusUnprocessableEntity, "The document could not be read: " + oneLine(err.Error())}
 		}
 		s.log.Printf("storing %s: %v", in.source(), err)
@@ -369,7 +369,7 @@ func fetchError(err error, limit int64) *httpError {
 		return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than this server's limit of %s.", fetch.FormatSize(limit))}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &httpError{http.StatusGatewayTimeout, "The other website took too long: " + msg}
-	case strings.HasPrefix(msg, "invalid URL"), strings.HasPrefix(msg, "unsupported URL scheme"):
+	case errors.Is(err, fetch.ErrBadURL):
 		return &httpError{http.StatusBadRequest, "This link is not a web address nhsreview can fetch: " + msg}
 	}
 	var se *fetch.StatusError
