@@ -228,7 +228,7 @@ skipped, not failed.`,
 
 			pol := fetch.NewPolite(fetchOptions(ro))
 			pol.Delay, pol.Retries = delay, retries
-			prog := newCrawlProgress(stderr)
+			prog := startOpenProgress(stderr, "documents")
 			defer prog.finish()
 			errw := prog.writer(stderr)
 			var logMu sync.Mutex
@@ -247,14 +247,14 @@ skipped, not failed.`,
 			stats, err := st.Crawl(c.Context(), pol, corpusPipeline(ro, rs), start, opt, func(ev corpus.CrawlEvent) {
 				logMu.Lock()
 				defer logMu.Unlock()
-				prog.done(ev.URL, ev.Err)
+				prog.end(ev.URL, ev.Err)
 				switch {
 				case errors.Is(ev.Err, fetch.ErrDisallowed):
 					fmt.Fprintf(errw, "nhsreview: %s: skipped: %s\n", ev.URL, oneLine(ev.Err.Error()))
 				case ev.Err != nil:
 					fmt.Fprintf(errw, "nhsreview: %s: %s\n", ev.URL, oneLine(nameFetchLimit(c.Context(), ev.Err).Error()))
 				default:
-					prog.erase()
+					prog.clear()
 					fmt.Fprintln(stdout, outcomeLine(ev.URL, ev.Outcome))
 				}
 			})
@@ -332,75 +332,6 @@ problem found (one line each on stderr), or the database cannot be read.`,
 			return nil
 		},
 	}
-}
-
-// crawlProgress is the progress line of a crawl: documents done out of
-// those found so far; nil when stderr is not a terminal.
-type crawlProgress struct {
-	p *progress
-}
-
-func newCrawlProgress(stderr io.Writer) *crawlProgress {
-	if !isTerminal(stderr) {
-		return nil
-	}
-	// At least two, or the shared display stays off; the real total
-	// follows the links found.
-	p := startProgress(stderr, "documents", 2)
-	if p == nil {
-		return nil
-	}
-	p.mu.Lock()
-	p.total = 0
-	p.mu.Unlock()
-	return &crawlProgress{p: p}
-}
-
-func (cp *crawlProgress) found(url string) {
-	if cp == nil || cp.p == nil {
-		return
-	}
-	cp.p.mu.Lock()
-	cp.p.total++
-	cp.p.mu.Unlock()
-	cp.p.begin(url)
-}
-
-func (cp *crawlProgress) done(url string, err error) {
-	if cp == nil || cp.p == nil {
-		return
-	}
-	cp.p.mu.Lock()
-	if cp.p.done >= cp.p.total {
-		// A page that failed was never counted as found.
-		cp.p.total++
-	}
-	cp.p.mu.Unlock()
-	cp.p.end(url, err)
-}
-
-func (cp *crawlProgress) erase() {
-	if cp == nil || cp.p == nil {
-		return
-	}
-	cp.p.mu.Lock()
-	cp.p.erase()
-	cp.p.mu.Unlock()
-}
-
-func (cp *crawlProgress) writer(w io.Writer) io.Writer {
-	if cp == nil || cp.p == nil {
-		return w
-	}
-	return cp.p.writer(w)
-}
-
-func (cp *crawlProgress) finish() {
-	if cp == nil || cp.p == nil {
-		return
-	}
-	cp.p.finish()
-	cp.p = nil
 }
 
 func newCorpusRescoreCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {

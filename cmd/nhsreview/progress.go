@@ -51,6 +51,7 @@ type progress struct {
 	drawn   bool
 	stop    chan struct{}
 	stopped sync.WaitGroup
+	ended   sync.Once
 }
 
 // startProgress returns nil (no progress) unless w is a terminal and there
@@ -66,6 +67,30 @@ func startProgress(w io.Writer, verb string, total int) *progress {
 		}
 	}
 	return newProgress(w, verb, total, width, 200*time.Millisecond)
+}
+
+// startOpenProgress is startProgress for a run whose total grows as it
+// goes (a crawl finds its documents while it reads them): see found.
+func startOpenProgress(w io.Writer, verb string) *progress {
+	if !isTerminal(w) {
+		return nil
+	}
+	p := startProgress(w, verb, 2)
+	p.mu.Lock()
+	p.total = 0
+	p.mu.Unlock()
+	return p
+}
+
+// found adds a source to the total and records that it is being read.
+func (p *progress) found(src string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.total++
+	p.mu.Unlock()
+	p.begin(src)
 }
 
 // newProgress starts the display; tick is how often the elapsed time is
@@ -116,6 +141,8 @@ func (p *progress) end(src string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
+	// A source never announced (a crawl's page that failed) still counts.
+	p.total = max(p.total, p.done)
 	if err != nil {
 		p.failed++
 	}
@@ -129,13 +156,26 @@ func (p *progress) end(src string, err error) {
 }
 
 // finish erases the line, so that what follows on the terminal starts
-// clean.
+// clean. It may be called more than once.
 func (p *progress) finish() {
 	if p == nil {
 		return
 	}
-	close(p.stop)
-	p.stopped.Wait()
+	p.ended.Do(func() {
+		close(p.stop)
+		p.stopped.Wait()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.erase()
+	})
+}
+
+// clear erases the line until the next event redraws it, for output on
+// stdout to the same terminal.
+func (p *progress) clear() {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.erase()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -88,6 +89,39 @@ func TestProgressLine(t *testing.T) {
 		if n := len([]rune(frames[i])); n > 59 {
 			t.Errorf("frame %d is %d columns wide, the terminal 60", i, n)
 		}
+	}
+}
+
+// A crawl's total grows as documents are found; a page that failed
+// without being found still counts; finish may come twice.
+func TestProgressOpenTotal(t *testing.T) {
+	var out syncBuffer
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := newProgress(&out, "documents", 0, 60, 0)
+	p.now = func() time.Time { return clock }
+	p.start = clock
+	p.found("a.pdf")
+	p.found("b.pdf")
+	p.end("a.pdf", nil)
+	p.end("https://x.nhs.uk/board", errors.New("HTTP 404"))
+	p.clear()
+	p.end("b.pdf", nil)
+	p.finish()
+	p.finish()
+	frames := strings.Split(out.String(), "\r\x1b[K")
+	want := []string{
+		"",
+		"░░░░░░░░░░░░░░░░░░░░ 0/0 documents · 0:00",
+		"░░░░░░░░░░░░░░░░░░░░ 0/1 documents · 0:00 · a.pdf",
+		"░░░░░░░░░░░░░░░░░░░░ 0/2 documents · 0:00 · a.pdf",
+		"██████████░░░░░░░░░░ 1/2 documents · 0:00 · b.pdf",
+		"████████████████████ 2/2 documents · 1 failed · 0:00 · b.p…",
+		"",
+		"████████████████████ 3/3 documents · 1 failed · 0:00",
+		"",
+	}
+	if !slices.Equal(frames, want) {
+		t.Errorf("frames:\n%q\nwant:\n%q", frames, want)
 	}
 }
 
