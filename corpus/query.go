@@ -24,6 +24,19 @@ type Filter struct {
 	AllVersions bool
 }
 
+// ParseSince reads the date of Filter.Since as people write it:
+// 2026-01-31 (the start of that day, local time) or RFC 3339.
+func ParseSince(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q: write a date as 2026-01-31 (year-month-day, or RFC 3339)", s)
+}
+
 func (f Filter) where(args *[]any) string {
 	var conds []string
 	if f.Org != "" {

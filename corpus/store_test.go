@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -489,5 +490,22 @@ func TestRecent(t *testing.T) {
 	}
 	if !slices.Equal(ids, []int64{4, 3, 2}) {
 		t.Errorf("Recent(3) ids %v, want [4 3 2]", ids)
+	}
+}
+
+func TestParseSince(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"2026-01-31":           time.Date(2026, 1, 31, 0, 0, 0, 0, time.Local),
+		" 2026-01-31 ":         time.Date(2026, 1, 31, 0, 0, 0, 0, time.Local),
+		"2026-01-31T10:00:00Z": time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC),
+	} {
+		if got, err := ParseSince(in); err != nil || !got.Equal(want) {
+			t.Errorf("ParseSince(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"yesterday", "31/01/2026", ""} {
+		if _, err := ParseSince(in); err == nil || !strings.Contains(err.Error(), "2026-01-31") {
+			t.Errorf("ParseSince(%q): %v, want an error showing the form", in, err)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -35,22 +34,14 @@ func (ff *filterFlags) filter() (corpus.Filter, error) {
 		return f, fmt.Errorf("--kind: %w", err)
 	}
 	if ff.region != "" {
-		known := false
-		for name, code := range catalogue.Regions() {
-			if strings.EqualFold(ff.region, name) || strings.EqualFold(ff.region, code) {
-				known = true
-			}
-		}
-		if !known {
+		if _, _, ok := catalogue.Region(ff.region); !ok {
 			return f, fmt.Errorf("--region %q: not an NHS England region (London, South East, South West, East of England, Midlands, North West, North East and Yorkshire)", ff.region)
 		}
 	}
 	if ff.since != "" {
-		t, err := time.ParseInLocation("2006-01-02", ff.since, time.Local)
+		t, err := corpus.ParseSince(ff.since)
 		if err != nil {
-			if t, err = time.Parse(time.RFC3339, ff.since); err != nil {
-				return f, fmt.Errorf("--since %q: write a date as 2026-01-31 (or RFC 3339)", ff.since)
-			}
+			return f, fmt.Errorf("--since %w", err)
 		}
 		f.Since = t
 	}
@@ -353,12 +344,8 @@ func newCorpusOrgCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			o := corpus.Organisation{Code: args[0], Name: args[1], Kind: kind}
 			if region != "" {
-				for name, code := range catalogue.Regions() {
-					if strings.EqualFold(region, name) || strings.EqualFold(region, code) {
-						o.Region, o.RegionCode = name, code
-					}
-				}
-				if o.Region == "" {
+				var ok bool
+				if o.Region, o.RegionCode, ok = catalogue.Region(region); !ok {
 					return fmt.Errorf("--region %q: not an NHS England region", region)
 				}
 			}

@@ -10,6 +10,7 @@ package catalogue
 
 import (
 	"sort"
+	"strings"
 )
 
 // Version changes whenever the list changes, so that stores rewrite their
@@ -119,6 +120,16 @@ func All() []Organisation {
 		return out[i].Name < out[j].Name
 	})
 	return out
+}
+
+// Region finds an NHS England region by name or ODS code, in any case.
+func Region(nameOrCode string) (name, code string, ok bool) {
+	for n, c := range regionCodes {
+		if strings.EqualFold(nameOrCode, n) || strings.EqualFold(nameOrCode, c) {
+			return n, c, true
+		}
+	}
+	return "", "", false
 }
 
 // Regions returns the region names with their ODS codes.

@@ -38,3 +38,14 @@ func TestCatalogue(t *testing.T) {
 		t.Errorf("QWO: %d in %+v", i, All())
 	}
 }
+
+func TestRegion(t *testing.T) {
+	for _, tc := range []struct{ in, name, code string }{
+		{"London", "London", "Y56"}, {"y56", "London", "Y56"}, {"north east and yorkshire", "North East and Yorkshire", "Y63"}, {"Narnia", "", ""},
+	} {
+		name, code, ok := Region(tc.in)
+		if name != tc.name || code != tc.code || ok != (tc.name != "") {
+			t.Errorf("Region(%q) = %q, %q, %t", tc.in, name, code, ok)
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/corpus"
@@ -385,9 +384,9 @@ func (s *Server) filter(ctx context.Context, q url.Values) (corpus.Filter, *http
 		}
 	}
 	if v := strings.TrimSpace(q.Get("since")); v != "" {
-		t, err := time.Parse("2006-01-02", v)
+		t, err := corpus.ParseSince(v)
 		if err != nil {
-			return f, &httpError{http.StatusBadRequest, fmt.Sprintf("Date %q: write it as year-month-day, such as 2025-04-01.", v)}
+			return f, &httpError{http.StatusBadRequest, "Date " + err.Error() + "."}
 		}
 		f.Since = t
 	}
