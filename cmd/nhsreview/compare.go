@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -13,13 +14,21 @@ import (
 func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
 	var format, outPath, rulesDir, color string
+	var fromCorpus bool
+	cf := &corpusFlags{}
+	var ff filterFlags
 	c := &cobra.Command{
-		Use:   "compare SOURCE...",
+		Use:   "compare SOURCE... | compare --corpus [--org CODE] [--region R] [--kind KIND] [--since DATE]",
 		Short: "Score several documents and show them side by side (documents x criteria)",
 		Long: `Scores each SOURCE (a file or an http(s) URL) and writes a documents x
 criteria matrix of scores: text (a terminal table), md (a Markdown table),
 html (one self-contained file with a heatmap and a table sorted by clicking
 a heading) or csv (wide: one row per document, one column per criterion).
+
+With --corpus, the documents are those of the corpus (each one's latest
+version; see 'nhsreview corpus ls' with the same filters), compared from
+their stored scores, so nothing is fetched or scored again: under the rules
+of --rules, or the built-in rules, where a version has scores under several.
 
 Exit codes: 0 every source scored; 2 a source could not be read (the others
 are still compared), or bad usage.`,
@@ -32,25 +41,40 @@ are still compared), or bad usage.`,
 			if err != nil {
 				return err
 			}
-			if len(args) == 0 {
+			switch {
+			case fromCorpus && len(args) > 0:
+				return errors.New("give sources to compare, or --corpus (not both)")
+			case !fromCorpus && len(args) == 0:
 				return fmt.Errorf("give the sources to compare (files or URLs)")
+			case !fromCorpus:
+				for _, name := range []string{"db", "org", "region", "kind", "since"} {
+					if c.Flags().Changed(name) {
+						return fmt.Errorf("--%s is for --corpus", name)
+					}
+				}
 			}
 			rs, err := loadRules(rulesDir)
 			if err != nil {
 				return err
 			}
+			var cards []*rules.Scorecard
+			failed := false
+			if fromCorpus {
+				if cards, err = storedCards(c, cf, ff, rs.Version); err != nil {
+					return err
+				}
+			} else {
+				for _, r := range scoreAll(c.Context(), args, ro, rs, stderr) {
+					if r.err != nil {
+						failed = true
+						continue
+					}
+					cards = append(cards, r.val)
+				}
+			}
 			out, err := openOutput(outPath, stdout)
 			if err != nil {
 				return err
-			}
-			var cards []*rules.Scorecard
-			failed := false
-			for _, r := range scoreAll(c.Context(), args, ro, rs, stderr) {
-				if r.err != nil {
-					failed = true
-					continue
-				}
-				cards = append(cards, r.val)
 			}
 			var werr error
 			if len(cards) > 0 {
@@ -72,6 +96,36 @@ are still compared), or bad usage.`,
 	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
 	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
 	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	c.Flags().BoolVar(&fromCorpus, "corpus", false, "compare the documents stored in the corpus (filtered by --org, --region, --kind, --since) instead of SOURCE arguments")
+	c.Flags().StringVar(&cf.db, "db", "", "the corpus database file, with --corpus (default: the user's data directory)")
+	ff.register(c)
 	ro.register(c)
 	return c
+}
+
+// storedCards are the stored scorecards of the corpus's documents that
+// the filters pick, under the rules version given where a version has
+// several.
+func storedCards(c *cobra.Command, cf *corpusFlags, ff filterFlags, rulesVersion string) ([]*rules.Scorecard, error) {
+	filter, err := ff.filter()
+	if err != nil {
+		return nil, err
+	}
+	st, err := cf.open(c.Context())
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	stored, err := st.Scorecards(c.Context(), filter, rulesVersion)
+	if err != nil {
+		return nil, err
+	}
+	if len(stored) == 0 {
+		return nil, errors.New("no scored documents in the corpus match (see 'nhsreview corpus ls')")
+	}
+	cards := make([]*rules.Scorecard, len(stored))
+	for i, s := range stored {
+		cards[i] = s.Card
+	}
+	return cards, nil
 }
