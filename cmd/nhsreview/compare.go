@@ -13,7 +13,7 @@ import (
 
 func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
-	var format, outPath, rulesDir, color string
+	var rf reportFlags
 	var fromCorpus bool
 	cf := &corpusFlags{}
 	var ff filterFlags
@@ -33,11 +33,7 @@ of --rules, or the built-in rules, where a version has scores under several.
 Exit codes: 0 every source scored; 2 a source could not be read (the others
 are still compared), or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			f, err := reports.ParseFormat(format, reports.ComparisonFormats)
-			if err != nil {
-				return fmt.Errorf("--format: %w", err)
-			}
-			colored, err := useColor(color, stdout)
+			f, opt, err := rf.resolve(stdout)
 			if err != nil {
 				return err
 			}
@@ -53,7 +49,7 @@ are still compared), or bad usage.`,
 					}
 				}
 			}
-			rs, err := loadRules(rulesDir)
+			rs, err := rf.rules()
 			if err != nil {
 				return err
 			}
@@ -72,13 +68,13 @@ are still compared), or bad usage.`,
 					cards = append(cards, r.val)
 				}
 			}
-			out, err := openOutput(outPath, stdout)
+			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {
 				return err
 			}
 			var werr error
 			if len(cards) > 0 {
-				werr = reports.Compare(out.w, f, cards, reports.Options{Color: colored && outPath == ""})
+				werr = reports.Compare(out.w, f, cards, opt)
 			}
 			if err := out.close(werr == nil && len(cards) > 0); err != nil {
 				return err
@@ -92,10 +88,7 @@ are still compared), or bad usage.`,
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: "+reports.FormatList(reports.ComparisonFormats))
-	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
-	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
-	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	rf.register(c, reports.ComparisonFormats)
 	c.Flags().BoolVar(&fromCorpus, "corpus", false, "compare the documents stored in the corpus (filtered by --org, --region, --kind, --since) instead of SOURCE arguments")
 	c.Flags().StringVar(&cf.db, "db", "", "the corpus database file, with --corpus (default: the user's data directory)")
 	ff.register(c)

@@ -17,7 +17,7 @@ import (
 
 func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
-	var format, outPath, rulesDir, color string
+	var rf reportFlags
 	c := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Score two versions of one document and show what changed",
@@ -30,18 +30,14 @@ Formats: text, md, html (one self-contained file) or json
 
 Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			f, err := reports.ParseFormat(format, reports.DiffFormats)
-			if err != nil {
-				return fmt.Errorf("--format: %w", err)
-			}
-			colored, err := useColor(color, stdout)
+			f, opt, err := rf.resolve(stdout)
 			if err != nil {
 				return err
 			}
 			if len(args) != 2 {
 				return fmt.Errorf("give two versions to compare: diff OLD NEW (got %d sources)", len(args))
 			}
-			rs, err := loadRules(rulesDir)
+			rs, err := rf.rules()
 			if err != nil {
 				return err
 			}
@@ -58,21 +54,18 @@ Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 				InOld: versions[0].val.contains,
 				InNew: versions[1].val.contains,
 			})
-			out, err := openOutput(outPath, stdout)
+			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {
 				return err
 			}
-			werr := reports.WriteDiff(out.w, f, d, reports.Options{Color: colored && outPath == ""})
+			werr := reports.WriteDiff(out.w, f, d, opt)
 			if err := out.close(werr == nil); err != nil {
 				return err
 			}
 			return werr
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: "+reports.FormatList(reports.DiffFormats))
-	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
-	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
-	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	rf.register(c, reports.DiffFormats)
 	ro.register(c)
 	return c
 }

@@ -22,7 +22,7 @@ const sampleName = "sample-strategy.md"
 
 func newScoreCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
-	var format, outPath, rulesDir, color string
+	var rf reportFlags
 	var failUnder int
 	var sample bool
 	c := &cobra.Command{
@@ -42,11 +42,7 @@ criterion).
 Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 2 a source could not be read, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			f, err := reports.ParseFormat(format, reports.ScorecardFormats)
-			if err != nil {
-				return fmt.Errorf("--format: %w", err)
-			}
-			colored, err := useColor(color, stdout)
+			f, opt, err := rf.resolve(stdout)
 			if err != nil {
 				return err
 			}
@@ -56,11 +52,11 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 			if failUnder < 0 || failUnder > 3 {
 				return fmt.Errorf("--fail-under %d: use 0 to 3", failUnder)
 			}
-			rs, err := loadRules(rulesDir)
+			rs, err := rf.rules()
 			if err != nil {
 				return err
 			}
-			out, err := openOutput(outPath, stdout)
+			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {
 				return err
 			}
@@ -81,7 +77,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 					cards = append(cards, r.val)
 				}
 			}
-			werr := reports.Scorecards(out.w, f, cards, reports.Options{Color: colored && outPath == ""})
+			werr := reports.Scorecards(out.w, f, cards, opt)
 			if err := out.close(werr == nil && len(cards) > 0); err != nil {
 				return err
 			}
@@ -103,12 +99,9 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: "+reports.FormatList(reports.ScorecardFormats))
-	c.Flags().StringVar(&color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
-	c.Flags().StringVarP(&outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
-	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
 	c.Flags().IntVar(&failUnder, "fail-under", 0, "exit 1 when any criterion of any document scores below this (0-3)")
 	c.Flags().BoolVar(&sample, "sample", false, "score the fictional sample strategy bundled in the binary")
+	rf.register(c, reports.ScorecardFormats)
 	ro.register(c)
 	return c
 }
