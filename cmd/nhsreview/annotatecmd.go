@@ -21,8 +21,8 @@ func newAnnotateCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Show the sentences of documents with what the annotators found in them (for rule authors)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("unknown --format %q: use text or json", format)
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
 			}
 			failed := false
 			for _, r := range readAll(c.Context(), args, ro, stderr) {

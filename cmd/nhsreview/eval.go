@@ -31,8 +31,8 @@ pages where the tool's evidence cites one of those pages).`,
 			if labelsPath == "" || docsDir == "" {
 				return fmt.Errorf("--labels and --docs are required")
 			}
-			if format != "text" && format != "json" {
-				return fmt.Errorf("unknown --format %q: use text or json", format)
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
 			}
 			rs, err := loadRules(rulesDir)
 			if err != nil {

@@ -23,8 +23,8 @@ between pages, like pdftotext; --format json prints the document model
 are several.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("unknown --format %q: use text or json", format)
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
 			}
 			out, err := openOutput(outPath, stdout)
 			if err != nil {
