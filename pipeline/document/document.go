@@ -170,3 +170,35 @@ func Walk(secs []*Section, fn func(s *Section, parents []*Section)) {
 	}
 	walk(secs, nil)
 }
+
+// TableText is the Text of a table block: cells joined by tabs, rows by
+// newlines, so that a table reads as text the way pdftotext lays it out.
+func TableText(rows [][]string) string {
+	var b strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j, c := range r {
+			if j > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(c)
+		}
+	}
+	return b.String()
+}
+
+// FilledRows drops the rows whose cells are all empty (spacer rows).
+func FilledRows(rows [][]string) [][]string {
+	var out [][]string
+	for _, r := range rows {
+		for _, c := range r {
+			if c != "" {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}

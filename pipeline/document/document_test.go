@@ -2,6 +2,7 @@ package document
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -74,5 +75,19 @@ func TestPlainTextSeparatesPagesWithFormFeeds(t *testing.T) {
 	d := &Document{Pages: []Page{page(1, "a", "b"), page(2, "c")}}
 	if got := d.PlainText(); got != "a\nb\n\fc\n" {
 		t.Errorf("PlainText = %q", got)
+	}
+}
+
+func TestTables(t *testing.T) {
+	rows := [][]string{{"Service", "2024/25"}, {"", ""}, {}, {"Urgent care", "£12.1m"}, {"", "note"}}
+	kept := FilledRows(rows)
+	if want := [][]string{{"Service", "2024/25"}, {"Urgent care", "£12.1m"}, {"", "note"}}; !reflect.DeepEqual(kept, want) {
+		t.Errorf("FilledRows = %q, want %q", kept, want)
+	}
+	if got, want := TableText(kept), "Service\t2024/25\nUrgent care\t£12.1m\n\tnote"; got != want {
+		t.Errorf("TableText = %q, want %q", got, want)
+	}
+	if FilledRows([][]string{{""}}) != nil || TableText(nil) != "" {
+		t.Error("an empty table is no rows and no text")
 	}
 }

@@ -426,16 +426,7 @@ func (p *bodyParser) finish(pa *paragraph) {
 // finishTable emits a table, or folds a nested one into its cell. A table
 // of one cell is a framed box of text, read as a paragraph.
 func (p *bodyParser) finishTable(tb *table) {
-	var rows [][]string
-	for _, r := range tb.rows {
-		filled := false
-		for _, c := range r {
-			filled = filled || c != ""
-		}
-		if filled {
-			rows = append(rows, r)
-		}
-	}
+	rows := document.FilledRows(tb.rows)
 	if outer := p.table(); outer != nil {
 		if outer.cell != nil {
 			for _, r := range rows {
@@ -452,11 +443,7 @@ func (p *bodyParser) finishTable(tb *table) {
 		p.emit(document.Block{Kind: document.Paragraph, Text: rows[0][0]})
 		return
 	}
-	lines := make([]string, len(rows))
-	for i, r := range rows {
-		lines[i] = strings.Join(r, "\t")
-	}
-	p.emit(document.Block{Kind: document.Table, Text: strings.Join(lines, "\n"), Rows: rows})
+	p.emit(document.Block{Kind: document.Table, Text: document.TableText(rows), Rows: rows})
 }
 
 // maxHeadingWords is the longest heading taken from a heading style.

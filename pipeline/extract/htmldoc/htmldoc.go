@@ -832,31 +832,16 @@ func (w *walker) table(t *html.Node) {
 	var rows [][]string
 	eachRow(t, func(tr *html.Node) {
 		var row []string
-		filled := false
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
-				continue
+			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
+				row = append(row, w.clean(textOf(c)))
 			}
-			s := w.clean(textOf(c))
-			filled = filled || s != ""
-			row = append(row, s)
 		}
-		if filled {
-			rows = append(rows, row)
-		}
+		rows = append(rows, row)
 	})
-	if len(rows) == 0 {
-		return
+	if rows = document.FilledRows(rows); len(rows) > 0 {
+		w.emit(document.Block{Kind: document.Table, Text: document.TableText(rows), Rows: rows})
 	}
-	w.emit(tableBlock(rows))
-}
-
-func tableBlock(rows [][]string) document.Block {
-	lines := make([]string, len(rows))
-	for i, r := range rows {
-		lines[i] = strings.Join(r, "\t")
-	}
-	return document.Block{Kind: document.Table, Text: strings.Join(lines, "\n"), Rows: rows}
 }
 
 // list emits one list block; items of nested lists follow their parent

@@ -636,16 +636,14 @@ func (l *layout) render(b *blk) (document.Block, textclean.Stats) {
 	}
 	switch b.kind {
 	case document.Table:
-		var lines []string
 		for _, r := range b.rows {
 			var cells []string
 			for _, c := range r {
 				cells = append(cells, clean(c))
 			}
 			db.Rows = append(db.Rows, cells)
-			lines = append(lines, strings.Join(cells, "\t"))
 		}
-		db.Text = strings.Join(lines, "\n")
+		db.Text = document.TableText(db.Rows)
 		return db, st
 	case document.List:
 		for _, it := range b.items {

@@ -201,24 +201,16 @@ func (b *builder) list(items []string) {
 }
 
 func (b *builder) table(rows [][]string) {
-	var kept [][]string
-	var lines []string
-	for _, r := range rows {
-		row := make([]string, len(r))
-		filled := false
-		for i, c := range r {
-			row[i] = b.clean(c)
-			filled = filled || row[i] != ""
-		}
-		if filled {
-			kept = append(kept, row)
-			lines = append(lines, strings.Join(row, "\t"))
+	cleaned := make([][]string, len(rows))
+	for i, r := range rows {
+		cleaned[i] = make([]string, len(r))
+		for j, c := range r {
+			cleaned[i][j] = b.clean(c)
 		}
 	}
-	if len(kept) == 0 {
-		return
+	if kept := document.FilledRows(cleaned); len(kept) > 0 {
+		b.blocks = append(b.blocks, document.Block{Kind: document.Table, Text: document.TableText(kept), Rows: kept})
 	}
-	b.blocks = append(b.blocks, document.Block{Kind: document.Table, Text: strings.Join(lines, "\n"), Rows: kept})
 }
 
 // titleWindow is how many blocks from the start a level-1 heading may sit
