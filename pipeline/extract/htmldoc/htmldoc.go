@@ -150,9 +150,9 @@ func ReadWith(data []byte, contentType string, opt Options) (*document.Document,
 	dom := goquery.NewDocumentFromNode(root)
 
 	// <title> holds raw text only; textOf skips it as non-content.
-	pageTitle := fold(dom.FindMatcher(selTitle).First().Text())
+	pageTitle := textclean.Fold(dom.FindMatcher(selTitle).First().Text())
 	if pageTitle == "" {
-		pageTitle = fold(dom.FindMatcher(selOGTitle).First().AttrOr("content", ""))
+		pageTitle = textclean.Fold(dom.FindMatcher(selOGTitle).First().AttrOr("content", ""))
 	}
 	// The h1 is found before the chrome is removed: page headers often hold
 	// it, and it is the page's own title even when the header goes.
@@ -460,21 +460,19 @@ func textOf(nodes ...*html.Node) string {
 	for _, n := range nodes {
 		c.node(n, 0)
 	}
-	return fold(c.b.String())
+	return textclean.Fold(c.b.String())
 }
-
-func fold(s string) string { return textclean.Fold(s) }
 
 // chooseTitle prefers the <title>, trimmed of a site name when one of its
 // parts is the h1 ("Tobacco - West Sussex JSNA Website" with h1
 // "Tobacco"), else the first h1, else the first heading.
 func chooseTitle(pageTitle string, blocks []document.Block, h1 *html.Node) string {
 	pageTitle, _ = textclean.Clean(pageTitle, false)
-	pageTitle = fold(pageTitle)
+	pageTitle = textclean.Fold(pageTitle)
 	var heading string
 	if h1 != nil {
 		heading, _ = textclean.Clean(textOf(h1), false)
-		heading = fold(heading)
+		heading = textclean.Fold(heading)
 	}
 	if heading == "" {
 		for _, b := range blocks {
@@ -653,7 +651,7 @@ type walker struct {
 func (w *walker) clean(s string) string {
 	s, st := textclean.Clean(s, false)
 	w.controls += st.Controls
-	return fold(s)
+	return textclean.Fold(s)
 }
 
 func (w *walker) emit(b document.Block) {
