@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 
@@ -127,10 +128,8 @@ func read(format document.Format, res *fetch.Result, opt Options) (*document.Doc
 		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth})
 	case document.FormatDOCX:
 		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth})
-	case document.FormatMarkdown:
-		d, err = textdoc.Read(fetch.DecodeText(res.Data), "text/markdown")
-	case document.FormatText:
-		d, err = textdoc.Read(fetch.DecodeText(res.Data), "text/plain")
+	case document.FormatMarkdown, document.FormatText:
+		d, err = textdoc.Read(textOf(format, res))
 	default:
 		return nil, fmt.Errorf("format %q not supported", format)
 	}
@@ -138,6 +137,24 @@ func read(format document.Format, res *fetch.Result, opt Options) (*document.Doc
 		return nil, err
 	}
 	return finish(d, bm, res), nil
+}
+
+// textOf is what textdoc reads: the bytes, as UTF-8 when a byte-order
+// mark said what they were, and the media type of the format Sniff chose,
+// with the charset the server declared unless a mark decided it.
+func textOf(format document.Format, res *fetch.Result) ([]byte, string) {
+	ct := "text/plain"
+	if format == document.FormatMarkdown {
+		ct = "text/markdown"
+	}
+	data := fetch.DecodeText(res.Data)
+	if len(data) != len(res.Data) || len(data) > 0 && &data[0] != &res.Data[0] {
+		return data, ct // DecodeText read a byte-order mark
+	}
+	if _, params, err := mime.ParseMediaType(res.ContentType); err == nil && params["charset"] != "" {
+		ct = mime.FormatMediaType(ct, map[string]string{"charset": params["charset"]})
+	}
+	return data, ct
 }
 
 // finish records where the document came from and builds its sections
