@@ -158,7 +158,7 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 			}
 			verID, _ = r.LastInsertId()
 			out.Card = work.card
-			out.Title = work.doc.Title
+			out.Title = work.title
 		}
 		out.VersionID, out.Seq = verID, seq
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
@@ -281,8 +281,9 @@ func insertFetch(ctx context.Context, tx *sql.Tx, docID, verID int64, res *fetch
 // prepared is the extraction and score of new bytes, ready to store.
 type prepared struct {
 	sha       string
-	doc       *document.Document
-	docBlob   []byte // nil when the stored extraction is reused
+	title     string
+	doc       *document.Document // nil when a stored score is reused
+	docBlob   []byte             // nil when the stored extraction is reused
 	card      *rules.Scorecard
 	cardJSON  []byte
 	haveScore bool
@@ -292,29 +293,36 @@ type prepared struct {
 // has for the same content (the same file under another URL).
 func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha string) (*prepared, error) {
 	w := &prepared{sha: sha}
-	doc, ver, err := s.extraction(ctx, sha)
-	if err != nil {
-		return nil, err
+	// The stored extraction is unpacked only when it is current and has
+	// no score under these rules yet.
+	var ver int
+	err := s.db.QueryRowContext(ctx, `SELECT extractor_version, title FROM extractions WHERE sha256 = ?`, sha).Scan(&ver, &w.title)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("reading the extraction: %w", err)
 	}
-	if doc == nil || ver != p.ExtractorVersion {
-		doc, err = p.Extract(ctx, res)
+	if err == nil && ver == p.ExtractorVersion {
+		card, err := s.scorecard(ctx, sha, p.RulesVersion)
 		if err != nil {
 			return nil, err
 		}
-		if w.docBlob, err = packDocument(doc); err != nil {
+		if card != nil {
+			w.card, w.haveScore = card, true
+			return w, nil
+		}
+		if w.doc, _, err = s.extraction(ctx, sha); err != nil {
 			return nil, err
 		}
 	}
-	w.doc = doc
-	card, err := s.scorecard(ctx, sha, p.RulesVersion)
-	if err != nil {
-		return nil, err
+	if w.doc == nil {
+		if w.doc, err = p.Extract(ctx, res); err != nil {
+			return nil, err
+		}
+		if w.docBlob, err = packDocument(w.doc); err != nil {
+			return nil, err
+		}
+		w.title = w.doc.Title
 	}
-	if card != nil && w.docBlob == nil {
-		w.card, w.haveScore = card, true
-		return w, nil
-	}
-	if w.card, err = p.Score(doc); err != nil {
+	if w.card, err = p.Score(w.doc); err != nil {
 		return nil, err
 	}
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {
