@@ -49,6 +49,28 @@ type redirectError struct{ msg string }
 
 func (e *redirectError) Error() string { return e.msg }
 
+// send makes a GET request under ctx (which carries the timeout, with
+// errTimeout as its cause), with opt's headers, our User-Agent and the
+// Accept given; its error is the one line requestErr makes.
+func send(ctx context.Context, rawURL, accept string, opt Options) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadURL, err)
+	}
+	for k, v := range opt.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
+	req.Header.Set("User-Agent", opt.UserAgent)
+	req.Header.Set("Accept", accept)
+	// Accept-Encoding is left to the transport: setting it here would turn
+	// off transparent gzip decoding.
+	resp, err := clientFor(opt).Do(req)
+	if err != nil {
+		return nil, requestErr(ctx, opt.Timeout, err)
+	}
+	return resp, nil
+}
+
 func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 	u, err := url.Parse(strings.TrimSpace(source))
 	if err != nil {
@@ -64,21 +86,9 @@ func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 
 	ctx, cancel := context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	resp, err := send(ctx, u.String(), acceptHeader, opt)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadURL, err)
-	}
-	for k, v := range opt.Header {
-		req.Header[http.CanonicalHeaderKey(k)] = v
-	}
-	req.Header.Set("User-Agent", opt.UserAgent)
-	req.Header.Set("Accept", acceptHeader)
-	// Accept-Encoding is left to the transport: setting it here would turn
-	// off transparent gzip decoding.
-
-	resp, err := clientFor(opt).Do(req)
-	if err != nil {
-		return nil, requestErr(ctx, opt.Timeout, err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 

@@ -232,10 +232,7 @@ func (p *Polite) retryWait(err error, attempt int) (time.Duration, bool) {
 	default:
 		return 0, false
 	}
-	maxWait := p.MaxWait
-	if maxWait <= 0 {
-		maxWait = DefaultMaxWait
-	}
+	maxWait := p.maxWait()
 	if d, ok := parseRetryAfter(se.RetryAfter, time.Now()); ok {
 		if d > maxWait {
 			return 0, false
@@ -333,11 +330,7 @@ func (p *Polite) loadRobots(ctx context.Context, h *hostState, u *url.URL) error
 	}
 	h.robots = data.FindGroup(p.agent())
 	if cd := h.robots.CrawlDelay; cd > h.delay {
-		maxWait := p.MaxWait
-		if maxWait <= 0 {
-			maxWait = DefaultMaxWait
-		}
-		if cd > maxWait {
+		if maxWait := p.maxWait(); cd > maxWait {
 			p.logf("%s asks for %s between requests; waiting %s", robotsURL, cd, maxWait)
 			cd = maxWait
 		} else if cd >= 5*time.Second {
@@ -361,6 +354,14 @@ func (p *Polite) agent() string {
 	return p.Agent
 }
 
+// maxWait is MaxWait, or its default.
+func (p *Polite) maxWait() time.Duration {
+	if p.MaxWait <= 0 {
+		return DefaultMaxWait
+	}
+	return p.MaxWait
+}
+
 // getRobots fetches robots.txt, keeping the status that Get turns into
 // errors: for robots.txt a 404 or an empty body is an answer, not a
 // failure.
@@ -368,15 +369,9 @@ func (p *Polite) getRobots(ctx context.Context, robotsURL string) (int, []byte, 
 	opt := p.Options.withDefaults()
 	ctx, cancel := context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
+	resp, err := send(ctx, robotsURL, "text/plain, */*;q=0.1", opt)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrBadURL, err)
-	}
-	req.Header.Set("User-Agent", opt.UserAgent)
-	req.Header.Set("Accept", "text/plain, */*;q=0.1")
-	resp, err := clientFor(opt).Do(req)
-	if err != nil {
-		return 0, nil, requestErr(ctx, opt.Timeout, err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusTooManyRequests {
