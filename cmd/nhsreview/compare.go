@@ -54,19 +54,13 @@ are still compared), or bad usage.`,
 				return err
 			}
 			var cards []*rules.Scorecard
-			failed := false
+			var failed bool
 			if fromCorpus {
 				if cards, err = storedCards(c, cf, ff, rs.Version); err != nil {
 					return err
 				}
 			} else {
-				for _, r := range scoreAll(c.Context(), args, ro, rs, stderr) {
-					if r.err != nil {
-						failed = true
-						continue
-					}
-					cards = append(cards, r.val)
-				}
+				cards, failed = succeeded(scoreAll(c.Context(), args, ro, rs, stderr))
 			}
 			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {

@@ -30,16 +30,7 @@ are several.`,
 			if err != nil {
 				return err
 			}
-			results := readAll(c.Context(), args, ro, stderr)
-			var docs []*document.Document
-			failed := false
-			for _, r := range results {
-				if r.err != nil {
-					failed = true
-					continue
-				}
-				docs = append(docs, r.val)
-			}
+			docs, failed := succeeded(readAll(c.Context(), args, ro, stderr))
 			werr := writeExtract(out.w, docs, format, len(args) > 1)
 			if err := out.close(werr == nil && len(docs) > 0); err != nil {
 				return err

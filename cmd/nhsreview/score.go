@@ -61,7 +61,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 				return err
 			}
 			var cards []*rules.Scorecard
-			failed := false
+			var failed bool
 			if sample {
 				card, err := scoreResult(c.Context(), &fetch.Result{Source: sampleName, Data: sampleStrategy}, ro, rs)
 				if err != nil {
@@ -69,13 +69,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 				}
 				cards = append(cards, card)
 			} else {
-				for _, r := range scoreAll(c.Context(), args, ro, rs, stderr) {
-					if r.err != nil {
-						failed = true
-						continue
-					}
-					cards = append(cards, r.val)
-				}
+				cards, failed = succeeded(scoreAll(c.Context(), args, ro, rs, stderr))
 			}
 			werr := reports.Scorecards(out.w, f, cards, opt)
 			if err := out.close(werr == nil && len(cards) > 0); err != nil {

@@ -188,6 +188,19 @@ func eachSource[T any](sources []string, jobs int, verb string, stderr io.Writer
 	return out
 }
 
+// succeeded are the values of the outcomes that succeeded, in order, and
+// whether any failed (each failure was reported by eachSource).
+func succeeded[T any](outs []outcome[T]) (vals []T, failed bool) {
+	for _, o := range outs {
+		if o.err != nil {
+			failed = true
+			continue
+		}
+		vals = append(vals, o.val)
+	}
+	return vals, failed
+}
+
 // readAll fetches and extracts every source (see eachSource).
 func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Writer) []outcome[*document.Document] {
 	return eachSource(sources, o.jobs, "read", stderr, func(src string) (*document.Document, []string, error) {
