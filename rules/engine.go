@@ -653,7 +653,7 @@ func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
 		if gaps != nil {
 			if c.Gap != "" {
 				*gaps = append(*gaps, c.Gap)
-			} else if len(c.Any) > 0 {
+			} else {
 				r.holds(cc, &c.Any[0], gaps)
 			}
 		}
