@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
 var (
@@ -78,6 +80,46 @@ func parseMarkdown(b *builder, text string) {
 		i = p.line(i)
 	}
 	p.endPara()
+	demoteLabelRuns(b.blocks)
+}
+
+// minLabelRun is the shortest run of bold lines, with nothing but numbers
+// between them, that is read as labels rather than headings. A title page
+// can give three bold lines in a row (title, subtitle, date); a PDF
+// converter turns a chart's axis labels or an organisation chart's boxes
+// into runs of many more ("**May 2016**", "**July 2016**", ...), and a
+// heading that heads nothing is not a heading.
+const minLabelRun = 4
+
+// demoteLabelRuns turns the headings of every run of at least minLabelRun
+// bold-line headings into bold paragraphs. Bold paragraphs without letters
+// (axis values, page numbers) do not break a run; anything else does.
+// Headings from ATX markup are the author's and are never demoted.
+func demoteLabelRuns(blocks []document.Block) {
+	start, n := 0, 0
+	flush := func(end int) {
+		if n >= minLabelRun {
+			for j := start; j < end; j++ {
+				if blocks[j].Kind == document.Heading {
+					blocks[j].Kind, blocks[j].Level = document.Paragraph, 0
+				}
+			}
+		}
+		n = 0
+	}
+	for i, bl := range blocks {
+		switch {
+		case bl.Kind == document.Heading && bl.Bold:
+			if n == 0 {
+				start = i
+			}
+			n++
+		case bl.Bold && bl.Kind == document.Paragraph && !hasLetter(bl.Text) && n > 0:
+		default:
+			flush(i)
+		}
+	}
+	flush(len(blocks))
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
