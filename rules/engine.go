@@ -39,7 +39,15 @@ type csignal struct {
 	section *regexp.Regexp
 	notSect *regexp.Regexp
 	blocks  map[document.Kind]bool
-	all     []*cpart
+	// forms are the claim forms the signal may match (readable units by
+	// default); voice, status and scope the claim values it needs (nil:
+	// any), polarity the one it needs ("": either).
+	forms    map[string]bool
+	voice    map[string]bool
+	status   map[string]bool
+	scope    map[string]bool
+	polarity string
+	all      []*cpart
 	any     []*cpart
 	none    []*cpart
 	of      *csignal
@@ -76,6 +84,7 @@ func compile(s *Set) (*compiled, error) {
 			if spec.NotSection != "" {
 				cs.notSect = regexp.MustCompile("(?i)" + spec.NotSection)
 			}
+			cs.setClaim(spec.Claim)
 			if len(spec.Blocks) > 0 {
 				cs.blocks = map[document.Kind]bool{}
 				for _, b := range spec.Blocks {
@@ -194,17 +203,9 @@ func (s *sentence) list(li int) (span, bool) {
 	return span{}, false
 }
 
-// referenceSection names the back matter that cites other work: its
-// sentences are never evidence of what a document says or does.
-var referenceSection = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|glossary|author details|authors' contributions|competing interests|declarations|availability of data and materials)\s*$`)
-
-// citation recognises a bibliography entry outside such a section.
-var citation = newFilteredRE(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+)`)
-
 // sentence is a sentence prepared for matching.
 type sentence struct {
 	*annotate.Sentence
-	skip     bool   // in a reference list: matched by no signal
 	section  string // path joined with " > "
 	words    int
 	lists    []listHit // term lists matched, with where (few per sentence)
@@ -311,26 +312,12 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 	paths := sectionPaths{}
 	paras := map[[3]int]int{}
 	sects := map[string]int{}
-	// Sentences of a section share its title: each title is tested once.
-	isReferences := map[string]bool{}
 	var hits []hit
 	var cand []int
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		st := &sentence{Sentence: s, section: paths.join(s.Section, titleRoot)}
 		norm := normalise(s.Text)
-		if n := len(s.Section); n > 0 {
-			title := s.Section[n-1]
-			ref, ok := isReferences[title]
-			if !ok {
-				ref = referenceSection.MatchString(title)
-				isReferences[title] = ref
-			}
-			st.skip = ref
-		}
-		if !st.skip && citation.mayMatch(norm) && citation.re.MatchString(s.Text) {
-			st.skip = true
-		}
 		st.words = countWords(s.Text)
 		r.words += st.words
 		// A paragraph unit is a block, a list item, or a table row.
@@ -453,7 +440,13 @@ func (r *run) partHits(p *cpart, idx []int, found map[int]span) bool {
 // eligible: the signal's section and block filters, and table scope (rows only).
 func (r *run) eligible(cs *csignal, i int) bool {
 	s := r.sents[i]
-	if s.skip {
+	if !cs.forms[s.Claim.Form] {
+		// Only units a reader can read are evidence (a signal may
+		// widen this with claim.forms): headings, contents entries,
+		// meeting formalities, reference lists and debris never are.
+		return false
+	}
+	if !cs.claimOK(s.Claim) {
 		return false
 	}
 	if cs.spec.Scope == ScopeTable && s.Kind != document.Table {
@@ -952,4 +945,36 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 		return out, nil
 	}
 	return nil, fmt.Errorf("no criterion %q", criterion)
+}
+
+// readableForms are the units every signal may match.
+var readableForms = []string{annotate.FormSentence, annotate.FormItem, annotate.FormRow}
+
+func setOf(vals []string) map[string]bool {
+	if len(vals) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		m[v] = true
+	}
+	return m
+}
+
+// setClaim compiles a signal's claim requirements.
+func (cs *csignal) setClaim(c *ClaimSpec) {
+	cs.forms = setOf(readableForms)
+	if c == nil {
+		return
+	}
+	for _, f := range c.Forms {
+		cs.forms[f] = true
+	}
+	cs.voice, cs.status, cs.scope, cs.polarity = setOf(c.Voice), setOf(c.Status), setOf(c.Scope), c.Polarity
+}
+
+// claimOK reports whether a sentence's claim is one the signal accepts.
+func (cs *csignal) claimOK(c annotate.Claim) bool {
+	return (cs.voice == nil || cs.voice[c.Voice]) && (cs.status == nil || cs.status[c.Status]) &&
+		(cs.scope == nil || cs.scope[c.Scope]) && (cs.polarity == "" || cs.polarity == c.Polarity)
 }

@@ -81,6 +81,11 @@ type SignalSpec struct {
 	// Blocks restricts the signal to block kinds (heading, paragraph,
 	// list, table, caption).
 	Blocks []string `yaml:"blocks"`
+	// Claim restricts the signal to sentences that claim what it needs
+	// (package annotate's Claim): whose voice, what status, which
+	// polarity and scope, and which forms of unit beyond the readable
+	// ones.
+	Claim *ClaimSpec `yaml:"claim"`
 
 	// terms
 	Terms   []string `yaml:"terms"`
@@ -99,6 +104,19 @@ type SignalSpec struct {
 	// conditional
 	If   string `yaml:"if"`
 	Then string `yaml:"then"`
+}
+
+// ClaimSpec lists the claim values a signal accepts; an empty list
+// accepts any value.
+type ClaimSpec struct {
+	Voice    []string `yaml:"voice"`
+	Status   []string `yaml:"status"`
+	Polarity string   `yaml:"polarity"`
+	Scope    []string `yaml:"scope"`
+	// Forms adds forms of unit that are not readable on their own
+	// (heading, fragment, ...) to those the signal matches: for a
+	// document-wide count, never for evidence.
+	Forms []string `yaml:"forms"`
 }
 
 // Part is one condition of a composite signal, true in a unit when one of
@@ -371,6 +389,9 @@ func checkFile(f *File) Errors {
 				add(key, "signal %q: bad section pattern: %v", s.Name, err)
 			}
 		}
+		if s.Claim != nil {
+			checkClaim(add, key, s.Name, s.Claim)
+		}
 		for _, b := range s.Blocks {
 			switch b {
 			case "heading", "paragraph", "list", "table", "caption":
@@ -616,3 +637,22 @@ func signalCycle(f *File) string {
 
 // itoa is strconv.Itoa, kept short for messages.
 var itoa = strconv.Itoa
+
+// checkClaim checks a signal's claim values against the ones the
+// annotator gives: a misspelt status would silently match nothing.
+func checkClaim(add func(key, format string, args ...any), key, name string, c *ClaimSpec) {
+	check := func(field string, vals, allowed []string) {
+		for _, v := range vals {
+			if !slices.Contains(allowed, v) {
+				add(key, "signal %q: unknown claim %s %q (%s)", name, field, v, strings.Join(allowed, ", "))
+			}
+		}
+	}
+	check("voice", c.Voice, annotate.Voices)
+	check("status", c.Status, annotate.Statuses)
+	check("scope", c.Scope, annotate.Scopes)
+	check("form", c.Forms, annotate.Forms)
+	if c.Polarity != "" {
+		check("polarity", []string{c.Polarity}, annotate.Polarities)
+	}
+}

@@ -32,6 +32,9 @@ type unit struct {
 	// cells are the byte ranges of a table row's cells in text.
 	cells [][2]int
 	table *tableCols
+	// header is the text of a table's first row, for the rows below it:
+	// a row is quoted with the headers of its columns.
+	header string
 }
 
 // tableCols are the columns of a table that name an owner, a deadline or
@@ -102,11 +105,13 @@ func appendUnits(units []unit, sp *splitter, base unit, b document.Block) []unit
 	switch {
 	case b.Kind == document.Table && len(b.Rows) > 0:
 		cols := headerColumns(b.Rows[0])
+		header, _ := joinCells(b.Rows[0])
 		for ri, row := range b.Rows {
 			u := base
 			u.row = ri
 			if ri > 0 {
 				u.table = cols
+				u.header = header
 			}
 			u.text, u.cells = joinCells(row)
 			if u.text != "" {
@@ -207,6 +212,8 @@ func periodHeader(h string) string {
 var leadInRE = regexp.MustCompile(`(?i)\b(?:we will|we are going to|we plan to|we intend to|we commit to|we have committed to|our (?:actions|commitments|priorities for action) (?:are|will be)|actions? (?:are|include)|we will also|the partnership will|the board will|the icb will)\b[^.]{0,120}:\s*$`)
 
 func sentence(u unit, s string) Sentence {
+	t := newText(s)
+	as := annotateText(t, u)
 	return Sentence{
 		Text:        s,
 		Page:        u.page,
@@ -215,14 +222,15 @@ func sentence(u unit, s string) Sentence {
 		Item:        u.item,
 		Kind:        u.kind,
 		Section:     u.sect,
-		Annotations: annotateText(s, u),
+		Header:      u.header,
+		Annotations: as,
+		Claim:       classify(t, u, as),
 	}
 }
 
-// annotateText runs every annotator on one sentence, preparing its text
-// once for all of them.
-func annotateText(s string, u unit) []Annotation {
-	t := newText(s)
+// annotateText runs every annotator on one sentence, prepared once for
+// all of them.
+func annotateText(t *text, u unit) []Annotation {
 	money := findMoney(t)
 	var as []Annotation
 	as = append(as, money...)

@@ -77,7 +77,7 @@ func BenchmarkAnnotateText(b *testing.B) {
 	s := benchParagraphs[4]
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		annotateText(s, unit{})
+		annotateText(newText(s), unit{})
 	}
 }
 

@@ -90,12 +90,12 @@ func FuzzFindDates(f *testing.F) {
 func FuzzAnnotators(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		checkFuzz(t, s, annotateText(s, unit{}))
+		checkFuzz(t, s, annotateText(newText(s), unit{}))
 		for _, fn := range []func(string) []Annotation{FindGroups, FindVCS, FindCommitments, FindEngagement} {
 			checkFuzz(t, s, fn(s))
 		}
 		text, cells := joinCells([]string{"x", s, s})
 		u := unit{cells: cells, table: &tableCols{owner: map[int]bool{1: true}, when: map[int]bool{2: true, 9: true}}}
-		checkFuzz(t, text, annotateText(text, u))
+		checkFuzz(t, text, annotateText(newText(text), u))
 	})
 }

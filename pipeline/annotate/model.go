@@ -63,8 +63,15 @@ type Sentence struct {
 	// Section is the path of section titles enclosing the sentence,
 	// outermost first.
 	Section []string `json:"section,omitempty"`
+	// Header is, for a table row, the text of the table's header row
+	// (cells joined with " | " like Text), so that the row can be quoted
+	// under its column headers; empty otherwise.
+	Header string `json:"header,omitempty"`
 	// Annotations are sorted by Start.
 	Annotations []Annotation `json:"annotations,omitempty"`
+	// Claim is what the sentence claims: form, voice, status, polarity
+	// and scope (claim.go).
+	Claim Claim `json:"claim"`
 }
 
 // Doc is a document with its sentences annotated.

@@ -1,0 +1,528 @@
+package annotate
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// Claim is what a sentence claims beyond its words: whether a reader can
+// read it as a unit (Form), whose statement it is (Voice), what standing
+// it has (Status), whether it states an absence (Polarity) and what area
+// it is about (Scope). Rules use it so that a signal matches a claim, not
+// a word: "£70 million per year" in a national review's recommendation is
+// not the plan's money, and "there was no engagement" is not engagement.
+//
+// Everything here is decided from the sentence's words, its block's kind
+// and its section's title, never from the criteria: which claims count for
+// what is the rule files' business.
+type Claim struct {
+	Form     string `json:"form"`
+	Voice    string `json:"voice"`
+	Status   string `json:"status"`
+	Polarity string `json:"polarity"`
+	Scope    string `json:"scope"`
+}
+
+// Forms. Only sentences, list items and table rows under a header are
+// units a reader can read (Readable); the rest are never evidence.
+const (
+	FormSentence  = "sentence"
+	FormItem      = "item"      // a list item
+	FormRow       = "row"       // a table row below its header row
+	FormHeading   = "heading"   // a heading, or a table's header row
+	FormFragment  = "fragment"  // too short, cut mid-clause, or no lower-case text
+	FormGlued     = "glued"     // two columns or table cells read into one line
+	FormContents  = "contents"  // a contents or index entry
+	FormFormality = "formality" // meeting formalities, acknowledgements, glossary
+	FormReference = "reference" // a bibliography entry or reference list
+)
+
+// Voices.
+const (
+	VoiceOwn      = "own"      // the document's own statement
+	VoiceReported = "reported" // respondents, a cited study or review, another body, a quotation
+)
+
+// Statuses, from most to least settled.
+const (
+	StatusDone           = "done"           // done or under way
+	StatusCommitted      = "committed"      // will be done, with an owner or a date
+	StatusPlanned        = "planned"        // will be done
+	StatusAim            = "aim"            // an aim, ambition or principle
+	StatusRecommendation = "recommendation" // should be done (by anyone)
+	StatusNeed           = "need"           // needs to be done, would be needed
+	StatusExample        = "example"        // an example, a possibility or a hypothetical
+	StatusFact           = "fact"           // a statement of how things are
+)
+
+// Polarities and scopes.
+const (
+	PolarityPositive = "positive"
+	PolarityNegative = "negative" // a negation or a stated absence
+	ScopeLocal       = "local"
+	ScopeNational    = "national" // a national (or other area's) figure with no local one beside it
+)
+
+// Claim value lists, for checking rule files.
+var (
+	Forms      = []string{FormSentence, FormItem, FormRow, FormHeading, FormFragment, FormGlued, FormContents, FormFormality, FormReference}
+	Voices     = []string{VoiceOwn, VoiceReported}
+	Statuses   = []string{StatusDone, StatusCommitted, StatusPlanned, StatusAim, StatusRecommendation, StatusNeed, StatusExample, StatusFact}
+	Polarities = []string{PolarityPositive, PolarityNegative}
+	Scopes     = []string{ScopeLocal, ScopeNational}
+)
+
+// Readable reports whether the form is a unit a reader can read on its
+// own: a whole sentence, a list item or a headed table row.
+func (c Claim) Readable() bool {
+	return c.Form == FormSentence || c.Form == FormItem || c.Form == FormRow
+}
+
+// minWords is the fewest words of a readable unit that does not end like a
+// sentence: "36 WTE Sickness" is a label, "Costs rose." a sentence.
+const minWords = 4
+
+var (
+	// A bibliography: back matter sections and citation-shaped lines.
+	referenceSectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|author details|authors' contributions|competing interests|declarations|availability of data and materials|notes)\s*$`)
+	citationRe         = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+|^\[\d+\]\s)`)
+	// Contents and index entries: a title, then dot leaders or a page.
+	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$`)
+	dotLeaderRe       = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
+	endsPageNumberRe  = regexp.MustCompile(`\s\d{1,3}$`)
+	// Formalities of a meeting, acknowledgements and glossaries say
+	// nothing about what a plan does.
+	formalitySectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(apologies( for absence)?|declarations? of interests?|minutes of the (last|previous) meeting|matters arising|welcome(,)? (and )?(introductions|apologies)|welcome|acknowledge?ments?|thanks|thank you|glossary( of terms)?|abbreviations|acronyms|any other business|date (and time )?of (the )?next meeting|quorum|attendance|present|in attendance|contributors|about the authors?)\b`)
+	formalityRe        = regexp.MustCompile(`(?i)\bthe chair(man|person|woman)? (welcomed|opened|invited|thanked|noted that the meeting|declared)|\bbefore formal business\b|\bapologies (were|for absence|received)\b|\bdeclarations? of interests?\b|\b(approved|accepted|agreed) as an? (accurate|true|correct) record\b|\bminutes of the (previous|last) meeting\b|\bthe meeting was quorate\b|\b(i|we) would (like|wish) to (thank|extend|express)\b|\b(grateful |special |sincere )?thanks (go |goes )?to\b|\bwith (grateful )?thanks to\b|\bthank you (to|for)\b|\bmatters arising\b`)
+	// An opening quotation mark: a quotation, someone else's words.
+	quotationStartRe = regexp.MustCompile(`^\W{0,3}["“‘']`)
+	// A section that reports what people said.
+	reportedSectionRe = regexp.MustCompile(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b`)
+	// "You said / we did": the table is the document's own answer.
+	exampleSectionRe = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
+	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
+)
+
+// Words that, as a subject within a few words of a reporting verb, mark
+// what someone other than the document says.
+var (
+	reporters = wordSet("respondents", "respondent", "participants", "participant", "attendees", "residents", "patients",
+		"people", "parents", "carers", "families", "they", "many", "some", "most", "few", "users", "members", "interviewees",
+		"children", "pupils", "students", "individuals", "one", "others", "women", "men", "clients", "partners", "stakeholders",
+		"professionals", "practitioners", "staff", "colleagues", "everyone", "someone", "groups", "communities", "survivors")
+	reportVerbs = wordSet("said", "say", "says", "told", "tell", "felt", "feel", "feels", "reported", "commented", "suggested",
+		"suggest", "suggests", "highlighted", "raised", "mentioned", "noted", "expressed", "wanted", "want", "wants", "asked",
+		"proposed", "described", "describe", "stated", "indicated", "shared", "believe", "believed", "thought", "think",
+		"agreed", "disagreed", "emphasised", "emphasized", "stressed", "explained", "complained", "valued", "preferred", "cited")
+	sources = wordSet("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
+		"inquiry", "evaluation", "analysis", "paper", "commission", "nice", "ons", "ohid", "fund", "trust", "foundation",
+		"authors", "institute", "government", "department", "england", "centre", "center", "university", "who", "data",
+		"census", "findings", "figures", "statistics", "estimates", "modelling", "model", "assessment", "jsna")
+	sourceVerbs = wordSet("found", "finds", "find", "shows", "showed", "shown", "show", "suggests", "suggested",
+		"recommends", "recommended", "recommend", "concluded", "concludes", "highlighted", "highlights", "identified",
+		"identifies", "estimated", "estimates", "reported", "reports", "indicates", "indicated", "argues", "argued", "notes",
+		"noted", "states", "stated", "predicts", "predicted", "projects", "projected", "calls", "called", "says", "said")
+	ownDeterminers = wordSet("this", "our", "present", "these")
+)
+
+// Modal and status words.
+var (
+	exampleWords = wordSet("could", "might", "perhaps", "possibly", "hypothetically", "potentially")
+	recommend    = wordSet("should", "recommend", "recommends", "recommended", "recommendation", "recommendations", "must", "ought", "advise", "advised", "rec")
+	aimWords     = wordSet("aim", "aims", "aiming", "ambition", "ambitions", "ambitious", "vision", "strive", "striving", "aspire",
+		"aspiration", "aspirations", "goal", "goals", "hope", "hopes", "seek", "seeks", "objective", "objectives", "principle",
+		"principles", "values", "mission", "outcome", "outcomes", "priority", "priorities")
+	futureWords = wordSet("will", "shall", "ll")
+	// Verbs that make a plan when "to" follows: "we plan to", "going to".
+	futureTo = wordSet("plan", "plans", "planning", "going", "intend", "intends", "propose", "proposes")
+	pastAux     = wordSet("have", "has", "had", "was", "were", "we", "been", "they", "it")
+	// Past forms that do not end in -ed.
+	irregularPast = wordSet("held", "ran", "run", "made", "took", "taken", "began", "begun", "built", "brought", "gave",
+		"given", "spent", "set", "won", "met", "led", "sent", "spoke", "spoken", "heard", "told", "grew", "grown", "rose",
+		"risen", "saw", "seen", "did", "done", "got", "kept", "paid", "put", "wrote", "written", "chose", "chosen", "found",
+		"went", "gone", "became", "become", "drew", "drawn", "sought", "taught", "bought", "fell", "fallen", "cut", "shown",
+		"undertook", "undertaken", "underwent", "oversaw", "overseen")
+	// -ed words that are adjectives more often than verbs after "were"
+	// or "have": "were more likely to be deprived".
+	edAdjectives = wordSet("based", "deprived", "related", "limited", "needed", "concerned", "interested", "required",
+		"skilled", "qualified", "experienced", "prepared", "pleased", "committed", "dedicated", "determined", "linked",
+		"expected", "estimated", "projected", "predicted", "placed", "advised", "disadvantaged", "marginalised", "isolated")
+	negWords = wordSet("no", "not", "never", "none", "nothing", "without", "nor", "neither", "lack", "lacks", "lacking",
+		"lacked", "absence", "absent", "cannot", "unable", "nobody", "t")
+	nationalWords = wordSet("nationally", "nationwide", "england", "uk", "britain", "wales", "scotland", "country")
+	localWords    = wordSet("local", "locally", "our", "we", "county", "city", "borough", "district", "ward", "wards", "here")
+)
+
+// classify decides a sentence's claim from its text, its unit and its
+// annotations.
+func classify(t *text, u unit, as []Annotation) Claim {
+	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
+	sect := ""
+	if n := len(u.sect); n > 0 {
+		sect = u.sect[n-1]
+	}
+	c.Voice = voice(t, u, sect)
+	c.Status = status(t, u, as, sect)
+	if negative(t) {
+		c.Polarity = PolarityNegative
+	}
+	if national(t, as) {
+		c.Scope = ScopeNational
+	}
+	return c
+}
+
+func form(t *text, u unit) string {
+	s := strings.TrimSpace(t.s)
+	for _, title := range u.sect {
+		if referenceSectionRe.MatchString(title) {
+			return FormReference
+		}
+	}
+	if hasAny(t.lower, "doi", "available", "et al", "vol", "pp.", "[") && citationRe.MatchString(s) {
+		return FormReference
+	}
+	sect := ""
+	if n := len(u.sect); n > 0 {
+		sect = u.sect[n-1]
+	}
+	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || contentsSectionRe.MatchString(sect) && endsPageNumberRe.MatchString(s) {
+		return FormContents
+	}
+	if formalitySectionRe.MatchString(sect) ||
+		hasAny(t.lower, "chair", "formal", "apolog", "declar", "record", "minutes", "quorate", "thank", "arising") && formalityRe.MatchString(s) {
+		return FormFormality
+	}
+	switch u.kind {
+	case document.Heading:
+		return FormHeading
+	case document.Table:
+		if u.row == 0 {
+			return FormHeading
+		}
+		return rowForm(t, u)
+	}
+	if glued(t) {
+		return FormGlued
+	}
+	if len(t.toks) < minWords && !endsSentence(s) || len(t.toks) < 2 || !hasLower(s) {
+		return FormFragment
+	}
+	if u.kind == document.List {
+		// Items of a list often start in lower case after their lead-in
+		// ("We will: • expand ..."): they are read with it.
+		if cutEnd(s) {
+			return FormFragment
+		}
+		return FormItem
+	}
+	if startsLowerRune(s) || cutEnd(s) {
+		return FormFragment
+	}
+	return FormSentence
+}
+
+// rowForm judges a table row: readable under a header when its cells are
+// cells, glued when the cells are pieces of sentences cut by a converter
+// that read running text as a table ("and minority ethnic | with SMI to
+// at least, | Disease (COPD), driving up").
+func rowForm(t *text, u unit) string {
+	if u.header == "" {
+		return FormFragment
+	}
+	cut, filled := 0, 0
+	for _, cell := range u.cells {
+		c := strings.TrimSpace(t.s[cell[0]:cell[1]])
+		if c == "" {
+			continue
+		}
+		filled++
+		if startsLowerRune(c) || strings.HasSuffix(c, ",") || endsJoiningWord(c) {
+			cut++
+		}
+	}
+	if filled == 0 || !hasLower(t.s) && !hasDigit(t.s) {
+		return FormFragment
+	}
+	if cut*2 >= filled && cut >= 2 {
+		return FormGlued
+	}
+	return FormRow
+}
+
+// gluedPairs are word pairs that English does not allow and that appear
+// when two columns are read across ("in the fifth year of the is now
+// growing"): an article or possessive followed by a word that cannot
+// begin a noun phrase.
+var (
+	gluedFirst  = wordSet("the", "a", "an", "our", "their", "its", "your", "my")
+	gluedSecond = wordSet("is", "are", "was", "were", "of", "to", "the", "a", "an", "and", "or", "in", "for", "by", "on",
+		"with", "be", "has", "have", "will", "which", "from", "at", "as", "our", "their", "this", "these", "would", "can")
+)
+
+func glued(t *text) bool {
+	for k := 1; k < len(t.toks); k++ {
+		a, b := t.toks[k-1], t.toks[k]
+		if b.brk || !onlySpaceBetween(t.s, a.end, b.start) {
+			continue
+		}
+		if gluedFirst[a.norm] && gluedSecond[b.norm] {
+			// "a" as a label ("Part A is") or a letter in a list is not
+			// an article.
+			if a.norm == "a" && t.s[a.start] == 'A' {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+var joinEnd = wordSet("the", "a", "an", "of", "and", "or", "to", "in", "for", "with", "by", "from", "on", "at", "our", "their", "its", "as", "that", "which")
+
+// cutEnd reports a sentence that stops mid-clause: on a joining word, a
+// comma, a colon, or a dash.
+func cutEnd(s string) bool {
+	s = strings.TrimRight(s, " ")
+	if s == "" {
+		return true
+	}
+	switch r, _ := utf8.DecodeLastRuneInString(s); r {
+	case ',', ':', '-', '–', '(', '/', '&':
+		return true
+	}
+	return endsJoiningWord(s)
+}
+
+func endsJoiningWord(s string) bool {
+	i := strings.LastIndexAny(s, " (")
+	return joinEnd[strings.ToLower(s[i+1:])]
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ”\"’')")
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
+}
+
+func hasLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+func startsLowerRune(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.IsLower(r)
+		}
+	}
+	return false
+}
+
+// near reports whether a token in first is followed, within n tokens and
+// no hard break, by a token in second.
+func near(t *text, first, second map[string]bool, n int, skipIf map[string]bool) bool {
+	for k, tk := range t.toks {
+		if !first[tk.norm] {
+			continue
+		}
+		if skipIf != nil && k > 0 && skipIf[t.toks[k-1].norm] {
+			continue
+		}
+		for j := k + 1; j < len(t.toks) && j <= k+n; j++ {
+			if t.toks[j].brk {
+				break
+			}
+			if second[t.toks[j].norm] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func voice(t *text, u unit, sect string) string {
+	s := strings.TrimSpace(t.s)
+	if quotationStartRe.MatchString(s) {
+		return VoiceReported
+	}
+	if u.kind != document.Table && reportedSectionRe.MatchString(sect) {
+		return VoiceReported
+	}
+	if near(t, reporters, reportVerbs, 3, nil) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
+		return VoiceReported
+	}
+	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
+		return VoiceReported
+	}
+	return VoiceOwn
+}
+
+func status(t *text, u unit, as []Annotation, sect string) string {
+	if exampleSectionRe.MatchString(sect) {
+		return StatusExample
+	}
+	toks := t.toks
+	has := func(set map[string]bool) bool { return t.has(set) }
+	if needs(t) {
+		return StatusNeed
+	}
+	for k, tk := range toks {
+		switch tk.norm {
+		case "if", "example", "instance", "eg", "e":
+			if tk.norm == "if" || tk.norm == "example" && k > 0 && toks[k-1].norm == "for" ||
+				tk.norm == "instance" && k > 0 && toks[k-1].norm == "for" ||
+				tk.norm == "e" && k+1 < len(toks) && toks[k+1].norm == "g" || tk.norm == "eg" {
+				return StatusExample
+			}
+		case "may":
+			// "May 2026" is a month.
+			if t.s[tk.start] == 'm' {
+				return StatusExample
+			}
+		case "would":
+			if k+1 < len(toks) && (toks[k+1].norm == "like" || toks[k+1].norm == "welcome") {
+				continue
+			}
+			return StatusExample
+		}
+	}
+	if has(exampleWords) {
+		return StatusExample
+	}
+	if has(recommend) || recommendSectionRe.MatchString(sect) {
+		return StatusRecommendation
+	}
+	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, wordSet("to"), 1, nil)
+	if has(aimWords) || adjacent(t, "want", "to") || adjacent(t, "committed", "to") || startsWithInfinitive(t) {
+		return StatusAim
+	}
+	if future && !pastForm(t) {
+		for _, a := range as {
+			if a.Kind == Commitment && a.Sub == SubOwner || a.Kind == Deadline {
+				return StatusCommitted
+			}
+		}
+		return StatusPlanned
+	}
+	if pastForm(t) || progressive(t) {
+		return StatusDone
+	}
+	if future {
+		return StatusPlanned
+	}
+	return StatusFact
+}
+
+var (
+	needVerbs  = wordSet("need", "needs")
+	needTo     = wordSet("to")
+	beWords    = wordSet("is", "are", "be", "was", "were")
+	neededWord = wordSet("needed", "required", "necessary", "essential")
+)
+
+// needs: "needs to", "will need", "would be needed", "is required". A
+// noun "needs" ("health needs", "needs assessment") is not one.
+func needs(t *text) bool {
+	return near(t, needVerbs, needTo, 1, nil) || adjacent(t, "will", "need") || adjacent(t, "would", "need") ||
+		near(t, beWords, neededWord, 1, nil) || t.has(wordSet("requires", "require"))
+}
+
+// adjacent reports two adjacent tokens.
+func adjacent(t *text, a, b string) bool {
+	for k := 1; k < len(t.toks); k++ {
+		if t.toks[k-1].norm == a && t.toks[k].norm == b {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWithInfinitive: "To reduce smoking in pregnancy" states an aim.
+func startsWithInfinitive(t *text) bool {
+	return len(t.toks) > 1 && t.toks[0].norm == "to" && !t.toks[1].brk && !isNumber(t.toks[1].norm)
+}
+
+func isNumber(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// pastForm finds a verb in the past after a subject or auxiliary: "we
+// held", "has been launched", "were trained".
+func pastForm(t *text) bool {
+	for k := 1; k < len(t.toks); k++ {
+		w := t.toks[k].norm
+		if !pastAux[t.toks[k-1].norm] && !(k > 1 && pastAux[t.toks[k-2].norm] && t.toks[k-1].norm == "been") {
+			continue
+		}
+		if irregularPast[w] || strings.HasSuffix(w, "ed") && len(w) > 4 && !edAdjectives[w] {
+			return true
+		}
+	}
+	return adjacent(t, "took", "place")
+}
+
+// progressive: "we are delivering", "is being rolled out".
+func progressive(t *text) bool {
+	for k := 1; k < len(t.toks); k++ {
+		p, w := t.toks[k-1].norm, t.toks[k].norm
+		if (p == "are" || p == "is") && (w == "being" || strings.HasSuffix(w, "ing") && len(w) > 5) {
+			if k > 1 && (t.toks[k-2].norm == "we" || t.toks[k-2].norm == "which" || t.toks[k-2].norm == "that") || w == "being" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// negative finds a negation or a stated absence, leaving out the idioms
+// where "no" or "not" does not deny ("no more than 10%", "not only").
+func negative(t *text) bool {
+	for k, tk := range t.toks {
+		if !negWords[tk.norm] {
+			continue
+		}
+		next := ""
+		if k+1 < len(t.toks) {
+			next = t.toks[k+1].norm
+		}
+		switch {
+		case tk.norm == "t" && (k == 0 || !strings.HasSuffix(t.toks[k-1].norm, "n")):
+			continue // "don't" is tokenised "don", "t"; a stray "t" is not
+		case tk.norm == "no" && (next == "more" || next == "later" || next == "less" || next == "longer" || next == "fewer"):
+			continue
+		case tk.norm == "not" && (next == "only" || next == "least" || next == "just"):
+			continue
+		case tk.norm == "not" && k > 0 && t.toks[k-1].norm == "or":
+			continue // "whether or not"
+		}
+		return true
+	}
+	return false
+}
+
+// national: a figure or statement about England, the UK or "nationally"
+// with nothing local beside it. A comparison ("12% in Crawley against
+// 10% nationally") is local.
+func national(t *text, as []Annotation) bool {
+	if !t.has(nationalWords) && !adjacent(t, "national", "average") && !adjacent(t, "national", "level") &&
+		!adjacent(t, "national", "data") && !adjacent(t, "national", "figures") {
+		return false
+	}
+	if t.has(localWords) {
+		return false
+	}
+	for _, a := range as {
+		if a.Kind == Place {
+			return false
+		}
+	}
+	return true
+}
