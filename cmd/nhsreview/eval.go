@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,55 +18,115 @@ import (
 
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
-	var labelsPath, docsDir, format, rulesDir string
+	var labelsPath, docsDir, format, rulesDir, half, unjudgedPath string
+	var evidencePaths []string
 	c := &cobra.Command{
-		Use:   "eval --labels FILE --docs DIR",
-		Short: "Measure agreement between nhsreview's scores and human labels",
+		Use:   "eval --docs DIR [--labels FILE] [--evidence FILE]...",
+		Short: "Measure agreement between nhsreview's scores and human labels, and how readers judged its evidence",
 		Long: `Reads a labels file (tab-separated: document, criterion, score, pages,
 evidence, note; see RUBRIC.md), finds each document under --docs (searched
 recursively by file name), scores it, and prints, overall and per criterion:
 quadratic weighted kappa, exact and within-one agreement, the confusion
 matrix, and the evidence page hit rate (the share of labelled rows with
-pages where the tool's evidence cites one of those pages).`,
+pages where the tool's evidence cites one of those pages). The same table
+follows for each half of the documents: half A (development) holds the
+documents whose file name's SHA-256 starts with a hex digit 0-7, half B
+(check) the others; --half restricts everything to one of them.
+
+--evidence reads evidence judgements files (RUBRIC.md's format; several are
+merged) and matches every evidence quote the tool prints with them (same
+document, criterion, signal and quote, whitespace and curly quotes
+normalised). It reports, by criterion, by signal and overall, how many
+quotes were printed, judged yes, partly or no, and not judged, and how
+many are readable units; the last four lines are a summary. Without
+--labels, the documents named in the judgements are scored. --unjudged
+writes the printed quotes that have no judgement, as a judgements file to
+fill in.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if labelsPath == "" || docsDir == "" {
-				return fmt.Errorf("--labels and --docs are required")
+			if docsDir == "" || (labelsPath == "" && len(evidencePaths) == 0) {
+				return fmt.Errorf("--docs is required, with --labels or --evidence or both")
 			}
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
+			half = strings.ToUpper(half)
+			if half != "" && half != agreement.HalfA && half != agreement.HalfB {
+				return fmt.Errorf("--half %q: use A or B", half)
+			}
+			if unjudgedPath == "-" {
+				return fmt.Errorf("--unjudged needs a file name: standard output has the report")
+			}
+			inHalf := func(doc string) bool { return half == "" || agreement.Half(doc) == half }
 			rs, err := loadRules(rulesDir)
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(labelsPath)
-			if err != nil {
-				return fmt.Errorf("--labels: %w", err)
+			var labels []agreement.Label
+			if labelsPath != "" {
+				f, err := os.Open(labelsPath)
+				if err != nil {
+					return fmt.Errorf("--labels: %w", err)
+				}
+				all, err := agreement.ReadLabels(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("%s: %w", labelsPath, err)
+				}
+				for _, l := range all {
+					if inHalf(l.Document) {
+						labels = append(labels, l)
+					}
+				}
 			}
-			labels, err := agreement.ReadLabels(f)
-			f.Close()
+			judgements, err := readJudgements(evidencePaths)
 			if err != nil {
-				return fmt.Errorf("%s: %w", labelsPath, err)
+				return err
 			}
+			judgements = slices.DeleteFunc(judgements, func(j agreement.Judgement) bool { return !inHalf(j.Document) })
 			paths, err := indexDocs(docsDir)
 			if err != nil {
 				return err
 			}
-			var order []string
-			seen := map[string]bool{}
 			failed := false
-			for _, l := range labels {
-				if seen[l.Document] {
-					continue
-				}
-				seen[l.Document] = true
-				if _, ok := paths[l.Document]; !ok {
-					fmt.Fprintf(stderr, "nhsreview: %s: not found under %s\n", l.Document, docsDir)
+			criteria := map[string]bool{}
+			for _, f := range rs.Files {
+				criteria[f.ID] = true
+			}
+			for _, j := range judgements {
+				if !criteria[j.Criterion] {
+					fmt.Fprintf(stderr, "nhsreview: %s: unknown criterion %q\n", j.At(), j.Criterion)
 					failed = true
-					continue
 				}
-				order = append(order, l.Document)
+			}
+			// Which documents are scored: the labelled ones; with no
+			// labels, the judged ones. A judged document missing under
+			// --docs is an error either way: its judgements would
+			// otherwise silently drop out of the figures.
+			var order []string
+			seen, missing := map[string]bool{}, map[string]bool{}
+			want := func(doc, where string, score bool) {
+				if seen[doc] {
+					return
+				}
+				if _, ok := paths[doc]; !ok {
+					if !missing[doc] {
+						missing[doc] = true
+						fmt.Fprintf(stderr, "nhsreview: %s: not found under %s%s\n", doc, docsDir, where)
+					}
+					failed = true
+					return
+				}
+				if score {
+					seen[doc] = true
+					order = append(order, doc)
+				}
+			}
+			for _, l := range labels {
+				want(l.Document, "", true)
+			}
+			for _, j := range judgements {
+				want(j.Document, " (judged at "+j.At()+")", labelsPath == "")
 			}
 			sources := make([]string, len(order))
 			for i, d := range order {
@@ -72,42 +134,53 @@ pages where the tool's evidence cites one of those pages).`,
 			}
 			results := scoreAll(c.Context(), sources, ro, rs, stderr)
 			byDoc := make(map[string]outcome[*rules.Scorecard], len(results))
+			var scored []agreement.ScoredDocument
 			for i, r := range results {
 				byDoc[order[i]] = r
 				if r.err != nil {
 					failed = true
-				}
-			}
-			var pairs []agreement.Pair
-			for _, l := range labels {
-				r, ok := byDoc[l.Document]
-				if !ok || r.err != nil {
 					continue
 				}
-				found := false
-				for _, cr := range r.val.Criteria {
-					if cr.ID != l.Criterion {
+				scored = append(scored, agreement.ScoredDocument{Document: order[i], Card: r.val})
+			}
+			var out evalOutput
+			if labelsPath != "" {
+				var pairs []agreement.Pair
+				for _, l := range labels {
+					r, ok := byDoc[l.Document]
+					if !ok || r.err != nil {
 						continue
 					}
-					found = true
-					p := agreement.Pair{Document: l.Document, Criterion: l.Criterion, Human: l.Score, Tool: cr.Score, HumanPages: l.Pages}
-					for _, e := range cr.Evidence {
-						p.ToolPages = append(p.ToolPages, e.Page)
+					found := false
+					for _, cr := range r.val.Criteria {
+						if cr.ID != l.Criterion {
+							continue
+						}
+						found = true
+						p := agreement.Pair{Document: l.Document, Criterion: l.Criterion, Human: l.Score, Tool: cr.Score, HumanPages: l.Pages}
+						for _, e := range cr.Evidence {
+							p.ToolPages = append(p.ToolPages, e.Page)
+						}
+						pairs = append(pairs, p)
 					}
-					pairs = append(pairs, p)
+					if !found {
+						fmt.Fprintf(stderr, "nhsreview: %s:%d: unknown criterion %q\n", labelsPath, l.Line, l.Criterion)
+						failed = true
+					}
 				}
-				if !found {
-					fmt.Fprintf(stderr, "nhsreview: %s:%d: unknown criterion %q\n", labelsPath, l.Line, l.Criterion)
-					failed = true
+				rep := agreement.Measure(pairs)
+				out.Report = &rep
+			}
+			if len(evidencePaths) > 0 || unjudgedPath != "" {
+				ev := agreement.MeasureEvidence(scored, judgements)
+				out.Evidence = &ev
+				if unjudgedPath != "" {
+					if err := writeUnjudged(unjudgedPath, ev, rs); err != nil {
+						return err
+					}
 				}
 			}
-			rep := agreement.Measure(pairs)
-			if format == "json" {
-				err = reports.WriteJSON(stdout, rep)
-			} else {
-				err = agreement.WriteText(stdout, rep)
-			}
-			if err != nil {
+			if err := out.write(stdout, format); err != nil {
 				return err
 			}
 			if failed {
@@ -117,11 +190,76 @@ pages where the tool's evidence cites one of those pages).`,
 		},
 	}
 	c.Flags().StringVar(&labelsPath, "labels", "", "the labels file (tab-separated, RUBRIC.md format)")
-	c.Flags().StringVar(&docsDir, "docs", "", "the folder holding the labelled documents (searched recursively)")
+	c.Flags().StringVar(&docsDir, "docs", "", "the folder holding the labelled and judged documents (searched recursively)")
+	c.Flags().StringArrayVar(&evidencePaths, "evidence", nil, "an evidence judgements file (RUBRIC.md format); repeat to merge several")
+	c.Flags().StringVar(&unjudgedPath, "unjudged", "", "write the printed quotes that have no judgement to this file (judgements format, to fill in)")
+	c.Flags().StringVar(&half, "half", "", "evaluate only half A (development) or half B (check) of the documents")
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
 	ro.register(c)
 	return c
+}
+
+// evalOutput is what eval prints. The agreement report's fields stay at
+// the top of the JSON, as before --evidence existed; either part is left
+// out when it was not asked for.
+type evalOutput struct {
+	*agreement.Report
+	Evidence *agreement.EvidenceReport `json:"evidence,omitempty"`
+}
+
+func (o evalOutput) write(w io.Writer, format string) error {
+	if format == "json" {
+		return reports.WriteJSON(w, o)
+	}
+	if o.Report != nil {
+		if err := agreement.WriteText(w, *o.Report); err != nil {
+			return err
+		}
+	}
+	if o.Evidence != nil {
+		if o.Report != nil {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		return agreement.WriteEvidenceText(w, *o.Evidence)
+	}
+	return nil
+}
+
+// readJudgements reads and merges the --evidence files in the order given.
+func readJudgements(paths []string) ([]agreement.Judgement, error) {
+	var lists [][]agreement.Judgement
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("--evidence: %w", err)
+		}
+		js, err := agreement.ReadJudgements(p, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		lists = append(lists, js)
+	}
+	return agreement.MergeJudgements(lists...)
+}
+
+// writeUnjudged writes the --unjudged file atomically, like -o elsewhere.
+func writeUnjudged(path string, ev agreement.EvidenceReport, rs *rules.Set) error {
+	o, err := openOutput(path, nil)
+	if err != nil {
+		return fmt.Errorf("--unjudged: %w", err)
+	}
+	werr := agreement.WriteUnjudged(o.w, ev, rs)
+	if err := o.close(werr == nil); err != nil {
+		return fmt.Errorf("--unjudged: %w", err)
+	}
+	if werr != nil {
+		return fmt.Errorf("--unjudged: writing %s: %w", path, werr)
+	}
+	return nil
 }
 
 // indexDocs maps file names under dir to their paths (the first found).

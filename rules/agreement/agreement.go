@@ -1,12 +1,15 @@
 // Package agreement measures how well nhsreview's scores agree with human
 // labels: quadratic weighted kappa, exact and within-one agreement, the
 // confusion matrix, and how often the tool's evidence cites a page the
-// humans cited. It also reads the labels file (RUBRIC.md's format).
+// humans cited, overall and in two fixed halves of the documents. It also
+// reads the labels file and the evidence judgements file (RUBRIC.md's
+// formats) and measures how many printed evidence quotes readers accepted.
 package agreement
 
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"math"
@@ -123,24 +126,81 @@ type Stats struct {
 	MeanDiff float64 `json:"mean_diff"`
 }
 
-// Report is agreement overall and per criterion.
+// Report is agreement overall and per criterion, and the same for each
+// half of the documents.
 type Report struct {
 	Overall  Stats            `json:"overall"`
 	Criteria map[string]Stats `json:"criteria"`
-	Pairs    []Pair           `json:"pairs"`
+	// Halves holds "A" and "B" (see Half), always both, so that the JSON
+	// has one shape; a half without documents has N 0.
+	Halves map[string]HalfStats `json:"halves"`
+	Pairs  []Pair               `json:"pairs"`
+}
+
+// HalfStats is agreement within one half of the documents.
+type HalfStats struct {
+	Name      string           `json:"name"`
+	Documents int              `json:"documents"`
+	Overall   Stats            `json:"overall"`
+	Criteria  map[string]Stats `json:"criteria"`
+}
+
+// The two halves of the labelled documents.
+const (
+	HalfA = "A"
+	HalfB = "B"
+)
+
+// halfNames say what each half is for.
+var halfNames = map[string]string{HalfA: "development", HalfB: "check"}
+
+// Half returns "A" (development) when the first hex digit of the SHA-256
+// of the document's file name is 0-7, and "B" (check) otherwise.
+//
+// The split depends on the name alone, so a document never changes half
+// when others are added or removed, or when its content, its labels or
+// the tool's scores change; rules tuned on half A can be checked on half
+// B without anyone having chosen which documents are easy. The hash
+// spreads names evenly whatever their prefixes (a corpus full of
+// "wscc-..." files still splits about in two).
+func Half(document string) string {
+	sum := sha256.Sum256([]byte(document))
+	if sum[0]>>4 < 8 {
+		return HalfA
+	}
+	return HalfB
 }
 
 // Measure computes the report.
 func Measure(pairs []Pair) Report {
-	rep := Report{Overall: stats(pairs), Criteria: map[string]Stats{}, Pairs: pairs}
+	overall, criteria := statsByCriterion(pairs)
+	rep := Report{Overall: overall, Criteria: criteria, Halves: map[string]HalfStats{}, Pairs: pairs}
+	for _, h := range []string{HalfA, HalfB} {
+		var ps []Pair
+		docs := map[string]bool{}
+		for _, p := range pairs {
+			if Half(p.Document) == h {
+				ps = append(ps, p)
+				docs[p.Document] = true
+			}
+		}
+		hs := HalfStats{Name: halfNames[h], Documents: len(docs)}
+		hs.Overall, hs.Criteria = statsByCriterion(ps)
+		rep.Halves[h] = hs
+	}
+	return rep
+}
+
+func statsByCriterion(pairs []Pair) (Stats, map[string]Stats) {
 	by := map[string][]Pair{}
 	for _, p := range pairs {
 		by[p.Criterion] = append(by[p.Criterion], p)
 	}
+	criteria := make(map[string]Stats, len(by))
 	for c, ps := range by {
-		rep.Criteria[c] = stats(ps)
+		criteria[c] = stats(ps)
 	}
-	return rep
+	return stats(pairs), criteria
 }
 
 func stats(pairs []Pair) Stats {
@@ -178,6 +238,15 @@ func stats(pairs []Pair) Stats {
 		s.PageHitRate = round3(float64(hits) / float64(s.PageRows))
 	}
 	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func inRange(x int) bool { return x >= 0 && x <= 3 }
@@ -251,16 +320,23 @@ func WriteText(w io.Writer, rep Report) error {
 		}
 		fmt.Fprintf(&b, "%-20s %4d  %6.3f  %5.2f  %9.2f  %s  %+6.2f\n", name, s.N, s.QWK, s.Exact, s.WithinOne, hit, s.MeanDiff)
 	}
-	fmt.Fprintf(&b, "%-20s %4s  %6s  %5s  %9s  %s  %6s\n", "criterion", "n", "qwk", "exact", "within-1", "pages", "bias")
-	names := make([]string, 0, len(rep.Criteria))
-	for c := range rep.Criteria {
-		names = append(names, c)
+	table := func(overall Stats, criteria map[string]Stats) {
+		fmt.Fprintf(&b, "%-20s %4s  %6s  %5s  %9s  %s  %6s\n", "criterion", "n", "qwk", "exact", "within-1", "pages", "bias")
+		for _, c := range sortedKeys(criteria) {
+			line(c, criteria[c])
+		}
+		line("overall", overall)
 	}
-	sort.Strings(names)
-	for _, c := range names {
-		line(c, rep.Criteria[c])
+	table(rep.Overall, rep.Criteria)
+	for _, h := range []string{HalfA, HalfB} {
+		hs, ok := rep.Halves[h]
+		if !ok || hs.Overall.N == 0 {
+			// --half leaves the other half empty: nothing to show.
+			continue
+		}
+		fmt.Fprintf(&b, "\nhalf %s (%s): %d documents\n", h, hs.Name, hs.Documents)
+		table(hs.Overall, hs.Criteria)
 	}
-	line("overall", rep.Overall)
 	fmt.Fprintf(&b, "\nconfusion matrix (rows: human score, columns: tool score)\n      0   1   2   3\n")
 	for i, row := range rep.Overall.Confusion {
 		fmt.Fprintf(&b, "%d  %3d %3d %3d %3d\n", i, row[0], row[1], row[2], row[3])
