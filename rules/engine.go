@@ -48,11 +48,11 @@ type csignal struct {
 	scope    map[string]bool
 	polarity string
 	all      []*cpart
-	any     []*cpart
-	none    []*cpart
-	of      *csignal
-	ifSig   *csignal
-	thenSig *csignal
+	any      []*cpart
+	none     []*cpart
+	of       *csignal
+	ifSig    *csignal
+	thenSig  *csignal
 }
 
 type cpart struct {

@@ -89,7 +89,7 @@ const minWords = 4
 var (
 	// A bibliography: back matter sections and citation-shaped lines.
 	referenceSectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|author details|authors' contributions|competing interests|declarations|availability of data and materials|notes)\s*$`)
-	citationRe         = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+|^\[\d+\]\s)`)
+	citationRe         = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+|^\[\d+\]\s|\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},|^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s)`)
 	// Contents and index entries: a title, then dot leaders or a page.
 	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$`)
 	dotLeaderRe       = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
@@ -103,7 +103,7 @@ var (
 	// A section that reports what people said.
 	reportedSectionRe = regexp.MustCompile(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b`)
 	// "You said / we did": the table is the document's own answer.
-	exampleSectionRe = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
+	exampleSectionRe   = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
 	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
 )
 
@@ -139,7 +139,7 @@ var (
 	futureWords = wordSet("will", "shall", "ll")
 	// Verbs that make a plan when "to" follows: "we plan to", "going to".
 	futureTo = wordSet("plan", "plans", "planning", "going", "intend", "intends", "propose", "proposes")
-	pastAux     = wordSet("have", "has", "had", "was", "were", "we", "been", "they", "it")
+	pastAux  = wordSet("have", "has", "had", "was", "were", "we", "been", "they", "it")
 	// Past forms that do not end in -ed.
 	irregularPast = wordSet("held", "ran", "run", "made", "took", "taken", "began", "begun", "built", "brought", "gave",
 		"given", "spent", "set", "won", "met", "led", "sent", "spoke", "spoken", "heard", "told", "grew", "grown", "rose",
@@ -154,7 +154,11 @@ var (
 	negWords = wordSet("no", "not", "never", "none", "nothing", "without", "nor", "neither", "lack", "lacks", "lacking",
 		"lacked", "absence", "absent", "cannot", "unable", "nobody", "t")
 	nationalWords = wordSet("nationally", "nationwide", "england", "uk", "britain", "wales", "scotland", "country")
-	localWords    = wordSet("local", "locally", "our", "we", "county", "city", "borough", "district", "ward", "wards", "here")
+	// What "national" names when the figure or the advice is not local:
+	// "the national average", "a national review recommends".
+	nationalSources = wordSet("average", "averages", "level", "data", "figure", "figures", "rate", "rates", "review", "report",
+		"study", "survey", "estimate", "estimates", "picture", "evidence", "research", "audit", "inquiry", "guidance")
+	localWords = wordSet("local", "locally", "our", "we", "county", "city", "borough", "district", "ward", "wards", "here")
 )
 
 // classify decides a sentence's claim from its text, its unit and its
@@ -167,6 +171,12 @@ func classify(t *text, u unit, as []Annotation) Claim {
 	}
 	c.Voice = voice(t, u, sect)
 	c.Status = status(t, u, as, sect)
+	if c.Voice == VoiceReported && near(t, reporters, reportVerbs, 3, nil) {
+		// "Respondents felt services should be local": what the
+		// sentence claims is that people said it, which is done; the
+		// "should" is theirs.
+		c.Status = StatusDone
+	}
 	if negative(t) {
 		c.Polarity = PolarityNegative
 	}
@@ -183,7 +193,7 @@ func form(t *text, u unit) string {
 			return FormReference
 		}
 	}
-	if hasAny(t.lower, "doi", "available", "et al", "vol", "pp.", "[") && citationRe.MatchString(s) {
+	if hasAny(t.lower, "doi", "available", "et al", "vol", "pp.", "[", "(19", "(20", ".,") && citationRe.MatchString(s) {
 		return FormReference
 	}
 	sect := ""
@@ -209,7 +219,7 @@ func form(t *text, u unit) string {
 	if glued(t) {
 		return FormGlued
 	}
-	if len(t.toks) < minWords && !endsSentence(s) || len(t.toks) < 2 || !hasLower(s) {
+	if len(t.toks) < 2 || !hasLower(s) {
 		return FormFragment
 	}
 	if u.kind == document.List {
@@ -220,7 +230,10 @@ func form(t *text, u unit) string {
 		}
 		return FormItem
 	}
-	if startsLowerRune(s) || cutEnd(s) {
+	// A short line that does not end like a sentence is a label or a
+	// cell ("36 WTE Sickness"); a list item may be short ("train link
+	// workers") because its lead-in carries the rest.
+	if len(t.toks) < minWords && !endsSentence(s) || startsLowerRune(s) || cutEnd(s) {
 		return FormFragment
 	}
 	return FormSentence
@@ -282,7 +295,8 @@ func glued(t *text) bool {
 	return false
 }
 
-var joinEnd = wordSet("the", "a", "an", "of", "and", "or", "to", "in", "for", "with", "by", "from", "on", "at", "our", "their", "its", "as", "that", "which")
+var joinEnd = wordSet("the", "a", "an", "of", "and", "or", "to", "in", "for", "with", "by", "from", "on", "at", "our",
+	"their", "its", "as", "that", "which", "will", "would", "can", "be", "is", "are", "was", "were", "we", "has", "have")
 
 // cutEnd reports a sentence that stops mid-clause: on a joining word, a
 // comma, a colon, or a dash.
@@ -378,8 +392,8 @@ func status(t *text, u unit, as []Annotation, sect string) string {
 	}
 	for k, tk := range toks {
 		switch tk.norm {
-		case "if", "example", "instance", "eg", "e":
-			if tk.norm == "if" || tk.norm == "example" && k > 0 && toks[k-1].norm == "for" ||
+		case "if", "example", "examples", "instance", "eg", "e":
+			if tk.norm == "if" || tk.norm == "examples" || tk.norm == "example" && k > 0 && toks[k-1].norm == "for" ||
 				tk.norm == "instance" && k > 0 && toks[k-1].norm == "for" ||
 				tk.norm == "e" && k+1 < len(toks) && toks[k+1].norm == "g" || tk.norm == "eg" {
 				return StatusExample
@@ -403,7 +417,7 @@ func status(t *text, u unit, as []Annotation, sect string) string {
 		return StatusRecommendation
 	}
 	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, wordSet("to"), 1, nil)
-	if has(aimWords) || adjacent(t, "want", "to") || adjacent(t, "committed", "to") || startsWithInfinitive(t) {
+	if aimFramed(t) || adjacent(t, "want", "to") || adjacent(t, "committed", "to") || startsWithInfinitive(t) {
 		return StatusAim
 	}
 	if future && !pastForm(t) {
@@ -422,6 +436,26 @@ func status(t *text, u unit, as []Annotation, sect string) string {
 	}
 	return StatusFact
 }
+
+// aimFramed: the sentence is framed as an aim ("Our ambition is...", "We
+// aim to...", "One of our goals will be..."). An aim word after the verb
+// is what the action serves, not its status: "We will invest £8m in these
+// priorities" is a plan.
+func aimFramed(t *text) bool {
+	for _, tk := range t.toks {
+		if futureWords[tk.norm] || finitePast[tk.norm] {
+			return false
+		}
+		if aimWords[tk.norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// finitePast ends the search for an aim frame: "We have invested in our
+// priorities" reports what was done.
+var finitePast = wordSet("have", "has", "had", "was", "were")
 
 var (
 	needVerbs  = wordSet("need", "needs")
@@ -513,7 +547,7 @@ func negative(t *text) bool {
 // 10% nationally") is local.
 func national(t *text, as []Annotation) bool {
 	if !t.has(nationalWords) && !adjacent(t, "national", "average") && !adjacent(t, "national", "level") &&
-		!adjacent(t, "national", "data") && !adjacent(t, "national", "figures") {
+		!near(t, wordSet("national"), nationalSources, 1, nil) {
 		return false
 	}
 	if t.has(localWords) {

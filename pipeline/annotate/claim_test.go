@@ -1,0 +1,140 @@
+package annotate
+
+import (
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// claimOf annotates one block and returns the claim of its first sentence.
+func claimOf(t *testing.T, b document.Block, section string) Claim {
+	t.Helper()
+	d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{b}}}}
+	if section != "" {
+		d.Pages[0].Blocks = append([]document.Block{{Kind: document.Heading, Text: section, Level: 1}}, b)
+		d.Sections = []*document.Section{{Title: section, Level: 1, Start: document.BlockRef{Page: 0, Block: 0}}}
+	}
+	ad := Annotate(d)
+	for _, s := range ad.Sentences {
+		if s.Kind != document.Heading || b.Kind == document.Heading {
+			return s.Claim
+		}
+	}
+	t.Fatalf("no sentence in %q", b.Text)
+	return Claim{}
+}
+
+func TestClaimForm(t *testing.T) {
+	para := func(s string) document.Block { return document.Block{Kind: document.Paragraph, Text: s} }
+	tests := []struct {
+		name    string
+		block   document.Block
+		section string
+		want    string
+	}{
+		{"a sentence", para("We will open two clinics in Bognor Regis."), "", FormSentence},
+		{"a short sentence with a full stop", para("Costs rose."), "", FormSentence},
+		{"a label", para("36 WTE Sickness"), "", FormFragment},
+		{"a clause cut at a comma", para("Targeted in the eastern wards,"), "", FormFragment},
+		{"a clause cut at an article", para("due to the commercially sensitive nature of the"), "", FormFragment},
+		{"capitals only", para("CHRONIC RESPIRATORY DISEASE AND EARLY CANCER"), "", FormFragment},
+		{"two columns read across", para("The economy be below 3% of GDP in the fifth year of the is now growing faster."), "", FormGlued},
+		{"dot leaders", para("Our coastal population ............................ 3"), "", FormContents},
+		{"a contents section", para("Risk factors 16"), "Contents", FormContents},
+		{"meeting formality", para("Before formal business began the Chair invited members to declare interests."), "", FormFormality},
+		{"acknowledgements", para("We thank everyone who gave their time to this work."), "Acknowledgements", FormFormality},
+		{"a reference list", para("Smith J, Jones K. Co-production in practice. London: Press, 2020."), "References", FormReference},
+		{"a citation outside a list", para("Lazar, S., Robin, J., A study of self-medication in adults."), "", FormReference},
+		{"a heading", document.Block{Kind: document.Heading, Text: "Our priorities", Level: 2}, "", FormHeading},
+		{"a list item in lower case", document.Block{Kind: document.List, Text: "expand outreach to rough sleepers", Items: []string{"expand outreach to rough sleepers"}}, "", FormItem},
+		{"a headed table row", document.Block{Kind: document.Table, Rows: [][]string{{"Service", "2023/24"}, {"Urgent care", "£12.1m"}}}, "", FormRow},
+		{"table cells cut from running text", document.Block{Kind: document.Table, Rows: [][]string{{"A", "B", "C"}, {"and minority ethnic", "with SMI to at least,", "Disease (COPD), driving up"}}}, "", FormGlued},
+	}
+	for _, tt := range tests {
+		b := tt.block
+		if b.Kind == document.Table {
+			b.Text = document.TableText(b.Rows)
+		}
+		got := claimOf(t, b, tt.section)
+		if tt.block.Kind == document.Table {
+			// the header row comes first: check the data row
+			d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{b}}}}
+			got = Annotate(d).Sentences[1].Claim
+		}
+		if got.Form != tt.want {
+			t.Errorf("%s: form %q, want %q", tt.name, got.Form, tt.want)
+		}
+		if got.Readable() != (tt.want == FormSentence || tt.want == FormItem || tt.want == FormRow) {
+			t.Errorf("%s: Readable() = %v for form %q", tt.name, got.Readable(), got.Form)
+		}
+	}
+}
+
+func TestClaimVoiceStatusPolarityScope(t *testing.T) {
+	tests := []struct {
+		name, text, section            string
+		voice, status, polarity, scope string
+	}{
+		{"a commitment with an owner and date", "We will invest £2m in outreach by March 2026, led by the Director of Public Health.", "",
+			VoiceOwn, StatusCommitted, PolarityPositive, ScopeLocal},
+		{"a plan", "We will expand the stop smoking service to every pharmacy.", "",
+			VoiceOwn, StatusPlanned, PolarityPositive, ScopeLocal},
+		{"done", "We held twelve workshops with 300 residents in 2024.", "",
+			VoiceOwn, StatusDone, PolarityPositive, ScopeLocal},
+		{"under way", "We are delivering health checks in the most deprived wards.", "",
+			VoiceOwn, StatusDone, PolarityPositive, ScopeLocal},
+		{"an aim", "Our ambition is that services are more inclusive and better targeted.", "",
+			VoiceOwn, StatusAim, PolarityPositive, ScopeLocal},
+		{"an aim as an infinitive", "To reduce smoking in pregnancy across the county.", "",
+			VoiceOwn, StatusAim, PolarityPositive, ScopeLocal},
+		{"a recommendation", "Social prescribing should be more prominent in the plan.", "",
+			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
+		{"a need", "An additional investment of about £700k would be needed.", "",
+			VoiceOwn, StatusNeed, PolarityPositive, ScopeLocal},
+		{"a noun 'needs' is no need", "People with complex needs use more services.", "",
+			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
+		{"an example", "For example, a council could fund a community van.", "",
+			VoiceOwn, StatusExample, PolarityPositive, ScopeLocal},
+		{"a month is not a modal", "We met the board in May 2024 and agreed the plan.", "",
+			VoiceOwn, StatusDone, PolarityPositive, ScopeLocal},
+		{"respondents", "Respondents felt that funding for the goals is not clear.", "",
+			VoiceReported, StatusDone, PolarityNegative, ScopeLocal},
+		{"a cited review", "The national review recommends an additional £70 million per year.", "",
+			VoiceReported, StatusRecommendation, PolarityPositive, ScopeNational},
+		{"this report is the document's own", "This report sets out the needs of carers in the county.", "",
+			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
+		{"a quotation", "“There is no indication of how you will fund your goals.”", "",
+			VoiceReported, StatusPlanned, PolarityNegative, ScopeLocal},
+		{"a section of what people said", "Transport to appointments is hard for older residents.", "What people told us",
+			VoiceReported, StatusFact, PolarityPositive, ScopeLocal},
+		{"a stated absence", "There was no engagement work on this plan.", "",
+			VoiceOwn, StatusFact, PolarityNegative, ScopeLocal},
+		{"an idiom is no negation", "Waiting times will be no more than 18 weeks.", "",
+			VoiceOwn, StatusPlanned, PolarityPositive, ScopeLocal},
+		{"a national figure", "In England in 2023/24, nearly 65,700 households were accepted as homeless.", "",
+			VoiceOwn, StatusDone, PolarityPositive, ScopeNational},
+		{"a comparison is local", "In Crawley, 6.6% of mothers smoked at delivery against 10.6% nationally.", "",
+			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
+	}
+	for _, tt := range tests {
+		c := claimOf(t, document.Block{Kind: document.Paragraph, Text: tt.text}, tt.section)
+		got := [4]string{c.Voice, c.Status, c.Polarity, c.Scope}
+		want := [4]string{tt.voice, tt.status, tt.polarity, tt.scope}
+		if got != want {
+			t.Errorf("%s: %q\n  got  voice=%s status=%s polarity=%s scope=%s\n  want voice=%s status=%s polarity=%s scope=%s",
+				tt.name, tt.text, got[0], got[1], got[2], got[3], want[0], want[1], want[2], want[3])
+		}
+	}
+}
+
+func TestClaimListLeadIn(t *testing.T) {
+	d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{
+		{Kind: document.Paragraph, Text: "Over the next two years we will:"},
+		{Kind: document.List, Text: "open a clinic for rough sleepers\ntrain link workers", Items: []string{"open a clinic for rough sleepers", "train link workers"}},
+	}}}}
+	for _, s := range Annotate(d).Sentences[1:] {
+		if s.Claim.Status != StatusPlanned || s.Claim.Form != FormItem {
+			t.Errorf("%q: %+v, want a planned item", s.Text, s.Claim)
+		}
+	}
+}
