@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -236,6 +237,8 @@ type run struct {
 	// unitsOf caches the units of each scope: they depend on the
 	// document only, and every signal of that scope walks them.
 	unitsOf map[string][][]int
+	// relaxed is a signal whose own filters are off (Explain).
+	relaxed *csignal
 }
 
 // sectionMatches reports whether a section pattern matches sentence i's
@@ -439,6 +442,9 @@ func (r *run) partHits(p *cpart, idx []int, found map[int]span) bool {
 
 // eligible: the signal's section and block filters, and table scope (rows only).
 func (r *run) eligible(cs *csignal, i int) bool {
+	if cs == r.relaxed {
+		return true
+	}
 	s := r.sents[i]
 	if !cs.forms[s.Claim.Form] {
 		// Only units a reader can read are evidence (a signal may
@@ -925,6 +931,33 @@ func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
 // Matches lists every passage a criterion's signal matches in a document
 // (for rule authors checking what a signal catches).
 func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, error) {
+	ms, err := s.Explain(d, criterion, signal)
+	if err != nil {
+		return nil, err
+	}
+	var out []Evidence
+	for _, m := range ms {
+		if m.Counts {
+			out = append(out, m.Evidence)
+		}
+	}
+	return out, nil
+}
+
+// Match is a passage a signal's words and parts match, with its claim and
+// whether the signal counts it; Why says what keeps it out when it does
+// not (its form, voice, status, scope, polarity, section or block).
+type Match struct {
+	Evidence
+	Claim  annotate.Claim
+	Counts bool
+	Why    string
+}
+
+// Explain lists every passage a criterion's signal matches, and every
+// passage it would match but for its claim and place filters, with the
+// reason: what "nhsreview rules matches" prints.
+func (s *Set) Explain(d *annotate.Doc, criterion, signal string) ([]Match, error) {
 	for _, cc := range s.comp.criteria {
 		if cc.file.ID != criterion {
 			continue
@@ -935,16 +968,66 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 		}
 		r := s.comp.prepare(d)
 		r.evalCriterion(cc)
-		var out []Evidence
-		for i, ok := range r.matched[cs.idx] {
-			if ok {
-				st := r.sents[i]
-				out = append(out, Evidence{Quote: st.Text, Page: st.Page, Section: st.section, Signal: signal})
+		strict := r.matched[cs.idx]
+		// Again without this signal's own filters: the passages its
+		// words and parts match wherever they are.
+		r.relaxed = cs
+		r.evalSignal(cs)
+		loose := r.matched[cs.idx]
+		var out []Match
+		for i := range loose {
+			if !loose[i] && !strict[i] {
+				continue
 			}
+			st := r.sents[i]
+			m := Match{
+				Evidence: Evidence{Quote: st.Text, Page: st.Page, Section: st.section, Signal: signal},
+				Claim:    st.Claim, Counts: strict[i],
+			}
+			if !m.Counts {
+				m.Why = r.whyNot(cs, i)
+				if m.Why == "" {
+					// Its parts matched only where the filters let
+					// them: the passage is not a match of its own.
+					continue
+				}
+			}
+			out = append(out, m)
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("no criterion %q", criterion)
+}
+
+// whyNot says which of the signal's filters (eligible) sentence i fails,
+// or "" when it passes them all.
+func (r *run) whyNot(cs *csignal, i int) string {
+	s := r.sents[i]
+	c := s.Claim
+	need := func(what, got string, want map[string]bool) string {
+		return fmt.Sprintf("%s is %s; the signal needs %s", what, got, strings.Join(slices.Sorted(maps.Keys(want)), " or "))
+	}
+	switch {
+	case !cs.forms[c.Form]:
+		return fmt.Sprintf("a %s is not a unit a reader can read as evidence", c.Form)
+	case cs.voice != nil && !cs.voice[c.Voice]:
+		return need("voice", c.Voice, cs.voice)
+	case cs.status != nil && !cs.status[c.Status]:
+		return need("status", c.Status, cs.status)
+	case cs.scope != nil && !cs.scope[c.Scope]:
+		return need("scope", c.Scope, cs.scope)
+	case cs.polarity != "" && cs.polarity != c.Polarity:
+		return need("polarity", c.Polarity, map[string]bool{cs.polarity: true})
+	case cs.spec.Scope == ScopeTable && s.Kind != document.Table:
+		return "not a table row; the signal reads tables only"
+	case cs.section != nil && !r.sectionMatches(cs.section, i):
+		return fmt.Sprintf("section %q does not match section: %s", s.section, cs.spec.Section)
+	case cs.notSect != nil && r.sectionMatches(cs.notSect, i):
+		return fmt.Sprintf("section %q matches not_section: %s", s.section, cs.spec.NotSection)
+	case cs.blocks != nil && !cs.blocks[s.Kind]:
+		return fmt.Sprintf("a %s block; the signal reads %s", s.Kind, strings.Join(cs.spec.Blocks, ", "))
+	}
+	return ""
 }
 
 // readableForms are the units every signal may match.

@@ -43,6 +43,12 @@ func newAnnotateCmd(stdout, stderr io.Writer) *cobra.Command {
 				}
 				for _, s := range ad.Sentences {
 					fmt.Fprintf(stdout, "p%d b%d %s | %s\n", s.Page, s.Block, s.Kind, s.Text)
+					if s.Header != "" {
+						fmt.Fprintf(stdout, "    %-22s %q\n", "header", s.Header)
+					}
+					c := s.Claim
+					fmt.Fprintf(stdout, "    %-22s form=%s voice=%s status=%s polarity=%s scope=%s\n",
+						"claim", c.Form, c.Voice, c.Status, c.Polarity, c.Scope)
 					for _, a := range s.Annotations {
 						sub := a.Kind
 						if a.Sub != "" {

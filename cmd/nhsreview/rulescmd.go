@@ -42,6 +42,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 	})
 	var ro readOptions
 	var rulesDir string
+	var all bool
 	m := &cobra.Command{
 		Use:   "matches SOURCE CRITERION SIGNAL",
 		Short: "List every passage of a document that a criterion's signal matches",
@@ -55,17 +56,38 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 			if r.err != nil {
 				return exitError{exitFailure}
 			}
-			ev, err := rs.Matches(annotate.Annotate(r.val), args[1], args[2])
+			ms, err := rs.Explain(annotate.Annotate(r.val), args[1], args[2])
 			if err != nil {
 				return err
 			}
-			for _, e := range ev {
-				fmt.Fprintf(stdout, "p. %d [%s] %s\n", e.Page, e.Section, e.Quote)
+			claim := func(c annotate.Claim) string {
+				return fmt.Sprintf("form=%s voice=%s status=%s polarity=%s scope=%s", c.Form, c.Voice, c.Status, c.Polarity, c.Scope)
 			}
-			fmt.Fprintf(stdout, "%d passages\n", len(ev))
+			counted, other := 0, 0
+			for _, m := range ms {
+				if m.Counts {
+					counted++
+					fmt.Fprintf(stdout, "p. %d [%s] %s\n    counts: %s\n", m.Page, m.Section, m.Quote, claim(m.Claim))
+				}
+			}
+			fmt.Fprintf(stdout, "%d passages\n", counted)
+			if !all {
+				return nil
+			}
+			for _, m := range ms {
+				if !m.Counts {
+					if other == 0 {
+						fmt.Fprintf(stdout, "\nNot counted (the words match; the claim or the place does not):\n")
+					}
+					other++
+					fmt.Fprintf(stdout, "p. %d [%s] %s\n    not counted: %s (%s)\n", m.Page, m.Section, m.Quote, m.Why, claim(m.Claim))
+				}
+			}
+			fmt.Fprintf(stdout, "%d passages not counted\n", other)
 			return nil
 		},
 	}
+	m.Flags().BoolVar(&all, "all", false, "also list the passages the signal's words match but its claim or section filters leave out, and why")
 	m.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
 	ro.register(m)
 	c.AddCommand(m)
