@@ -834,7 +834,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			if s.Kind == document.Heading && len(out) > 0 {
 				return false // a heading only when there is nothing else
 			}
-			q := quote(s.Text, r.where[cc.byName[name].idx][pick])
+			q := quoteOf(s.Sentence, r.where[cc.byName[name].idx][pick])
 			if !quoted[q] {
 				quoted[q] = true
 				pages[s.Page]++
@@ -870,6 +870,20 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Page < out[b].Page })
 	return out
+}
+
+// quoteOf quotes a sentence; a table row is quoted under its column
+// headers ("Service: Urgent care; 2023/24: £12.1m"), because its cells
+// alone ("Urgent care | £12.1m") do not say what the numbers are.
+func quoteOf(s *annotate.Sentence, sp span) string {
+	if s.Kind == document.Table && s.Header != "" {
+		// A row too long to quote whole is quoted as a window of its
+		// cells, like a long sentence: a quote is never cut inside.
+		if q, ok := document.HeadedRow(s.Header, s.Text); ok && len(q) <= 2*maxQuote {
+			return q
+		}
+	}
+	return quote(s.Text, sp)
 }
 
 // quote returns the sentence, or a window of whole words around sp when
@@ -981,7 +995,7 @@ func (s *Set) Explain(d *annotate.Doc, criterion, signal string) ([]Match, error
 			}
 			st := r.sents[i]
 			m := Match{
-				Evidence: Evidence{Quote: st.Text, Page: st.Page, Section: st.section, Signal: signal},
+				Evidence: Evidence{Quote: quoteOf(st.Sentence, span{}), Page: st.Page, Section: st.section, Signal: signal},
 				Claim:    st.Claim, Counts: strict[i],
 			}
 			if !m.Counts {

@@ -120,7 +120,7 @@ func TestSignalKinds(t *testing.T) {
     all: [{terms: [sector]}, {terms: [costs]}]`,
 			[]string{"Costs rose.", "The voluntary sector will run the hub."}},
 		{"table scope matches rows only", `  - {name: x, kind: annotation, annotation: money, scope: table}`,
-			[]string{"Nurses | £40,000"}},
+			[]string{"Item: Nurses; Cost: £40,000"}},
 		{"section filter", `  - {name: x, kind: terms, terms: [we], section: "people"}`,
 			[]string{"We engaged residents.", "We will keep you informed."}},
 		{"not_section filter", `  - {name: x, kind: terms, terms: [we], not_section: "people"}`,

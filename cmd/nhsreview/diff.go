@@ -99,18 +99,7 @@ func scoreVersion(ctx context.Context, src string, ro readOptions, p corpus.Pipe
 func foldedText(d *document.Document) string {
 	var b strings.Builder
 	for _, p := range d.Pages {
-		for _, bl := range p.Blocks {
-			b.WriteString(bl.Text)
-			b.WriteByte(' ')
-			for _, it := range bl.Items {
-				b.WriteString(it)
-				b.WriteByte(' ')
-			}
-			for _, row := range bl.Rows {
-				b.WriteString(strings.Join(row, " | "))
-				b.WriteByte(' ')
-			}
-		}
+		b.WriteString(document.PageText(p))
 	}
 	return textclean.Fold(b.String())
 }

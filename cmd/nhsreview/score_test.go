@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/internal/golden"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -153,18 +154,7 @@ func TestEvidenceIsVerbatim(t *testing.T) {
 		ad, card := scoreFile(t, rs, paths[l.Document])
 		pageText := map[int]string{}
 		for _, p := range ad.Pages {
-			var b strings.Builder
-			for _, bl := range p.Blocks {
-				b.WriteString(bl.Text)
-				b.WriteString(" ")
-				for _, it := range bl.Items {
-					b.WriteString(it + " ")
-				}
-				for _, row := range bl.Rows {
-					b.WriteString(strings.Join(row, " | ") + " ")
-				}
-			}
-			pageText[p.Number] = textclean.Fold(b.String())
+			pageText[p.Number] = textclean.Fold(document.PageText(p))
 		}
 		for _, c := range card.Criteria {
 			if c.Score > 0 && len(c.Evidence) == 0 {

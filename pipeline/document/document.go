@@ -202,3 +202,57 @@ func FilledRows(rows [][]string) [][]string {
 	}
 	return out
 }
+
+// HeadedRow pairs each cell of a table row with its column's header
+// ("Service: Urgent care; 2023/24: £12.1m"), leaving out empty cells; both
+// are cells joined with " | ", as in the annotated sentence of a row and its header. ok
+// is false when the columns do not line up.
+func HeadedRow(header, row string) (string, bool) {
+	hs, cs := strings.Split(header, " | "), strings.Split(row, " | ")
+	if len(hs) != len(cs) {
+		return "", false
+	}
+	var b strings.Builder
+	for k, c := range cs {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		if h := strings.TrimSpace(hs[k]); h != "" && h != c {
+			b.WriteString(h)
+			b.WriteString(": ")
+		}
+		b.WriteString(c)
+	}
+	return b.String(), b.Len() > 0
+}
+
+// PageText is the text of a page as evidence quotes it: every block's
+// text, list items, table rows with cells joined by " | ", and each row
+// below a header again under its headers (HeadedRow). Quotes are checked
+// against it and looked for in another version of a document.
+func PageText(p Page) string {
+	var b strings.Builder
+	for _, bl := range p.Blocks {
+		b.WriteString(bl.Text)
+		b.WriteByte(' ')
+		for _, it := range bl.Items {
+			b.WriteString(it)
+			b.WriteByte(' ')
+		}
+		for i, row := range bl.Rows {
+			b.WriteString(strings.Join(row, " | "))
+			b.WriteByte(' ')
+			if i > 0 {
+				if q, ok := HeadedRow(strings.Join(bl.Rows[0], " | "), strings.Join(row, " | ")); ok {
+					b.WriteString(q)
+					b.WriteByte(' ')
+				}
+			}
+		}
+	}
+	return b.String()
+}

@@ -228,6 +228,12 @@ func layoutBlock(id string, b document.Block, qs []*quoteOnPage) viewBlock {
 			if vr.Mark == nil {
 				vr.Mark = markWhole(strings.Join(row, " "), qs)
 			}
+			if vr.Mark == nil && len(vb.Rows) > 0 {
+				// Evidence quotes a row under its column headers.
+				if h, ok := document.HeadedRow(strings.Join(rows[0], " | "), strings.Join(row, " | ")); ok {
+					vr.Mark = markWhole(h, qs)
+				}
+			}
 			vb.Rows = append(vb.Rows, vr)
 			all = append(all, strings.Join(row, " "))
 		}
