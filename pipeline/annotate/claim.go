@@ -233,7 +233,7 @@ func form(t *text, u unit) string {
 	// A short line that does not end like a sentence is a label or a
 	// cell ("36 WTE Sickness"); a list item may be short ("train link
 	// workers") because its lead-in carries the rest.
-	if len(t.toks) < minWords && !endsSentence(s) || startsLowerRune(s) || cutEnd(s) {
+	if len(t.toks) < minWords && !endsSentence(s) || startsLowerRune(s) || cutEnd(s) || openEnd(s) {
 		return FormFragment
 	}
 	return FormSentence
@@ -315,6 +315,22 @@ func cutEnd(s string) bool {
 func endsJoiningWord(s string) bool {
 	i := strings.LastIndexAny(s, " (")
 	return joinEnd[strings.ToLower(s[i+1:])]
+}
+
+// openEnd: a sentence of running text that stops without a full stop or
+// the like is a piece: a line that a converter cut from its paragraph, or
+// two columns whose lines were taken in turn ("Leeds is trialling an
+// innovative").
+func openEnd(s string) bool {
+	s = strings.TrimRight(s, " ”\"’')*0123456789")
+	if s == "" {
+		return true
+	}
+	switch r, _ := utf8.DecodeLastRuneInString(s); r {
+	case '.', '!', '?', ';', ':', '…':
+		return false
+	}
+	return true
 }
 
 func endsSentence(s string) bool {

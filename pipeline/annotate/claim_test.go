@@ -37,6 +37,8 @@ func TestClaimForm(t *testing.T) {
 		{"a label", para("36 WTE Sickness"), "", FormFragment},
 		{"a clause cut at a comma", para("Targeted in the eastern wards,"), "", FormFragment},
 		{"a clause cut at an article", para("due to the commercially sensitive nature of the"), "", FormFragment},
+		{"running text that stops without a full stop", para("With funding from the council, the city is trialling an innovative"), "", FormFragment},
+		{"a sentence ending in a footnote number", para("Smoking in pregnancy fell to 6.6% in 2023.12"), "", FormSentence},
 		{"capitals only", para("CHRONIC RESPIRATORY DISEASE AND EARLY CANCER"), "", FormFragment},
 		{"two columns read across", para("The economy be below 3% of GDP in the fifth year of the is now growing faster."), "", FormGlued},
 		{"dot leaders", para("Our coastal population ............................ 3"), "", FormContents},

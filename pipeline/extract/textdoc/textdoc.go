@@ -67,6 +67,14 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 		d.Format = document.FormatText
 		parsePlain(b, text)
 	}
+	var rj Rejoined
+	b.blocks, rj = rejoinLines(b.blocks)
+	switch {
+	case rj.TwoColumns && rj.Lines > 0:
+		d.Quality.Warn(fmt.Sprintf("the text reads two columns across, line by line (a conversion from PDF): %d lines were put back in column order; check quotes against the original", rj.Lines))
+	case rj.Lines > 0:
+		d.Quality.Warn(fmt.Sprintf("the text has a paragraph per line (a conversion from PDF): %d lines were joined into paragraphs", rj.Lines))
+	}
 	if b.blocks == nil {
 		b.blocks = []document.Block{}
 	}

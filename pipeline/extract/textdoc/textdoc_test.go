@@ -398,6 +398,11 @@ func TestCorpus(t *testing.T) {
 			if longestRun > 12 {
 				t.Errorf("%d headings in a row", longestRun)
 			}
+			// Lines of a converted page are put back into paragraphs:
+			// few unfinished lines may stay paragraphs of their own.
+			if share := openLineShare(blocks); share > 0.15 {
+				t.Errorf("%.0f%% of paragraphs are unfinished lines of a page", 100*share)
+			}
 			// Escaped stars ("\*\*" in the source) are text; any others are
 			// markup that was not removed.
 			text := d.PlainText()
