@@ -677,6 +677,39 @@ func condSignals(c *Cond, out *[]string) {
 	}
 }
 
+// LevelSignals names the signals a criterion's level's condition counts:
+// the passages a score of that level rests on are theirs.
+func (s *Set) LevelSignals(criterion string, score int) ([]string, error) {
+	for _, cc := range s.comp.criteria {
+		if cc.file.ID != criterion {
+			continue
+		}
+		if score < 1 || score > len(cc.levels) {
+			return nil, fmt.Errorf("criterion %s has no level %d", criterion, score)
+		}
+		var names []string
+		condSignals(&cc.levels[score-1].When, &names)
+		return names, nil
+	}
+	return nil, fmt.Errorf("no criterion %q", criterion)
+}
+
+// RedFlagMaxScore is the highest score beside which a red flag with this
+// message may stand, and whether the flag has such a bound.
+func (s *Set) RedFlagMaxScore(criterion, message string) (int, bool) {
+	for _, f := range s.Files {
+		if f.ID != criterion {
+			continue
+		}
+		for _, rf := range f.RedFlags {
+			if rf.MaxScore != nil && strings.HasPrefix(message, rf.Message) {
+				return *rf.MaxScore, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // MaxEvidence is how many passages are quoted per criterion.
 const MaxEvidence = 6
 
@@ -741,7 +774,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		out.Questions = append(out.Questions, r.fill(cc, q.Ask))
 	}
 	for _, rf := range f.RedFlags {
-		if !r.holds(cc, &rf.When, nil) {
+		if rf.MaxScore != nil && score > *rf.MaxScore || !r.holds(cc, &rf.When, nil) {
 			continue
 		}
 		msg := r.fill(cc, rf.Message)

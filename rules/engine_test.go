@@ -185,6 +185,7 @@ questions:
   - {ask: "Never asked", when: {signal: z}}
 red_flags:
   - {message: "No z at all.", when: {not: {signal: z}}, show: x}
+  - {message: "No y at all.", max_score: 1, when: {not: {signal: z}}}
 `})
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +202,7 @@ red_flags:
 	if strings.Join(c.Questions, "|") != "Why no z?" {
 		t.Errorf("questions %q", c.Questions)
 	}
+	// "No y at all." says what a score of 2 needs: it cannot stand beside one.
 	if len(c.RedFlags) != 1 || !strings.HasPrefix(c.RedFlags[0], "No z at all. (page 1: “We will open a clinic.”)") {
 		t.Errorf("red flags %q", c.RedFlags)
 	}
@@ -237,6 +239,9 @@ func TestRuleFileErrors(t *testing.T) {
 			"  - {name: x, kind: composite, all: [{signal: y}]}\n  - {name: y, kind: composite, all: [{signal: x}]}", 1), "in a loop"},
 		{"missing level", strings.Replace(good, "  - score: 3\n    summary: three\n    when: {signal: x, min: 3}\n", "", 1), "level 3 is missing"},
 		{"star inside a term", strings.Replace(good, "terms: [a]", `terms: ["a * b"]`, 1), "* is allowed only at the end"},
+		{"unknown claim value", strings.Replace(good, "terms: [a]", "terms: [a], claim: {voice: [theirs]}", 1), `signal "x": unknown claim voice "theirs" (own, reported)`},
+		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "field tense not found"},
+		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
 		{"not YAML", "id: [", "test.yaml:1:"},
 	}
 	for _, tc := range tests {

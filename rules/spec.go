@@ -174,6 +174,11 @@ type RedFlag struct {
 	Message string `yaml:"message"`
 	When    Cond   `yaml:"when"`
 	Show    string `yaml:"show"`
+	// MaxScore is the highest score the flag can stand beside: a flag
+	// that says something is missing ("engagement is promised, but none
+	// is described") is false beside a score whose level needs that very
+	// thing. Nil: any score.
+	MaxScore *int `yaml:"max_score"`
 }
 
 // Set is a loaded, validated rule set.
@@ -502,6 +507,9 @@ func checkFile(f *File) Errors {
 		checkCond(key, r.When)
 		if r.Show != "" {
 			ref(key, r.Show)
+		}
+		if r.MaxScore != nil && (*r.MaxScore < 0 || *r.MaxScore > 2) {
+			add(key, "max_score %d: a flag must allow a score from 0 to 2 (3 is every score)", *r.MaxScore)
 		}
 	}
 	if cyc := signalCycle(f); cyc != "" {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,8 +122,41 @@ func scoreFile(t *testing.T, rs *rules.Set, path string) (*annotate.Doc, *rules.
 	return ad, rs.Score(ad, rules.Tool{Name: "nhsreview"})
 }
 
-// Every evidence quote is verbatim text of the page it names, and every
-// score above 0 has evidence (on the labelled documents and the sample).
+// zeroCount is a summary that counts nothing: "(0 passages)".
+var zeroCount = regexp.MustCompile(`\(0 |\b0 (passages|costed)\b`)
+
+// checkConsistent fails when a scorecard contradicts itself: a summary
+// that counts no passages for the level it reports, evidence that shows
+// none of the signals the level rests on, or a red flag saying something
+// is missing beside a score whose level needs it.
+func checkConsistent(t *testing.T, rs *rules.Set, doc string, c rules.Criterion) {
+	t.Helper()
+	if c.Score > 0 && zeroCount.MatchString(c.Summary) {
+		t.Errorf("%s %s: score %d beside the summary %q", doc, c.ID, c.Score, c.Summary)
+	}
+	if c.Score > 0 {
+		names, err := rs.LevelSignals(c.ID, c.Score)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := false
+		for _, e := range c.Evidence {
+			shown = shown || slices.Contains(names, e.Signal)
+		}
+		if !shown {
+			t.Errorf("%s %s: score %d, but no evidence of its level's signals %v", doc, c.ID, c.Score, names)
+		}
+	}
+	for _, f := range c.RedFlags {
+		if max, ok := rs.RedFlagMaxScore(c.ID, f); ok && c.Score > max {
+			t.Errorf("%s %s: score %d beside the red flag %q", doc, c.ID, c.Score, f)
+		}
+	}
+}
+
+// Every evidence quote is verbatim text of the page it names, every score
+// above 0 has evidence, and no scorecard contradicts itself
+// (checkConsistent), on the labelled documents and the sample.
 func TestEvidenceIsVerbatim(t *testing.T) {
 	shared := sharedDir()
 	if shared == "" {
@@ -160,6 +195,7 @@ func TestEvidenceIsVerbatim(t *testing.T) {
 			if c.Score > 0 && len(c.Evidence) == 0 {
 				t.Errorf("%s %s: score %d without evidence", l.Document, c.ID, c.Score)
 			}
+			checkConsistent(t, rs, l.Document, c)
 			for _, e := range c.Evidence {
 				quotes++
 				if !strings.Contains(pageText[e.Page], textclean.Fold(e.Quote)) {
