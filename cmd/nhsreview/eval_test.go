@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,7 +110,8 @@ func TestEvalEvidence(t *testing.T) {
 		t.Fatalf("eval --evidence: exit %d: %s", code, stderr)
 	}
 	want := []string{
-		fmt.Sprintf("evidence: %d quotes printed, 3 judged (%.0f%%), %d unjudged (%.0f%%)", 2*n, 300/float64(2*n), 2*n-3, 100*float64(2*n-3)/float64(2*n)),
+		// shares are rounded half away from zero (62.5% is 63%)
+		fmt.Sprintf("evidence: %d quotes printed, 3 judged (%.0f%%), %d unjudged (%.0f%%)", 2*n, math.Round(300/float64(2*n)), 2*n-3, math.Round(100*float64(2*n-3)/float64(2*n))),
 		"judged yes: 1 (33%); yes or partly: 2 (67%)",
 	}
 	got := lastLines(out, 4)
