@@ -35,6 +35,11 @@ type unit struct {
 	// header is the text of a table's first row, for the rows below it:
 	// a row is quoted with the headers of its columns.
 	header string
+	// quoted: the sentence is inside a quotation opened by an earlier
+	// sentence of the unit.
+	quoted bool
+	// sf is what the section titles say (shared by the section's units).
+	sf *sectFlags
 }
 
 // tableCols are the columns of a table that name an owner, a deadline or
@@ -58,10 +63,18 @@ func Annotate(d *document.Document) *Doc {
 	var units []unit
 	var sp splitter
 	prev := ""
+	flags := map[string]*sectFlags{}
 	for pi, p := range d.Pages {
 		for bi, b := range p.Blocks {
 			path := sections.path(document.BlockRef{Page: pi, Block: bi})
-			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, split: -1, aliases: al}
+			key := strings.Join(path, "\x1f")
+			sf := flags[key]
+			if sf == nil {
+				f := sectionFlags(path)
+				sf = &f
+				flags[key] = sf
+			}
+			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
 			if b.Kind == document.List {
 				// Folded only when a list needs its lead-in.
 				if lead := textclean.Fold(prev); leadInRE.MatchString(lead) {
@@ -84,8 +97,14 @@ func Annotate(d *document.Document) *Doc {
 			out.Sentences = append(out.Sentences, sentence(u, u.text))
 			continue
 		}
+		// A quotation may run over several sentences: those after its
+		// opening mark, up to its closing one, are someone else's words.
+		open := false
 		for _, s := range pieces(u.text, sp.cuts[u.split]) {
-			out.Sentences = append(out.Sentences, sentence(u, s))
+			su := u
+			su.quoted = open
+			out.Sentences = append(out.Sentences, sentence(su, s))
+			open = quoteOpenAfter(open, s)
 		}
 	}
 	return out

@@ -107,6 +107,29 @@ var (
 	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
 )
 
+// sectFlags is what a sentence's section titles say about it. The title
+// patterns are the costliest part of deciding a claim, and every sentence
+// of a section shares them: they are matched once per section path.
+type sectFlags struct {
+	reference, contents, formality, reported, example, recommend bool
+}
+
+func sectionFlags(sect []string) sectFlags {
+	var f sectFlags
+	for _, title := range sect {
+		f.reference = f.reference || referenceSectionRe.MatchString(title)
+	}
+	if n := len(sect); n > 0 {
+		last := sect[n-1]
+		f.contents = contentsSectionRe.MatchString(last)
+		f.formality = formalitySectionRe.MatchString(last)
+		f.reported = reportedSectionRe.MatchString(last)
+		f.example = exampleSectionRe.MatchString(last)
+		f.recommend = recommendSectionRe.MatchString(last)
+	}
+	return f
+}
+
 // Words that, as a subject within a few words of a reporting verb, mark
 // what someone other than the document says.
 var (
@@ -164,13 +187,13 @@ var (
 // classify decides a sentence's claim from its text, its unit and its
 // annotations.
 func classify(t *text, u unit, as []Annotation) Claim {
-	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
-	sect := ""
-	if n := len(u.sect); n > 0 {
-		sect = u.sect[n-1]
+	if u.sf == nil {
+		f := sectionFlags(u.sect)
+		u.sf = &f
 	}
-	c.Voice = voice(t, u, sect)
-	c.Status = status(t, u, as, sect)
+	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
+	c.Voice = voice(t, u)
+	c.Status = status(t, u, as)
 	if c.Voice == VoiceReported && near(t, reporters, reportVerbs, 3, nil) {
 		// "Respondents felt services should be local": what the
 		// sentence claims is that people said it, which is done; the
@@ -188,22 +211,16 @@ func classify(t *text, u unit, as []Annotation) Claim {
 
 func form(t *text, u unit) string {
 	s := strings.TrimSpace(t.s)
-	for _, title := range u.sect {
-		if referenceSectionRe.MatchString(title) {
-			return FormReference
-		}
+	if u.sf.reference {
+		return FormReference
 	}
 	if hasAny(t.lower, "doi", "available", "et al", "vol", "pp.", "[", "(19", "(20", ".,") && citationRe.MatchString(s) {
 		return FormReference
 	}
-	sect := ""
-	if n := len(u.sect); n > 0 {
-		sect = u.sect[n-1]
-	}
-	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || contentsSectionRe.MatchString(sect) && endsPageNumberRe.MatchString(s) {
+	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || u.sf.contents && endsPageNumberRe.MatchString(s) {
 		return FormContents
 	}
-	if formalitySectionRe.MatchString(sect) ||
+	if u.sf.formality ||
 		hasAny(t.lower, "chair", "formal", "apolog", "declar", "record", "minutes", "quorate", "thank", "arising") && formalityRe.MatchString(s) {
 		return FormFormality
 	}
@@ -380,12 +397,54 @@ func near(t *text, first, second map[string]bool, n int, skipIf map[string]bool)
 	return false
 }
 
-func voice(t *text, u unit, sect string) string {
+// quoteOpenAfter says whether a quotation is still open after sentence s,
+// given whether one was open before it: curly marks open and close (a
+// single one with care, since ’ is also an apostrophe), a straight double
+// quote toggles.
+func quoteOpenAfter(open bool, s string) bool {
+	prev := ' '
+	for _, r := range s {
+		switch r {
+		case '“', '‘':
+			// ‘ opens a quotation only at the start of a word
+			if r == '“' || prev == ' ' || prev == '(' {
+				open = true
+			}
+		case '”':
+			open = false
+		case '’':
+			// ’ is an apostrophe ("it’s") unless it follows the end
+			// of a sentence or clause
+			if strings.ContainsRune(".!?,", prev) {
+				open = false
+			}
+		case '"':
+			open = !open
+		}
+		prev = r
+	}
+	return open
+}
+
+// closesQuotation: a sentence that ends a quotation it did not open
+// ("... having to pay a lot of money for it.”") ends someone's words.
+func closesQuotation(s string) bool {
+	s = strings.TrimRight(s, " ")
+	switch {
+	case strings.HasSuffix(s, "”"):
+		return !strings.Contains(s, "“")
+	case strings.HasSuffix(s, ".’"), strings.HasSuffix(s, "!’"), strings.HasSuffix(s, "?’"):
+		return !strings.Contains(s, "‘")
+	}
+	return false
+}
+
+func voice(t *text, u unit) string {
 	s := strings.TrimSpace(t.s)
-	if quotationStartRe.MatchString(s) {
+	if quotationStartRe.MatchString(s) || u.quoted || closesQuotation(s) {
 		return VoiceReported
 	}
-	if u.kind != document.Table && reportedSectionRe.MatchString(sect) {
+	if u.kind != document.Table && u.sf.reported {
 		return VoiceReported
 	}
 	if near(t, reporters, reportVerbs, 3, nil) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
@@ -397,8 +456,8 @@ func voice(t *text, u unit, sect string) string {
 	return VoiceOwn
 }
 
-func status(t *text, u unit, as []Annotation, sect string) string {
-	if exampleSectionRe.MatchString(sect) {
+func status(t *text, u unit, as []Annotation) string {
+	if u.sf.example {
 		return StatusExample
 	}
 	toks := t.toks
@@ -429,7 +488,7 @@ func status(t *text, u unit, as []Annotation, sect string) string {
 	if has(exampleWords) {
 		return StatusExample
 	}
-	if has(recommend) || recommendSectionRe.MatchString(sect) {
+	if has(recommend) || u.sf.recommend {
 		return StatusRecommendation
 	}
 	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, wordSet("to"), 1, nil)

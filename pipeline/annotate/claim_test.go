@@ -140,3 +140,33 @@ func TestClaimListLeadIn(t *testing.T) {
 		}
 	}
 }
+
+// A quotation may run over several sentences of a paragraph: all of them
+// are someone else's words, and what follows the closing mark is not.
+func TestClaimQuotationAcrossSentences(t *testing.T) {
+	tests := []struct {
+		text  string
+		voice []string
+	}{
+		{"‘When I call I am always helped. I am aware of the lack of resources. It’s hard for staff.’ We will fund two posts.",
+			[]string{VoiceReported, VoiceReported, VoiceReported, VoiceOwn}},
+		{"“We need more money. The service is stretched.” The council agreed to fund it.",
+			[]string{VoiceReported, VoiceReported, VoiceOwn}},
+		// an apostrophe opens and closes nothing
+		{"It’s our plan. We’ll fund the service from April.",
+			[]string{VoiceOwn, VoiceOwn}},
+	}
+	for _, tt := range tests {
+		d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: tt.text}}}}}
+		ss := Annotate(d).Sentences
+		if len(ss) != len(tt.voice) {
+			t.Errorf("%q: %d sentences, want %d", tt.text, len(ss), len(tt.voice))
+			continue
+		}
+		for i, s := range ss {
+			if s.Claim.Voice != tt.voice[i] {
+				t.Errorf("%q: voice %s, want %s", s.Text, s.Claim.Voice, tt.voice[i])
+			}
+		}
+	}
+}
