@@ -89,7 +89,23 @@ const minWords = 4
 var (
 	// A bibliography: back matter sections and citation-shaped lines.
 	referenceSectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|author details|authors' contributions|competing interests|declarations|availability of data and materials|notes)\s*$`)
-	citationRe         = regexp.MustCompile(`(?i)(\bdoi\b|available (from|at):? *https?://|\bet al\.?,? \(?(19|20)\d\d|\bvol\.? ?\d+|\bpp\. ?\d+|^\[\d+\]\s|\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},|^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s)`)
+	// Citation shapes, each tried only when its cue is in the sentence:
+	// one alternation of them all ran over every sentence with a year in
+	// brackets and was the costliest test of a claim.
+	citationRes = []struct {
+		cue string
+		re  *regexp.Regexp
+	}{
+		{"doi", regexp.MustCompile(`\bdoi\b`)},
+		{"available", regexp.MustCompile(`available (from|at):? *https?://`)},
+		{"et al", regexp.MustCompile(`\bet al\.?,? \(?(19|20)\d\d`)},
+		{"vol", regexp.MustCompile(`\bvol\.? ?\d+`)},
+		{"pp.", regexp.MustCompile(`\bpp\. ?\d+`)},
+		{"[", regexp.MustCompile(`^\[\d+\]\s`)},
+		{".,", regexp.MustCompile(`\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},`)},
+		{"(19", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
+		{"(20", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
+	}
 	// Contents and index entries: a title, then dot leaders or a page.
 	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$`)
 	dotLeaderRe       = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
@@ -105,6 +121,33 @@ var (
 	// "You said / we did": the table is the document's own answer.
 	exampleSectionRe   = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
 	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
+)
+
+// Word classes. Deciding a claim asks of each sentence whether it has a
+// word of some thirty sets, many of them more than once: each token is
+// looked up once, in claimWords, for a mask of the classes it belongs to
+// (text.classes), and every test after that is a bit test.
+var (
+	claimWords = map[string]uint64{}
+	nextClass  uint
+)
+
+// class registers a word class and returns its bit.
+func class(words ...string) uint64 {
+	if nextClass == 64 {
+		panic("annotate: more than 64 word classes")
+	}
+	bit := uint64(1) << nextClass
+	nextClass++
+	for _, w := range words {
+		claimWords[w] |= bit
+	}
+	return bit
+}
+
+var (
+	requiresWord = class("requires", "require")
+	nationalWord = class("national")
 )
 
 // sectFlags is what a sentence's section titles say about it. The title
@@ -133,55 +176,55 @@ func sectionFlags(sect []string) sectFlags {
 // Words that, as a subject within a few words of a reporting verb, mark
 // what someone other than the document says.
 var (
-	reporters = wordSet("respondents", "respondent", "participants", "participant", "attendees", "residents", "patients",
+	reporters = class("respondents", "respondent", "participants", "participant", "attendees", "residents", "patients",
 		"people", "parents", "carers", "families", "they", "many", "some", "most", "few", "users", "members", "interviewees",
 		"children", "pupils", "students", "individuals", "one", "others", "women", "men", "clients", "partners", "stakeholders",
 		"professionals", "practitioners", "staff", "colleagues", "everyone", "someone", "groups", "communities", "survivors")
-	reportVerbs = wordSet("said", "say", "says", "told", "tell", "felt", "feel", "feels", "reported", "commented", "suggested",
+	reportVerbs = class("said", "say", "says", "told", "tell", "felt", "feel", "feels", "reported", "commented", "suggested",
 		"suggest", "suggests", "highlighted", "raised", "mentioned", "noted", "expressed", "wanted", "want", "wants", "asked",
 		"proposed", "described", "describe", "stated", "indicated", "shared", "believe", "believed", "thought", "think",
 		"agreed", "disagreed", "emphasised", "emphasized", "stressed", "explained", "complained", "valued", "preferred", "cited")
-	sources = wordSet("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
+	sources = class("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
 		"inquiry", "evaluation", "analysis", "paper", "commission", "nice", "ons", "ohid", "fund", "trust", "foundation",
 		"authors", "institute", "government", "department", "england", "centre", "center", "university", "who", "data",
 		"census", "findings", "figures", "statistics", "estimates", "modelling", "model", "assessment", "jsna")
-	sourceVerbs = wordSet("found", "finds", "find", "shows", "showed", "shown", "show", "suggests", "suggested",
+	sourceVerbs = class("found", "finds", "find", "shows", "showed", "shown", "show", "suggests", "suggested",
 		"recommends", "recommended", "recommend", "concluded", "concludes", "highlighted", "highlights", "identified",
 		"identifies", "estimated", "estimates", "reported", "reports", "indicates", "indicated", "argues", "argued", "notes",
 		"noted", "states", "stated", "predicts", "predicted", "projects", "projected", "calls", "called", "says", "said")
-	ownDeterminers = wordSet("this", "our", "present", "these")
+	ownDeterminers = class("this", "our", "present", "these")
 )
 
 // Modal and status words.
 var (
-	exampleWords = wordSet("could", "might", "perhaps", "possibly", "hypothetically", "potentially")
-	recommend    = wordSet("should", "recommend", "recommends", "recommended", "recommendation", "recommendations", "must", "ought", "advise", "advised", "rec")
-	aimWords     = wordSet("aim", "aims", "aiming", "ambition", "ambitions", "ambitious", "vision", "strive", "striving", "aspire",
+	exampleWords = class("could", "might", "perhaps", "possibly", "hypothetically", "potentially")
+	recommend    = class("should", "recommend", "recommends", "recommended", "recommendation", "recommendations", "must", "ought", "advise", "advised", "rec")
+	aimWords     = class("aim", "aims", "aiming", "ambition", "ambitions", "ambitious", "vision", "strive", "striving", "aspire",
 		"aspiration", "aspirations", "goal", "goals", "hope", "hopes", "seek", "seeks", "objective", "objectives", "principle",
 		"principles", "values", "mission", "outcome", "outcomes", "priority", "priorities")
-	futureWords = wordSet("will", "shall", "ll")
+	futureWords = class("will", "shall", "ll")
 	// Verbs that make a plan when "to" follows: "we plan to", "going to".
-	futureTo = wordSet("plan", "plans", "planning", "going", "intend", "intends", "propose", "proposes")
-	pastAux  = wordSet("have", "has", "had", "was", "were", "we", "been", "they", "it")
+	futureTo = class("plan", "plans", "planning", "going", "intend", "intends", "propose", "proposes")
+	pastAux  = class("have", "has", "had", "was", "were", "we", "been", "they", "it")
 	// Past forms that do not end in -ed.
-	irregularPast = wordSet("held", "ran", "run", "made", "took", "taken", "began", "begun", "built", "brought", "gave",
+	irregularPast = class("held", "ran", "run", "made", "took", "taken", "began", "begun", "built", "brought", "gave",
 		"given", "spent", "set", "won", "met", "led", "sent", "spoke", "spoken", "heard", "told", "grew", "grown", "rose",
 		"risen", "saw", "seen", "did", "done", "got", "kept", "paid", "put", "wrote", "written", "chose", "chosen", "found",
 		"went", "gone", "became", "become", "drew", "drawn", "sought", "taught", "bought", "fell", "fallen", "cut", "shown",
 		"undertook", "undertaken", "underwent", "oversaw", "overseen")
 	// -ed words that are adjectives more often than verbs after "were"
 	// or "have": "were more likely to be deprived".
-	edAdjectives = wordSet("based", "deprived", "related", "limited", "needed", "concerned", "interested", "required",
+	edAdjectives = class("based", "deprived", "related", "limited", "needed", "concerned", "interested", "required",
 		"skilled", "qualified", "experienced", "prepared", "pleased", "committed", "dedicated", "determined", "linked",
 		"expected", "estimated", "projected", "predicted", "placed", "advised", "disadvantaged", "marginalised", "isolated")
-	negWords = wordSet("no", "not", "never", "none", "nothing", "without", "nor", "neither", "lack", "lacks", "lacking",
+	negWords = class("no", "not", "never", "none", "nothing", "without", "nor", "neither", "lack", "lacks", "lacking",
 		"lacked", "absence", "absent", "cannot", "unable", "nobody", "t")
-	nationalWords = wordSet("nationally", "nationwide", "england", "uk", "britain", "wales", "scotland", "country")
+	nationalWords = class("nationally", "nationwide", "england", "uk", "britain", "wales", "scotland", "country")
 	// What "national" names when the figure or the advice is not local:
 	// "the national average", "a national review recommends".
-	nationalSources = wordSet("average", "averages", "level", "data", "figure", "figures", "rate", "rates", "review", "report",
+	nationalSources = class("average", "averages", "level", "data", "figure", "figures", "rate", "rates", "review", "report",
 		"study", "survey", "estimate", "estimates", "picture", "evidence", "research", "audit", "inquiry", "guidance")
-	localWords = wordSet("local", "locally", "our", "we", "county", "city", "borough", "district", "ward", "wards", "here")
+	localWords = class("local", "locally", "our", "we", "county", "city", "borough", "district", "ward", "wards", "here")
 )
 
 // classify decides a sentence's claim from its text, its unit and its
@@ -194,7 +237,7 @@ func classify(t *text, u unit, as []Annotation) Claim {
 	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
 	c.Voice = voice(t, u)
 	c.Status = status(t, u, as)
-	if c.Voice == VoiceReported && near(t, reporters, reportVerbs, 3, nil) {
+	if c.Voice == VoiceReported && near(t, reporters, reportVerbs, 3, 0) {
 		// "Respondents felt services should be local": what the
 		// sentence claims is that people said it, which is done; the
 		// "should" is theirs.
@@ -214,7 +257,7 @@ func form(t *text, u unit) string {
 	if u.sf.reference {
 		return FormReference
 	}
-	if hasAny(t.lower, "doi", "available", "et al", "vol", "pp.", "[", "(19", "(20", ".,") && citationRe.MatchString(s) {
+	if citation(t.lower, s) {
 		return FormReference
 	}
 	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || u.sf.contents && endsPageNumberRe.MatchString(s) {
@@ -256,6 +299,25 @@ func form(t *text, u unit) string {
 	return FormSentence
 }
 
+// citation reports a line shaped like a bibliography entry. The patterns
+// for a journal's "doi", "vol" and "pp." run on the lower-cased text, the
+// ones that need capitals (an author's initials) on the text itself.
+func citation(lower, s string) bool {
+	for _, c := range citationRes {
+		if !strings.Contains(lower, c.cue) {
+			continue
+		}
+		in := lower
+		if c.cue == ".," || c.cue == "(19" || c.cue == "(20" {
+			in = s
+		}
+		if c.re.MatchString(in) {
+			return true
+		}
+	}
+	return false
+}
+
 // rowForm judges a table row: readable under a header when its cells are
 // cells, glued when the cells are pieces of sentences cut by a converter
 // that read running text as a table ("and minority ethnic | with SMI to
@@ -289,18 +351,19 @@ func rowForm(t *text, u unit) string {
 // growing"): an article or possessive followed by a word that cannot
 // begin a noun phrase.
 var (
-	gluedFirst  = wordSet("the", "a", "an", "our", "their", "its", "your", "my")
-	gluedSecond = wordSet("is", "are", "was", "were", "of", "to", "the", "a", "an", "and", "or", "in", "for", "by", "on",
+	gluedFirst  = class("the", "a", "an", "our", "their", "its", "your", "my")
+	gluedSecond = class("is", "are", "was", "were", "of", "to", "the", "a", "an", "and", "or", "in", "for", "by", "on",
 		"with", "be", "has", "have", "will", "which", "from", "at", "as", "our", "their", "this", "these", "would", "can")
 )
 
 func glued(t *text) bool {
+	cl := t.classes()
 	for k := 1; k < len(t.toks); k++ {
 		a, b := t.toks[k-1], t.toks[k]
 		if b.brk || !onlySpaceBetween(t.s, a.end, b.start) {
 			continue
 		}
-		if gluedFirst[a.norm] && gluedSecond[b.norm] {
+		if cl[k-1]&gluedFirst != 0 && cl[k]&gluedSecond != 0 {
 			// "a" as a label ("Part A is") or a letter in a list is not
 			// an article.
 			if a.norm == "a" && t.s[a.start] == 'A' {
@@ -377,19 +440,20 @@ func startsLowerRune(s string) bool {
 
 // near reports whether a token in first is followed, within n tokens and
 // no hard break, by a token in second.
-func near(t *text, first, second map[string]bool, n int, skipIf map[string]bool) bool {
-	for k, tk := range t.toks {
-		if !first[tk.norm] {
+func near(t *text, first, second uint64, n int, skipIf uint64) bool {
+	cl := t.classes()
+	for k := range t.toks {
+		if cl[k]&first == 0 {
 			continue
 		}
-		if skipIf != nil && k > 0 && skipIf[t.toks[k-1].norm] {
+		if skipIf != 0 && k > 0 && cl[k-1]&skipIf != 0 {
 			continue
 		}
 		for j := k + 1; j < len(t.toks) && j <= k+n; j++ {
 			if t.toks[j].brk {
 				break
 			}
-			if second[t.toks[j].norm] {
+			if cl[j]&second != 0 {
 				return true
 			}
 		}
@@ -447,7 +511,7 @@ func voice(t *text, u unit) string {
 	if u.kind != document.Table && u.sf.reported {
 		return VoiceReported
 	}
-	if near(t, reporters, reportVerbs, 3, nil) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
+	if near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
 		return VoiceReported
 	}
 	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
@@ -461,7 +525,7 @@ func status(t *text, u unit, as []Annotation) string {
 		return StatusExample
 	}
 	toks := t.toks
-	has := func(set map[string]bool) bool { return t.has(set) }
+	has := t.has
 	if needs(t) {
 		return StatusNeed
 	}
@@ -491,7 +555,7 @@ func status(t *text, u unit, as []Annotation) string {
 	if has(recommend) || u.sf.recommend {
 		return StatusRecommendation
 	}
-	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, wordSet("to"), 1, nil)
+	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, needTo, 1, 0)
 	if aimFramed(t) || adjacent(t, "want", "to") || adjacent(t, "committed", "to") || startsWithInfinitive(t) {
 		return StatusAim
 	}
@@ -517,11 +581,11 @@ func status(t *text, u unit, as []Annotation) string {
 // is what the action serves, not its status: "We will invest £8m in these
 // priorities" is a plan.
 func aimFramed(t *text) bool {
-	for _, tk := range t.toks {
-		if futureWords[tk.norm] || finitePast[tk.norm] {
+	for _, c := range t.classes() {
+		if c&(futureWords|finitePast) != 0 {
 			return false
 		}
-		if aimWords[tk.norm] {
+		if c&aimWords != 0 {
 			return true
 		}
 	}
@@ -530,20 +594,20 @@ func aimFramed(t *text) bool {
 
 // finitePast ends the search for an aim frame: "We have invested in our
 // priorities" reports what was done.
-var finitePast = wordSet("have", "has", "had", "was", "were")
+var finitePast = class("have", "has", "had", "was", "were")
 
 var (
-	needVerbs  = wordSet("need", "needs")
-	needTo     = wordSet("to")
-	beWords    = wordSet("is", "are", "be", "was", "were")
-	neededWord = wordSet("needed", "required", "necessary", "essential")
+	needVerbs  = class("need", "needs")
+	needTo     = class("to")
+	beWords    = class("is", "are", "be", "was", "were")
+	neededWord = class("needed", "required", "necessary", "essential")
 )
 
 // needs: "needs to", "will need", "would be needed", "is required". A
 // noun "needs" ("health needs", "needs assessment") is not one.
 func needs(t *text) bool {
-	return near(t, needVerbs, needTo, 1, nil) || adjacent(t, "will", "need") || adjacent(t, "would", "need") ||
-		near(t, beWords, neededWord, 1, nil) || t.has(wordSet("requires", "require"))
+	return near(t, needVerbs, needTo, 1, 0) || adjacent(t, "will", "need") || adjacent(t, "would", "need") ||
+		near(t, beWords, neededWord, 1, 0) || t.has(requiresWord)
 }
 
 // adjacent reports two adjacent tokens.
@@ -566,12 +630,13 @@ func isNumber(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 // pastForm finds a verb in the past after a subject or auxiliary: "we
 // held", "has been launched", "were trained".
 func pastForm(t *text) bool {
+	cl := t.classes()
 	for k := 1; k < len(t.toks); k++ {
 		w := t.toks[k].norm
-		if !pastAux[t.toks[k-1].norm] && !(k > 1 && pastAux[t.toks[k-2].norm] && t.toks[k-1].norm == "been") {
+		if cl[k-1]&pastAux == 0 && !(k > 1 && cl[k-2]&pastAux != 0 && t.toks[k-1].norm == "been") {
 			continue
 		}
-		if irregularPast[w] || strings.HasSuffix(w, "ed") && len(w) > 4 && !edAdjectives[w] {
+		if cl[k]&irregularPast != 0 || strings.HasSuffix(w, "ed") && len(w) > 4 && cl[k]&edAdjectives == 0 {
 			return true
 		}
 	}
@@ -594,8 +659,9 @@ func progressive(t *text) bool {
 // negative finds a negation or a stated absence, leaving out the idioms
 // where "no" or "not" does not deny ("no more than 10%", "not only").
 func negative(t *text) bool {
+	cl := t.classes()
 	for k, tk := range t.toks {
-		if !negWords[tk.norm] {
+		if cl[k]&negWords == 0 {
 			continue
 		}
 		next := ""
@@ -622,7 +688,7 @@ func negative(t *text) bool {
 // 10% nationally") is local.
 func national(t *text, as []Annotation) bool {
 	if !t.has(nationalWords) && !adjacent(t, "national", "average") && !adjacent(t, "national", "level") &&
-		!near(t, wordSet("national"), nationalSources, 1, nil) {
+		!near(t, nationalWord, nationalSources, 1, 0) {
 		return false
 	}
 	if t.has(localWords) {

@@ -51,7 +51,7 @@ func findEngagement(t *text) []Annotation {
 				if sub == SubCoproduce && t.hasVCS() {
 					break
 				}
-				if !t.has(stakeholderWords) {
+				if !t.hasWord(stakeholderWords) {
 					continue
 				}
 				a.Sub = SubStakeholders
@@ -65,7 +65,7 @@ func findEngagement(t *text) []Annotation {
 				continue
 			}
 		}
-		if a.Sub == SubInvolve && a.Text != "" && isLivedExperience(a.Text) && t.has(decisionWords) && t.has(panelWords) {
+		if a.Sub == SubInvolve && a.Text != "" && isLivedExperience(a.Text) && t.hasWord(decisionWords) && t.hasWord(panelWords) {
 			a.Sub = SubCoproduce
 		}
 		out = append(out, a)
@@ -129,7 +129,7 @@ func (t *text) aboutPeople() bool {
 			}
 			weak = weak || weakPeopleWords[tk.norm]
 		}
-		if strong || weak && !t.has(staffWords) {
+		if strong || weak && !t.hasWord(staffWords) {
 			t.people = 1
 		}
 	}

@@ -157,7 +157,7 @@ func blackCheck(t *text, i, j int) bool {
 	return blackNext[t.toks[j].norm]
 }
 
-func childContext(t *text, i, j int) bool { return t.has(childWords) }
+func childContext(t *text, i, j int) bool { return t.hasWord(childWords) }
 
 var groupLexicon = lazyLexicon(groupEntries)
 

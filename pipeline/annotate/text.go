@@ -24,6 +24,19 @@ type text struct {
 	// the public or communities, and whether it names the voluntary
 	// sector: 0 not yet known, 1 yes, 2 no.
 	people, vcs int8
+	// cl holds each token's word classes (claim.go), filled on first use.
+	cl []uint64
+}
+
+// classes returns each token's mask of word classes.
+func (t *text) classes() []uint64 {
+	if t.cl == nil {
+		t.cl = make([]uint64, len(t.toks))
+		for k, tk := range t.toks {
+			t.cl[k] = claimWords[tk.norm]
+		}
+	}
+	return t.cl
 }
 
 // token is a word, a number or one of the symbols "%" and "&".
@@ -137,9 +150,20 @@ func (t *text) tokenAt(off int) int {
 }
 
 // has reports whether any token's norm is in set.
-func (t *text) has(set map[string]bool) bool {
+// hasWord reports whether a token is in the set.
+func (t *text) hasWord(set map[string]bool) bool {
 	for _, tk := range t.toks {
 		if set[tk.norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether a token belongs to the word class.
+func (t *text) has(class uint64) bool {
+	for _, c := range t.classes() {
+		if c&class != 0 {
 			return true
 		}
 	}
