@@ -107,7 +107,7 @@ var (
 		{"(20", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
 	}
 	// Contents and index entries: a title, then dot leaders or a page.
-	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$`)
+	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$|^\s*(document )?outline\s*$`)
 	dotLeaderRe       = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
 	endsPageNumberRe  = regexp.MustCompile(`\s\d{1,3}$`)
 	// Formalities of a meeting, acknowledgements and glossaries say
@@ -260,7 +260,7 @@ func form(t *text, u unit) string {
 	if citation(t.lower, s) {
 		return FormReference
 	}
-	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || u.sf.contents && endsPageNumberRe.MatchString(s) {
+	if hasAny(s, "....", "…", ". . . .") && dotLeaderRe.MatchString(s) || u.sf.contents && (endsPageNumberRe.MatchString(s) || u.kind == document.List) {
 		return FormContents
 	}
 	if u.sf.formality ||

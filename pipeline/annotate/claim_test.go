@@ -43,6 +43,7 @@ func TestClaimForm(t *testing.T) {
 		{"two columns read across", para("The economy be below 3% of GDP in the fifth year of the is now growing faster."), "", FormGlued},
 		{"dot leaders", para("Our coastal population ............................ 3"), "", FormContents},
 		{"a contents section", para("Risk factors 16"), "Contents", FormContents},
+		{"a converter's outline of bookmarks", document.Block{Kind: document.List, Text: "Patient and public involvement", Items: []string{"Patient and public involvement"}}, "Document Outline", FormContents},
 		{"meeting formality", para("Before formal business began the Chair invited members to declare interests."), "", FormFormality},
 		{"acknowledgements", para("We thank everyone who gave their time to this work."), "Acknowledgements", FormFormality},
 		{"a reference list", para("Smith J, Jones K. Co-production in practice. London: Press, 2020."), "References", FormReference},
