@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -107,7 +108,32 @@ func Annotate(d *document.Document) *Doc {
 			open = quoteOpenAfter(open, s)
 		}
 	}
+	warnUnreadable(out)
 	return out
+}
+
+// unreadableShare is the share of glued sentences above which a document
+// is reported as badly read: a few come from any layout, more say the
+// reader took columns across.
+const unreadableShare = 0.05
+
+// warnUnreadable counts, as a reading problem in the document's quality,
+// the sentences that read two columns or two table cells glued together:
+// they are never evidence, and a reader should know how much was lost.
+func warnUnreadable(out *Doc) {
+	glued, text := 0, 0
+	for _, s := range out.Sentences {
+		switch s.Claim.Form {
+		case FormGlued:
+			glued++
+			text++
+		case FormSentence, FormItem, FormRow, FormFragment:
+			text++
+		}
+	}
+	if text > 0 && float64(glued) > unreadableShare*float64(text) {
+		out.Document.Quality.Warn(fmt.Sprintf("%d of %d sentences read two columns or table cells glued together (a layout the reader took across): they are left out of evidence", glued, text))
+	}
 }
 
 func appendUnits(units []unit, sp *splitter, base unit, b document.Block) []unit {

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -169,5 +170,26 @@ func TestClaimQuotationAcrossSentences(t *testing.T) {
 				t.Errorf("%q: voice %s, want %s", s.Text, s.Claim.Voice, tt.voice[i])
 			}
 		}
+	}
+}
+
+// A document whose text reads columns across is reported in its quality.
+func TestWarnUnreadable(t *testing.T) {
+	var blocks []document.Block
+	for range 5 {
+		blocks = append(blocks, document.Block{Kind: document.Paragraph, Text: "The economy be below 3% of GDP in the fifth year of the is now growing faster."})
+	}
+	for range 10 {
+		blocks = append(blocks, document.Block{Kind: document.Paragraph, Text: "We will open two clinics in the most deprived wards."})
+	}
+	d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: blocks}}}
+	Annotate(d)
+	if len(d.Quality.Warnings) != 1 || !strings.HasPrefix(d.Quality.Warnings[0], "5 of 15 sentences read two columns") {
+		t.Errorf("warnings %q", d.Quality.Warnings)
+	}
+	clean := &document.Document{Pages: []document.Page{{Number: 1, Blocks: blocks[5:]}}}
+	Annotate(clean)
+	if len(clean.Quality.Warnings) != 0 {
+		t.Errorf("a clean document warned: %q", clean.Quality.Warnings)
 	}
 }
