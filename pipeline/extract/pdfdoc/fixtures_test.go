@@ -117,6 +117,24 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// Columns a narrow gutter apart, on shared baselines, are read column by
+// column: each column's sentences come out whole.
+func TestNarrowGutter(t *testing.T) {
+	d, _, err := extractFixture(t, pdfgen.NarrowGutter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(d.PlainText()), " ")
+	for _, want := range []string{
+		"We will continue to increase NHS spending above inflation in each year of the next Parliament, and we will return waiting times to the levels set out in the constitution.",
+		"Rural and coastal communities will be better served through golden hellos to encourage dentists to work in these areas, and through new dental vans that visit the villages furthest from a practice every week.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+}
+
 // hyphenPart reports whether w is the second half of a word broken at a
 // line end in the expected text (it is joined to the first half).
 func hyphenPart(w, text string) bool {

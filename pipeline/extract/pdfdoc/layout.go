@@ -524,11 +524,37 @@ func (l *layout) page(i int) (document.Page, textclean.Stats) {
 	return p, st
 }
 
+// columnEdges counts, by whole point, where the page's fragments start.
+type edgeCount map[int]int
+
+func columnEdges(frags []*frag) edgeCount {
+	e := edgeCount{}
+	for _, f := range frags {
+		e[int(math.Round(f.x0))]++
+	}
+	return e
+}
+
+// minColumnLines is how many fragments must start at one x for it to be
+// the left edge of a column.
+const minColumnLines = 4
+
+// column reports whether x is the left edge of a column: a gap before a
+// fragment there is a gutter, not a wide space in a justified line. Two
+// columns a gutter of under 3 em apart share baselines, and joining their
+// lines glued them into one ("We are committed to supporting a
+// high-quality encourage dentists to work in these areas").
+func (e edgeCount) column(x float64) bool {
+	k := int(math.Round(x))
+	return e[k-1]+e[k]+e[k+1] >= minColumnLines
+}
+
 // group gathers fragments into paragraphs and lists. A fragment continues
 // the nearest block above it that it overlaps horizontally, when the line
 // pitch, font size and weight agree.
 func (l *layout) group(frags []*frag) []*blk {
 	var blocks []*blk
+	edges := columnEdges(frags)
 	for _, f := range frags {
 		var best *blk
 		bestD := math.Inf(1)
@@ -537,7 +563,8 @@ func (l *layout) group(frags []*frag) []*blk {
 			d := f.base - b.lastBase
 			size := math.Max(f.size, b.lastSize)
 			// The same baseline: a line split at a wide justified gap.
-			if math.Abs(d) < 0.3*size && f.x0 >= b.lastX1 && f.x0-b.lastX1 < 3*size && sizeKey(f.size) == sizeKey(b.lastSize) && b.kind != document.Table {
+			if math.Abs(d) < 0.3*size && f.x0 >= b.lastX1 && f.x0-b.lastX1 < 3*size && sizeKey(f.size) == sizeKey(b.lastSize) && b.kind != document.Table &&
+				!edges.column(f.x0) {
 				best, bestD = b, -1
 				break
 			}

@@ -86,6 +86,7 @@ func All() []Fixture {
 		TJSpacing(),
 		CharSpacing(),
 		TwoColumns(),
+		NarrowGutter(),
 		FormXObject(),
 		HeadersFooters(),
 		Bookmarks(),

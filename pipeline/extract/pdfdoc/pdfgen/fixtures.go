@@ -208,6 +208,39 @@ func TwoColumns() Fixture {
 	return fx
 }
 
+// NarrowGutter is two columns whose lines share baselines, 18pt (under two
+// em) apart: the gap between the columns is no wider than a stretched space
+// in a justified line, and only the column's left edge, shared by every
+// line, tells them apart.
+func NarrowGutter() Fixture {
+	s := &story{doc: Doc{Title: "Health and care"}}
+	bold := WinAnsi("F2", HelveticaBold)
+	body := WinAnsi("F1", Helvetica)
+	p := s.newPage()
+	p.heading(bold, 18, 1, "Health and care")
+	const colWidth = 220.0
+	left := Wrap(Helvetica, 10, colWidth, "Since 2010 we have invested more in the NHS than at any other point "+
+		"in its history. We will continue to increase NHS spending above inflation in each year of the next "+
+		"Parliament, and we will return waiting times to the levels set out in the constitution.")
+	right := Wrap(Helvetica, 10, colWidth, "Rural and coastal communities will be better served through golden "+
+		"hellos to encourage dentists to work in these areas, and through new dental vans that visit the "+
+		"villages furthest from a practice every week.")
+	top := p.y - 30
+	for i := range max(len(left), len(right)) {
+		if i < len(left) {
+			p.c.Text(body, 10, margin, top-13*float64(i), left[i])
+		}
+		if i < len(right) {
+			p.c.Text(body, 10, margin+colWidth+18, top-13*float64(i), right[i])
+		}
+	}
+	p.record(left...)
+	p.record(right...)
+	fx := s.fixture("narrow-gutter")
+	fx.WantWords = []string{"invested", "dentists"}
+	return fx
+}
+
 // FormXObject draws body text inside a Form XObject nested two deep, each
 // with a /Matrix translation and its own font resource, plus a form that
 // invokes itself, between lines of ordinary page text.
