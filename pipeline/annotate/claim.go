@@ -467,19 +467,33 @@ func near(t *text, first, second uint64, n int, skipIf uint64) bool {
 // quote toggles.
 func quoteOpenAfter(open bool, s string) bool {
 	prev := ' '
-	for _, r := range s {
+	single := false // a single quotation mark opened in this sentence
+	for i, r := range s {
 		switch r {
-		case '“', '‘':
-			// ‘ opens a quotation only at the start of a word
-			if r == '“' || prev == ' ' || prev == '(' {
-				open = true
-			}
+		case '“':
+			open = true
 		case '”':
 			open = false
+		case '‘':
+			// A single mark opens a quotation that may run on only
+			// when it opens the sentence; mid-sentence it is a word
+			// or two in scare quotes (‘golden hellos’).
+			if prev == ' ' || prev == '(' {
+				single = true
+				if strings.TrimLeft(s[:i], " •-–") == "" {
+					open = true
+				}
+			}
 		case '’':
-			// ’ is an apostrophe ("it’s") unless it follows the end
-			// of a sentence or clause
-			if strings.ContainsRune(".!?,", prev) {
+			// ’ is an apostrophe inside a word ("it’s") and after a
+			// plural ("patients’ views"); it closes a quotation opened
+			// in this sentence at a word's end, and one opened before
+			// only after a full stop or comma.
+			next, _ := utf8.DecodeRuneInString(s[i+len("’"):])
+			switch {
+			case single && !unicode.IsLetter(next):
+				single, open = false, false
+			case open && strings.ContainsRune(".!?,", prev):
 				open = false
 			}
 		case '"':

@@ -157,6 +157,11 @@ func TestClaimQuotationAcrossSentences(t *testing.T) {
 		// an apostrophe opens and closes nothing
 		{"It’s our plan. We’ll fund the service from April.",
 			[]string{VoiceOwn, VoiceOwn}},
+		// scare quotes mid-sentence are not a quotation that runs on
+		{"Rural areas will get ‘golden hellos’ for dentists. We will fund dental vans.",
+			[]string{VoiceOwn, VoiceOwn}},
+		{"We heard patients’ views. We will act on them.",
+			[]string{VoiceOwn, VoiceOwn}},
 	}
 	for _, tt := range tests {
 		d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: tt.text}}}}}
