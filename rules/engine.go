@@ -43,17 +43,20 @@ type csignal struct {
 	// forms are the claim forms the signal may match (readable units by
 	// default); voice, status and scope the claim values it needs (nil:
 	// any), polarity the one it needs ("": either).
-	forms    map[string]bool
-	voice    map[string]bool
-	status   map[string]bool
-	scope    map[string]bool
-	polarity string
-	all      []*cpart
-	any      []*cpart
-	none     []*cpart
-	of       *csignal
-	ifSig    *csignal
-	thenSig  *csignal
+	forms map[string]bool
+	// anyReadable: forms are the readable ones, tested without the map
+	// (eligible is the engine's inner loop).
+	anyReadable bool
+	voice       map[string]bool
+	status      map[string]bool
+	scope       map[string]bool
+	polarity    string
+	all         []*cpart
+	any         []*cpart
+	none        []*cpart
+	of          *csignal
+	ifSig       *csignal
+	thenSig     *csignal
 }
 
 type cpart struct {
@@ -446,7 +449,7 @@ func (r *run) eligible(cs *csignal, i int) bool {
 		return true
 	}
 	s := r.sents[i]
-	if !cs.forms[s.Claim.Form] {
+	if cs.anyReadable && !s.Claim.Readable() || !cs.anyReadable && !cs.forms[s.Claim.Form] {
 		// Only units a reader can read are evidence (a signal may
 		// widen this with claim.forms): headings, contents entries,
 		// meeting formalities, reference lists and debris never are.
@@ -1094,6 +1097,7 @@ func setOf(vals []string) map[string]bool {
 // setClaim compiles a signal's claim requirements.
 func (cs *csignal) setClaim(c *ClaimSpec) {
 	cs.forms = setOf(readableForms)
+	cs.anyReadable = c == nil || len(c.Forms) == 0
 	if c == nil {
 		return
 	}

@@ -64,16 +64,15 @@ func Annotate(d *document.Document) *Doc {
 	var units []unit
 	var sp splitter
 	prev := ""
-	flags := map[string]*sectFlags{}
+	titles := map[string]sectFlags{}
+	var sf *sectFlags
+	var sfPath []string
 	for pi, p := range d.Pages {
 		for bi, b := range p.Blocks {
 			path := sections.path(document.BlockRef{Page: pi, Block: bi})
-			key := strings.Join(path, "\x1f")
-			sf := flags[key]
-			if sf == nil {
-				f := sectionFlags(path)
-				sf = &f
-				flags[key] = sf
+			if sf == nil || !slices.Equal(path, sfPath) {
+				f := pathFlags(path, titles)
+				sf, sfPath = &f, path
 			}
 			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
 			if b.Kind == document.List {

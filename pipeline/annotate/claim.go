@@ -113,7 +113,8 @@ var (
 	// Formalities of a meeting, acknowledgements and glossaries say
 	// nothing about what a plan does.
 	formalitySectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(apologies( for absence)?|declarations? of interests?|minutes of the (last|previous) meeting|matters arising|welcome(,)? (and )?(introductions|apologies)|welcome|acknowledge?ments?|thanks|thank you|glossary( of terms)?|abbreviations|acronyms|any other business|date (and time )?of (the )?next meeting|quorum|attendance|present|in attendance|contributors|about the authors?)\b`)
-	formalityRe        = regexp.MustCompile(`(?i)\bthe chair(man|person|woman)? (welcomed|opened|invited|thanked|noted that the meeting|declared)|\bbefore formal business\b|\bapologies (were|for absence|received)\b|\bdeclarations? of interests?\b|\b(approved|accepted|agreed) as an? (accurate|true|correct) record\b|\bminutes of the (previous|last) meeting\b|\bthe meeting was quorate\b|\b(i|we) would (like|wish) to (thank|extend|express)\b|\b(grateful |special |sincere )?thanks (go |goes )?to\b|\bwith (grateful )?thanks to\b|\bthank you (to|for)\b|\bmatters arising\b`)
+	// formalityRe runs on lower-case text: Go's case folding is slow.
+	formalityRe = regexp.MustCompile(`\bthe chair(man|person|woman)? (welcomed|opened|invited|thanked|noted that the meeting|declared)|\bbefore formal business\b|\bapologies (were|for absence|received)\b|\bdeclarations? of interests?\b|\b(approved|accepted|agreed) as an? (accurate|true|correct) record\b|\bminutes of the (previous|last) meeting\b|\bthe meeting was quorate\b|\b(i|we) would (like|wish) to (thank|extend|express)\b|\b(grateful |special |sincere )?thanks (go |goes )?to\b|\bwith (grateful )?thanks to\b|\bthank you (to|for)\b|\bmatters arising\b`)
 	// An opening quotation mark: a quotation, someone else's words.
 	quotationStartRe = regexp.MustCompile(`^\W{0,3}["“‘']`)
 	// A section that reports what people said.
@@ -157,20 +158,41 @@ type sectFlags struct {
 	reference, contents, formality, reported, example, recommend bool
 }
 
-func sectionFlags(sect []string) sectFlags {
+func sectionFlags(sect []string) sectFlags { return pathFlags(sect, nil) }
+
+// pathFlags gives the flags of a section path from the flags of its titles,
+// each matched once (cache may be nil). A reference section anywhere in
+// the path makes its sentences references; the rest is said by the
+// innermost title.
+func pathFlags(sect []string, cache map[string]sectFlags) sectFlags {
 	var f sectFlags
-	for _, title := range sect {
-		f.reference = f.reference || referenceSectionRe.MatchString(title)
-	}
-	if n := len(sect); n > 0 {
-		last := sect[n-1]
-		f.contents = contentsSectionRe.MatchString(last)
-		f.formality = formalitySectionRe.MatchString(last)
-		f.reported = reportedSectionRe.MatchString(last)
-		f.example = exampleSectionRe.MatchString(last)
-		f.recommend = recommendSectionRe.MatchString(last)
+	for i, title := range sect {
+		tf, ok := cache[title]
+		if !ok {
+			tf = titleFlags(title)
+			if cache != nil {
+				cache[title] = tf
+			}
+		}
+		f.reference = f.reference || tf.reference
+		if i == len(sect)-1 {
+			ref := f.reference
+			f = tf
+			f.reference = ref
+		}
 	}
 	return f
+}
+
+func titleFlags(title string) sectFlags {
+	return sectFlags{
+		reference: referenceSectionRe.MatchString(title),
+		contents:  contentsSectionRe.MatchString(title),
+		formality: formalitySectionRe.MatchString(title),
+		reported:  reportedSectionRe.MatchString(title),
+		example:   exampleSectionRe.MatchString(title),
+		recommend: recommendSectionRe.MatchString(title),
+	}
 }
 
 // Words that, as a subject within a few words of a reporting verb, mark
@@ -264,7 +286,8 @@ func form(t *text, u unit) string {
 		return FormContents
 	}
 	if u.sf.formality ||
-		hasAny(t.lower, "chair", "formal", "apolog", "declar", "record", "minutes", "quorate", "thank", "arising") && formalityRe.MatchString(s) {
+		hasAny(t.lower, "chair", "formal business", "apologies", "declaration", "record", "minutes of", "quorate", "thank", "arising") &&
+			formalityRe.MatchString(t.lower) {
 		return FormFormality
 	}
 	switch u.kind {
