@@ -445,32 +445,54 @@ func (r *run) partHits(p *cpart, idx []int, found map[int]span) bool {
 
 // eligible: the signal's section and block filters, and table scope (rows only).
 func (r *run) eligible(cs *csignal, i int) bool {
-	if cs == r.relaxed {
-		return true
-	}
+	return cs == r.relaxed || r.failedFilter(cs, i) == filterNone
+}
+
+// A signal's filters, in the order they are tried; failedFilter names the
+// first a sentence fails, so that eligible and the explanation of a
+// rejected passage (whyNot) cannot disagree.
+type filter int
+
+const (
+	filterNone filter = iota
+	filterForm
+	filterVoice
+	filterStatus
+	filterScope
+	filterPolarity
+	filterTable
+	filterSection
+	filterNotSection
+	filterBlocks
+)
+
+func (r *run) failedFilter(cs *csignal, i int) filter {
 	s := r.sents[i]
-	if cs.anyReadable && !s.Claim.Readable() || !cs.anyReadable && !cs.forms[s.Claim.Form] {
+	c := s.Claim
+	switch {
+	case cs.anyReadable && !c.Readable() || !cs.anyReadable && !cs.forms[c.Form]:
 		// Only units a reader can read are evidence (a signal may
 		// widen this with claim.forms): headings, contents entries,
 		// meeting formalities, reference lists and debris never are.
-		return false
+		return filterForm
+	case cs.voice != nil && !cs.voice[c.Voice]:
+		return filterVoice
+	case cs.status != nil && !cs.status[c.Status]:
+		return filterStatus
+	case cs.scope != nil && !cs.scope[c.Scope]:
+		return filterScope
+	case cs.polarity != "" && cs.polarity != c.Polarity:
+		return filterPolarity
+	case cs.spec.Scope == ScopeTable && s.Kind != document.Table:
+		return filterTable
+	case cs.section != nil && !r.sectionMatches(cs.section, i):
+		return filterSection
+	case cs.notSect != nil && r.sectionMatches(cs.notSect, i):
+		return filterNotSection
+	case cs.blocks != nil && !cs.blocks[s.Kind]:
+		return filterBlocks
 	}
-	if !cs.claimOK(s.Claim) {
-		return false
-	}
-	if cs.spec.Scope == ScopeTable && s.Kind != document.Table {
-		return false
-	}
-	if cs.section != nil && !r.sectionMatches(cs.section, i) {
-		return false
-	}
-	if cs.notSect != nil && r.sectionMatches(cs.notSect, i) {
-		return false
-	}
-	if cs.blocks != nil && !cs.blocks[s.Kind] {
-		return false
-	}
-	return true
+	return filterNone
 }
 
 // evalSignal fills matched and where for one signal.
@@ -1057,24 +1079,24 @@ func (r *run) whyNot(cs *csignal, i int) string {
 	need := func(what, got string, want map[string]bool) string {
 		return fmt.Sprintf("%s is %s; the signal needs %s", what, got, strings.Join(slices.Sorted(maps.Keys(want)), " or "))
 	}
-	switch {
-	case !cs.forms[c.Form]:
+	switch r.failedFilter(cs, i) {
+	case filterForm:
 		return fmt.Sprintf("a %s is not a unit a reader can read as evidence", c.Form)
-	case cs.voice != nil && !cs.voice[c.Voice]:
+	case filterVoice:
 		return need("voice", c.Voice, cs.voice)
-	case cs.status != nil && !cs.status[c.Status]:
+	case filterStatus:
 		return need("status", c.Status, cs.status)
-	case cs.scope != nil && !cs.scope[c.Scope]:
+	case filterScope:
 		return need("scope", c.Scope, cs.scope)
-	case cs.polarity != "" && cs.polarity != c.Polarity:
+	case filterPolarity:
 		return need("polarity", c.Polarity, map[string]bool{cs.polarity: true})
-	case cs.spec.Scope == ScopeTable && s.Kind != document.Table:
+	case filterTable:
 		return "not a table row; the signal reads tables only"
-	case cs.section != nil && !r.sectionMatches(cs.section, i):
+	case filterSection:
 		return fmt.Sprintf("section %q does not match section: %s", s.section, cs.spec.Section)
-	case cs.notSect != nil && r.sectionMatches(cs.notSect, i):
+	case filterNotSection:
 		return fmt.Sprintf("section %q matches not_section: %s", s.section, cs.spec.NotSection)
-	case cs.blocks != nil && !cs.blocks[s.Kind]:
+	case filterBlocks:
 		return fmt.Sprintf("a %s block; the signal reads %s", s.Kind, strings.Join(cs.spec.Blocks, ", "))
 	}
 	return ""
@@ -1105,10 +1127,4 @@ func (cs *csignal) setClaim(c *ClaimSpec) {
 		cs.forms[f] = true
 	}
 	cs.voice, cs.status, cs.scope, cs.polarity = setOf(c.Voice), setOf(c.Status), setOf(c.Scope), c.Polarity
-}
-
-// claimOK reports whether a sentence's claim is one the signal accepts.
-func (cs *csignal) claimOK(c annotate.Claim) bool {
-	return (cs.voice == nil || cs.voice[c.Voice]) && (cs.status == nil || cs.status[c.Status]) &&
-		(cs.scope == nil || cs.scope[c.Scope]) && (cs.polarity == "" || cs.polarity == c.Polarity)
 }

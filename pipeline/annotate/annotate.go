@@ -39,7 +39,8 @@ type unit struct {
 	// quoted: the sentence is inside a quotation opened by an earlier
 	// sentence of the unit.
 	quoted bool
-	// sf is what the section titles say (shared by the section's units).
+	// sf is what the section titles say, set by Annotate for every unit
+	// (shared by the units of a section).
 	sf *sectFlags
 }
 

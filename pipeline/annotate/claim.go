@@ -158,10 +158,8 @@ type sectFlags struct {
 	reference, contents, formality, reported, example, recommend bool
 }
 
-func sectionFlags(sect []string) sectFlags { return pathFlags(sect, nil) }
-
 // pathFlags gives the flags of a section path from the flags of its titles,
-// each matched once (cache may be nil). A reference section anywhere in
+// each matched once per document (cache). A reference section anywhere in
 // the path makes its sentences references; the rest is said by the
 // innermost title.
 func pathFlags(sect []string, cache map[string]sectFlags) sectFlags {
@@ -170,9 +168,7 @@ func pathFlags(sect []string, cache map[string]sectFlags) sectFlags {
 		tf, ok := cache[title]
 		if !ok {
 			tf = titleFlags(title)
-			if cache != nil {
-				cache[title] = tf
-			}
+			cache[title] = tf
 		}
 		f.reference = f.reference || tf.reference
 		if i == len(sect)-1 {
@@ -252,10 +248,6 @@ var (
 // classify decides a sentence's claim from its text, its unit and its
 // annotations.
 func classify(t *text, u unit, as []Annotation) Claim {
-	if u.sf == nil {
-		f := sectionFlags(u.sect)
-		u.sf = &f
-	}
 	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
 	c.Voice = voice(t, u)
 	c.Status = status(t, u, as)
