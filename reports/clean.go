@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -50,6 +51,10 @@ func cleanCard(c *rules.Scorecard) *rules.Scorecard {
 		ev := make([]rules.Evidence, len(cr.Evidence))
 		for j, e := range cr.Evidence {
 			ev[j] = rules.Evidence{Quote: printable(e.Quote), Page: e.Page, Section: printable(e.Section), Signal: printable(e.Signal)}
+			if c := e.Claim; c != nil {
+				ev[j].Claim = &annotate.Claim{Form: printable(c.Form), Voice: printable(c.Voice), Status: printable(c.Status),
+					Polarity: printable(c.Polarity), Scope: printable(c.Scope)}
+			}
 		}
 		cr.Evidence = ev
 		out.Criteria[i] = cr

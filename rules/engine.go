@@ -896,7 +896,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			if !quoted[q] {
 				quoted[q] = true
 				pages[s.Page]++
-				out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name})
+				out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim})
 				return true
 			}
 			// the same words elsewhere: try the next candidate
@@ -1021,7 +1021,6 @@ func (s *Set) Matches(d *annotate.Doc, criterion, signal string) ([]Evidence, er
 // not (its form, voice, status, scope, polarity, section or block).
 type Match struct {
 	Evidence
-	Claim  annotate.Claim
 	Counts bool
 	Why    string
 }
@@ -1053,8 +1052,8 @@ func (s *Set) Explain(d *annotate.Doc, criterion, signal string) ([]Match, error
 			}
 			st := r.sents[i]
 			m := Match{
-				Evidence: Evidence{Quote: quoteOf(st.Sentence, span{}), Page: st.Page, Section: st.section, Signal: signal},
-				Claim:    st.Claim, Counts: strict[i],
+				Evidence: Evidence{Quote: quoteOf(st.Sentence, span{}), Page: st.Page, Section: st.section, Signal: signal, Claim: &st.Claim},
+				Counts:   strict[i],
 			}
 			if !m.Counts {
 				m.Why = r.whyNot(cs, i)

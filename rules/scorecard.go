@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/nhsreview/nhsreview/pipeline/document"
+import (
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
 
 // ScoreSchemaVersion is the version of the score JSON (CONTRACT.md).
 const ScoreSchemaVersion = 1
@@ -57,6 +60,10 @@ type Evidence struct {
 	Section string `json:"section"`
 	// Signal names what the passage shows (a signal of the rule file).
 	Signal string `json:"signal"`
+	// Claim is what the passage states and how (own voice or reported,
+	// done or planned ...), so a reader can weigh it before repeating it.
+	// Absent from scorecards written before claims were kept.
+	Claim *annotate.Claim `json:"claim,omitempty"`
 }
 
 // Fact is a number found in the document, normalised.

@@ -67,7 +67,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 			for _, m := range ms {
 				if m.Counts {
 					counted++
-					fmt.Fprintf(stdout, "p. %d [%s] %s\n    counts: %s\n", m.Page, m.Section, m.Quote, claim(m.Claim))
+					fmt.Fprintf(stdout, "p. %d [%s] %s\n    counts: %s\n", m.Page, m.Section, m.Quote, claim(*m.Claim))
 				}
 			}
 			fmt.Fprintf(stdout, "%d passages\n", counted)
@@ -80,7 +80,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 						fmt.Fprintf(stdout, "\nNot counted (the words match; the claim or the place does not):\n")
 					}
 					other++
-					fmt.Fprintf(stdout, "p. %d [%s] %s\n    not counted: %s (%s)\n", m.Page, m.Section, m.Quote, m.Why, claim(m.Claim))
+					fmt.Fprintf(stdout, "p. %d [%s] %s\n    not counted: %s (%s)\n", m.Page, m.Section, m.Quote, m.Why, claim(*m.Claim))
 				}
 			}
 			fmt.Fprintf(stdout, "%d passages not counted\n", other)

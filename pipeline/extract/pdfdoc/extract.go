@@ -273,6 +273,7 @@ type rawPage struct {
 	width  float64
 	height float64
 	spans  []span
+	rules  []rule
 }
 
 // readPage walks one page; a panic inside the library costs only this page.
@@ -342,6 +343,7 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 		err = serr
 	}
 	rp.spans = pw.spans
+	rp.rules = pw.rules
 	if err != nil && len(rp.spans) > 0 {
 		// Text was found before the damage: keep it, say the page is partial.
 		x.warnOnce(fmt.Sprintf("page %d was read only in part: %v", number, firstLine(err.Error())))

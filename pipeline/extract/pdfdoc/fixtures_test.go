@@ -2,6 +2,7 @@ package pdfdoc
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,6 +132,49 @@ func TestNarrowGutter(t *testing.T) {
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+}
+
+// A ruled table whose cells wrap and are centred in their rows is read by
+// its rules: one row per table row, each cell's text whole and in order,
+// whether the columns are ruled too (a grid) or only the rows.
+func TestRuledTable(t *testing.T) {
+	for _, f := range []pdfgen.Fixture{pdfgen.RuledTable(), pdfgen.RuledRows()} {
+		d, _, err := extractFixture(t, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]string
+		for _, b := range d.Pages[0].Blocks {
+			if b.Kind == document.Table {
+				rows = append(rows, b.Rows...)
+			}
+		}
+		if !reflect.DeepEqual(rows, pdfgen.RuledTableRows) {
+			t.Errorf("%s: rows:\n%q\nwant\n%q", f.Name, rows, pdfgen.RuledTableRows)
+		}
+	}
+}
+
+// Rules are kept from a content stream only where they can divide a
+// table: thin rectangles, and straight segments written as rectangles.
+func TestReduceKeepsRules(t *testing.T) {
+	in := []byte("q 1 0 0 RG 10 20 200 0.5 re f 0 0 612 792 re W n 50 60 m 50 300 l S 5 5 m 40 60 l S " +
+		"BT /F1 9 Tf 1 0 0 1 72 700 Tm (Hi) Tj ET Q")
+	out, useful := reduceContent(in)
+	if !useful {
+		t.Fatal("text not seen")
+	}
+	got := string(out)
+	for _, want := range []string{"10 20 200 0.5 re", "50 60 0 240 re", "(Hi) Tj"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in %q", want, got)
+		}
+	}
+	for _, not := range []string{"612 792", "5 5", "40 60"} {
+		if strings.Contains(got, not) {
+			t.Errorf("%q kept in %q: not a rule", not, got)
 		}
 	}
 }

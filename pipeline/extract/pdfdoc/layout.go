@@ -510,8 +510,10 @@ func (l *layout) page(i int) (document.Page, textclean.Stats) {
 		}
 		return frags[a].x0 < frags[b].x0
 	})
-	tables, rest := l.findTables(frags)
-	blocks := append(tables, l.group(rest)...)
+	hr := hrules(rp)
+	grids, frags := l.lattices(frags, hr, rp)
+	tables, rest := l.findTables(frags, hr)
+	blocks := append(append(grids, tables...), l.group(rest)...)
 	blocks = orderBlocks(blocks)
 	var st textclean.Stats
 	for _, b := range blocks {

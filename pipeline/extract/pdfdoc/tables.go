@@ -13,7 +13,7 @@ import (
 // positions, so a two-column grid counts only when its first column is
 // narrow (labels, years, names), and grids of long text lines are left to
 // the column logic. frags must be sorted by baseline.
-func (l *layout) findTables(frags []*frag) (tables []*blk, rest []*frag) {
+func (l *layout) findTables(frags []*frag, rules []hrule) (tables []*blk, rest []*frag) {
 	rows := rowsOf(frags)
 	used := make([]bool, len(rows))
 	for i := 0; i < len(rows); {
@@ -37,8 +37,20 @@ func (l *layout) findTables(frags []*frag) (tables []*blk, rest []*frag) {
 			}
 			j++
 		}
+		// In a ruled table, the lines above the rule under the last row
+		// are that row's wrapped cells, however few fragments they have.
+		minX, maxX := math.Inf(1), math.Inf(-1)
+		for _, r := range rows[i : last+1] {
+			minX, maxX = math.Min(minX, r[0].x0), math.Max(maxX, r[len(r)-1].x1)
+		}
+		base := rows[last][0].base
+		if below := rowLines(rules, minX, maxX, base, base+4*l.linePitch(rows[last][0].size)); len(below) > 0 {
+			for last+1 < len(rows) && rows[last+1][0].base < below[0] {
+				last++
+			}
+		}
 		run := rows[i : last+1]
-		if t := l.table(run); t != nil {
+		if t := l.table(run, rules); t != nil {
 			tables = append(tables, t)
 			for k := i; k <= last; k++ {
 				used[k] = true
@@ -71,8 +83,28 @@ func rowsOf(frags []*frag) [][]*frag {
 	return rows
 }
 
+// rowLines returns the y of the rules that cross at least half of the
+// width from minX to maxX between top and bottom. A word processor draws
+// a row's border cell by cell, so segments at one height are added up.
+// rules must be sorted by y.
+func rowLines(rules []hrule, minX, maxX, top, bottom float64) []float64 {
+	var out []float64
+	width := maxX - minX
+	for i := 0; i < len(rules); {
+		j, covered := i, 0.0
+		for ; j < len(rules) && rules[j].y-rules[i].y <= gridTol; j++ {
+			covered += math.Max(0, math.Min(rules[j].x1, maxX)-math.Max(rules[j].x0, minX))
+		}
+		if y := rules[i].y; y > top && y < bottom && covered >= 0.5*width {
+			out = append(out, y)
+		}
+		i = j
+	}
+	return out
+}
+
 // table returns the run as a table block, or nil when it is not a grid.
-func (l *layout) table(run [][]*frag) *blk {
+func (l *layout) table(run [][]*frag, rules []hrule) *blk {
 	multi := 0
 	var xs []float64
 	words, nfrags := 0, 0
@@ -123,9 +155,21 @@ func (l *layout) table(run [][]*frag) *blk {
 		}
 		return c
 	}
-	// Row boundaries: when line gaps are bimodal, the big gaps separate
-	// rows and the small ones are wrapped lines inside cells; otherwise
-	// every line is a row.
+	// Row boundaries: where rules are drawn across the table (a table
+	// ruled between rows but not between columns, which lattices leaves
+	// here), the rules. Otherwise, when line gaps are bimodal, the big gaps
+	// separate rows and the small ones are wrapped lines inside cells;
+	// otherwise every line is a row.
+	lines := rowLines(rules, minX, maxX, run[0][0].base, run[len(run)-1][0].base)
+	ruled := func(k int) bool {
+		above, below := run[k-1][0].base, run[k][0].base-0.5*run[k][0].size
+		for _, y := range lines {
+			if y > above && y < below {
+				return true
+			}
+		}
+		return false
+	}
 	gaps := make([]float64, 0, len(run))
 	minGap := math.Inf(1)
 	for k := 1; k < len(run); k++ {
@@ -148,7 +192,7 @@ func (l *layout) table(run [][]*frag) *blk {
 		cells = nil
 	}
 	for k, r := range run {
-		if k == 0 || !bimodal || gaps[k-1] > 1.3*minGap {
+		if k == 0 || len(lines) > 0 && ruled(k) || len(lines) == 0 && (!bimodal || gaps[k-1] > 1.3*minGap) {
 			flush()
 			cells = make([]string, len(anchors))
 		}

@@ -57,6 +57,7 @@ type pageWalker struct {
 	stack   []gstate
 	tm, tlm matrix
 	spans   []span
+	rules   []rule
 	ops     int
 	// fonts resolved in the resources being interpreted, by resource name
 	fonts map[string]*font
@@ -270,8 +271,23 @@ func (w *pageWalker) op(stk *pdf.Stack, op string) {
 		if len(args) >= 1 {
 			w.form(args[0].Name())
 		}
+	case "re":
+		// Only rules reach here (reduceContent): where a ruled table's
+		// rows divide.
+		if len(args) == 4 && len(w.rules) < maxRules {
+			x0, y0 := w.g.ctm.apply(num(0), num(1))
+			x1, y1 := w.g.ctm.apply(num(0)+num(2), num(1)+num(3))
+			w.rules = append(w.rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
+		}
 	}
 }
+
+// rule is a drawn line or thin rectangle, in device space.
+type rule struct{ x0, y0, x1, y1 float64 }
+
+// maxRules bounds the rules kept for one page (a drawn chart can have
+// thousands of segments; tables need far fewer).
+const maxRules = 4096
 
 func (w *pageWalker) moveLine(tx, ty float64) {
 	w.tlm = matrix{1, 0, 0, 1, tx, ty}.mul(w.tlm)

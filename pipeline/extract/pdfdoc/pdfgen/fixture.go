@@ -87,6 +87,8 @@ func All() []Fixture {
 		CharSpacing(),
 		TwoColumns(),
 		NarrowGutter(),
+		RuledTable(),
+		RuledRows(),
 		FormXObject(),
 		HeadersFooters(),
 		Bookmarks(),

@@ -241,6 +241,76 @@ func NarrowGutter() Fixture {
 	return fx
 }
 
+// RuledTable is a table as word processors draw it: each cell's text
+// wraps to its own number of lines and is centred in its row, so lines of
+// different cells interleave and no wider gap separates the rows than the
+// lines inside a cell; only the rules drawn between rows and columns do.
+// Horizontal rules are thin filled rectangles drawn cell by cell (as Word
+// does); vertical ones are stroked line segments.
+func RuledTable() Fixture { return ruledTable("ruled-table", true) }
+
+// RuledRows is RuledTable with rules between the rows only, none between
+// the columns (a common house style for tables).
+func RuledRows() Fixture { return ruledTable("ruled-rows", false) }
+
+// RuledTableRows are the cells RuledTable and RuledRows draw.
+var RuledTableRows = [][]string{
+	{"Recommendation", "Action", "Lead"},
+	{"Children in the most deprived neighbourhoods are less ready for school than their peers.",
+		"Commission targeted speech and language support in the ten most deprived wards.", "Public Health"},
+	{"Young parents have late contact with maternity services.",
+		"Offer outreach midwifery appointments to parents under twenty in their own homes, with a named midwife for each.",
+		"Maternity commissioners and the local maternity system"},
+}
+
+func ruledTable(name string, vertical bool) Fixture {
+	s := &story{doc: Doc{Title: "Recommendations"}}
+	bold := WinAnsi("F2", HelveticaBold)
+	body := WinAnsi("F1", Helvetica)
+	p := s.newPage()
+	p.heading(bold, 18, 1, "Recommendations")
+	cols := []float64{margin, margin + 150, margin + 320, margin + 450}
+	rows := RuledTableRows
+	const size, lead, pad = 9.0, 11.0, 4.0
+	top := p.y - 20
+	y := top
+	var lines []float64
+	c := p.c
+	for _, row := range rows {
+		wrapped := make([][]string, len(row))
+		height := 0
+		for k, cell := range row {
+			wrapped[k] = Wrap(Helvetica, size, cols[k+1]-cols[k]-2*pad, cell)
+			height = max(height, len(wrapped[k]))
+		}
+		rowH := float64(height)*lead + 2*pad
+		for k := range row {
+			// centred in the row, as a word processor's vertical alignment
+			first := y - pad - (rowH-2*pad-float64(len(wrapped[k]))*lead)/2 - size
+			for i, ln := range wrapped[k] {
+				c.Text(body, size, cols[k]+pad, first-lead*float64(i), ln)
+			}
+			p.record(strings.Join(wrapped[k], " "))
+		}
+		lines = append(lines, y)
+		y -= rowH
+	}
+	lines = append(lines, y)
+	for _, ly := range lines {
+		for k := 0; k+1 < len(cols); k++ {
+			c.Raw(fmt.Sprintf("%.2f %.2f %.2f 0.5 re f\n", cols[k], ly, cols[k+1]-cols[k]))
+		}
+	}
+	for _, x := range cols {
+		if vertical {
+			c.Raw(fmt.Sprintf("%.2f %.2f m %.2f %.2f l S\n", x, top, x, y))
+		}
+	}
+	fx := s.fixture(name)
+	fx.WantWords = []string{"deprived", "midwifery"}
+	return fx
+}
+
 // FormXObject draws body text inside a Form XObject nested two deep, each
 // with a /Matrix translation and its own font resource, plus a form that
 // invokes itself, between lines of ordinary page text.
