@@ -74,8 +74,8 @@ type extractor struct {
 	fonts     map[string]*font
 	warnings  []string
 	marks     []Bookmark
-	spanBuf   []span            // glyph runs of the page being read, reused page to page
-	forms     map[string][]byte // reduced content of forms, by stream identity
+	spanBuf   []span                 // glyph runs of the page being read, reused page to page
+	forms     map[string]formContent // reduced content of forms, by stream identity
 	formBytes int
 }
 
@@ -94,7 +94,7 @@ func (x *extractor) warnOnce(msg string) {
 // The bookmarks come back separately for the section builder.
 func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark, err error) {
 	opt = opt.WithDefaults()
-	x := &extractor{opt: opt, fonts: map[string]*font{}, forms: map[string][]byte{}}
+	x := &extractor{opt: opt, fonts: map[string]*font{}, forms: map[string]formContent{}}
 	defer func() {
 		if r := recover(); r != nil {
 			doc, marks, err = nil, nil, fmt.Errorf("damaged PDF: %v", firstLine(fmt.Sprint(r)))

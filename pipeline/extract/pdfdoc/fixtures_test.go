@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"math"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -157,25 +158,23 @@ func TestRuledTable(t *testing.T) {
 	}
 }
 
-// Rules are kept from a content stream only where they can divide a
-// table: thin rectangles, and straight segments written as rectangles.
-func TestReduceKeepsRules(t *testing.T) {
-	in := []byte("q 1 0 0 RG 10 20 200 0.5 re f 0 0 612 792 re W n 50 60 m 50 300 l S 5 5 m 40 60 l S " +
-		"BT /F1 9 Tf 1 0 0 1 72 700 Tm (Hi) Tj ET Q")
-	out, useful := reduceContent(in)
+// A content stream's rules are read beside its text, in the stream's
+// starting space: thin rectangles, and straight segments, with the
+// stream's own matrices applied; a clipping rectangle, a page-sized fill
+// and a slanted line are not rules, and no path reaches the interpreter.
+func TestReduceRules(t *testing.T) {
+	in := []byte("q 1 0 0 RG 10 20 200 0.5 re f 0 0 612 792 re W n Q q 2 0 0 2 100 0 cm 50 60 m 50 300 l S Q 5 5 m 40 60 l S " +
+		"BT /F1 9 Tf 1 0 0 1 72 700 Tm (Hi) Tj ET")
+	out, useful, rules := reduceContent(in)
 	if !useful {
 		t.Fatal("text not seen")
 	}
-	got := string(out)
-	for _, want := range []string{"10 20 200 0.5 re", "50 60 0 240 re", "(Hi) Tj"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in %q", want, got)
-		}
+	want := []rule{{10, 20, 210, 20.5}, {200, 120, 200, 600}}
+	if !reflect.DeepEqual(rules, want) {
+		t.Errorf("rules %v, want %v", rules, want)
 	}
-	for _, not := range []string{"612 792", "5 5", "40 60"} {
-		if strings.Contains(got, not) {
-			t.Errorf("%q kept in %q: not a rule", not, got)
-		}
+	if got := string(out); !strings.Contains(got, "(Hi) Tj") || strings.Contains(got, " re") || strings.Contains(got, " l") {
+		t.Errorf("reduced stream %q: want the text and no paths", got)
 	}
 }
 
@@ -284,4 +283,15 @@ func equalRows(a, b [][]string) bool {
 		}
 	}
 	return true
+}
+
+func TestParseNumber(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64
+	}{{"12", 12}, {"-3.5", -3.5}, {".25", 0.25}, {"0.12", 0.12}, {"-.5", -0.5}, {"7.", 7}, {"+4", 4}} {
+		if got := parseNumber([]byte(c.in)); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("parseNumber(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
 }

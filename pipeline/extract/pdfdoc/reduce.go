@@ -1,10 +1,6 @@
 package pdfdoc
 
-import (
-	"bytes"
-	"math"
-	"strconv"
-)
+import "math"
 
 // keepOps are the operators the walker acts on. Everything else on a page
 // (paths, colours, clipping, marked content, shading) costs the library's
@@ -17,16 +13,37 @@ var keepOps = map[string]bool{
 
 // reduceContent returns the content stream with only the operators in
 // keepOps and their operands, so that pdf.Interpret lexes only what the
-// walker needs. Of the paths it keeps only rules, the lines that divide a
-// ruled table's rows: thin rectangles, and straight horizontal or
-// vertical segments, which it writes as rectangles of no thickness. It also reports whether any text or XObject is drawn at
+// walker needs. It also reports whether any text or XObject is drawn at
 // all: a stream without either (a vector drawing) needs no interpreting.
 // Inline images must have been stripped already.
-func reduceContent(b []byte) (out []byte, useful bool) {
+//
+// Of the paths it keeps only rules, the lines that divide a ruled table:
+// thin rectangles, and straight horizontal or vertical segments. They are
+// returned in the stream's starting space (the stream's own cm, q and Q
+// applied), for the walker to place with the matrix the stream starts
+// with: handing them to pdf.Interpret too would add a tenth to the
+// lexing of a document full of tables.
+func reduceContent(b []byte) (out []byte, useful bool, rules []rule) {
 	out = make([]byte, 0, len(b)/2)
 	opStart := 0 // start of the current operator's operands
 	var px, py float64
 	moved := false // px, py is the current point of a path
+	// The numbers since the last operator, as they are read (at most the
+	// last four: a rectangle's). Parsing them only for path operators
+	// keeps the cost of the rest of the stream what it was.
+	var nums [6][]byte
+	nNums := 0
+	num := func(k int) float64 { return parseNumber(nums[k]) }
+	ctm := identity
+	var stack []matrix
+	addRule := func(x, y, w, h float64) {
+		if len(rules) >= maxRules {
+			return
+		}
+		x0, y0 := ctm.apply(x, y)
+		x1, y1 := ctm.apply(x+w, y+h)
+		rules = append(rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
+	}
 	i := 0
 	for i < len(b) {
 		c := b[i]
@@ -64,27 +81,46 @@ func reduceContent(b []byte) (out []byte, useful bool) {
 			}
 			word := b[start:i]
 			if isNumberToken(word) {
+				if nNums == len(nums) {
+					copy(nums[:], nums[1:])
+					nNums--
+				}
+				nums[nNums] = word
+				nNums++
 				continue
 			}
 			op := string(word)
 			switch op {
+			case "q":
+				if len(stack) < 256 {
+					stack = append(stack, ctm)
+				}
+			case "Q":
+				if k := len(stack); k > 0 {
+					ctm, stack = stack[k-1], stack[:k-1]
+				}
+			case "cm":
+				if nNums == 6 {
+					ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(ctm)
+				}
 			case "re":
-				if n, ok := operands(b[opStart:start], 4); ok && thinRect(n[2], n[3]) {
-					out = append(out, b[opStart:i]...)
-					out = append(out, '\n')
+				if nNums >= 4 && thinRect(num(nNums-2), num(nNums-1)) {
+					addRule(num(nNums-4), num(nNums-3), num(nNums-2), num(nNums-1))
 				}
 			case "m":
-				if n, ok := operands(b[opStart:start], 2); ok {
-					px, py, moved = n[0], n[1], true
+				if nNums >= 2 {
+					px, py, moved = num(nNums-2), num(nNums-1), true
 				}
 			case "l":
-				if n, ok := operands(b[opStart:start], 2); ok {
-					if w, h := n[0]-px, n[1]-py; moved && thinRect(w, h) {
-						out = appendRect(out, px, py, w, h)
+				if nNums >= 2 {
+					x, y := num(nNums-2), num(nNums-1)
+					if w, h := x-px, y-py; moved && thinRect(w, h) {
+						addRule(px, py, w, h)
 					}
-					px, py = n[0], n[1]
+					px, py = x, y
 				}
 			}
+			nNums = 0
 			if keepOps[op] {
 				if op == "BT" || op == "Do" {
 					useful = true
@@ -98,7 +134,7 @@ func reduceContent(b []byte) (out []byte, useful bool) {
 	if i > len(b) {
 		i = len(b)
 	}
-	return out, useful
+	return out, useful, rules
 }
 
 // thinRect reports whether a w × h rectangle is a rule: long and thin
@@ -110,29 +146,33 @@ func thinRect(w, h float64) bool {
 	return long >= 8*thick && long > 0
 }
 
-// operands parses the last n numbers before an operator.
-func operands(b []byte, n int) ([4]float64, bool) {
-	var out [4]float64
-	f := bytes.Fields(b)
-	if len(f) < n || n > len(out) {
-		return out, false
-	}
-	for k, w := range f[len(f)-n:] {
-		v, err := strconv.ParseFloat(string(w), 64)
-		if err != nil {
-			return out, false
+// parseNumber reads a PDF number (digits, a sign and a point; PDF has no
+// exponents) without allocating; a malformed one reads as 0.
+func parseNumber(w []byte) float64 {
+	neg := false
+	v, scale := 0.0, 0.0
+	for _, c := range w {
+		switch {
+		case c == '-':
+			neg = true
+		case c == '.':
+			if scale == 0 {
+				scale = 1
+			}
+		case c >= '0' && c <= '9':
+			v = v*10 + float64(c-'0')
+			if scale > 0 {
+				scale *= 10
+			}
 		}
-		out[k] = v
 	}
-	return out, true
-}
-
-func appendRect(out []byte, x, y, w, h float64) []byte {
-	for _, v := range [4]float64{x, y, w, h} {
-		out = strconv.AppendFloat(out, v, 'f', -1, 64)
-		out = append(out, ' ')
+	if scale > 0 {
+		v /= scale
 	}
-	return append(out, "re\n"...)
+	if neg {
+		v = -v
+	}
+	return v
 }
 
 func isNumberToken(w []byte) bool {

@@ -73,6 +73,12 @@ type pageWalker struct {
 	err      error
 }
 
+// formContent is a form's reduced content and its rules (reduceContent).
+type formContent struct {
+	data  []byte
+	rules []rule
+}
+
 // maxFormCache bounds the bytes of decoded forms kept for reuse.
 const maxFormCache = 32 << 20
 
@@ -89,7 +95,8 @@ var errTooManyOps = fmt.Errorf("page has too many content operators")
 const formCost = 200
 
 func (w *pageWalker) run(data []byte) error {
-	data, useful := reduceContent(stripInlineImages(data))
+	data, useful, rules := reduceContent(stripInlineImages(data))
+	w.addRules(rules)
 	if !useful {
 		return nil
 	}
@@ -271,14 +278,19 @@ func (w *pageWalker) op(stk *pdf.Stack, op string) {
 		if len(args) >= 1 {
 			w.form(args[0].Name())
 		}
-	case "re":
-		// Only rules reach here (reduceContent): where a ruled table's
-		// rows divide.
-		if len(args) == 4 && len(w.rules) < maxRules {
-			x0, y0 := w.g.ctm.apply(num(0), num(1))
-			x1, y1 := w.g.ctm.apply(num(0)+num(2), num(1)+num(3))
-			w.rules = append(w.rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
+	}
+}
+
+// addRules places a stream's rules (reduceContent) on the page with the
+// matrix the stream starts with.
+func (w *pageWalker) addRules(rules []rule) {
+	for _, r := range rules {
+		if len(w.rules) >= maxRules {
+			return
 		}
+		x0, y0 := w.g.ctm.apply(r.x0, r.y0)
+		x1, y1 := w.g.ctm.apply(r.x1, r.y1)
+		w.rules = append(w.rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
 	}
 }
 
@@ -362,23 +374,38 @@ func (w *pageWalker) form(name string) {
 		return
 	}
 	w.ops += formCost
-	data, ok := w.x.forms[id]
+	fc, ok := w.x.forms[id]
 	if !ok {
 		raw, err := w.x.streamData(xo)
 		if err != nil {
 			w.x.warnOnce(fmt.Sprintf("a form XObject could not be read: %v", err))
 		}
 		var useful bool
-		data, useful = reduceContent(stripInlineImages(raw))
+		fc.data, useful, fc.rules = reduceContent(stripInlineImages(raw))
 		if !useful {
-			data = nil
+			fc.data = nil
 		}
 		// Forms drawn on every page (templates, logos) are decoded once.
-		if w.x.formBytes+len(data) < maxFormCache {
-			w.x.forms[id] = data
-			w.x.formBytes += len(data)
+		if size := len(fc.data) + 32*len(fc.rules); w.x.formBytes+size < maxFormCache {
+			w.x.forms[id] = fc
+			w.x.formBytes += size
 		}
 	}
+	var fm matrix
+	hasMatrix := false
+	if m := xo.Key("Matrix"); m.Len() == 6 {
+		fm = matrix{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(), m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}
+		hasMatrix = true
+	}
+	if len(fc.rules) > 0 {
+		ctm := w.g.ctm
+		if hasMatrix {
+			w.g.ctm = fm.mul(ctm)
+		}
+		w.addRules(fc.rules)
+		w.g.ctm = ctm
+	}
+	data := fc.data
 	if len(data) == 0 {
 		return
 	}
@@ -390,8 +417,7 @@ func (w *pageWalker) form(name string) {
 		refs    map[string]string
 		res     pdf.Value
 	}{w.g, w.stack, w.tm, w.tlm, w.fonts, w.fontRefs, w.res}
-	if m := xo.Key("Matrix"); m.Len() == 6 {
-		fm := matrix{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(), m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}
+	if hasMatrix {
 		w.g.ctm = fm.mul(w.g.ctm)
 	}
 	if r := xo.Key("Resources"); r.Kind() == pdf.Dict {
