@@ -188,6 +188,101 @@ func consultCheck(t *text, i, j int) bool {
 	return true
 }
 
+// involveCheck keeps "involve" in the sense of bringing people into the
+// work: people as its object ("involve residents", "involvement of
+// patients", "involving local people"), or people involved in a plan or
+// a decision ("carers were involved in designing the service"). People
+// "involved with the criminal justice system", a country's "involvement
+// in conflicts" and a model that "involves extended roles" are not.
+func involveCheck(t *text, i, j int) bool {
+	for k := j; k < len(t.toks) && k < j+4; k++ {
+		if k > j && t.toks[k].brk {
+			break
+		}
+		n := t.toks[k].norm
+		if objectPeopleWords[n] || involvedPeople[n] {
+			return true
+		}
+		if t.toks[i].norm == "involves" {
+			// "involves" is nearly always "entails": only people
+			// right after it make it involvement
+			return false
+		}
+		if planWords[n] || decisionWords[n] {
+			return true
+		}
+		if !involveFiller[n] && !isDigitByte(t.lower[t.toks[k].start]) {
+			break
+		}
+	}
+	next := ""
+	if j < len(t.toks) && !t.toks[j].brk {
+		next = t.toks[j].norm
+	}
+	// "people will be actively involved": involved, with no "in" or
+	// "with" after it to say in what.
+	if next != "in" && next != "with" && t.aboutPeople() {
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			n := t.toks[k].norm
+			if beingWords[n] {
+				return true
+			}
+			if !involveAdverbs[n] {
+				break
+			}
+		}
+	}
+	// "in"/"with" and a plan or a decision a few words on: "involve those
+	// with lived experience in service improvement".
+	for k := j; k < len(t.toks) && k < j+6; k++ {
+		if k > j && t.toks[k].brk {
+			break
+		}
+		if n := t.toks[k].norm; n != "in" && n != "with" {
+			continue
+		}
+		for m := k + 1; m < len(t.toks) && m < k+5; m++ {
+			if t.toks[m].brk {
+				break
+			}
+			if planWords[t.toks[m].norm] || decisionWords[t.toks[m].norm] {
+				return true
+			}
+		}
+		break
+	}
+	// "patient involvement", "community and voluntary sector involvement"
+	if i > 0 && !t.toks[i].brk {
+		n := t.toks[i-1].norm
+		return objectPeopleWords[n] || strongPeopleWords[n] || n == "community" || stakeholderWords[n]
+	}
+	return false
+}
+
+var (
+	beingWords     = wordSet("be", "been", "being", "are", "is", "was", "were", "feel", "felt", "get", "getting", "stay", "remain")
+	involveAdverbs = wordSet("actively", "fully", "closely", "meaningfully", "directly", "genuinely", "also", "more", "properly", "all")
+)
+
+// involvedPeople are more people an "involve" can take as its object.
+var involvedPeople = wordSet("those", "volunteers", "anyone", "members", "everybody", "family", "friends")
+
+// involveFiller are the words between "involve" and its object: "involve
+// local people", "involvement of the public", "involving more young".
+var involveFiller = wordSet("of", "the", "local", "more", "all", "our", "from", "and", "key", "other", "over", "around",
+	"almost", "nearly", "than", "some", "many", "or", "to", "consult", "engage", "support", "empower",
+	"in", "with", "by", "a", "wider", "diverse", "those", "people's", "these")
+
+// planWords are what people are involved in when involvement is public
+// involvement: a plan, a service's design, a decision, research.
+var planWords = wordSet("planning", "plan", "plans", "design", "designing", "designed", "developing",
+	"development", "develop", "strategy", "strategies", "shaping", "decisions", "decision", "decision-making",
+	"making", "review", "reviewing", "co-production", "coproduction", "research", "evaluation", "evaluating",
+	"improvement", "improving", "commissioning", "procurement", "recruitment", "interviews", "setting",
+	"priorities", "consultation", "engagement", "conversations", "discussions", "work", "programme",
+	"care", "treatment", "aims", "achieving", "delivering", "delivery",
+	"running", "governance", "projects", "project")
+
 // surveyCheck drops staff surveys.
 func surveyCheck(t *text, i, j int) bool {
 	if i > 0 {
@@ -240,7 +335,9 @@ func engageEntries() []entry {
 	// not yet decisions shaped by it.
 	es = append(es, e(SubInvolve, "community researchers|researcher", "peer researchers|researcher", "community research")...)
 	// Involvement.
-	es = append(es, e("s:"+SubInvolve, "involve|involved|involving|involvement")...)
+	for _, p := range []string{"involve|involved|involving|involvement", "involves"} {
+		es = append(es, entry{pattern: p, kind: Engagement, sub: "s:" + SubInvolve, check: involveCheck})
+	}
 	es = append(es, e("p:"+SubInvolve,
 		"workshops|workshop with", "reference group|groups", "lived experience", "living experience",
 		"experts|expert by experience", "community champions|champion", "health champions|champion",

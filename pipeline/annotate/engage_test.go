@@ -27,6 +27,19 @@ func TestFindEngagement(t *testing.T) {
 		{"Patient participation groups and the citizens' panel.", []want{e(SubInvolve, "Patient participation groups"), e(SubInvolve, "citizens' panel")}},
 		{"People with lived experience sit on the steering group.", []want{e(SubInvolve, "lived experience")}},
 		{"Healthwatch gathered views.", []want{e(SubInvolve, "Healthwatch")}},
+		// "Involve" in the sense of bringing people into the work, and not
+		// in the senses of taking part in trouble, or entailing.
+		{"We will involve local people in decisions about their services.", []want{e(SubInvolve, "involve")}},
+		{"Carers were involved in designing the new pathway.", []want{e(SubInvolve, "involved")}},
+		{"The involvement of patients and carers shaped the strategy.", []want{e(SubInvolve, "involvement")}},
+		{"People will be actively involved.", []want{e(SubInvolve, "involved")}},
+		{"We involved over 400 residents through the summer.", []want{e(SubInvolve, "involved")}},
+		{"The team continues to involve those experiencing health inequalities in service improvement projects.", []want{e(SubInvolve, "involve")}},
+		{"Veterans who become homeless or involved with the criminal justice system are particularly vulnerable.", nil},
+		{"It reflects the UK's involvement in conflicts, such as National Service.", nil},
+		{"Further models of collaboration involve extended roles for pharmacists in the community.", nil},
+		{"In essence, integration involves bringing organisations together with the aim of improving care for patients.", nil},
+		{"Incidents involving restrictive practice occurred to patients recorded as White British.", nil},
 		// Co-produce.
 		{"The strategy was co-produced with residents.", []want{e(SubCoproduce, "co-produced")}},
 		{"Services were co-designed with young people.", []want{e(SubCoproduce, "co-designed")}},
