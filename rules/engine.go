@@ -945,13 +945,53 @@ func quoteOf(s *annotate.Sentence, sp span) string {
 }
 
 // quote returns the sentence, or a window of whole words around sp when
-// the sentence is long. The result is always a substring of text.
+// the sentence is long. The result is always a substring of text. A
+// window starts, where it can, at the start of a clause (after "; ", ": "
+// or a bullet) and ends at the end of one, so that a long list quoted in
+// part reads as whole items rather than as words cut at both ends.
 func quote(text string, sp span) string {
 	if len(text) <= maxQuote {
 		return text
 	}
-	start := max(0, min(sp.start, len(text))-maxQuote/3)
-	end := min(len(text), start+maxQuote)
+	sp.start, sp.end = max(0, min(sp.start, len(text))), max(0, min(sp.end, len(text)))
+	// The clause the match is in, then whole clauses after it and before
+	// it while they fit.
+	start, end := sp.start, sp.end
+	for start > 0 && !clauseStart(text, start) {
+		start--
+	}
+	for end < len(text) && !clauseEnd(text, end) {
+		end++
+	}
+	if end-start <= maxQuote {
+		for {
+			e := end + 1
+			for e < len(text) && !clauseEnd(text, e) {
+				e++
+			}
+			if e > len(text) || e-start > maxQuote {
+				break
+			}
+			end = e
+			if end == len(text) {
+				break
+			}
+		}
+		for start > 0 {
+			b := start - 1
+			for b > 0 && !clauseStart(text, b) {
+				b--
+			}
+			if end-b > maxQuote {
+				break
+			}
+			start = b
+		}
+		return strings.TrimRight(strings.TrimSpace(text[start:end]), ";")
+	}
+	// One clause longer than a quote: whole words around the match.
+	start = max(0, sp.start-maxQuote/3)
+	end = min(len(text), start+maxQuote)
 	for start > 0 && text[start-1] != ' ' {
 		start++
 	}
@@ -959,6 +999,28 @@ func quote(text string, sp span) string {
 		end--
 	}
 	return strings.TrimSpace(text[start:end])
+}
+
+// clauseStart reports whether a clause starts at i: after "; ", ": " or
+// a bullet.
+func clauseStart(text string, i int) bool {
+	if i < 2 || text[i-1] != ' ' {
+		return false
+	}
+	switch text[i-2] {
+	case ';', ':':
+		return true
+	}
+	return strings.HasSuffix(text[:i-1], "•")
+}
+
+// clauseEnd reports whether a clause ends at i: before a semicolon, or
+// after a full stop followed by a space.
+func clauseEnd(text string, i int) bool {
+	if i < 1 || i >= len(text) {
+		return false
+	}
+	return text[i] == ';' || text[i-1] == '.' && text[i] == ' '
 }
 
 func shorten(s string, n int) string {

@@ -293,4 +293,16 @@ func TestQuote(t *testing.T) {
 	if quote("short", span{0, 1}) != "short" {
 		t.Error("short sentences are quoted whole")
 	}
+	// A long list quoted in part starts and ends with whole items.
+	items := strings.Repeat("Improve access to primary care for older people in rural areas; ", 4) +
+		"Provide outreach clinics for homeless people in Crawley and Worthing; " +
+		strings.Repeat("Reduce waiting times for diagnostic tests across the county; ", 4)
+	at = strings.Index(items, "outreach")
+	q = quote(items, span{at, at + len("outreach")})
+	if !strings.Contains(items, q) || len(q) > maxQuote || !strings.Contains(q, "outreach") {
+		t.Fatalf("quote %q", q)
+	}
+	if !strings.HasPrefix(q, "Improve") && !strings.HasPrefix(q, "Provide") || !strings.HasSuffix(q, "county") && !strings.HasSuffix(q, "areas") && !strings.HasSuffix(q, "Worthing") {
+		t.Errorf("quote %q does not start and end with whole items", q)
+	}
 }
