@@ -280,7 +280,7 @@ var planWords = wordSet("planning", "plan", "plans", "design", "designing", "des
 	"making", "review", "reviewing", "co-production", "coproduction", "research", "evaluation", "evaluating",
 	"improvement", "improving", "commissioning", "procurement", "recruitment", "interviews", "setting",
 	"priorities", "consultation", "engagement", "conversations", "discussions", "work", "programme",
-	"care", "treatment", "aims", "achieving", "delivering", "delivery",
+	"aims", "achieving", "delivering", "delivery",
 	"running", "governance", "projects", "project")
 
 // surveyCheck drops staff surveys.

@@ -40,6 +40,7 @@ func TestFindEngagement(t *testing.T) {
 		{"Further models of collaboration involve extended roles for pharmacists in the community.", nil},
 		{"In essence, integration involves bringing organisations together with the aim of improving care for patients.", nil},
 		{"Incidents involving restrictive practice occurred to patients recorded as White British.", nil},
+		{"Records would allow every health professional involved in a patient's care to see them.", nil},
 		// Co-produce.
 		{"The strategy was co-produced with residents.", []want{e(SubCoproduce, "co-produced")}},
 		{"Services were co-designed with young people.", []want{e(SubCoproduce, "co-designed")}},
