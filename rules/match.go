@@ -270,6 +270,14 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		if !re.mayMatch(norm) {
 			continue
 		}
+		if len(excl) == 0 {
+			// Nothing excluded: the first match is the answer, and
+			// finding every match costs a pass over the whole sentence.
+			if loc := re.re.FindStringIndex(norm); loc != nil {
+				return span{loc[0], loc[1]}, true
+			}
+			continue
+		}
 		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
 			s := span{loc[0], loc[1]}
 			if !covered(s) {

@@ -13,6 +13,10 @@ import (
 type filteredRE struct {
 	re   *regexp.Regexp
 	lits []string // lower case; nil means no filter
+	// leading: the pattern is `^\W*(...)`, a sentence's first word; its
+	// literals are looked for only there, not across the whole sentence.
+	leading bool
+	maxLit  int
 }
 
 func newFilteredRE(pattern string) *filteredRE {
@@ -21,6 +25,10 @@ func newFilteredRE(pattern string) *filteredRE {
 	if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil {
 		if lits, ok := required(tree.Simplify()); ok {
 			f.lits = lits
+			f.leading = strings.HasPrefix(strings.TrimPrefix(pattern, "(?i)"), `^\W*(`)
+			for _, l := range lits {
+				f.maxLit = max(f.maxLit, len(l))
+			}
 		}
 	}
 	return f
@@ -30,6 +38,15 @@ func newFilteredRE(pattern string) *filteredRE {
 func (f *filteredRE) mayMatch(lower string) bool {
 	if f.lits == nil {
 		return true
+	}
+	if f.leading {
+		// \W* skips every byte that is not an ASCII letter, digit or
+		// underscore; a match then holds a literal within its length.
+		i := 0
+		for i < len(lower) && !isWordByte(lower[i]) {
+			i++
+		}
+		lower = lower[i:min(len(lower), i+f.maxLit)]
 	}
 	for _, l := range f.lits {
 		if strings.Contains(lower, l) {
@@ -89,4 +106,8 @@ func required(re *syntax.Regexp) ([]string, bool) {
 		return all, len(all) > 0
 	}
 	return nil, false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }

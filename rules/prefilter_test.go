@@ -28,10 +28,17 @@ func TestRequiredLiterals(t *testing.T) {
 		{`(?i)\bdriven (mainly |largely )?by\b`, "The gap is Driven Mainly By smoking"},
 		{`(?i)\b(half|a third) (of|the)\b`, "nearly HALF the average"},
 		{`(?i)\b(\d+|two|three) times (the|more)\b`, "60 times the rate"},
+		{`(?i)^\W*(open|expand|work with)\b`, "• “Work with partners"},
+		{`(?i)^\W*(open|expand|work with)\b`, "Expand"},
 	} {
 		f := newFilteredRE(tc.pattern)
 		if !f.mayMatch(strings.ToLower(tc.text)) || !f.re.MatchString(tc.text) {
 			t.Errorf("%s should match %q", tc.pattern, tc.text)
 		}
+	}
+	// A first-word pattern looks for its words at the start only.
+	f := newFilteredRE(`(?i)^\W*(open|expand|work with)\b`)
+	if !f.leading || f.mayMatch("we will expand the service") {
+		t.Errorf("a first-word pattern should rule out a later word (leading %v)", f.leading)
 	}
 }
