@@ -37,7 +37,7 @@ const (
 	FormFragment  = "fragment"  // too short, cut mid-clause, or no lower-case text
 	FormGlued     = "glued"     // two columns or table cells read into one line
 	FormContents  = "contents"  // a contents or index entry
-	FormFormality = "formality" // meeting formalities, acknowledgements, glossary
+	FormFormality = "formality" // meeting formalities, acknowledgements, glossary, a board member's biography
 	FormReference = "reference" // a bibliography entry or reference list
 )
 
@@ -279,7 +279,7 @@ func form(t *text, u unit) string {
 	}
 	if u.sf.formality ||
 		hasAny(t.lower, "chair", "formal business", "apologies", "declaration", "record", "minutes of", "quorate", "thank", "arising") &&
-			formalityRe.MatchString(t.lower) {
+			formalityRe.MatchString(t.lower) || biography(t) {
 		return FormFormality
 	}
 	switch u.kind {
@@ -312,6 +312,29 @@ func form(t *text, u unit) string {
 		return FormFragment
 	}
 	return FormSentence
+}
+
+var (
+	heShe    = class("he", "she")
+	bioRoles = class("chair", "chairs", "chaired", "chief", "director", "trustee", "governor", "governors", "non-executive",
+		"cbe", "obe", "mbe", "fellow", "professor", "councillor", "career", "appointed", "qualified", "registered", "board",
+		"retirement", "retired", "degree", "graduated", "previously", "formerly")
+)
+
+// biography reports a sentence about a board member's career ("He was
+// Chief Executive of an international health charity"; "She is a Board
+// Trustee for ..."): the annual report's account of a person, not of what
+// the organisation does, whatever charities or communities it names.
+func biography(t *text) bool {
+	if !t.has(heShe) || !t.has(bioRoles) {
+		return false
+	}
+	for k := 0; k < len(t.toks) && k < 5; k++ {
+		if claimWords[t.toks[k].norm]&heShe != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // citation reports a line shaped like a bibliography entry. The patterns
