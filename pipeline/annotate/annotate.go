@@ -47,8 +47,8 @@ type unit struct {
 // tableCols are the columns of a table that name an owner, a deadline or
 // the period of the sums below them ("Year 1", "2024/25").
 type tableCols struct {
-	owner, when map[int]bool
-	period      map[int]string // column → period sub-kind
+	owner, when, measure map[int]bool
+	period               map[int]string // column → period sub-kind
 }
 
 // Annotate splits the document's blocks into sentences and annotates each.
@@ -199,29 +199,33 @@ func joinCells(row []string) (string, [][2]int) {
 }
 
 var (
-	ownerHeaderRe = regexp.MustCompile(`^(?:lead|leads|owner|owners|responsible|responsibility|accountable|accountability|lead officer|lead officers|lead organisation|lead organisations|lead agency|lead partner|lead partners|who|by whom|responsible officer|responsible lead|action owner|action lead|delivery lead|lead\(s\)|owner\(s\)|named lead|lead/owner|owner/lead)$`)
-	whenHeaderRe  = regexp.MustCompile(`^(?:timescale|timescales|timeframe|time frame|timeframes|deadline|deadlines|by when|when|target date|completion date|due date|date|due|delivery date|target completion|timeline|timing|target completion date|date due|by)$`)
+	ownerHeaderRe = regexp.MustCompile(`^(?:lead|leads|owner|owners|responsible|responsibility|accountable|accountability|lead officer|lead officers|lead organisation|lead organisations|lead agency|lead partner|lead partners|who|by whom|responsible officer|responsible lead|action owner|action lead|delivery lead|lead\(s\)|owner\(s\)|named lead|lead/owner|owner/lead|action for|actions for|action by|action to be taken by|lead body|lead bodies|lead agencies|responsible organisation|responsible organisations|responsible agency|responsible agencies|who will lead|who is responsible|who leads)$`)
+	// A measures column says how an action in its row will be judged.
+	measureHeaderRe = regexp.MustCompile(`^(?:measures?|possible measures|measures? of success|success measures?|outcome measures?|indicators?|key performance indicators?|kpis?|metrics?|targets?|how we will measure( success)?|how will we know|how success will be measured|measure of impact|performance measures?)$`)
+	whenHeaderRe    = regexp.MustCompile(`^(?:timescale|timescales|timeframe|time frame|timeframes|deadline|deadlines|by when|when|target date|completion date|due date|date|due|delivery date|target completion|timeline|timing|target completion date|date due|by)$`)
 )
 
 func headerColumns(header []string) *tableCols {
 	var cols *tableCols
 	for i, c := range header {
-		h := strings.Trim(asciiLower(textclean.Fold(c)), " :*")
+		h := strings.Trim(asciiLower(textclean.Fold(c)), " :*?")
 		if cols == nil {
-			cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}, period: map[int]string{}}
+			cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}, measure: map[int]bool{}, period: map[int]string{}}
 		}
 		switch {
 		case ownerHeaderRe.MatchString(h):
 			cols.owner[i] = true
 		case whenHeaderRe.MatchString(h):
 			cols.when[i] = true
+		case measureHeaderRe.MatchString(h):
+			cols.measure[i] = true
 		default:
 			if sub := periodHeader(h); sub != "" {
 				cols.period[i] = sub
 			}
 		}
 	}
-	if len(cols.owner)+len(cols.when)+len(cols.period) == 0 {
+	if len(cols.owner)+len(cols.when)+len(cols.measure)+len(cols.period) == 0 {
 		return nil
 	}
 	return cols
@@ -284,6 +288,7 @@ func annotateText(t *text, u unit) []Annotation {
 	if u.table != nil {
 		dates = tableDeadlines(t, u, dates)
 		as = append(as, tableOwners(t, u)...)
+		as = append(as, tableMeasures(t, u)...)
 		as = append(as, tablePeriods(t, u, money)...)
 	}
 	as = append(as, dates...)
@@ -319,6 +324,23 @@ func tableOwners(t *text, u unit) []Annotation {
 			continue
 		}
 		out = append(out, Annotation{Kind: Commitment, Sub: SubOwner, Text: t.s[a:b], Start: a, End: b, Unit: t.s[a:b]})
+	}
+	return out
+}
+
+// tableMeasures marks the cells of a measures column ("Possible
+// measures", "KPI"): the row's action has a measure, whatever its words.
+func tableMeasures(t *text, u unit) []Annotation {
+	var out []Annotation
+	for i := range u.table.measure {
+		if i >= len(u.cells) {
+			continue
+		}
+		a, b := u.cells[i][0], u.cells[i][1]
+		if emptyCells[strings.ToLower(t.s[a:b])] {
+			continue
+		}
+		out = append(out, Annotation{Kind: Measure, Text: t.s[a:b], Start: a, End: b})
 	}
 	return out
 }

@@ -238,3 +238,42 @@ func TestAnnotateConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// A recommendations table says who acts and how success is measured in
+// its columns: the cells under "Action for?" are owners and those under
+// "Possible measures" are measures, whatever their words.
+func TestTableOwnerAndMeasureColumns(t *testing.T) {
+	d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{
+		{Kind: document.Table, Text: "t", Rows: [][]string{
+			{"Recommendation", "Action", "Action for?", "Possible measures"},
+			{"Young parents should be a priority group.", "Plan a pathway for vulnerable parents.", "CCG Commissioners", "Pathways in place and documented."},
+			{"Monitor outcomes.", "Share data.", "-", "N/A"},
+		}},
+	}}}}
+	got := Annotate(d)
+	var rows [][]Annotation
+	for _, s := range got.Sentences {
+		if s.Kind == document.Table && s.Row > 0 {
+			rows = append(rows, s.Annotations)
+		}
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	has := func(as []Annotation, kind, sub, text string) bool {
+		for _, a := range as {
+			if a.Kind == kind && a.Sub == sub && a.Text == text {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(rows[0], Commitment, SubOwner, "CCG Commissioners") || !has(rows[0], Measure, "", "Pathways in place and documented.") {
+		t.Errorf("first row: %+v", rows[0])
+	}
+	for _, a := range rows[1] {
+		if a.Kind == Measure || a.Sub == SubOwner {
+			t.Errorf("an empty cell is no owner or measure: %+v", a)
+		}
+	}
+}

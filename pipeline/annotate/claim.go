@@ -727,6 +727,8 @@ func negative(t *text) bool {
 			continue
 		case tk.norm == "not" && (next == "only" || next == "least" || next == "just"):
 			continue
+		case tk.norm == "not" && next == "the" && k+2 < len(t.toks) && t.toks[k+2].norm == "only":
+			continue // "although not the only vulnerable group"
 		case tk.norm == "not" && k > 0 && t.toks[k-1].norm == "or":
 			continue // "whether or not"
 		}

@@ -98,6 +98,8 @@ func TestClaimVoiceStatusPolarityScope(t *testing.T) {
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
 		{"a need", "An additional investment of about £700k would be needed.", "",
 			VoiceOwn, StatusNeed, PolarityPositive, ScopeLocal},
+		{"'not the only' negates nothing", "Although not the only vulnerable group, young parents should be a priority group across all services.", "",
+			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
 		{"a noun 'needs' is no need", "People with complex needs use more services.", "",
 			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
 		{"an example", "For example, a council could fund a community van.", "",

@@ -23,6 +23,7 @@ const (
 	VCS        = "vcs"        // voluntary and community sector: Sub term, body, patient-voice, alliance, funding, social-prescribing
 	Commitment = "commitment" // "we will", "will be delivered by"; Sub owner when an owner is named
 	Engagement = "engagement" // Sub inform, consult, involve, coproduce; stakeholders for partners only
+	Measure    = "measure"    // a cell of a table's measures column ("Possible measures", "Indicator", "KPI")
 )
 
 // Annotation is one finding of an annotator in a sentence's text.
@@ -96,4 +97,5 @@ var Subs = map[string][]string{
 	VCS:        {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
 	Commitment: {SubOwner, SubLeadIn},
 	Engagement: {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders},
+	Measure:    nil,
 }
