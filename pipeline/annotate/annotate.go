@@ -25,11 +25,14 @@ type unit struct {
 	item  int
 	// leadIn is the sentence that introduces a list ("We will:"), given
 	// to each of its items as a commitment.
-	leadIn  string
-	aliases *aliases
-	kind    document.Kind
-	sect    []string
-	split   int // index in the splitter, or -1 for one sentence
+	leadIn string
+	// changesLeadIn introduces a list of changes made because of what
+	// people said; each item gets an engagement "changed" annotation.
+	changesLeadIn string
+	aliases       *aliases
+	kind          document.Kind
+	sect          []string
+	split         int // index in the splitter, or -1 for one sentence
 	// cells are the byte ranges of a table row's cells in text.
 	cells [][2]int
 	table *tableCols
@@ -78,8 +81,12 @@ func Annotate(d *document.Document) *Doc {
 			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
 			if b.Kind == document.List {
 				// Folded only when a list needs its lead-in.
-				if lead := textclean.Fold(prev); leadInRE.MatchString(lead) {
+				lead := textclean.Fold(prev)
+				if leadInRE.MatchString(lead) {
 					base.leadIn = lead
+				}
+				if changesLeadInRE.MatchString(lead) && feedbackRE.MatchString(lead) {
+					base.changesLeadIn = lead
 				}
 			}
 			units = appendUnits(units, &sp, base, b)
@@ -256,6 +263,14 @@ func periodHeader(h string) string {
 	return ""
 }
 
+// changesLeadInRE and feedbackRE recognise a sentence that introduces a
+// list of changes made because of what people said: "Having reviewed the
+// responses, the following key changes have been made to the Strategy:".
+var (
+	changesLeadInRE = regexp.MustCompile(`(?i)\b(?:changes?|amendments?|updates?|additions?)\b[^.]{0,80}\b(?:made|been made|have made|we made|agreed|include|included|are)\b[^.]{0,120}:\s*$|\b(?:we have|we've)\s+(?:changed|amended|updated|added)\b[^.]{0,120}:\s*$`)
+	feedbackRE      = regexp.MustCompile(`(?i)\b(?:responses?|feedback|consultation|engagement|comments|respondents|you said|views|what (?:people|you|residents|patients) (?:said|told us))\b`)
+)
+
 // leadInRE recognises a sentence that introduces a list of commitments:
 // "We will:", "Our actions are:", "Over the next five years we will:".
 var leadInRE = regexp.MustCompile(`(?i)\b(?:we will|we are going to|we plan to|we intend to|we commit to|we have committed to|our (?:actions|commitments|priorities for action) (?:are|will be)|actions? (?:are|include)|we will also|the partnership will|the board will|the icb will)\b[^.]{0,120}:\s*$`)
@@ -304,6 +319,9 @@ func annotateText(t *text, u unit) []Annotation {
 	}
 	as = append(as, commitments...)
 	as = append(as, findEngagement(t)...)
+	if u.changesLeadIn != "" {
+		as = append(as, Annotation{Kind: Engagement, Sub: SubChanged, Unit: u.changesLeadIn})
+	}
 	sortAnnotations(as)
 	return as
 }

@@ -277,3 +277,27 @@ func TestTableOwnerAndMeasureColumns(t *testing.T) {
 		}
 	}
 }
+
+// The items of a list introduced as the changes made because of what
+// people said are each a "we did"; a list of plans is not.
+func TestChangesLeadIn(t *testing.T) {
+	d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{
+		{Kind: document.Paragraph, Text: "Having reviewed the responses, the following key changes have been made to the Strategy:"},
+		{Kind: document.List, Text: "a\nb", Items: []string{"Added a goal on end of life care.", "Included some data on child neglect."}},
+		{Kind: document.Paragraph, Text: "The following changes have been made to the estate:"},
+		{Kind: document.List, Text: "c", Items: []string{"Replaced the roof of the main building."}},
+	}}}}
+	got := Annotate(d)
+	changed := map[string]bool{}
+	for _, s := range got.Sentences {
+		for _, a := range s.Annotations {
+			if a.Kind == Engagement && a.Sub == SubChanged {
+				changed[s.Text] = true
+			}
+		}
+	}
+	want := map[string]bool{"Added a goal on end of life care.": true, "Included some data on child neglect.": true}
+	if !reflect.DeepEqual(changed, want) {
+		t.Errorf("changed items %v, want %v", changed, want)
+	}
+}

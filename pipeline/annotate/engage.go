@@ -9,6 +9,10 @@ const (
 	SubInvolve      = "involve"
 	SubCoproduce    = "coproduce"
 	SubStakeholders = "stakeholders"
+	// SubChanged marks an item of a list introduced as the changes made
+	// because of what people said ("Having reviewed the responses, the
+	// following changes have been made:"): each item is a "we did".
+	SubChanged = "changed"
 )
 
 // FindEngagement finds the rungs of the engagement ladder: Sub "inform",

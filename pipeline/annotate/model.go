@@ -96,6 +96,6 @@ var Subs = map[string][]string{
 	Place:      {SubNamedPlace, SubArea},
 	VCS:        {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
 	Commitment: {SubOwner, SubLeadIn},
-	Engagement: {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders},
+	Engagement: {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged},
 	Measure:    nil,
 }
