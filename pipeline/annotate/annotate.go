@@ -329,19 +329,26 @@ func annotateText(t *text, u unit) []Annotation {
 // emptyCells are placeholders, not owners or dates.
 var emptyCells = wordSet("", "-", "–", "n/a", "na", "tbc", "tbd", "none", "ongoing", "all", "?")
 
+// filledCells returns the spans of a row's cells in the given columns
+// that hold something other than a placeholder.
+func filledCells(t *text, u unit, cols map[int]bool) [][2]int {
+	var out [][2]int
+	for i := range cols {
+		if i < len(u.cells) && !emptyCells[strings.ToLower(t.s[u.cells[i][0]:u.cells[i][1]])] {
+			out = append(out, u.cells[i])
+		}
+	}
+	return out
+}
+
 // tableOwners turns the cells of an owner column ("Lead", "Owner",
 // "Responsible") into owned commitments.
 func tableOwners(t *text, u unit) []Annotation {
 	var out []Annotation
-	for i := range u.table.owner {
-		if i >= len(u.cells) {
-			continue
+	for _, c := range filledCells(t, u, u.table.owner) {
+		if a, b := c[0], c[1]; b-a <= 120 {
+			out = append(out, Annotation{Kind: Commitment, Sub: SubOwner, Text: t.s[a:b], Start: a, End: b, Unit: t.s[a:b]})
 		}
-		a, b := u.cells[i][0], u.cells[i][1]
-		if emptyCells[strings.ToLower(t.s[a:b])] || len(t.s[a:b]) > 120 {
-			continue
-		}
-		out = append(out, Annotation{Kind: Commitment, Sub: SubOwner, Text: t.s[a:b], Start: a, End: b, Unit: t.s[a:b]})
 	}
 	return out
 }
@@ -350,15 +357,8 @@ func tableOwners(t *text, u unit) []Annotation {
 // measures", "KPI"): the row's action has a measure, whatever its words.
 func tableMeasures(t *text, u unit) []Annotation {
 	var out []Annotation
-	for i := range u.table.measure {
-		if i >= len(u.cells) {
-			continue
-		}
-		a, b := u.cells[i][0], u.cells[i][1]
-		if emptyCells[strings.ToLower(t.s[a:b])] {
-			continue
-		}
-		out = append(out, Annotation{Kind: Measure, Text: t.s[a:b], Start: a, End: b})
+	for _, c := range filledCells(t, u, u.table.measure) {
+		out = append(out, Annotation{Kind: Measure, Text: t.s[c[0]:c[1]], Start: c[0], End: c[1]})
 	}
 	return out
 }

@@ -15,30 +15,29 @@ import (
 // rules drawn around the cells say exactly where each row and column
 // ends, as they do for a reader.
 
-// hrule is a horizontal rule in layout space (y down from the top).
-type hrule struct{ x0, x1, y float64 }
+// seg is a rule in layout space (y down from the top): pos is where it
+// lies across its length (y for a horizontal rule, x for a vertical one),
+// lo and hi where it starts and ends along it.
+type seg struct{ pos, lo, hi float64 }
 
-// hrules returns a page's horizontal rules in layout space, sorted by y.
-func hrules(p rawPage) []hrule {
-	var out []hrule
+// hrules returns a page's horizontal rules, sorted by y.
+func hrules(p rawPage) []seg {
+	var out []seg
 	for _, r := range p.rules {
 		if w, h := r.x1-r.x0, r.y1-r.y0; w >= 8 && w >= 8*h {
-			out = append(out, hrule{r.x0, r.x1, p.height - (r.y0+r.y1)/2})
+			out = append(out, seg{p.height - (r.y0+r.y1)/2, r.x0, r.x1})
 		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].y < out[b].y })
+	sort.Slice(out, func(a, b int) bool { return out[a].pos < out[b].pos })
 	return out
 }
 
-// vrule is a vertical rule in layout space (y down from the top).
-type vrule struct{ x, y0, y1 float64 }
-
-// vrules returns a page's vertical rules in layout space.
-func vrules(p rawPage) []vrule {
-	var out []vrule
+// vrules returns a page's vertical rules.
+func vrules(p rawPage) []seg {
+	var out []seg
 	for _, r := range p.rules {
 		if w, h := r.x1-r.x0, r.y1-r.y0; h >= 8 && h >= 8*w {
-			out = append(out, vrule{(r.x0 + r.x1) / 2, p.height - r.y1, p.height - r.y0})
+			out = append(out, seg{(r.x0 + r.x1) / 2, p.height - r.y1, p.height - r.y0})
 		}
 	}
 	return out
@@ -49,63 +48,32 @@ func vrules(p rawPage) []vrule {
 // rectangles a fraction of a point apart.
 const gridTol = 2.0
 
-// hline and vline are rules joined along their length.
-type hline struct{ x0, x1, y float64 }
-type vline struct{ x, y0, y1 float64 }
-
-func mergeH(rs []hrule) []hline {
+// merge joins rules that lie on one line (within gridTol) and touch
+// along it into one.
+func merge(rs []seg) []seg {
+	rs = append([]seg(nil), rs...)
 	sort.Slice(rs, func(a, b int) bool {
-		if math.Abs(rs[a].y-rs[b].y) > gridTol {
-			return rs[a].y < rs[b].y
+		if math.Abs(rs[a].pos-rs[b].pos) > gridTol {
+			return rs[a].pos < rs[b].pos
 		}
-		return rs[a].x0 < rs[b].x0
+		return rs[a].lo < rs[b].lo
 	})
-	var out []hline
+	var out []seg
 	for i := 0; i < len(rs); {
 		j := i
-		for j < len(rs) && rs[j].y-rs[i].y <= gridTol {
+		for j < len(rs) && rs[j].pos-rs[i].pos <= gridTol {
 			j++
 		}
-		group := append([]hrule(nil), rs[i:j]...)
-		sort.Slice(group, func(a, b int) bool { return group[a].x0 < group[b].x0 })
-		cur := hline{group[0].x0, group[0].x1, group[0].y}
+		group := rs[i:j]
+		sort.Slice(group, func(a, b int) bool { return group[a].lo < group[b].lo })
+		cur := group[0]
 		for _, r := range group[1:] {
-			if r.x0 <= cur.x1+3*gridTol {
-				cur.x1 = math.Max(cur.x1, r.x1)
+			if r.lo <= cur.hi+3*gridTol {
+				cur.hi = math.Max(cur.hi, r.hi)
 				continue
 			}
 			out = append(out, cur)
-			cur = hline{r.x0, r.x1, r.y}
-		}
-		out = append(out, cur)
-		i = j
-	}
-	return out
-}
-
-func mergeV(rs []vrule) []vline {
-	sort.Slice(rs, func(a, b int) bool {
-		if math.Abs(rs[a].x-rs[b].x) > gridTol {
-			return rs[a].x < rs[b].x
-		}
-		return rs[a].y0 < rs[b].y0
-	})
-	var out []vline
-	for i := 0; i < len(rs); {
-		j := i
-		for j < len(rs) && rs[j].x-rs[i].x <= gridTol {
-			j++
-		}
-		group := append([]vrule(nil), rs[i:j]...)
-		sort.Slice(group, func(a, b int) bool { return group[a].y0 < group[b].y0 })
-		cur := vline{group[0].x, group[0].y0, group[0].y1}
-		for _, r := range group[1:] {
-			if r.y0 <= cur.y1+3*gridTol {
-				cur.y1 = math.Max(cur.y1, r.y1)
-				continue
-			}
-			out = append(out, cur)
-			cur = vline{r.x, r.y0, r.y1}
+			cur = r
 		}
 		out = append(out, cur)
 		i = j
@@ -115,9 +83,8 @@ func mergeV(rs []vrule) []vline {
 
 // lattices finds the ruled tables of a page and fills their cells; the
 // fragments outside them are returned for the rest of the layout.
-func (l *layout) lattices(frags []*frag, hr []hrule, p rawPage) (tables []*blk, rest []*frag) {
-	hs := mergeH(append([]hrule(nil), hr...))
-	vs := mergeV(vrules(p))
+func (l *layout) lattices(frags []*frag, hr []seg, p rawPage) (tables []*blk, rest []*frag) {
+	hs, vs := merge(hr), merge(vrules(p))
 	if len(hs) < 3 || len(vs) < 3 {
 		return nil, frags
 	}
@@ -136,7 +103,7 @@ func (l *layout) lattices(frags []*frag, hr []hrule, p rawPage) (tables []*blk, 
 	}
 	for i, h := range hs {
 		for j, v := range vs {
-			if v.x >= h.x0-gridTol && v.x <= h.x1+gridTol && h.y >= v.y0-gridTol && h.y <= v.y1+gridTol {
+			if v.pos >= h.lo-gridTol && v.pos <= h.hi+gridTol && h.pos >= v.lo-gridTol && h.pos <= v.hi+gridTol {
 				parent[find(i)] = find(len(hs) + j)
 			}
 		}
@@ -150,9 +117,9 @@ func (l *layout) lattices(frags []*frag, hr []hrule, p rawPage) (tables []*blk, 
 		var ys, xs []float64
 		for _, k := range g {
 			if k < len(hs) {
-				ys = append(ys, hs[k].y)
+				ys = append(ys, hs[k].pos)
 			} else {
-				xs = append(xs, vs[k-len(hs)].x)
+				xs = append(xs, vs[k-len(hs)].pos)
 			}
 		}
 		ys, xs = distinct(ys), distinct(xs)

@@ -40,9 +40,7 @@ func reduceContent(b []byte) (out []byte, useful bool, rules []rule) {
 		if len(rules) >= maxRules {
 			return
 		}
-		x0, y0 := ctm.apply(x, y)
-		x1, y1 := ctm.apply(x+w, y+h)
-		rules = append(rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
+		rules = append(rules, ctm.rect(x, y, x+w, y+h))
 	}
 	i := 0
 	for i < len(b) {

@@ -13,7 +13,7 @@ import (
 // positions, so a two-column grid counts only when its first column is
 // narrow (labels, years, names), and grids of long text lines are left to
 // the column logic. frags must be sorted by baseline.
-func (l *layout) findTables(frags []*frag, rules []hrule) (tables []*blk, rest []*frag) {
+func (l *layout) findTables(frags []*frag, rules []seg) (tables []*blk, rest []*frag) {
 	rows := rowsOf(frags)
 	used := make([]bool, len(rows))
 	for i := 0; i < len(rows); {
@@ -87,15 +87,15 @@ func rowsOf(frags []*frag) [][]*frag {
 // width from minX to maxX between top and bottom. A word processor draws
 // a row's border cell by cell, so segments at one height are added up.
 // rules must be sorted by y.
-func rowLines(rules []hrule, minX, maxX, top, bottom float64) []float64 {
+func rowLines(rules []seg, minX, maxX, top, bottom float64) []float64 {
 	var out []float64
 	width := maxX - minX
 	for i := 0; i < len(rules); {
 		j, covered := i, 0.0
-		for ; j < len(rules) && rules[j].y-rules[i].y <= gridTol; j++ {
-			covered += math.Max(0, math.Min(rules[j].x1, maxX)-math.Max(rules[j].x0, minX))
+		for ; j < len(rules) && rules[j].pos-rules[i].pos <= gridTol; j++ {
+			covered += math.Max(0, math.Min(rules[j].hi, maxX)-math.Max(rules[j].lo, minX))
 		}
-		if y := rules[i].y; y > top && y < bottom && covered >= 0.5*width {
+		if y := rules[i].pos; y > top && y < bottom && covered >= 0.5*width {
 			out = append(out, y)
 		}
 		i = j
@@ -104,7 +104,7 @@ func rowLines(rules []hrule, minX, maxX, top, bottom float64) []float64 {
 }
 
 // table returns the run as a table block, or nil when it is not a grid.
-func (l *layout) table(run [][]*frag, rules []hrule) *blk {
+func (l *layout) table(run [][]*frag, rules []seg) *blk {
 	multi := 0
 	var xs []float64
 	words, nfrags := 0, 0

@@ -30,6 +30,15 @@ func (m matrix) apply(x, y float64) (float64, float64) {
 	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
 }
 
+// rect maps the rectangle with corners (x0, y0) and (x1, y1) through m;
+// axis-aligned matrices, which are what tables are drawn with, keep it a
+// rectangle.
+func (m matrix) rect(x0, y0, x1, y1 float64) rule {
+	ax, ay := m.apply(x0, y0)
+	bx, by := m.apply(x1, y1)
+	return rule{math.Min(ax, bx), math.Min(ay, by), math.Max(ax, bx), math.Max(ay, by)}
+}
+
 // span is one shown string: where its first glyph starts and its last ends,
 // in device space (points, y up, page origin at the bottom-left).
 type span struct {
@@ -288,9 +297,7 @@ func (w *pageWalker) addRules(rules []rule) {
 		if len(w.rules) >= maxRules {
 			return
 		}
-		x0, y0 := w.g.ctm.apply(r.x0, r.y0)
-		x1, y1 := w.g.ctm.apply(r.x1, r.y1)
-		w.rules = append(w.rules, rule{math.Min(x0, x1), math.Min(y0, y1), math.Max(x0, x1), math.Max(y0, y1)})
+		w.rules = append(w.rules, w.g.ctm.rect(r.x0, r.y0, r.x1, r.y1))
 	}
 }
 
