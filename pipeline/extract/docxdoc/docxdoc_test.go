@@ -232,7 +232,7 @@ func TestCorpus(t *testing.T) {
 	}{
 		{
 			file:  "cpicb-constitution-v1.6-2025.docx",
-			title: "NHS Cambridgeshire and Peterborough constitution Master V1.3", minHeadings: 60, maxHeadings: 150,
+			title: "NHS Cambridgeshire and Peterborough Integrated Care Board CONSTITUTION", minHeadings: 60, maxHeadings: 150,
 			minTables: 3, minLists: 40,
 			content: []string{"NHS Cambridgeshire and Peterborough Integrated Care Board CONSTITUTION", "Standing Orders"},
 			// Table of contents entries end in their page number.

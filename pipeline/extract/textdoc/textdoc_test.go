@@ -295,7 +295,10 @@ func TestTitle(t *testing.T) {
 	}{
 		{"first level 1", "## Part\n\n# The Title\n", "The Title"},
 		{"first heading", "Intro line.\n\n## Part A\n\n## Part B\n", "Part A"},
-		{"first line", "First line of the text\nsecond line\n", "First line of the text"},
+		{"first line", "First line of the text\n\nSecond paragraph. It has sentences.\n", "First line of the text"},
+		{"a title over lines", "**The Example Health **\n\n**and Care Strategy**\n\nPlain text follows.\n", "The Example Health and Care Strategy"},
+		{"label before the title", "**RESEARCH**\n\n**Open Access**\n\nImproving things:\n\nan index for allocation\n", "Improving things: an index for allocation"},
+		{"publisher then kind of report", "**The Example Hospitals**\n\n**NHS Trust**\n\nAnnual Report\n\nand Accounts\n", "The Example Hospitals NHS Trust Annual Report and Accounts"},
 		{"outline at the end is no title", "**Real title**\n\n" + strings.Repeat("Para.\n\n", 30) + "# Document Outline\n", "Real title"},
 	}
 	for _, tt := range tests {
@@ -329,17 +332,17 @@ func TestCorpus(t *testing.T) {
 	}
 	titles := map[string]string{
 		"leeds-health-wellbeing-strategy-2023-2030.md":   "The Leeds Health and Wellbeing Strategy 2023-2030",
-		"dhsc-10-year-health-plan-exec-summary-2025.md":  "FIT FOR THE FUTURE",
+		"dhsc-10-year-health-plan-exec-summary-2025.md":  "FIT FOR THE FUTURE 10 Year Health Plan for England Executive Summary",
 		"nhse-planning-framework-2025.md":                "Planning framework for the NHS in England",
 		"leeds-healthy-leeds-plan-exec-summary-draft.md": "The Healthy Leeds Plan 2023 - 2028 Summary Document",
 		"reform-getting-into-shape-2017.md":              "Getting into shape: Delivering a workforce for integrated care",
 		"lch-trust-board-public-papers-2025-09.md":       "Bundle Public Board Meeting 4 September 2025",
 		"nhse-operational-planning-guidance-2025-26.md":  "2025/26 priorities and operational planning guidance",
 		"nhse-neighbourhood-health-guidelines-2025.md":   "Neighbourhood health guidelines 2025/26",
-		"nhse-medium-term-planning-framework-2026.md":    "Medium Term Planning",
+		"nhse-medium-term-planning-framework-2026.md":    "Medium Term Planning Framework",
 		"workforce-strategy-2021-25.md":                  "LCH Workforce Strategy 2021-25 (V1.0)",
-		"defining-the-integrated-neighbourhood.md":       "SYSTEMATIC REVIEW",
-		"ltht-people-priorities.md":                      "The Leeds Teaching Hospitals",
+		"defining-the-integrated-neighbourhood.md":       "Defining the integrated neighbourhood model: a systematic review of key domains and framework development",
+		"ltht-people-priorities.md":                      "People Priorities",
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
