@@ -363,11 +363,16 @@ func putExtraction(ctx context.Context, tx *sql.Tx, sha string, version int, d *
 
 func putScore(ctx context.Context, tx *sql.Tx, sha string, p Pipeline, card *rules.Scorecard, cardJSON []byte) error {
 	total, outOf := card.Total()
-	_, err := tx.ExecContext(ctx, `INSERT INTO scores (sha256, rules_version, extractor_version, total, max, scorecard, scored_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	status := card.Status
+	if status == "" {
+		status = rules.StatusScored
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO scores (sha256, rules_version, extractor_version, total, max, scorecard, scored_at, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256, rules_version) DO UPDATE SET extractor_version = excluded.extractor_version,
-			total = excluded.total, max = excluded.max, scorecard = excluded.scorecard, scored_at = excluded.scored_at`,
-		sha, p.RulesVersion, p.ExtractorVersion, total, outOf, string(cardJSON), now())
+			total = excluded.total, max = excluded.max, scorecard = excluded.scorecard, scored_at = excluded.scored_at,
+			status = excluded.status`,
+		sha, p.RulesVersion, p.ExtractorVersion, total, outOf, string(cardJSON), now(), status)
 	if err != nil {
 		return fmt.Errorf("storing the score: %w", err)
 	}

@@ -88,6 +88,12 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		`ALTER TABLE scores ADD COLUMN max INTEGER NOT NULL DEFAULT 0`,
 		`UPDATE scores SET max = coalesce((SELECT sum(json_extract(value, '$.max')) FROM json_each(scorecard, '$.criteria')), 0)`,
 	),
+	// Whether a version was scored: a scan with too little text to judge
+	// is "unreadable", which listings must not show as 0/0.
+	execAll(
+		`ALTER TABLE scores ADD COLUMN status TEXT NOT NULL DEFAULT 'scored'`,
+		`UPDATE scores SET status = coalesce(json_extract(scorecard, '$.status'), 'scored')`,
+	),
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -90,6 +90,21 @@ type Entry struct {
 	Total        int    `json:"total"`
 	Max          int    `json:"max"`
 	RulesVersion string `json:"rules_version"`
+	// Status is that score's status: "scored", "unreadable" (too little
+	// text to judge: Total means nothing), or "" when there is no score.
+	Status string `json:"status"`
+}
+
+// TotalText is the total as listings print it: "9/15", "unreadable", or
+// "-" when the version has no score.
+func (e Entry) TotalText() string {
+	switch {
+	case e.Total < 0 || e.Status == "":
+		return "-"
+	case e.Status != rules.StatusScored:
+		return e.Status
+	}
+	return fmt.Sprintf("%d/%d", e.Total, e.Max)
 }
 
 // entryColumns and entryFrom are the query of Entry; the scores row
@@ -100,7 +115,7 @@ const (
 	v.seq, (SELECT count(*) FROM versions WHERE document_id = d.id), v.sha256, c.size, v.first_seen,
 	coalesce((SELECT max(fetched_at) FROM fetches WHERE document_id = d.id), ''),
 	coalesce(e.title, ''), coalesce(e.format, ''), coalesce(e.pages, 0), coalesce(e.extractor_version, 0),
-	coalesce(s.total, -1), coalesce(s.max, 0), coalesce(s.rules_version, '')`
+	coalesce(s.total, -1), coalesce(s.max, 0), coalesce(s.rules_version, ''), coalesce(s.status, '')`
 	entryFrom = `
 FROM documents d
 JOIN versions v ON v.document_id = d.id
@@ -132,7 +147,7 @@ func (s *Store) entries(ctx context.Context, tail string, args []any, cards bool
 		var text string
 		dest := []any{&e.ID, &e.Source, &e.Org, &e.OrgName, &e.Region, &e.Kind, &e.Version, &e.Versions,
 			&e.SHA256, &e.Size, &e.FirstSeen, &e.LastFetched, &e.Title, &e.Format, &e.Pages,
-			&e.ExtractorVersion, &e.Total, &e.Max, &e.RulesVersion}
+			&e.ExtractorVersion, &e.Total, &e.Max, &e.RulesVersion, &e.Status}
 		if cards {
 			dest = append(dest, &text)
 		}

@@ -36,6 +36,20 @@ type ComparedDocument struct {
 	Total, Max int
 	RedFlags   int
 	Warnings   []string
+	// Status is rules.StatusScored, or why there are no scores
+	// (unreadable, failed), with Reason.
+	Status, Reason string
+}
+
+// scored reports whether the row has scores.
+func (r ComparedDocument) scored() bool { return r.Status == rules.StatusScored }
+
+// totalText is the total, or what a row without scores is.
+func (r ComparedDocument) totalText() string {
+	if !r.scored() {
+		return "not scored (" + r.Status + ")"
+	}
+	return fmt.Sprintf("%d/%d", r.Total, r.Max)
 }
 
 // NewComparison builds the matrix for scorecards in the order given.
@@ -59,7 +73,10 @@ func NewComparison(cards []*rules.Scorecard) *Comparison {
 		row := ComparedDocument{
 			Source: printable(c.Document.Source), Title: printable(title(c)), SHA256: c.Document.SHA256,
 			RulesVersion: c.Tool.RulesVersion, Scores: make([]int, len(cmp.Criteria)),
-			Warnings: printables(c.Document.Quality.Warnings),
+			Warnings: printables(c.Document.Quality.Warnings), Status: rules.StatusScored,
+		}
+		if !c.Scored() {
+			row.Status, row.Reason = c.Status, printable(c.Reason)
 		}
 		for i := range row.Scores {
 			row.Scores[i] = -1
@@ -149,7 +166,7 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 			}
 			fmt.Fprintf(&b, "  %s%s", cellText, strings.Repeat(" ", max(widths[i]-visible, 0)))
 		}
-		fmt.Fprintf(&b, "  %d/%d", r.Total, r.Max)
+		fmt.Fprintf(&b, "  %s", r.totalText())
 		if r.RedFlags > 0 {
 			fmt.Fprintf(&b, "  %s", p.paint(ansiRed, fmt.Sprintf("%s", plural(r.RedFlags, "red flag"))))
 		}
@@ -158,6 +175,9 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 	b.WriteString("\n")
 	for n, r := range cmp.Rows {
 		fmt.Fprintf(&b, "  %3d  %s\n", n+1, r.Source)
+		if !r.scored() {
+			fmt.Fprintf(&b, "       %s\n", p.paint(ansiRed, "not scored: "+r.Reason))
+		}
 		for _, wq := range r.Warnings {
 			fmt.Fprintf(&b, "       %s\n", p.paint(ansiYellow, "warning: "+wq))
 		}
@@ -194,11 +214,14 @@ func (cmp *Comparison) Markdown(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, " %s %d |", bar(s, cmp.Criteria[i].Max), s)
 		}
-		fmt.Fprintf(&b, " %d/%d | %d |\n", r.Total, r.Max, r.RedFlags)
+		fmt.Fprintf(&b, " %s | %d |\n", r.totalText(), r.RedFlags)
 	}
 	b.WriteString("\nSources:\n\n")
 	for n, r := range cmp.Rows {
 		fmt.Fprintf(&b, "%d. %s\n", n+1, mdEscape(r.Source))
+		if !r.scored() {
+			fmt.Fprintf(&b, "   - **Not scored:** %s\n", mdEscape(r.Reason))
+		}
 		for _, wq := range r.Warnings {
 			fmt.Fprintf(&b, "   - **Warning:** %s\n", mdEscape(wq))
 		}
@@ -209,13 +232,15 @@ func (cmp *Comparison) Markdown(w io.Writer) error {
 
 // CSV writes the matrix in wide format, one row per document: document,
 // title, sha256, rules_version, one column per criterion id (empty where
-// not scored), total, max, red_flags.
+// not scored), total, max, red_flags, status, reason. A source that was
+// not scored keeps its row, with empty scores, its status (unreadable or
+// failed) and the reason.
 func (cmp *Comparison) CSV(w io.Writer) error {
 	header := []string{"document", "title", "sha256", "rules_version"}
 	for _, cc := range cmp.Criteria {
 		header = append(header, cc.ID)
 	}
-	header = append(header, "total", "max", "red_flags")
+	header = append(header, "total", "max", "red_flags", "status", "reason")
 	var rows [][]string
 	for _, r := range cmp.Rows {
 		row := []string{Cell(r.Source), Cell(r.Title), r.SHA256, r.RulesVersion}
@@ -226,7 +251,11 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 				row = append(row, strconv.Itoa(s))
 			}
 		}
-		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags)))
+		if !r.scored() {
+			rows = append(rows, append(row, "", "", "", r.Status, Cell(r.Reason)))
+			continue
+		}
+		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags), r.Status, ""))
 	}
 	return WriteCSV(w, header, rows)
 }

@@ -12,15 +12,24 @@ import (
 
 // CSVHeader is the column order of CSV, fixed so that scripts can rely on
 // it; new columns are only ever added at the end.
-var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags"}
+var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags", "status", "reason"}
 
 // CSV writes one row per document and criterion (long format, for R or
 // pandas), RFC 4180: comma separated, quoted where needed, CRLF line ends.
 // first_evidence_page is the lowest page any evidence cites, empty when
 // there is none.
+//
+// A document that was not scored (status unreadable or failed) keeps one
+// row, with the criterion and score empty and the reason, so that a
+// spreadsheet of 31 sources has a row for each of them.
 func CSV(w io.Writer, cards []*rules.Scorecard) error {
 	var rows [][]string
 	for _, c := range cards {
+		if !c.Scored() {
+			rows = append(rows, []string{Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, "", "", "", "",
+				c.Tool.RulesVersion, "", "", c.Status, Cell(c.Reason)})
+			continue
+		}
 		for _, cr := range c.Criteria {
 			first := ""
 			if p := firstPage(cr.Evidence); p > 0 {
@@ -29,7 +38,7 @@ func CSV(w io.Writer, cards []*rules.Scorecard) error {
 			rows = append(rows, []string{
 				Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, cr.ID,
 				strconv.Itoa(cr.Score), strconv.Itoa(len(cr.Evidence)), first, c.Tool.RulesVersion,
-				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)),
+				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)), rules.StatusScored, "",
 			})
 		}
 	}

@@ -121,6 +121,9 @@ type htmlCard struct {
 	MoreFlags                     int
 	Facts                         []htmlFact
 	MoreFacts                     int
+	// NotScored and Reason replace the scores of a document that could
+	// not be judged.
+	NotScored, Reason string
 }
 
 type htmlCriterion struct {
@@ -213,6 +216,9 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 		}
 		hc.FrontWarnings = append(hc.FrontWarnings, clip(wq, frontText))
 	}
+	if !c.Scored() {
+		hc.NotScored, hc.Reason = notScored(c), c.Reason
+	}
 	hc.Total, hc.Max = c.Total()
 	var rows []chartRow
 	for _, cr := range c.Criteria {
@@ -294,6 +300,7 @@ type htmlCompareRow struct {
 	Warnings             []string
 	Cells                []htmlCell
 	Total, Max, RedFlags int
+	TotalText, Reason    string
 }
 
 type htmlCell struct {
@@ -323,6 +330,15 @@ type heatCell struct {
 	Fill, Ink, Text, Title   string
 }
 
+// totalCell is the heatmap's total: a row without scores says so in the
+// few characters a cell has.
+func totalCell(r ComparedDocument) string {
+	if !r.scored() {
+		return "–"
+	}
+	return fmt.Sprintf("%d/%d", r.Total, r.Max)
+}
+
 // HTML writes the comparison as a self-contained page: a heatmap (inline
 // SVG) and a table that an inline script sorts by any column; the table
 // reads and prints the same without the script.
@@ -344,7 +360,7 @@ func (cmp *Comparison) htmlData() *htmlCompare {
 	}
 	hm.Heads = append(hm.Heads, heatText{X: labelW + len(cmp.Criteria)*cellW + cellW/2, Y: 15, Text: "Total"})
 	for n, r := range cmp.Rows {
-		row := htmlCompareRow{htmlSource: sourceOf(r.Source), N: n + 1, Title: r.Title, Warnings: r.Warnings, Total: r.Total, Max: r.Max, RedFlags: r.RedFlags}
+		row := htmlCompareRow{htmlSource: sourceOf(r.Source), N: n + 1, Title: r.Title, Warnings: r.Warnings, Total: r.Total, Max: r.Max, RedFlags: r.RedFlags, TotalText: r.totalText(), Reason: r.Reason}
 		y := headH + n*cellH
 		hr := heatRow{Label: fmt.Sprintf("%d. %s", n+1, clip(r.Title, labelChars)), Title: r.Title + " (" + r.Source + ")", TextY: y + 18}
 		for i, s := range r.Scores {
@@ -363,7 +379,7 @@ func (cmp *Comparison) htmlData() *htmlCompare {
 		}
 		x := labelW + len(cmp.Criteria)*cellW
 		hr.Cells = append(hr.Cells, heatCell{X: x + 1, Y: y + 1, W: cellW - 2, H: cellH - 2, TextX: x + cellW/2, TextY: y + 19,
-			Fill: "#ffffff", Ink: "#1d2428", Text: fmt.Sprintf("%d/%d", r.Total, r.Max), Title: fmt.Sprintf("%s: total %d of %d", r.Title, r.Total, r.Max)})
+			Fill: "#ffffff", Ink: "#1d2428", Text: totalCell(r), Title: r.Title + ": total " + r.totalText()})
 		hm.Rows = append(hm.Rows, hr)
 		hc.Rows = append(hc.Rows, row)
 	}

@@ -11,6 +11,7 @@ import (
 // JSON writes one scorecard as an object, several as an array
 // (CONTRACT.md; the schema is schema/score.schema.json).
 func JSON(w io.Writer, cards []*rules.Scorecard) error {
+	cards = withStatus(cards)
 	if len(cards) == 1 {
 		return WriteJSON(w, cards[0])
 	}
@@ -31,4 +32,19 @@ func WriteJSON(w io.Writer, v any) error {
 		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil
+}
+
+// withStatus gives cards written before the status was kept (all of
+// them scored) their status, so that every JSON scorecard has one.
+func withStatus(cards []*rules.Scorecard) []*rules.Scorecard {
+	out := make([]*rules.Scorecard, len(cards))
+	for i, c := range cards {
+		if c.Status == "" {
+			cp := *c
+			cp.Status = rules.StatusScored
+			c = &cp
+		}
+		out[i] = c
+	}
+	return out
 }

@@ -28,9 +28,17 @@ func Markdown(w io.Writer, cards []*rules.Scorecard) error {
 func mdCard(b *strings.Builder, c *rules.Scorecard) {
 	d := c.Document
 	fmt.Fprintf(b, "# %s\n\n", mdEscape(title(c)))
+	if c.Status == rules.StatusFailed {
+		fmt.Fprintf(b, "%s\n\n**%s** %s\n", mdEscape(d.Source), notScored(c), mdEscape(c.Reason))
+		return
+	}
 	fmt.Fprintf(b, "%s · %s · %s · %s words · rules `%s`\n\n", mdEscape(d.Source), d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
 	for _, wq := range d.Quality.Warnings {
 		fmt.Fprintf(b, "> **Warning:** %s\n\n", mdEscape(wq))
+	}
+	if !c.Scored() {
+		fmt.Fprintf(b, "**%s** %s\n", notScored(c), mdEscape(c.Reason))
+		return
 	}
 	b.WriteString("| Criterion | Score | Summary | Red flags |\n|---|---|---|---|\n")
 	for _, cr := range c.Criteria {

@@ -90,6 +90,15 @@ func title(c *rules.Scorecard) string {
 	return c.Document.Source
 }
 
+// notScored is the headline of a card without scores: a document that
+// could not be read is not a document that scores 0.
+func notScored(c *rules.Scorecard) string {
+	if c.Status == rules.StatusFailed {
+		return "Not scored: the document could not be read."
+	}
+	return "Not scored: too little text to judge."
+}
+
 // bar draws a score as filled and empty blocks.
 func bar(score, outOf int) string {
 	score = min(max(score, 0), outOf)

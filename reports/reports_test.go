@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -241,7 +242,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "document,title,sha256,criterion,score,evidence_count,first_evidence_page,rules_version,max,red_flags" {
+	if got := strings.Join(rows[0], ","); got != "document,title,sha256,criterion,score,evidence_count,first_evidence_page,rules_version,max,red_flags,status,reason" {
 		t.Errorf("header %s", got)
 	}
 	if len(rows) != 1+10 {
@@ -358,13 +359,13 @@ func TestComparison(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "document,title,sha256,rules_version,costed-plans,extra,total,max,red_flags" {
+	if got := strings.Join(rows[0], ","); got != "document,title,sha256,rules_version,costed-plans,extra,total,max,red_flags,status,reason" {
 		t.Errorf("header %s", got)
 	}
-	if got := strings.Join(rows[1][4:], ","); got != "1,,1,3,1" {
+	if got := strings.Join(rows[1][4:], ","); got != "1,,1,3,1,scored," {
 		t.Errorf("row 1 %s, want an empty cell where not scored", got)
 	}
-	if got := strings.Join(rows[2][4:], ","); got != "3,2,5,6,1" {
+	if got := strings.Join(rows[2][4:], ","); got != "3,2,5,6,1,scored," {
 		t.Errorf("row 2 %s", got)
 	}
 	md := string(render(t, func(w *bytes.Buffer) error { return cmp.Markdown(w) }))
@@ -503,5 +504,77 @@ func TestTerminalControlsRemoved(t *testing.T) {
 	check("md", render(t, func(b *bytes.Buffer) error { return Markdown(b, []*rules.Scorecard{c}) }))
 	if c.Document.Title != "Plan\x1b]0;pwned\x07 title" {
 		t.Error("the scorecard itself was changed")
+	}
+}
+
+// TestNotScored: a document that could not be judged, and a source that
+// could not be read, keep a row in every listing and say so in every
+// format, with no score that reads as "found wanting".
+func TestNotScored(t *testing.T) {
+	good := loadCard(t, "sample")
+	scan := loadCard(t, "sample")
+	scan.Document.Source, scan.Document.Title = "scan.pdf", ""
+	scan.Status, scan.Reason = rules.StatusUnreadable, "almost no text could be read (3 characters a page, 2 words): a scan"
+	scan.Criteria, scan.Facts = []rules.Criterion{}, []rules.Fact{}
+	broken := rules.Failed("broken.pdf", errors.New("no %PDF header: not a PDF file"))
+	cards := []*rules.Scorecard{good, scan, broken}
+
+	rows, err := csv.NewReader(bytes.NewReader(render(t, func(b *bytes.Buffer) error { return CSV(b, cards) }))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+5+1+1 {
+		t.Fatalf("%d rows, want a header, 5 criteria of the scored document and one row for each of the others", len(rows))
+	}
+	for _, r := range rows[6:] {
+		if r[3] != "" || r[4] != "" {
+			t.Errorf("row %q has a criterion or a score", r)
+		}
+	}
+	if got := rows[6][10] + "|" + rows[7][10]; got != "unreadable|failed" {
+		t.Errorf("statuses %s", got)
+	}
+	if !strings.Contains(rows[7][11], "no %PDF header") {
+		t.Errorf("reason %q", rows[7][11])
+	}
+
+	cmp := NewComparison(cards)
+	wide, err := csv.NewReader(bytes.NewReader(render(t, func(b *bytes.Buffer) error { return cmp.CSV(b) }))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wide) != 4 {
+		t.Fatalf("%d rows in the comparison, want a header and 3 documents", len(wide))
+	}
+	for _, r := range wide[2:] {
+		for _, cell := range r[4:12] {
+			if cell != "" {
+				t.Errorf("comparison row %q has a score", r)
+				break
+			}
+		}
+	}
+	txt := string(render(t, func(b *bytes.Buffer) error { return cmp.Text(b, Options{}) }))
+	for _, want := range []string{"not scored (unreadable)", "not scored (failed)", "not scored: no %PDF header"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("comparison text lacks %q:\n%s", want, txt)
+		}
+	}
+	for name, render1 := range map[string]func(*bytes.Buffer) error{
+		"text": func(b *bytes.Buffer) error { return Text(b, cards[1:], Options{}) },
+		"md":   func(b *bytes.Buffer) error { return Markdown(b, cards[1:]) },
+		"html": func(b *bytes.Buffer) error { return HTML(b, cards[1:]) },
+	} {
+		out := string(render(t, render1))
+		for _, want := range []string{"Not scored: too little text to judge.", "almost no text could be read", "Not scored: the document could not be read."} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+		for _, bad := range []string{"0/15", "0/3", "is not mentioned"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s of documents not scored says %q", name, bad)
+			}
+		}
 	}
 }

@@ -74,11 +74,20 @@ func Text(w io.Writer, cards []*rules.Scorecard, o Options) error {
 func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 	d := c.Document
 	fmt.Fprintf(b, "%s\n", p.paint(ansiBold, title(c)))
+	if c.Status == rules.StatusFailed {
+		fmt.Fprintf(b, "%s\n\n%s\n%s\n", d.Source, p.paint(ansiBold+";"+ansiRed, notScored(c)), wrap(c.Reason, 78, ""))
+		return
+	}
 	fmt.Fprintf(b, "%s · %s · %s · %s words · rules %s\n", d.Source, d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
 	for _, wq := range d.Quality.Warnings {
 		fmt.Fprintf(b, "%s\n", p.paint(ansiYellow, "warning: "+wq))
 	}
 	b.WriteString("\n")
+	if !c.Scored() {
+		fmt.Fprintf(b, "%s\n", p.paint(ansiBold+";"+ansiRed, notScored(c)))
+		fmt.Fprintf(b, "%s\n", wrap(c.Reason, 78, ""))
+		return
+	}
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "  %-20s %s %d/%d  %s\n", cr.Name, p.bar(cr.Score, cr.Max), cr.Score, cr.Max, firstSentence(cr.Summary))
 	}

@@ -1054,12 +1054,32 @@ func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
 			Source: d.Source, SHA256: d.SHA256, Title: d.Title, Format: d.Format,
 			Pages: len(d.Pages), Words: r.words, Quality: d.Quality,
 		},
-		Facts: facts(d),
+		Status: StatusScored,
+		Facts:  facts(d),
+	}
+	if why := unreadable(d, r.words); why != "" {
+		sc.Status, sc.Reason = StatusUnreadable, why
+		sc.Criteria, sc.Facts = []Criterion{}, []Fact{}
+		return sc
 	}
 	for _, cc := range s.comp.criteria {
 		sc.Criteria = append(sc.Criteria, r.scoreCriterion(cc))
 	}
 	return sc
+}
+
+// unreadable says why a document cannot be judged, or "": no text, or
+// so little a page that it is a scan, outlined text or images (the
+// reader's needs_ocr). Scoring it would print 0s that read as "the plan
+// has none of this".
+func unreadable(d *annotate.Doc, words int) string {
+	switch {
+	case words == 0:
+		return "no text could be read: it may be a scan, outlined text or images, which need OCR"
+	case d.Quality.NeedsOCR:
+		return fmt.Sprintf("almost no text could be read (%.0f characters a page, %d words): a scan, outlined text or images, which need OCR before it can be scored", d.Quality.CharsPerPage, words)
+	}
+	return ""
 }
 
 // Matches lists every passage a criterion's signal matches in a document

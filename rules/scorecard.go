@@ -11,11 +11,38 @@ const ScoreSchemaVersion = 1
 // Scorecard is what scoring one document produces: the `score --format
 // json` object of CONTRACT.md. Reports read it and nothing else.
 type Scorecard struct {
-	SchemaVersion int         `json:"schema_version"`
-	Tool          Tool        `json:"tool"`
-	Document      DocInfo     `json:"document"`
-	Criteria      []Criterion `json:"criteria"`
-	Facts         []Fact      `json:"facts"`
+	SchemaVersion int `json:"schema_version"`
+	// Status says whether the document was scored. A document too short
+	// or too empty to judge (a scan, outlined text, a page of images) is
+	// StatusUnreadable and has no criteria: a 0 would say it was read and
+	// found wanting. StatusFailed is a source that could not be read at
+	// all; it appears only in listings (CSV, compare), never in the JSON.
+	Status string `json:"status"`
+	// Reason says why a document was not scored.
+	Reason   string      `json:"reason,omitempty"`
+	Tool     Tool        `json:"tool"`
+	Document DocInfo     `json:"document"`
+	Criteria []Criterion `json:"criteria"`
+	Facts    []Fact      `json:"facts"`
+}
+
+// Statuses of a scorecard.
+const (
+	StatusScored     = "scored"
+	StatusUnreadable = "unreadable"
+	StatusFailed     = "failed"
+)
+
+// Scored reports whether the card has scores. Cards stored before the
+// status was kept have none, and were all scored.
+func (c *Scorecard) Scored() bool { return c.Status == "" || c.Status == StatusScored }
+
+// Failed is the card of a source that could not be read: only the
+// source and the error, for listings that keep a row for every source.
+func Failed(source string, err error) *Scorecard {
+	return &Scorecard{SchemaVersion: ScoreSchemaVersion, Status: StatusFailed, Reason: err.Error(),
+		Document: DocInfo{Source: source, Quality: document.Quality{Warnings: []string{}}},
+		Criteria: []Criterion{}, Facts: []Fact{}}
 }
 
 // Tool identifies what produced a scorecard, so that it can be reproduced.

@@ -30,8 +30,12 @@ version; see 'nhsreview corpus ls' with the same filters), compared from
 their stored scores, so nothing is fetched or scored again: under the rules
 of --rules, or the built-in rules, where a version has scores under several.
 
-Exit codes: 0 every source scored; 2 a source could not be read (the others
-are still compared), or bad usage.`,
+A source that could not be read, or had too little text to judge, keeps its
+row, marked "not scored" with the reason (in the CSV: the status and reason
+columns).
+
+Exit codes: 0 every source scored; 2 a source could not be read or judged
+(the others are still compared), or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			f, opt, err := rf.resolve(stdout)
 			if err != nil {
@@ -60,17 +64,17 @@ are still compared), or bad usage.`,
 					return err
 				}
 			} else {
-				cards, failed = succeeded(scoreAll(c.Context(), args, ro, rs, stderr))
+				cards, failed = cardsOf(scoreAll(c.Context(), args, ro, rs, stderr), true)
 			}
 			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {
 				return err
 			}
 			var werr error
-			if len(cards) > 0 {
+			if anyRead(cards) {
 				werr = reports.Compare(out.w, f, cards, opt)
 			}
-			if err := out.close(werr == nil && len(cards) > 0); err != nil {
+			if err := out.close(werr == nil && anyRead(cards)); err != nil {
 				return err
 			}
 			if werr != nil {

@@ -88,7 +88,10 @@ func (m *metaFlags) meta() (corpus.Meta, error) {
 // outcomeLine is the stdout line for one stored document.
 func outcomeLine(src string, o *corpus.Outcome) string {
 	total := ""
-	if o.Card != nil {
+	switch {
+	case o.Card != nil && !o.Card.Scored():
+		total = "  not scored (" + o.Card.Status + "): " + oneLine(o.Card.Reason)
+	case o.Card != nil:
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}

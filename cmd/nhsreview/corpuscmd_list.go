@@ -118,13 +118,6 @@ func day(stamp string) string {
 	return stamp
 }
 
-func totalText(e corpus.Entry) string {
-	if e.Total < 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%d/%d", e.Total, e.Max)
-}
-
 func writeList(w io.Writer, format string, list []corpus.Entry) error {
 	switch format {
 	case "json":
@@ -149,7 +142,7 @@ func writeList(w io.Writer, format string, list []corpus.Entry) error {
 			title = string(r[:49]) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Version, e.Versions, dash(e.Org), dash(e.Kind),
-			day(e.FirstSeen), totalText(e), dash(oneLine(title)), e.Source)
+			day(e.FirstSeen), e.TotalText(), dash(oneLine(title)), e.Source)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -210,7 +203,7 @@ func writeDetail(w io.Writer, d *corpus.Detail) error {
 			pages += "s"
 		}
 		fmt.Fprintf(tw, "  v%d\t%s\t%.12s\t%s\t%s, %s\tscore %s\trules %.12s\textractor %d\n", v.Version, v.FirstSeen, v.SHA256,
-			fetch.FormatSize(v.Size), v.Format, pages, totalText(v), dash(v.RulesVersion), v.ExtractorVersion)
+			fetch.FormatSize(v.Size), v.Format, pages, v.TotalText(), dash(v.RulesVersion), v.ExtractorVersion)
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "\nfetches\n")

@@ -105,6 +105,7 @@ fill in.`,
 			// otherwise silently drop out of the figures.
 			var order []string
 			seen, missing := map[string]bool{}, map[string]bool{}
+			var count docCount
 			want := func(doc, where string, score bool) {
 				if seen[doc] {
 					return
@@ -112,6 +113,8 @@ fill in.`,
 				if _, ok := paths[doc]; !ok {
 					if !missing[doc] {
 						missing[doc] = true
+						count.Missing++
+						count.Wanted++
 						fmt.Fprintf(stderr, "nhsreview: %s: not found under %s%s\n", doc, docsDir, where)
 					}
 					failed = true
@@ -137,18 +140,26 @@ fill in.`,
 			var scored []agreement.ScoredDocument
 			for i, r := range results {
 				byDoc[order[i]] = r
-				if r.err != nil {
+				count.Wanted++
+				switch {
+				case r.err != nil:
 					failed = true
+					count.Failed++
+					continue
+				case !r.val.Scored():
+					failed = true
+					count.Unreadable++
 					continue
 				}
+				count.Scored++
 				scored = append(scored, agreement.ScoredDocument{Document: order[i], Card: r.val})
 			}
-			var out evalOutput
+			out := evalOutput{Documents: count}
 			if labelsPath != "" {
 				var pairs []agreement.Pair
 				for _, l := range labels {
 					r, ok := byDoc[l.Document]
-					if !ok || r.err != nil {
+					if !ok || r.err != nil || !r.val.Scored() {
 						continue
 					}
 					found := false
@@ -205,12 +216,34 @@ fill in.`,
 // out when it was not asked for.
 type evalOutput struct {
 	*agreement.Report
-	Evidence *agreement.EvidenceReport `json:"evidence,omitempty"`
+	Evidence  *agreement.EvidenceReport `json:"evidence,omitempty"`
+	Documents docCount                  `json:"documents"`
+}
+
+// docCount says how many documents the figures rest on, and how many
+// they leave out: a figure over 31 documents of 33 must say so.
+type docCount struct {
+	Wanted     int `json:"wanted"`
+	Scored     int `json:"scored"`
+	Missing    int `json:"missing"`
+	Failed     int `json:"failed"`
+	Unreadable int `json:"unreadable"`
+}
+
+func (d docCount) text() string {
+	s := fmt.Sprintf("documents: %d scored of %d", d.Scored, d.Wanted)
+	if d.Missing+d.Failed+d.Unreadable > 0 {
+		s += fmt.Sprintf("; left out: %d not found, %d could not be read, %d too little text to judge (exit 2)", d.Missing, d.Failed, d.Unreadable)
+	}
+	return s + "\n"
 }
 
 func (o evalOutput) write(w io.Writer, format string) error {
 	if format == "json" {
 		return reports.WriteJSON(w, o)
+	}
+	if _, err := io.WriteString(w, o.Documents.text()+"\n"); err != nil {
+		return err
 	}
 	if o.Report != nil {
 		if err := agreement.WriteText(w, *o.Report); err != nil {

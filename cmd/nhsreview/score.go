@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -39,8 +40,13 @@ self-contained file whose first page prints as an A4 scorecard), json (the
 schema in reports/schema/score.schema.json), csv (one row per document and
 criterion).
 
+A document with too little text to judge (a scan, outlined text, a page of
+images) gets status "unreadable" and no scores, with the reason; a source
+that could not be read at all is one line on stderr and, except in JSON,
+a card that says so.
+
 Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
-2 a source could not be read, or bad usage.`,
+2 a source could not be read or judged, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			f, opt, err := rf.resolve(stdout)
 			if err != nil {
@@ -69,10 +75,15 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 				}
 				cards = append(cards, card)
 			} else {
-				cards, failed = succeeded(scoreAll(c.Context(), args, ro, rs, stderr))
+				// JSON holds documents that were read; the other formats
+				// show a failed source as such
+				cards, failed = cardsOf(scoreAll(c.Context(), args, ro, rs, stderr), f != reports.FormatJSON)
 			}
-			werr := reports.Scorecards(out.w, f, cards, opt)
-			if err := out.close(werr == nil && len(cards) > 0); err != nil {
+			var werr error
+			if anyRead(cards) {
+				werr = reports.Scorecards(out.w, f, cards, opt)
+			}
+			if err := out.close(werr == nil && anyRead(cards)); err != nil {
 				return err
 			}
 			if werr != nil {
@@ -122,7 +133,11 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 		if err != nil {
 			return nil, nil, err
 		}
-		return card, card.Document.Quality.Warnings, nil
+		warnings := card.Document.Quality.Warnings
+		if !card.Scored() {
+			warnings = append(slices.Clone(warnings), "not scored: "+card.Reason)
+		}
+		return card, warnings, nil
 	})
 }
 

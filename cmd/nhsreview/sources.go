@@ -20,6 +20,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 // readOptions are the flags shared by every command that reads sources.
@@ -199,6 +200,38 @@ func succeeded[T any](outs []outcome[T]) (vals []T, failed bool) {
 		vals = append(vals, o.val)
 	}
 	return vals, failed
+}
+
+// cardsOf turns scoring outcomes into scorecards in the order given: a
+// source that failed becomes a card with status failed when keepFailed
+// (listings keep a row for every source), and is left out otherwise (the
+// JSON's scorecards all describe documents that were read). notScored
+// reports a failure or a document that could not be judged: exit 2.
+func cardsOf(outs []outcome[*rules.Scorecard], keepFailed bool) (cards []*rules.Scorecard, notScored bool) {
+	for _, o := range outs {
+		switch {
+		case o.err != nil:
+			notScored = true
+			if keepFailed {
+				cards = append(cards, rules.Failed(o.source, o.err))
+			}
+		default:
+			notScored = notScored || !o.val.Scored()
+			cards = append(cards, o.val)
+		}
+	}
+	return cards, notScored
+}
+
+// anyRead reports whether a card describes a document that was read: a
+// run whose sources all failed writes no report (and no -o file).
+func anyRead(cards []*rules.Scorecard) bool {
+	for _, c := range cards {
+		if c.Status != rules.StatusFailed {
+			return true
+		}
+	}
+	return false
 }
 
 // readAll fetches and extracts every source (see eachSource).

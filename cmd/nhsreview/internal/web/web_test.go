@@ -20,6 +20,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -613,5 +614,34 @@ func validateJSON(t *testing.T, s *jsonschema.Schema, text string) {
 	}
 	if err := s.Validate(v); err != nil {
 		t.Errorf("score JSON does not match the schema: %v", err)
+	}
+}
+
+// TestUnreadableDocument: a scan is stored and shown as not scored, never
+// as a 0/15 scorecard saying the sector "is not mentioned" (issue 13).
+func TestUnreadableDocument(t *testing.T) {
+	_, ts := newTestServer(t, nil)
+	c := &http.Client{Timeout: time.Minute}
+	api := http.Header{"X-Requested-With": {"test"}}
+	body, ct := multipartBody(t, nil, "scan.pdf", pdfgen.ImageOnly().PDF)
+	resp, out := post(t, c, ts.URL+"/api/score", body, ct, api)
+	if resp.StatusCode != 200 {
+		t.Fatalf("upload: status %d: %.300s", resp.StatusCode, out)
+	}
+	validateJSON(t, compileSchema(t), out)
+	var card rules.Scorecard
+	if err := json.Unmarshal([]byte(out), &card); err != nil {
+		t.Fatal(err)
+	}
+	if card.Status != rules.StatusUnreadable || len(card.Criteria) != 0 || card.Reason == "" {
+		t.Errorf("status %q, %d criteria, reason %q", card.Status, len(card.Criteria), card.Reason)
+	}
+	_, page := get(t, c, ts.URL+"/documents/1/")
+	if !strings.Contains(page, "Not scored: too little text to judge.") || strings.Contains(page, "is not mentioned") || strings.Contains(page, "0/15") {
+		t.Errorf("scorecard page does not say the document was not scored:\n%.2000s", page)
+	}
+	_, list := get(t, c, ts.URL+"/documents")
+	if !strings.Contains(list, "not scored: too little text") {
+		t.Errorf("document list does not say the document was not scored:\n%.2000s", list)
 	}
 }
