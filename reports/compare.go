@@ -39,6 +39,8 @@ type ComparedDocument struct {
 	// Status is rules.StatusScored, or why there are no scores
 	// (unreadable, failed), with Reason.
 	Status, Reason string
+	// Flags are the red flags' texts, criterion by criterion.
+	Flags []string
 }
 
 // scored reports whether the row has scores.
@@ -84,6 +86,7 @@ func NewComparison(cards []*rules.Scorecard) *Comparison {
 		for _, cr := range c.Criteria {
 			row.Scores[col[cr.ID]] = cr.Score
 			row.RedFlags += len(cr.RedFlags)
+			row.Flags = append(row.Flags, printables(cr.RedFlags)...)
 		}
 		row.Total, row.Max = c.Total()
 		cmp.Rows = append(cmp.Rows, row)
@@ -232,7 +235,8 @@ func (cmp *Comparison) Markdown(w io.Writer) error {
 
 // CSV writes the matrix in wide format, one row per document: document,
 // title, sha256, rules_version, one column per criterion id (empty where
-// not scored), total, max, red_flags, status, reason. A source that was
+// not scored), total, max, red_flags, status, reason, red_flag_text (the
+// flags joined by " | "). A source that was
 // not scored keeps its row, with empty scores, its status (unreadable or
 // failed) and the reason.
 func (cmp *Comparison) CSV(w io.Writer) error {
@@ -240,7 +244,7 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 	for _, cc := range cmp.Criteria {
 		header = append(header, cc.ID)
 	}
-	header = append(header, "total", "max", "red_flags", "status", "reason")
+	header = append(header, "total", "max", "red_flags", "status", "reason", "red_flag_text")
 	var rows [][]string
 	for _, r := range cmp.Rows {
 		row := []string{Cell(r.Source), Cell(r.Title), r.SHA256, r.RulesVersion}
@@ -252,10 +256,11 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 			}
 		}
 		if !r.scored() {
-			rows = append(rows, append(row, "", "", "", r.Status, Cell(r.Reason)))
+			rows = append(rows, append(row, "", "", "", r.Status, Cell(r.Reason), ""))
 			continue
 		}
-		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags), r.Status, ""))
+		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags), r.Status, "",
+			Cell(strings.Join(r.Flags, " | "))))
 	}
 	return WriteCSV(w, header, rows)
 }

@@ -12,12 +12,13 @@ import (
 
 // CSVHeader is the column order of CSV, fixed so that scripts can rely on
 // it; new columns are only ever added at the end.
-var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags", "status", "reason"}
+var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags", "status", "reason", "red_flag_text"}
 
 // CSV writes one row per document and criterion (long format, for R or
 // pandas), RFC 4180: comma separated, quoted where needed, CRLF line ends.
 // first_evidence_page is the lowest page any evidence cites, empty when
-// there is none.
+// there is none; red_flag_text holds the criterion's red flags, joined
+// by " | ".
 //
 // A document that was not scored (status unreadable or failed) keeps one
 // row, with the criterion and score empty and the reason, so that a
@@ -27,7 +28,7 @@ func CSV(w io.Writer, cards []*rules.Scorecard) error {
 	for _, c := range cards {
 		if !c.Scored() {
 			rows = append(rows, []string{Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, "", "", "", "",
-				c.Tool.RulesVersion, "", "", c.Status, Cell(c.Reason)})
+				c.Tool.RulesVersion, "", "", c.Status, Cell(c.Reason), ""})
 			continue
 		}
 		for _, cr := range c.Criteria {
@@ -38,7 +39,7 @@ func CSV(w io.Writer, cards []*rules.Scorecard) error {
 			rows = append(rows, []string{
 				Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, cr.ID,
 				strconv.Itoa(cr.Score), strconv.Itoa(len(cr.Evidence)), first, c.Tool.RulesVersion,
-				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)), rules.StatusScored, "",
+				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)), rules.StatusScored, "", Cell(strings.Join(cr.RedFlags, " | ")),
 			})
 		}
 	}

@@ -46,6 +46,12 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 	}
 	got, outOf := c.Total()
 	fmt.Fprintf(b, "| **Total** | **%d/%d** | | |\n", got, outOf)
+	if flags := redFlags(c); len(flags) > 0 {
+		b.WriteString("\n## Red flags\n\n")
+		for _, f := range flags {
+			fmt.Fprintf(b, "- ⚠ %s (%s)\n", mdEscape(f.text), mdEscape(f.criterion))
+		}
+	}
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "\n## %s: %d/%d\n\n%s\n", mdEscape(cr.Name), cr.Score, cr.Max, mdEscape(cr.Summary))
 		if len(cr.Evidence) > 0 {
@@ -66,10 +72,7 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 			b.WriteString("\n**Questions to ask**\n\n")
 			mdList(b, cr.Questions, "")
 		}
-		if len(cr.RedFlags) > 0 {
-			b.WriteString("\n**Red flags**\n\n")
-			mdList(b, cr.RedFlags, "⚠ ")
-		}
+
 	}
 	if len(c.Facts) > 0 {
 		b.WriteString("\n## Money and rates found\n\n| Page | Found |\n|---|---|\n")

@@ -90,6 +90,20 @@ func title(c *rules.Scorecard) string {
 	return c.Document.Source
 }
 
+// flag is a red flag with the criterion that raised it.
+type flag struct{ text, criterion string }
+
+// redFlags lists a card's red flags in criterion order.
+func redFlags(c *rules.Scorecard) []flag {
+	var out []flag
+	for _, cr := range c.Criteria {
+		for _, r := range cr.RedFlags {
+			out = append(out, flag{r, cr.Name})
+		}
+	}
+	return out
+}
+
 // notScored is the headline of a card without scores: a document that
 // could not be read is not a document that scores 0.
 func notScored(c *rules.Scorecard) string {

@@ -113,12 +113,16 @@ func TestText(t *testing.T) {
 		"  - p. 2, Money [costed]\n    “We will invest £2m in nurses.”\n",
 		"To reach 3:\n  - Say over what period.\n",
 		"Questions to ask:\n  ? Is this new money?\n",
-		"Red flags:\n  ! A headline sum has no period.\n",
+		"Red flags:\n  ! A headline sum has no period. (Costed plans)\n",
 		"p. 2  £2m ÷ 40 nurses is about £50,000 per nurse (computed by nhsreview)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
+	}
+	// Red flags come right after the scores, before the criteria's details.
+	if i, j := strings.Index(out, "Red flags:"), strings.Index(out, "Costed plans: 2/3"); i < 0 || j < 0 || i > j {
+		t.Errorf("red flags at %d, after the criterion's details at %d", i, j)
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Error("plain text has escape codes")
@@ -242,7 +246,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "document,title,sha256,criterion,score,evidence_count,first_evidence_page,rules_version,max,red_flags,status,reason" {
+	if got := strings.Join(rows[0], ","); got != "document,title,sha256,criterion,score,evidence_count,first_evidence_page,rules_version,max,red_flags,status,reason,red_flag_text" {
 		t.Errorf("header %s", got)
 	}
 	if len(rows) != 1+10 {
@@ -359,13 +363,13 @@ func TestComparison(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "document,title,sha256,rules_version,costed-plans,extra,total,max,red_flags,status,reason" {
+	if got := strings.Join(rows[0], ","); got != "document,title,sha256,rules_version,costed-plans,extra,total,max,red_flags,status,reason,red_flag_text" {
 		t.Errorf("header %s", got)
 	}
-	if got := strings.Join(rows[1][4:], ","); got != "1,,1,3,1,scored," {
+	if got := strings.Join(rows[1][4:11], ","); got != "1,,1,3,1,scored," {
 		t.Errorf("row 1 %s, want an empty cell where not scored", got)
 	}
-	if got := strings.Join(rows[2][4:], ","); got != "3,2,5,6,1,scored," {
+	if got := strings.Join(rows[2][4:11], ","); got != "3,2,5,6,1,scored," {
 		t.Errorf("row 2 %s", got)
 	}
 	md := string(render(t, func(w *bytes.Buffer) error { return cmp.Markdown(w) }))

@@ -93,6 +93,15 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 	}
 	got, outOf := c.Total()
 	fmt.Fprintf(b, "  %-20s %s\n", "Total", p.paint(ansiBold, fmt.Sprintf("%d/%d", got, outOf)))
+	// Red flags come straight after the scores: they are what a reader
+	// takes into the meeting, and in a long report they would otherwise
+	// start a hundred lines down.
+	if flags := redFlags(c); len(flags) > 0 {
+		b.WriteString("\n" + p.paint(ansiBold+";"+ansiRed, "Red flags:") + "\n")
+		for _, f := range flags {
+			fmt.Fprintf(b, "%s\n", p.paint(ansiRed, wrap("! "+f.text+" ("+f.criterion+")", 78, "  ")))
+		}
+	}
 	for _, cr := range c.Criteria {
 		fmt.Fprintf(b, "\n%s: %s\n", p.paint(ansiBold, cr.Name), p.paint(scoreColor(cr.Score, cr.Max), fmt.Sprintf("%d/%d", cr.Score, cr.Max)))
 		fmt.Fprintf(b, "%s\n", wrap(cr.Summary, 78, ""))
@@ -116,12 +125,7 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 				fmt.Fprintf(b, "%s\n", p.paint(ansiCyan, wrap("? "+q, 78, "  ")))
 			}
 		}
-		if len(cr.RedFlags) > 0 {
-			b.WriteString(p.paint(ansiBold+";"+ansiRed, "Red flags:") + "\n")
-			for _, r := range cr.RedFlags {
-				fmt.Fprintf(b, "%s\n", p.paint(ansiRed, wrap("! "+r, 78, "  ")))
-			}
-		}
+
 	}
 	if len(c.Facts) > 0 {
 		b.WriteString("\n" + p.paint(ansiBold, "Money and rates found:") + "\n")

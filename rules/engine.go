@@ -789,6 +789,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		}
 		out.Evidence = r.evidence(cc, tiers...)
 	}
+	asked := map[string]bool{} // passages questions are already about
 	for _, q := range f.Questions {
 		if q.When != nil && !r.holds(cc, q.When, nil) {
 			continue
@@ -796,7 +797,15 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		if q.Unless != nil && r.holds(cc, q.Unless, nil) {
 			continue
 		}
-		out.Questions = append(out.Questions, r.fill(cc, q.Ask))
+		ask := r.fill(cc, q.Ask)
+		if q.About != "" {
+			e, ok := r.passageFor(cc, q.About, asked)
+			if !ok {
+				continue
+			}
+			ask = fmt.Sprintf("%s, “%s”: %s", r.placeOf(e), shorten(e.Quote, 100), ask)
+		}
+		out.Questions = append(out.Questions, ask)
 	}
 	for _, rf := range f.RedFlags {
 		if rf.MaxScore != nil && score > *rf.MaxScore || !r.holds(cc, &rf.When, nil) {
@@ -811,6 +820,38 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		out.RedFlags = append(out.RedFlags, msg)
 	}
 	return out
+}
+
+// passageFor is the first passage of a signal not yet in used, for a
+// question about it; false when there is none.
+func (r *run) passageFor(cc *ccrit, signal string, used map[string]bool) (Evidence, bool) {
+	ev := r.evidence(cc, []string{signal})
+	if len(ev) == 0 {
+		return Evidence{}, false
+	}
+	for _, e := range ev {
+		if !used[e.Quote] {
+			used[e.Quote] = true
+			return e, true
+		}
+	}
+	return Evidence{}, false // a second question on one passage says nothing new
+}
+
+// placeOf names where a passage is, for a question: its page, with its
+// section where there is one; a document without pages (HTML, Markdown)
+// has only the section.
+func (r *run) placeOf(e Evidence) string {
+	sect := shorten(e.Section, 60)
+	switch {
+	case r.pages > 1 && sect != "":
+		return fmt.Sprintf("On p. %d (%s)", e.Page, sect)
+	case r.pages > 1:
+		return fmt.Sprintf("On p. %d", e.Page)
+	case sect != "":
+		return fmt.Sprintf("In “%s”", sect)
+	}
+	return "Where it says"
 }
 
 var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9-]*)\}`)

@@ -166,6 +166,13 @@ type Question struct {
 	Ask    string `yaml:"ask"`
 	When   *Cond  `yaml:"when"`
 	Unless *Cond  `yaml:"unless"`
+	// About names a signal: the question is asked only where the signal
+	// matched, and names the passage it is about ("On p. 12, “We will
+	// invest £1.5m a year in lung health checks”: is this new money?"),
+	// so that it is a question about this document, never one that
+	// presumes what the document does not contain. Each question about a
+	// signal takes a passage the ones before it did not.
+	About string `yaml:"about"`
 }
 
 // RedFlag is raised when its condition holds; Show names a signal whose
@@ -497,6 +504,9 @@ func checkFile(f *File) Errors {
 		}
 		if q.Unless != nil {
 			checkCond(key, *q.Unless)
+		}
+		if q.About != "" {
+			ref(key, q.About)
 		}
 	}
 	for i, r := range f.RedFlags {

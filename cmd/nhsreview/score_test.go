@@ -154,6 +154,32 @@ func checkConsistent(t *testing.T, rs *rules.Set, doc string, c rules.Criterion)
 	}
 }
 
+// namedRe: a question names its passage ("On p. 12 (Section), “…”:",
+// "In “Section”, “…”:") or what the document lacks.
+var namedRe = regexp.MustCompile(`^(On p\. \d+|In “|Where it says)|^The document (does not|describes no|gives no)|^No passage|\bbut no\b|^The sector is mentioned only in passing|^The voluntary and community sector is not mentioned`)
+
+// checkQuestions fails when a question names neither a passage nor an
+// absence, or is asked twice; it returns the card's questions as one
+// string, to compare documents.
+func checkQuestions(t *testing.T, doc string, card *rules.Scorecard) string {
+	t.Helper()
+	var all []string
+	seen := map[string]bool{}
+	for _, c := range card.Criteria {
+		for _, q := range c.Questions {
+			if !namedRe.MatchString(q) {
+				t.Errorf("%s %s: the question %q names no passage and no absence", doc, c.ID, q)
+			}
+			if seen[q] {
+				t.Errorf("%s: the question %q is asked twice", doc, q)
+			}
+			seen[q] = true
+			all = append(all, q)
+		}
+	}
+	return strings.Join(all, "\n")
+}
+
 // Every evidence quote is verbatim text of the page it names, every score
 // above 0 has evidence, and no scorecard contradicts itself
 // (checkConsistent), on the labelled documents and the sample.
@@ -181,12 +207,18 @@ func TestEvidenceIsVerbatim(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	quotes := 0
+	questionLists := map[string]string{}
 	for _, l := range labels {
 		if seen[l.Document] {
 			continue
 		}
 		seen[l.Document] = true
 		ad, card := scoreFile(t, rs, paths[l.Document])
+		list := checkQuestions(t, l.Document, card)
+		if other, dup := questionLists[list]; dup {
+			t.Errorf("%s and %s get the same questions", other, l.Document)
+		}
+		questionLists[list] = l.Document
 		pageText := map[int]string{}
 		for _, p := range ad.Pages {
 			pageText[p.Number] = textclean.Fold(document.PageText(p))

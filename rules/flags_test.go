@@ -1,0 +1,104 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// criterionOf scores d with the built-in rules and returns one criterion.
+func criterionOf(t *testing.T, d func() []document.Block, id string) Criterion {
+	t.Helper()
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := s.Score(testDoc(d()), Tool{})
+	for _, c := range card.Criteria {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no criterion %s", id)
+	return Criterion{}
+}
+
+func hasFlag(c Criterion, start string) bool {
+	for _, f := range c.RedFlags {
+		if strings.HasPrefix(f, start) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRedFlagsCheckTheirClaim: each red flag fires where its claim holds
+// and not where a careful reader would find what it says is missing.
+func TestRedFlagsCheckTheirClaim(t *testing.T) {
+	const headline, promised, informed = "A headline sum is given with no period or source", "Engagement is promised", "Keeping people informed"
+	tests := []struct {
+		name, criterion, flag string
+		blocks                []document.Block
+		fires                 bool
+	}{
+		{"a bare sum", "costed-plans", headline, []document.Block{
+			para("We will invest £12.5m in these priorities. The ICB's total allocation for 2025/26 is £1.47bn.")}, true},
+		{"the period and source in the sentence", "costed-plans", headline, []document.Block{
+			para("We will invest £3.2m each year from the Better Care Fund in community stop smoking services.")}, false},
+		{"the period and source in the paragraph's lead-in", "costed-plans", headline, []document.Block{
+			para("Over the three years from April 2025, funded by the public health grant, the programme will spend as follows. We will put £4.5m into community stop smoking services.")}, false},
+		{"another body's sum is not the plan's", "costed-plans", headline, []document.Block{
+			para("A national review recommended that the government invest an additional £70 million in prevention.")}, false},
+		{"engagement only promised", "public-involvement", promised, []document.Block{
+			para("We will engage with local people and communities as we develop the plan."),
+			para("We will listen to residents and work with communities on each priority.")}, true},
+		{"engagement promised and described", "public-involvement", promised, []document.Block{
+			para("We will engage with local people and communities as we develop the plan."),
+			para("We will listen to residents and work with communities on each priority."),
+			para("People told us that getting a GP appointment was their main worry, and the plan now includes a new same-day access hub.")}, false},
+		{"informing only", "public-involvement", informed, []document.Block{
+			para("We will keep residents informed through our newsletter and website.")}, true},
+		{"informing beside a consultation", "public-involvement", informed, []document.Block{
+			para("We will keep residents informed through our newsletter and website."),
+			para("The consultation ran for twelve weeks and 1,240 residents responded to the survey.")}, false},
+	}
+	for _, tt := range tests {
+		c := criterionOf(t, func() []document.Block { return tt.blocks }, tt.criterion)
+		if got := hasFlag(c, tt.flag); got != tt.fires {
+			t.Errorf("%s: flag %q raised %v, want %v (flags %q)", tt.name, tt.flag, got, tt.fires, c.RedFlags)
+		}
+	}
+}
+
+// TestQuestionsNameAPassage: a question about money quotes the sum it
+// asks about, and a document without money is not asked about "this
+// money".
+func TestQuestionsNameAPassage(t *testing.T) {
+	c := criterionOf(t, func() []document.Block {
+		return []document.Block{head("Investment", 1), para("We will invest £1.5m a year in lung health checks for people in the most deprived wards.")}
+	}, "costed-plans")
+	found := false
+	for _, q := range c.Questions {
+		if strings.Contains(q, "“We will invest £1.5m a year in lung health checks") && strings.Contains(q, "In “Investment”") {
+			found = true
+		}
+		if strings.HasPrefix(q, "The document gives no money") {
+			t.Errorf("asked as if there were no money: %q", q)
+		}
+	}
+	if !found {
+		t.Errorf("no question names the sum's passage and section: %q", c.Questions)
+	}
+	c = criterionOf(t, func() []document.Block {
+		return []document.Block{para("Our vision is for everyone to live well for longer, in a county where services work together.")}
+	}, "costed-plans")
+	for _, q := range c.Questions {
+		if strings.Contains(q, "this new money") || strings.Contains(q, "“") {
+			t.Errorf("a document without money is asked %q", q)
+		}
+	}
+	if len(c.Questions) != 1 || !strings.HasPrefix(c.Questions[0], "The document gives no money") {
+		t.Errorf("questions %q, want the one that names the absence", c.Questions)
+	}
+}
