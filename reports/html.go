@@ -124,6 +124,9 @@ type htmlCard struct {
 	// NotScored and Reason replace the scores of a document that could
 	// not be judged.
 	NotScored, Reason string
+	// Kind and Fit: what kind of document it was taken for, and how far
+	// the rubric fits it.
+	Kind, Fit string
 }
 
 type htmlCriterion struct {
@@ -219,6 +222,7 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 	if !c.Scored() {
 		hc.NotScored, hc.Reason = notScored(c), c.Reason
 	}
+	hc.Kind, hc.Fit = d.Kind, d.Fit
 	hc.Total, hc.Max = c.Total()
 	var rows []chartRow
 	for _, cr := range c.Criteria {

@@ -33,6 +33,9 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 		return
 	}
 	fmt.Fprintf(b, "%s · %s · %s · %s words · rules `%s`\n\n", mdEscape(d.Source), d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
+	if d.Kind != "" {
+		fmt.Fprintf(b, "*Read as: %s.* %s\n\n", mdEscape(d.Kind), mdEscape(d.Fit))
+	}
 	for _, wq := range d.Quality.Warnings {
 		fmt.Fprintf(b, "> **Warning:** %s\n\n", mdEscape(wq))
 	}

@@ -79,6 +79,9 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 		return
 	}
 	fmt.Fprintf(b, "%s · %s · %s · %s words · rules %s\n", d.Source, d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
+	if d.Kind != "" {
+		fmt.Fprintf(b, "%s\n", wrap(strings.TrimSpace("Read as: "+d.Kind+". "+d.Fit), 78, ""))
+	}
 	for _, wq := range d.Quality.Warnings {
 		fmt.Fprintf(b, "%s\n", p.paint(ansiYellow, "warning: "+wq))
 	}

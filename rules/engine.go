@@ -1093,7 +1093,7 @@ func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
 		Tool:          tool,
 		Document: DocInfo{
 			Source: d.Source, SHA256: d.SHA256, Title: d.Title, Format: d.Format,
-			Pages: len(d.Pages), Words: r.words, Quality: d.Quality,
+			Pages: len(d.Pages), Words: r.words, Quality: d.Quality, Kind: d.Kind, Fit: fitNotes[d.Kind],
 		},
 		Status: StatusScored,
 		Facts:  facts(d),
@@ -1107,6 +1107,19 @@ func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
 		sc.Criteria = append(sc.Criteria, r.scoreCriterion(cc))
 	}
 	return sc
+}
+
+// fitNotes say, for kinds of document that are not plans, how far the
+// rubric (written for strategies and plans) fits them, so that a low
+// score is read for what it is.
+var fitNotes = map[string]string{
+	annotate.KindAnnualReport: "An annual report looks back on a year: the rubric asks a plan's questions, so actions, costs and involvement are scored from what it reports, not from what it plans.",
+	annotate.KindNeeds:        "A needs assessment describes need and recommends: it is not expected to cost its proposals or to have been shaped by the public, so low scores on costed plans and public involvement say less than they would of a strategy.",
+	annotate.KindConsultation: "A consultation or engagement report reports what people said: it is not expected to set out costed actions.",
+	annotate.KindResearch:     "A research paper or review weighs evidence: it is not expected to commit money or actions, so scores on costed plans and inequality actions say little about its quality.",
+	annotate.KindGuidance:     "Guidance and policy set out what others should do: scores describe the asks it makes, not a local plan.",
+	annotate.KindImpact:       "An impact assessment weighs the effects of another document: it is not expected to set out its own actions or costs.",
+	annotate.KindBoardPapers:  "A board pack holds many papers: the scores describe the pack as a whole, not any one paper in it.",
 }
 
 // unreadable says why a document cannot be judged, or "": no text, or

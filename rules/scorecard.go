@@ -61,6 +61,11 @@ type DocInfo struct {
 	Pages   int              `json:"pages"`
 	Words   int              `json:"words"`
 	Quality document.Quality `json:"quality"`
+	// Kind is what kind of document the tool took it for (annotate.Kind*),
+	// and Fit, where the rubric's questions fit that kind only in part,
+	// says how to read the scores.
+	Kind string `json:"kind,omitempty"`
+	Fit  string `json:"fit,omitempty"`
 }
 
 // Criterion is the result for one criterion.

@@ -63,6 +63,7 @@ func Annotate(d *document.Document) *Doc {
 	if d == nil {
 		return out
 	}
+	out.Kind = KindOf(d)
 	sections := newSectionIndex(d.Sections)
 	al := findAliases(d)
 	var units []unit

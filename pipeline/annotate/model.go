@@ -79,6 +79,9 @@ type Sentence struct {
 type Doc struct {
 	*document.Document
 	Sentences []Sentence
+	// Kind is what kind of document this is (KindStrategy ...), from its
+	// title and headings.
+	Kind string
 }
 
 // Subs lists the sub-kinds each annotator gives, so that rule files can

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 )
 
 // corpusTitles are the titles a reader would give every document of the
@@ -90,6 +91,80 @@ var corpusTitles = map[string]string{
 	"workforce-strategy-2021-25.md":                                  "LCH Workforce Strategy 2021-25 (V1.0)",
 }
 
+// corpusKinds are the kinds of the same documents, as a reader would put
+// them from the cover and contents (issue 13): what the scorecard says it
+// took each for. "other" is a document whose title and headings name no
+// kind (a think tank's report, an infographic, a timeline).
+var corpusKinds = map[string]string{
+	"conservative-party-manifesto-2024.pdf":                          annotate.KindStrategy,
+	"cpicb-constitution-v1.6-2025.docx":                              annotate.KindGuidance,
+	"dhsc-khan-review-recommendations-visual-2022.pdf":               annotate.KindResearch,
+	"hee-data-driven-healthcare-2030-full-report-2021.pdf":           annotate.KindOther,
+	"hee-data-driven-healthcare-2030-summary-2021.pdf":               annotate.KindOther,
+	"ltht-uol-research-innovation-strategy-2020.pdf":                 annotate.KindStrategy,
+	"nhse-commissioning-policy-individual-funding-requests-2023.pdf": annotate.KindGuidance,
+	"nhse-core20plus5-adult-infographic-2023.pdf":                    annotate.KindOther,
+	"nhse-core20plus5-cyp-infographic-2022.pdf":                      annotate.KindOther,
+	"nhse-national-engagement-on-data-cohort2-report-2025.pdf":       annotate.KindConsultation,
+	"nhse-nnhip-measurement-guide-2025.pdf":                          annotate.KindGuidance,
+	"nuffieldtrust-nhs-timeline-2010s.html":                          annotate.KindOther,
+	"sussex-icb-crawley-ict-population-profile-pack-2023.pdf":        annotate.KindNeeds,
+	"tphc-london-digital-data-impact-report-2024-webprint.pdf":       annotate.KindAnnualReport,
+	"wscc-alcohol-drugs-needs-assessment-summary.pdf":                annotate.KindNeeds,
+	"wscc-ccg-joint-dementia-strategy-2020-plaintext.pdf":            annotate.KindStrategy,
+	"wscc-ccg-joint-dementia-strategy-2020.pdf":                      annotate.KindStrategy,
+	"wscc-coastal-health-inequalities-framework-summary-2024.pdf":    annotate.KindStrategy,
+	"wscc-cyp-disabilities-needs-assessment-2016.pdf":                annotate.KindNeeds,
+	"wscc-dap-community-fund-coproduction-evaluation-2026.pdf":       annotate.KindResearch,
+	"wscc-director-public-health-annual-report-2021.pdf":             annotate.KindAnnualReport,
+	"wscc-drug-alcohol-partnership-progress-report-2024.pdf":         annotate.KindAnnualReport,
+	"wscc-dual-diagnosis-needs-assessment.pdf":                       annotate.KindNeeds,
+	"wscc-early-years-needs-assessment-summary.pdf":                  annotate.KindNeeds,
+	"wscc-engagement-parents-report.pdf":                             annotate.KindConsultation,
+	"wscc-forecasting-future-dependency-2024-accessible.docx":        annotate.KindNeeds,
+	"wscc-gypsies-travellers-needs-assessment-2010.pdf":              annotate.KindNeeds,
+	"wscc-homelessness-health-inequalities-rapid-review-2024.pdf":    annotate.KindResearch,
+	"wscc-hwb-joint-health-wellbeing-strategy-2019.pdf":              annotate.KindStrategy,
+	"wscc-hwb-strategy-consultation-report-2019.pdf":                 annotate.KindConsultation,
+	"wscc-hwb-strategy-cost-of-living-addendum-2024.pdf":             annotate.KindStrategy,
+	"wscc-hwb-strategy-equality-impact-report-2019.pdf":              annotate.KindImpact,
+	"wscc-military-veterans-needs-assessment-2012.pdf":               annotate.KindNeeds,
+	"wscc-pna-equalities-assessment-2025.pdf":                        annotate.KindImpact,
+	"wscc-public-health-outcomes-walkthrough-2017-imageonly.pdf":     annotate.KindOther,
+	"wscc-sexual-health-needs-assessment-2019.pdf":                   annotate.KindNeeds,
+	"wscc-sexual-health-needs-assessment-summary-2025.pdf":           annotate.KindNeeds,
+	"wscc-suicide-prevention-strategy-2017.pdf":                      annotate.KindStrategy,
+	"wscc-tcna-final-report.pdf":                                     annotate.KindNeeds,
+	"wscc-tobacco-control-action-plan-table-2022.docx":               annotate.KindStrategy,
+	"wscc-tobacco-control-action-plan-table-2022.pdf":                annotate.KindStrategy,
+	"wscc-tobacco-control-plan-on-a-page-2022.pdf":                   annotate.KindStrategy,
+	"wscc-tobacco-control-strategy-2019.pdf":                         annotate.KindStrategy,
+	"wscc-tobacco-control-strategy-extension-2023.pdf":               annotate.KindStrategy,
+	"wsjsna-coastal-west-sussex-ccg-deprivation-profile-2018.html":   annotate.KindNeeds,
+	"wsjsna-crawley-ccg-tobacco-profile-2018.html":                   annotate.KindNeeds,
+	"youngfoundation-wsx-bame-community-engagement-2015.pdf":         annotate.KindNeeds,
+	"defining-the-integrated-neighbourhood.md":                       annotate.KindResearch,
+	"dhsc-10-year-health-plan-exec-summary-2025.md":                  annotate.KindStrategy,
+	"identifying-and-understanding.md":                               annotate.KindResearch,
+	"improving-equitable-healthcare-resource-use.md":                 annotate.KindResearch,
+	"lch-annual-report-2024-25.md":                                   annotate.KindAnnualReport,
+	"lch-trust-board-public-papers-2025-09.md":                       annotate.KindBoardPapers,
+	"leeds-demographics-health-inequalities-2024.md":                 annotate.KindNeeds,
+	"leeds-health-wellbeing-strategy-2023-2030.md":                   annotate.KindStrategy,
+	"leeds-healthy-leeds-plan-exec-summary-draft.md":                 annotate.KindStrategy,
+	"ltht-annual-report-2024-25.md":                                  annotate.KindAnnualReport,
+	"ltht-people-priorities.md":                                      annotate.KindStrategy,
+	"lypft-annual-report-accounts-2024-25.md":                        annotate.KindAnnualReport,
+	"new-organisational-models-primary-care.md":                      annotate.KindResearch,
+	"nhse-medium-term-planning-framework-2026.md":                    annotate.KindGuidance,
+	"nhse-neighbourhood-health-guidelines-2025.md":                   annotate.KindGuidance,
+	"nhse-operational-planning-guidance-2025-26.md":                  annotate.KindGuidance,
+	"nhse-planning-framework-2025.md":                                annotate.KindGuidance,
+	"realising-the-nhs.md":                                           annotate.KindOther,
+	"reform-getting-into-shape-2017.md":                              annotate.KindOther,
+	"workforce-strategy-2021-25.md":                                  annotate.KindStrategy,
+}
+
 func TestCorpusTitles(t *testing.T) {
 	real := sharedCorpus(t)
 	text := sharedcorpus.Require(t, "corpus", "real-text")
@@ -125,6 +200,9 @@ func TestCorpusTitles(t *testing.T) {
 			}
 			if d.Title != want {
 				t.Errorf("title %q, want %q", d.Title, want)
+			}
+			if got, want := annotate.KindOf(d), corpusKinds[name]; got != want {
+				t.Errorf("kind %q, want %q", got, want)
 			}
 		})
 	}
