@@ -3,11 +3,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -25,11 +29,43 @@ const (
 	exitFailure = 2 // a source could not be processed, or bad usage
 )
 
+// Exit codes after a signal, as shells report them (128 + the signal).
+const (
+	exitInterrupt = 130 // SIGINT (Ctrl-C)
+	exitTerminate = 143 // SIGTERM
+)
+
 func main() {
 	extract.Worker()
-	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	os.Exit(mainCode())
+}
+
+// mainCode runs the command line of the process with signal handling,
+// and returns the exit code.
+func mainCode() int {
+	// SIGINT and SIGTERM cancel every reader and worker through the
+	// context: what was complete is printed, no -o file is left, and the
+	// exit code says which signal stopped the run.
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value
+	go func() {
+		s := <-sigs
+		got.Store(s)
+		interrupted.Store(true)
+		cancel()
+		signal.Stop(sigs) // a second Ctrl-C kills at once
+	}()
+	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	extract.StopWorkers()
-	os.Exit(code)
+	switch got.Load() {
+	case os.Interrupt:
+		code = exitInterrupt
+	case syscall.SIGTERM:
+		code = exitTerminate
+	}
+	return code
 }
 
 // exitError carries an exit code up to main without printing anything more
@@ -39,9 +75,15 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext runs a command line; cancelling ctx stops it (main cancels
+// it on SIGINT and SIGTERM).
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	var ee exitError
 	switch {
 	case err == nil:

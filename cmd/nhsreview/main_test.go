@@ -18,6 +18,11 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.Worker()
+	// The test binary runs as nhsreview itself, signals and all, for the
+	// tests that send it signals (TestSignals).
+	if os.Getenv("NHSREVIEW_TEST_MAIN") == "1" {
+		os.Exit(mainCode())
+	}
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"nhsreview": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
 	}))

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -279,45 +277,4 @@ func readOne(ctx context.Context, src string, o readOptions) (*document.Document
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\r", " ")
 	return strings.ReplaceAll(s, "\n", " ")
-}
-
-// output opens where results go: stdout, or a file written atomically
-// (a temporary file renamed into place on success, removed on failure), so
-// that a failed run never leaves a half-written report.
-type output struct {
-	w    io.Writer
-	f    *os.File
-	path string
-}
-
-func openOutput(path string, stdout io.Writer) (*output, error) {
-	if path == "" || path == "-" {
-		return &output{w: stdout}, nil
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("writing %s: %w", path, err)
-	}
-	return &output{w: f, f: f, path: path}, nil
-}
-
-// close finishes the output: keep is false when nothing valid was written.
-func (o *output) close(keep bool) error {
-	if o.f == nil {
-		return nil
-	}
-	name := o.f.Name()
-	err := o.f.Close()
-	if !keep || err != nil {
-		os.Remove(name)
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", o.path, err)
-		}
-		return nil
-	}
-	if err := os.Rename(name, o.path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("writing %s: %w", o.path, err)
-	}
-	return nil
 }

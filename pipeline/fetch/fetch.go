@@ -41,7 +41,8 @@ var ErrBadURL = errors.New("invalid URL")
 // Options controls a fetch. The zero value is usable.
 type Options struct {
 	// Timeout bounds the whole HTTP exchange, body included; 0 means
-	// DefaultTimeout. It does not apply to local files.
+	// DefaultTimeout. Of local sources it bounds only a pipe (FIFO), which
+	// is read like a download; a regular file is read whole.
 	Timeout time.Duration
 	// MaxBytes is the size limit per document; 0 means DefaultMaxBytes.
 	// Going over it is an error, never a silent truncation: a cut PDF
