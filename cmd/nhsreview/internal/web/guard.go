@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,9 @@ type blockedError struct {
 }
 
 func (e *blockedError) Error() string {
+	if !e.addr.IsValid() {
+		return fmt.Sprintf("refused to fetch from %s: %s", e.host, e.why)
+	}
 	if e.host != "" && e.host != e.addr.String() {
 		return fmt.Sprintf("refused to fetch from %s: it resolves to %s, %s", e.host, e.addr, e.why)
 	}
@@ -63,6 +67,9 @@ var blockedPrefixes = []struct {
 var (
 	nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
 	sixToFour   = netip.MustParsePrefix("2002::/16")
+	// ::a.b.c.d, the deprecated IPv4-compatible form, which some stacks
+	// still route to a.b.c.d (::127.0.0.1 is this machine).
+	v4Compatible = netip.MustParsePrefix("::/96")
 )
 
 // checkAddr returns why an address may not be fetched from, or "" when it
@@ -89,6 +96,9 @@ func checkAddr(a netip.Addr) string {
 		if b.p.Contains(a) {
 			return b.why
 		}
+	}
+	if v4Compatible.Contains(a) {
+		return "an IPv4-compatible IPv6 address (deprecated; it may reach the IPv4 address inside it)"
 	}
 	if nat64Prefix.Contains(a) {
 		b := a.As16()
@@ -175,6 +185,17 @@ func (g *guard) resolve(ctx context.Context, host string) ([]netip.Addr, error) 
 		}
 		return []netip.Addr{a}, nil
 	}
+	// "127.1", "2130706433", "0x7f000001", "0177.0.0.1": browsers read
+	// these as addresses, and so must the guard, without asking DNS.
+	if a, numeric, err := browserIPv4(host); numeric {
+		if err != nil {
+			return nil, &blockedError{host: host, why: "a numeric host that is not a valid address"}
+		}
+		if err := g.allowed(host, a); err != nil {
+			return nil, err
+		}
+		return []netip.Addr{a}, nil
+	}
 	addrs, err := g.resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return nil, fmt.Errorf("looking up %s: %w", host, err)
@@ -251,4 +272,69 @@ func (g *guard) client() *http.Client {
 		ExpectContinueTimeout: time.Second,
 	}
 	return &http.Client{Transport: &checkedTransport{g: g, next: tr}}
+}
+
+// browserIPv4 parses a host the way the WHATWG URL standard (and so every
+// browser) does when its last label is a number: one to four parts, each
+// decimal, 0x hexadecimal or 0-led octal, the last filling the bytes left
+// ("127.1" is 127.0.0.1, "2130706433" is 127.0.0.1). numeric reports
+// whether the host is of that form at all; err that it is, but is no
+// valid address (a part too large), which browsers refuse too.
+func browserIPv4(host string) (a netip.Addr, numeric bool, err error) {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	parts := strings.Split(host, ".")
+	if last := parts[len(parts)-1]; last == "" || !numberPart(last) {
+		return netip.Addr{}, false, nil
+	}
+	if len(parts) > 4 {
+		return netip.Addr{}, true, fmt.Errorf("too many parts")
+	}
+	nums := make([]uint64, len(parts))
+	for i, p := range parts {
+		if !numberPart(p) {
+			return netip.Addr{}, true, fmt.Errorf("part %q is not a number", p)
+		}
+		n, err := parseNumberPart(p)
+		if err != nil {
+			return netip.Addr{}, true, err
+		}
+		nums[i] = n
+	}
+	for _, n := range nums[:len(nums)-1] {
+		if n > 255 {
+			return netip.Addr{}, true, fmt.Errorf("a part over 255")
+		}
+	}
+	last := nums[len(nums)-1]
+	if last >= 1<<(8*(5-len(nums))) {
+		return netip.Addr{}, true, fmt.Errorf("the last part is too large")
+	}
+	v := last
+	for i, n := range nums[:len(nums)-1] {
+		v |= n << (8 * (3 - i))
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true, nil
+}
+
+// numberPart: decimal digits, or 0x and hex digits (WHATWG "ends in a
+// number").
+func numberPart(p string) bool {
+	if strings.HasPrefix(p, "0x") {
+		return strings.Trim(p[2:], "0123456789abcdef") == ""
+	}
+	return p != "" && strings.Trim(p, "0123456789") == ""
+}
+
+func parseNumberPart(p string) (uint64, error) {
+	base := 10
+	switch {
+	case strings.HasPrefix(p, "0x"):
+		base, p = 16, p[2:]
+		if p == "" {
+			return 0, nil
+		}
+	case len(p) > 1 && p[0] == '0':
+		base, p = 8, p[1:]
+	}
+	return strconv.ParseUint(p, base, 64)
 }

@@ -31,6 +31,7 @@ func TestCheckAddr(t *testing.T) {
 		"64:ff9b::a00:1", "64:ff9b::7f00:1", // NAT64 of 10.0.0.1, 127.0.0.1
 		"2002:a00:1::1", "2002:7f00:1::", // 6to4 of 10.0.0.1, 127.0.0.1
 		"fec0::1",
+		"::127.0.0.1", "::10.0.0.1", "::8.8.8.8", // IPv4-compatible (deprecated)
 	}
 	for _, s := range blocked {
 		if why := checkAddr(netip.MustParseAddr(s)); why == "" {
@@ -142,7 +143,10 @@ func TestGuardRefuses(t *testing.T) {
 		"http://100.64.0.1/", "http://[fe80::1]/", "http://[fc00::1]/", "http://v6.test/",
 		"http://internal.test/plan.pdf",
 		"http://mixed.test/plan.pdf",
-		"http://2130706433:" + port + "/", // 127.0.0.1 as one number
+		"http://2130706433:" + port + "/",    // 127.0.0.1 as one number
+		"http://[::127.0.0.1]:" + port + "/", // IPv4-compatible IPv6
+		"http://127.1:" + port + "/", "http://0x7f000001:" + port + "/", "http://0177.0.0.1:" + port + "/",
+		"http://0x7f.1:" + port + "/",
 	} {
 		_, err := fetchWith(g, u)
 		if !errors.Is(err, ErrBlockedAddress) {
@@ -248,4 +252,47 @@ func TestBlockedErrorMessage(t *testing.T) {
 	if msg := fmt.Sprint(fetchError(fmt.Errorf("request failed: %w", err), 1).Status); msg != "400" {
 		t.Errorf("status %s, want 400", msg)
 	}
+}
+
+// TestBrowserIPv4: hosts browsers read as IPv4 addresses are read the same
+// way, and checked without a DNS lookup.
+func TestBrowserIPv4(t *testing.T) {
+	for _, tc := range []struct {
+		host, want string
+		numeric    bool
+	}{
+		{"127.1", "127.0.0.1", true},
+		{"2130706433", "127.0.0.1", true},
+		{"0x7f000001", "127.0.0.1", true},
+		{"0177.0.0.1", "127.0.0.1", true},
+		{"0x7f.1", "127.0.0.1", true},
+		{"10.0x10.1", "10.16.0.1", true},
+		{"8.8.8.8.", "8.8.8.8", true},
+		{"256.0.0.1", "", true},
+		{"1.2.3.4.5", "", true},
+		{"1.2.3.08", "", true}, // 08 is not octal
+		{"example.com", "", false},
+		{"nhs.uk", "", false},
+		{"host-1", "", false},
+	} {
+		a, numeric, err := browserIPv4(tc.host)
+		if numeric != tc.numeric || (tc.want != "" && (err != nil || a.String() != tc.want)) || (tc.want == "" && numeric && err == nil) {
+			t.Errorf("%s: %v numeric=%v err=%v, want %q numeric=%v", tc.host, a, numeric, err, tc.want, tc.numeric)
+		}
+	}
+	g := newGuard(false)
+	g.resolver = lookupForbidden{t}
+	for _, h := range []string{"127.1", "2130706433", "0x7f000001", "0177.0.0.1", "999999999999"} {
+		if _, err := g.resolve(context.Background(), h); !errors.Is(err, ErrBlockedAddress) {
+			t.Errorf("%s: err = %v, want a refusal", h, err)
+		}
+	}
+}
+
+// lookupForbidden fails the test if the guard asks DNS at all.
+type lookupForbidden struct{ t *testing.T }
+
+func (l lookupForbidden) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	l.t.Errorf("looked up %q", host)
+	return nil, errors.New("no lookups")
 }

@@ -230,9 +230,28 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			}
 			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(retryAfter{w}, r)
 	})
 }
+
+// retryAfterSeconds is when a client told "busy" (503) should try again:
+// about the time a job takes.
+const retryAfterSeconds = "30"
+
+// retryAfter adds Retry-After to every 503, whichever handler sends it,
+// so that clients back off instead of retrying at once.
+type retryAfter struct{ http.ResponseWriter }
+
+func (w retryAfter) WriteHeader(code int) {
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (deadlines,
+// flushing) through the wrapper.
+func (w retryAfter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) hostAllowed(host string) bool {
 	if len(s.cfg.AllowedHosts) == 0 {

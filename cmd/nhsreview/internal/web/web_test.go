@@ -529,6 +529,9 @@ func TestJobLimit(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(out, "busy") {
 		t.Errorf("a request past the queue: status %d: %s", resp.StatusCode, out)
 	}
+	if ra := resp.Header.Get("Retry-After"); ra != retryAfterSeconds {
+		t.Errorf("503 with Retry-After %q, want %q", ra, retryAfterSeconds)
+	}
 	close(release)
 	wg.Wait()
 	close(statuses)
