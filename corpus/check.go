@@ -2,7 +2,13 @@ package corpus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 // wholeness are the queries that find a document stored in part. Each
@@ -34,10 +40,23 @@ var wholeness = []struct{ query, problem string }{
 // bytes, extraction or score, and so on). It returns one line per
 // problem found, none when the corpus is whole; the error is for a
 // corpus that could not be checked at all.
-func (s *Store) Check(ctx context.Context) ([]string, error) {
+//
+// Unless quick, it then reads every stored byte: each content against its
+// SHA-256, each extraction decompressed and decoded, each scorecard
+// decoded, naming each damaged document and version. SQLite's check
+// covers the file's structure, not what its rows hold: a flipped byte
+// inside a blob passes it.
+func (s *Store) Check(ctx context.Context, quick bool) ([]string, error) {
 	problems, err := s.integrity(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
+	}
+	if !quick {
+		deep, err := s.checkRows(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("corpus %s: reading the stored rows: %w", s.path, err)
+		}
+		problems = append(problems, deep...)
 	}
 	for _, w := range wholeness {
 		var n int
@@ -87,4 +106,92 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 		return c, fmt.Errorf("corpus %s: counting: %w", s.path, err)
 	}
 	return c, nil
+}
+
+// checkRows reads every content, extraction and scorecard, one row at a
+// time, and names each that does not hold what it should.
+func (s *Store) checkRows(ctx context.Context) ([]string, error) {
+	var problems []string
+	names, err := s.versionNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := func(sha string) string {
+		if n := names[sha]; len(n) > 0 {
+			return strings.Join(n, ", ")
+		}
+		return "content " + shortSHA(sha)
+	}
+	each := func(query string, fn func(sha string, blob []byte) string) error {
+		rows, err := s.db.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sha string
+			var blob []byte
+			if err := rows.Scan(&sha, &blob); err != nil {
+				return err
+			}
+			if p := fn(sha, blob); p != "" {
+				problems = append(problems, name(sha)+": "+p)
+			}
+		}
+		return rows.Err()
+	}
+	if err := each(`SELECT sha256, data FROM contents`, func(sha string, data []byte) string {
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+			return "the stored bytes do not match their SHA-256 (damaged; fetch the document again)"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT sha256, document FROM extractions`, func(_ string, blob []byte) string {
+		if _, err := unpackDocument(blob); err != nil {
+			return "the stored extraction cannot be read (" + err.Error() + "; 'corpus rescore --all' reads it again)"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT sha256, CAST(scorecard AS BLOB) FROM scores`, func(_ string, text []byte) string {
+		var c rules.Scorecard
+		if err := json.Unmarshal(text, &c); err != nil {
+			return "a stored scorecard cannot be read (" + err.Error() + "; 'corpus rescore --all' scores it again)"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	return problems, nil
+}
+
+// versionNames names the versions of each content: "document #3 version
+// 2 (https://...)".
+func (s *Store) versionNames(ctx context.Context) (map[string][]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT v.sha256, v.document_id, v.seq, d.source FROM versions v JOIN documents d ON d.id = v.document_id ORDER BY v.document_id, v.seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var sha, src string
+		var id int64
+		var seq int
+		if err := rows.Scan(&sha, &id, &seq, &src); err != nil {
+			return nil, err
+		}
+		out[sha] = append(out[sha], fmt.Sprintf("document #%d version %d (%s)", id, seq, src))
+	}
+	return out, rows.Err()
+}
+
+func shortSHA(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
 }

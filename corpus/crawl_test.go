@@ -242,7 +242,7 @@ func TestCrawlKillAndResume(t *testing.T) {
 		docs := count(t, s, `SELECT count(*) FROM documents`)
 		// Everything stored is whole: each document has its version,
 		// fetch, extraction and score, or is not there at all.
-		problems, err := s.Check(context.Background())
+		problems, err := s.Check(context.Background(), false)
 		if err != nil {
 			t.Fatalf("after a kill at %d: %v", k, err)
 		}

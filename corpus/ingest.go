@@ -393,7 +393,7 @@ func (s *Store) extraction(ctx context.Context, sha string) (*document.Document,
 	}
 	d, err := unpackDocument(blob)
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading the stored extraction of %.12s: %w", sha, err)
+		return nil, 0, fmt.Errorf("reading the stored extraction of %.12s: %w (damaged: 'nhsreview corpus check' lists what else is)", sha, err)
 	}
 	return d, ver, nil
 }
@@ -410,7 +410,7 @@ func (s *Store) scorecard(ctx context.Context, sha, rulesVersion string) (*rules
 	}
 	var c rules.Scorecard
 	if err := json.Unmarshal([]byte(text), &c); err != nil {
-		return nil, fmt.Errorf("reading the stored score of %.12s: %w", sha, err)
+		return nil, fmt.Errorf("reading the stored score of %.12s: %w (damaged: 'nhsreview corpus check' lists what else is)", sha, err)
 	}
 	return &c, nil
 }

@@ -323,7 +323,7 @@ func (s *Store) Scorecards(ctx context.Context, f Filter, rulesVersion string) (
 		}
 		var c rules.Scorecard
 		if err := json.Unmarshal([]byte(texts[i]), &c); err != nil {
-			return nil, fmt.Errorf("reading the stored score of %.12s: %w", e.SHA256, err)
+			return nil, fmt.Errorf("document #%d version %d (%s): reading the stored score: %w (damaged: 'nhsreview corpus check' lists what else is)", e.ID, e.Version, e.Source, err)
 		}
 		c.Document.Source = e.Source
 		out = append(out, Card{Entry: e, Card: &c})
