@@ -24,6 +24,7 @@ func newServeCmd(stdout, stderr io.Writer) *cobra.Command {
 	var addr, rulesDir string
 	var allowPrivate bool
 	maxUpload := sizeValue(web.DefaultMaxUpload)
+	var uploadBudget sizeValue
 	c := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT] [--db PATH]",
 		Short: "Serve the web interface: score an upload or a link, read scorecards, browse and compare the corpus",
@@ -73,6 +74,7 @@ used, or bad usage.`,
 				Rules:        rs,
 				Fetch:        fetchOptions(ro),
 				MaxUpload:    int64(maxUpload),
+				UploadBudget: int64(uploadBudget),
 				Jobs:         ro.jobs,
 				AllowPrivate: allowPrivate,
 				AllowedHosts: hosts,
@@ -104,6 +106,7 @@ used, or bad usage.`,
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; the default is this machine only)")
 	c.Flags().StringVar(&cf.db, "db", "", "the corpus database file (default: the user's data directory)")
 	c.Flags().Var(&maxUpload, "max-upload", "size limit of an uploaded or linked document (bytes, or with KiB, MiB, GiB)")
+	c.Flags().Var(&uploadBudget, "upload-budget", "bytes of uploads held at once, arriving, waiting and being scored; past it requests get 503 before their bodies are read (default: 2 x --jobs x --max-upload)")
 	c.Flags().BoolVar(&allowPrivate, "allow-private", false, "let links reach loopback, private and link-local addresses (for testing only)")
 	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
 	ro.register(c)

@@ -47,6 +47,12 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, &httpError{http.StatusForbidden, "API requests must carry the header " + apiHeader + " (any value), e.g. curl -H '" + apiHeader + ": curl' -F file=@plan.pdf …"})
 		return
 	}
+	release, herr := s.admit(r)
+	if herr != nil {
+		s.apiError(w, herr)
+		return
+	}
+	defer release()
 	f, herr := s.readForm(w, r)
 	if herr != nil {
 		s.apiError(w, herr)

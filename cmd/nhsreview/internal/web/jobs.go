@@ -69,6 +69,14 @@ func (l *limiter) acquire(ctx context.Context) (release func(), err error) {
 
 func (l *limiter) release() { <-l.slots }
 
+// full reports whether a job asking now would be refused: every slot
+// taken and the waiting list at its bound.
+func (l *limiter) full() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.slots) == cap(l.slots) && l.waiting >= l.maxWait
+}
+
 // job is one scoring run started from the form; its page shows the stage
 // until it is done, then sends the browser to the scorecard.
 type job struct {

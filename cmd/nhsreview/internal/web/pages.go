@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/corpus"
@@ -177,6 +178,17 @@ func (s *Server) maxTotal() int {
 // scoreForm takes the home page's form, starts a job and sends the
 // browser to its progress page.
 func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
+	release, herr := s.admit(r)
+	if herr != nil {
+		s.renderHome(w, r, herr.Status, homeBody{Error: herr.Message})
+		return
+	}
+	started := false
+	defer func() {
+		if !started {
+			release()
+		}
+	}()
 	f, herr := s.readForm(w, r)
 	back := homeBody{}
 	if f != nil {
@@ -204,8 +216,10 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wg.Add(1)
+	started = true
 	go func() {
 		defer s.wg.Done()
+		defer release() // the upload's bytes are held until the job is done
 		// The job outlives the request that started it; the server's
 		// context ends it at shutdown.
 		ctx, cancel := context.WithTimeout(s.ctx, JobTimeout)
@@ -599,6 +613,31 @@ const (
 
 var formFields = map[string]bool{"url": true, "org": true, "kind": true, csrfField: true}
 
+// admit decides, before a byte of the body is read, whether there is room
+// for the request: a multipart upload reserves its size (or the upload
+// limit, when the client does not say) from the server's upload budget,
+// and nothing is admitted when the queue of jobs is full. Either way a
+// request refused now costs the server nothing. release gives the bytes
+// back; call it once the document is no longer held.
+func (s *Server) admit(r *http.Request) (release func(), herr *httpError) {
+	busy := &httpError{http.StatusServiceUnavailable, errBusy.Error()}
+	if s.limit.full() {
+		return nil, busy
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return func() {}, nil
+	}
+	n := r.ContentLength
+	if n <= 0 || n > s.cfg.MaxUpload+formSlack {
+		n = s.cfg.MaxUpload + formSlack
+	}
+	if !s.budget.take(n) {
+		return nil, busy
+	}
+	var once sync.Once
+	return func() { once.Do(func() { s.budget.give(n) }) }, nil
+}
+
 // readForm reads a scoring form within the size limit: one file (the
 // "file" field, up to MaxUpload) and short fields. Past the limit it
 // answers 413 without reading further.
@@ -608,7 +647,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (*form, *httpE
 	if r.ContentLength > limit+formSlack {
 		return nil, tooLarge
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+formSlack)
+	r.Body = http.MaxBytesReader(w, newRateReader(w, r.Body), limit+formSlack)
 	f := &form{fields: map[string]string{}}
 	ct := r.Header.Get("Content-Type")
 	switch {

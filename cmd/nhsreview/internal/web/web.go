@@ -50,6 +50,10 @@ type Config struct {
 	MaxUpload int64
 	// Jobs is the number of documents scored at the same time.
 	Jobs int
+	// UploadBudget bounds the bytes of uploads held at once (arriving,
+	// waiting and being scored); 0 means DefaultUploadBudget of Jobs and
+	// MaxUpload.
+	UploadBudget int64
 	// AllowPrivate lets URL fetches reach loopback, private and
 	// link-local addresses (for testing against a local server).
 	AllowPrivate bool
@@ -61,6 +65,11 @@ type Config struct {
 	Log *log.Logger
 }
 
+// DefaultUploadBudget is the bytes of uploads held at once when not set:
+// a full-size document for each running job and as many again arriving
+// or waiting.
+func DefaultUploadBudget(jobs int, maxUpload int64) int64 { return 2 * int64(max(jobs, 1)) * maxUpload }
+
 // Server serves the web interface. Close it to stop the jobs it runs.
 type Server struct {
 	cfg   Config
@@ -70,6 +79,7 @@ type Server struct {
 	client  *http.Client
 	csrf    *csrfKeys
 	limit   *limiter
+	budget  *budget
 	jobs    *jobTable
 	pages   *pages
 	mux     *http.ServeMux
@@ -94,6 +104,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Jobs <= 0 {
 		cfg.Jobs = 1
 	}
+	if cfg.UploadBudget <= 0 {
+		cfg.UploadBudget = DefaultUploadBudget(cfg.Jobs, cfg.MaxUpload)
+	}
 	keys, err := newCSRFKeys()
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -109,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 		client: g.client(),
 		csrf:   keys,
 		limit:  newLimiter(cfg.Jobs),
+		budget: newBudget(cfg.UploadBudget),
 		jobs:   newJobTable(),
 		pages:  pg,
 		cop:    http.NewCrossOriginProtection(),
