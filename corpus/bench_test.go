@@ -26,14 +26,14 @@ func BenchmarkIngest(b *testing.B) {
 	for range 40 {
 		doc.Pages = append(doc.Pages, doc.Pages[0])
 	}
-	card, err := p.Score(doc)
+	card, err := p.Score(context.Background(), doc)
 	if err != nil {
 		b.Fatal(err)
 	}
 	fixed := Pipeline{
 		ExtractorVersion: 1, RulesVersion: "r1",
 		Extract: func(context.Context, *fetch.Result) (*document.Document, error) { return doc, nil },
-		Score:   func(*document.Document) (*rules.Scorecard, error) { return card, nil },
+		Score:   func(context.Context, *document.Document) (*rules.Scorecard, error) { return card, nil },
 	}
 	s := openTemp(b)
 	data := make([]byte, 1<<20)

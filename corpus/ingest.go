@@ -322,7 +322,7 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 		}
 		w.title = w.doc.Title
 	}
-	if w.card, err = p.Score(w.doc); err != nil {
+	if w.card, err = p.Score(ctx, w.doc); err != nil {
 		return nil, err
 	}
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {

@@ -57,9 +57,9 @@ func newPipeline(t testing.TB, extractorVersion int, rulesVersion string) *count
 			c.extracts.Add(1)
 			return real.Extract(ctx, res)
 		},
-		Score: func(d *document.Document) (*rules.Scorecard, error) {
+		Score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
 			c.scores.Add(1)
-			card, err := real.Score(d)
+			card, err := real.Score(ctx, d)
 			if err != nil {
 				return nil, err
 			}

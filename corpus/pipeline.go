@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,7 +20,9 @@ type Pipeline struct {
 	Extract func(ctx context.Context, res *fetch.Result) (*document.Document, error)
 	// ExtractorVersion is recorded with each extraction (extract.Version).
 	ExtractorVersion int
-	Score            func(d *document.Document) (*rules.Scorecard, error)
+	// Score annotates and scores a document; ctx ends it (a panic or a
+	// deadline costs this document, with one line).
+	Score func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
 	// RulesVersion is recorded with each score (rules.Set.Version).
 	RulesVersion string
 }
@@ -34,7 +37,7 @@ func NewPipeline(opt extract.Options, rs *rules.Set, tool rules.Tool) Pipeline {
 			return extract.Document(ctx, res, opt)
 		},
 		ExtractorVersion: extract.Version,
-		Score: func(d *document.Document) (card *rules.Scorecard, err error) {
+		Score: func(ctx context.Context, d *document.Document) (card *rules.Scorecard, err error) {
 			defer func() {
 				if p := recover(); p != nil {
 					msg := fmt.Sprint(p)
@@ -44,7 +47,29 @@ func NewPipeline(opt extract.Options, rs *rules.Set, tool rules.Tool) Pipeline {
 					card, err = nil, fmt.Errorf("internal error while scoring: %s", msg)
 				}
 			}()
-			return rs.Score(annotate.Annotate(d), tool), nil
+			// Scoring has the same --deadline as reading: a document too
+			// long to score in it is given up, not scored on unseen.
+			deadline := opt.Deadline
+			if deadline <= 0 {
+				deadline = extract.DefaultDeadline
+			}
+			ctx, cancel := context.WithTimeout(ctx, deadline)
+			defer cancel()
+			overrun := func(err error) error {
+				if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
+					return fmt.Errorf("%w: scoring the document took longer than %s (--deadline)", extract.ErrDeadline, deadline)
+				}
+				return err
+			}
+			ad, err := annotate.AnnotateContext(ctx, d)
+			if err != nil {
+				return nil, overrun(err)
+			}
+			card, err = rs.ScoreContext(ctx, ad, tool)
+			if err != nil {
+				return nil, overrun(err)
+			}
+			return card, nil
 		},
 		RulesVersion: rs.Version,
 	}

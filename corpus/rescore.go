@@ -156,7 +156,7 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 // score, and the extraction too when blob (its packed form) is given, in
 // one transaction.
 func (s *Store) scoreAndStore(ctx context.Context, p Pipeline, sha string, d *document.Document, blob []byte) (*rules.Scorecard, error) {
-	card, err := p.Score(d)
+	card, err := p.Score(ctx, d)
 	if err != nil {
 		return nil, err
 	}

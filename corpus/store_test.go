@@ -118,7 +118,7 @@ func TestMigrateScoreMax(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := p.Score(d)
+	card, err := p.Score(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +433,7 @@ func TestPipelineScorePanic(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := NewPipeline(extract.Options{}, rs, rules.Tool{Name: "nhsreview"})
-	card, err := p.Score(nil)
+	card, err := p.Score(context.Background(), nil)
 	if card != nil || err == nil || !strings.HasPrefix(err.Error(), "internal error while scoring: ") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("Score(nil) = %v, %v; want one line saying so", card, err)
 	}
@@ -507,5 +507,25 @@ func TestParseSince(t *testing.T) {
 		if _, err := ParseSince(in); err == nil || !strings.Contains(err.Error(), "2026-01-31") {
 			t.Errorf("ParseSince(%q): %v, want an error showing the form", in, err)
 		}
+	}
+}
+
+// TestScoreDeadline: scoring honours --deadline like reading does; a
+// document it cannot finish in time is given up with the flag's name.
+func TestScoreDeadline(t *testing.T) {
+	rs, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &document.Document{Title: "A plan", Pages: []document.Page{{Number: 1, Blocks: []document.Block{
+		{Kind: document.Paragraph, Text: "We will invest £2m in health checks for people in the most deprived wards."}}}}}
+	p := NewPipeline(extract.Options{Deadline: time.Nanosecond}, rs, rules.Tool{Name: "nhsreview"})
+	_, err = p.Score(context.Background(), d)
+	if !errors.Is(err, extract.ErrDeadline) || !strings.Contains(err.Error(), "(--deadline)") {
+		t.Errorf("err = %v, want the deadline named", err)
+	}
+	p = NewPipeline(extract.Options{Deadline: time.Minute}, rs, rules.Tool{Name: "nhsreview"})
+	if card, err := p.Score(context.Background(), d); err != nil || len(card.Criteria) != 5 {
+		t.Errorf("within the deadline: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -219,6 +220,7 @@ type sentence struct {
 
 // run holds one document's evaluation.
 type run struct {
+	ctx   context.Context // nil: never stopped
 	c     *compiled
 	sents []*sentence
 	words int
@@ -608,6 +610,9 @@ func (r *run) evalCriterion(cc *ccrit) {
 	r.stat = make([]stat, len(cc.signals))
 	pages := map[int]bool{}
 	for _, cs := range cc.signals {
+		if r.ctx != nil && r.ctx.Err() != nil {
+			return // given up: ScoreContext reports it
+		}
 		r.evalSignal(cs)
 		clear(pages)
 		st := &r.stat[cs.idx]
@@ -1086,7 +1091,16 @@ func containsStr(list []string, s string) bool {
 
 // Score evaluates every criterion on an annotated document.
 func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
+	sc, _ := s.ScoreContext(context.Background(), d, tool)
+	return sc
+}
+
+// ScoreContext is Score, stopped when ctx ends (the --deadline of a
+// document): the rules are given up between signals, not run on after
+// the caller has stopped waiting.
+func (s *Set) ScoreContext(ctx context.Context, d *annotate.Doc, tool Tool) (*Scorecard, error) {
 	r := s.comp.prepare(d)
+	r.ctx = ctx
 	tool.RulesVersion = s.Version
 	sc := &Scorecard{
 		SchemaVersion: ScoreSchemaVersion,
@@ -1101,12 +1115,16 @@ func (s *Set) Score(d *annotate.Doc, tool Tool) *Scorecard {
 	if why := unreadable(d, r.words); why != "" {
 		sc.Status, sc.Reason = StatusUnreadable, why
 		sc.Criteria, sc.Facts = []Criterion{}, []Fact{}
-		return sc
+		return sc, nil
 	}
 	for _, cc := range s.comp.criteria {
-		sc.Criteria = append(sc.Criteria, r.scoreCriterion(cc))
+		c := r.scoreCriterion(cc)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sc.Criteria = append(sc.Criteria, c)
 	}
-	return sc
+	return sc, nil
 }
 
 // fitNotes say, for kinds of document that are not plans, how far the

@@ -85,7 +85,7 @@ func scoreVersion(ctx context.Context, src string, ro readOptions, p corpus.Pipe
 	if err != nil {
 		return diffSide{}, nil, err
 	}
-	card, err := p.Score(d)
+	card, err := p.Score(ctx, d)
 	if err != nil {
 		return diffSide{}, nil, err
 	}

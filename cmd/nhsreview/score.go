@@ -149,5 +149,5 @@ func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rul
 	if err != nil {
 		return nil, err
 	}
-	return p.Score(d)
+	return p.Score(ctx, d)
 }

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -59,9 +60,17 @@ type tableCols struct {
 // failure of the sentence splitter leaves blocks unsplit (with a warning
 // in the document's quality).
 func Annotate(d *document.Document) *Doc {
+	out, _ := AnnotateContext(context.Background(), d)
+	return out
+}
+
+// AnnotateContext is Annotate, stopped when ctx ends (the --deadline of
+// a document): a very long document is given up, not annotated on in the
+// background after its caller has stopped waiting.
+func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 	out := &Doc{Document: d}
 	if d == nil {
-		return out
+		return out, nil
 	}
 	out.Kind = KindOf(d)
 	sections := newSectionIndex(d.Sections)
@@ -96,12 +105,20 @@ func Annotate(d *document.Document) *Doc {
 			}
 		}
 	}
-	if err := sp.run(); err != nil {
+	if err := sp.run(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		d.Quality.Warn("sentence splitting failed, blocks kept whole: " + err.Error())
 		sp.cuts = make([][]int, len(sp.texts))
 	}
 	out.Sentences = make([]Sentence, 0, len(units)*2)
-	for _, u := range units {
+	for ui, u := range units {
+		if ui%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if u.split < 0 {
 			out.Sentences = append(out.Sentences, sentence(u, u.text))
 			continue
@@ -117,7 +134,7 @@ func Annotate(d *document.Document) *Doc {
 		}
 	}
 	warnUnreadable(out)
-	return out
+	return out, nil
 }
 
 // unreadableShare is the share of glued sentences above which a document

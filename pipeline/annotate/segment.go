@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode"
@@ -34,7 +35,7 @@ func (sp *splitter) add(s string) int {
 // run splits every text added so far. Texts are joined with blank lines;
 // a sentence prose runs across a join (a heading without a full stop) is
 // cut there anyway, since every text is split on its own.
-func (sp *splitter) run() error {
+func (sp *splitter) run(ctx context.Context) error {
 	sp.cuts = make([][]int, len(sp.texts))
 	var b strings.Builder
 	first := 0
@@ -68,6 +69,9 @@ func (sp *splitter) run() error {
 	}
 	for i, s := range sp.texts {
 		if b.Len() > 0 && b.Len()+len(s) > chunkSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := flush(i); err != nil {
 				return err
 			}

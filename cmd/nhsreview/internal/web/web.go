@@ -357,10 +357,10 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 		return extract(ctx, r)
 	}
 	scoreFn := p.Score
-	p.Score = func(d *document.Document) (*rules.Scorecard, error) {
+	p.Score = func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
 		stage(stageScoring)
 		defer stage(stageStoring)
-		return scoreFn(d)
+		return scoreFn(ctx, d)
 	}
 	stored, err := s.cfg.Store.Ingest(ctx, p, res, in.meta)
 	if err != nil {

@@ -571,7 +571,7 @@ func TestLimiter(t *testing.T) {
 // A panic in the pipeline costs the document a 500, not the server.
 func TestPanicInPipeline(t *testing.T) {
 	_, ts := newTestServer(t, func(c *Config) {
-		c.Pipeline.Score = func(*document.Document) (*rules.Scorecard, error) { panic("rule bug") }
+		c.Pipeline.Score = func(context.Context, *document.Document) (*rules.Scorecard, error) { panic("rule bug") }
 	})
 	c := &http.Client{Timeout: time.Minute}
 	body, ct := multipartBody(t, nil, "sample.md", sampleDoc)
