@@ -133,8 +133,51 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 			open = quoteOpenAfter(open, s)
 		}
 	}
+	carrySurveyScope(out.Sentences)
 	warnUnreadable(out)
 	return out, nil
+}
+
+var (
+	surveyRe = regexp.MustCompile(`\b(survey|surveys|study|questionnaire|poll)\b`)
+	// A cited source: "[25]", "(ONS, 2021)", "(2017)".
+	citedRe = regexp.MustCompile(`\[\d+(,\s*\d+)*\]|\((?:[A-Z][A-Za-z&.' -]+,?\s+)?(?:19|20)\d\d[a-z]?\)`)
+	// The document's own survey starts afresh.
+	ownSurveyRe = regexp.MustCompile(`\b(our|we|this) (own |local |online )?(survey|questionnaire)\b|\bwe (surveyed|asked|ran a survey)\b|\blocal survey\b`)
+	// What a survey's findings say of the people it asked.
+	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated)\b`)
+)
+
+// carrySurveyScope: a survey introduced as national or as a cited study
+// ("Positive Voices 2017 [25] is a survey of people living with HIV ...
+// in England and Wales") is the source of the respondents and what they
+// said in the sentences after it, up to the end of its section or the
+// document's own survey: those are that survey's findings, not local
+// engagement, and take its scope.
+func carrySurveyScope(ss []Sentence) {
+	var sect []string
+	active := false
+	for i := range ss {
+		s := &ss[i]
+		if active && !slices.Equal(s.Section, sect) {
+			active = false
+		}
+		lower := strings.ToLower(s.Text)
+		if surveyRe.MatchString(lower) {
+			switch {
+			case ownSurveyRe.MatchString(lower):
+				active = false
+				continue
+			case s.Claim.Scope == ScopeNational || citedRe.MatchString(s.Text):
+				active, sect = true, s.Section
+				s.Claim.Scope = ScopeNational
+				continue
+			}
+		}
+		if active && surveyFindingRe.MatchString(lower) {
+			s.Claim.Scope = ScopeNational
+		}
+	}
 }
 
 // unreadableShare is the share of glued sentences above which a document
