@@ -221,6 +221,7 @@ type sentence struct {
 // run holds one document's evaluation.
 type run struct {
 	ctx   context.Context // nil: never stopped
+	kind  string          // the document's kind (annotate.Kind*)
 	c     *compiled
 	sents []*sentence
 	words int
@@ -310,7 +311,7 @@ func countWords(s string) int {
 }
 
 func (c *compiled) prepare(d *annotate.Doc) *run {
-	r := &run{c: c, pages: max(len(d.Pages), 1), sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{}}
+	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{}}
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""
@@ -813,7 +814,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		out.Questions = append(out.Questions, ask)
 	}
 	for _, rf := range f.RedFlags {
-		if rf.MaxScore != nil && score > *rf.MaxScore || !r.holds(cc, &rf.When, nil) {
+		if rf.MaxScore != nil && score > *rf.MaxScore || slices.Contains(rf.NotKinds, r.kind) || !r.holds(cc, &rf.When, nil) {
 			continue
 		}
 		msg := r.fill(cc, rf.Message)

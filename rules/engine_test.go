@@ -242,6 +242,8 @@ func TestRuleFileErrors(t *testing.T) {
 		{"unknown claim value", strings.Replace(good, "terms: [a]", "terms: [a], claim: {voice: [theirs]}", 1), `signal "x": unknown claim voice "theirs" (own, reported)`},
 		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "field tense not found"},
 		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
+		{"red flag for an unknown kind", good + "red_flags:\n  - {message: m, not_kinds: [novel], when: {signal: x}}\n", `not_kinds: unknown kind "novel"`},
+		{"question about an unknown signal", good + "questions:\n  - {ask: q, about: nope}\n", `unknown signal "nope"`},
 		{"not YAML", "id: [", "test.yaml:1:"},
 	}
 	for _, tc := range tests {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -100,5 +101,37 @@ func TestQuestionsNameAPassage(t *testing.T) {
 	}
 	if len(c.Questions) != 1 || !strings.HasPrefix(c.Questions[0], "The document gives no money") {
 		t.Errorf("questions %q, want the one that names the absence", c.Questions)
+	}
+}
+
+// TestRedFlagsNotForKinds: "inequalities named, no action" is a fault of
+// a plan, not of a research paper, which is not expected to act.
+func TestRedFlagsNotForKinds(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := []document.Block{
+		para("Health inequalities between the most and least deprived areas are wide."),
+		para("Inequalities in access to district nursing persist."),
+		para("Reducing inequalities in staffing is the aim of the index."),
+		para("Inequalities in outcomes follow deprivation."),
+	}
+	flagged := func(title string) bool {
+		d := testDoc(blocks)
+		d.Title = title
+		d.Kind = annotate.KindOf(d.Document)
+		for _, c := range s.Score(d, Tool{}).Criteria {
+			if c.ID == "inequality-actions" && hasFlag(c, "Health inequalities are named again and again") {
+				return true
+			}
+		}
+		return false
+	}
+	if !flagged("Joint Health and Wellbeing Strategy 2024-2029") {
+		t.Error("a strategy that names inequalities four times with no action is not flagged")
+	}
+	if flagged("Equitable staffing: a systematic review") {
+		t.Error("a systematic review is flagged for taking no action")
 	}
 }

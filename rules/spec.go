@@ -186,6 +186,10 @@ type RedFlag struct {
 	// is described") is false beside a score whose level needs that very
 	// thing. Nil: any score.
 	MaxScore *int `yaml:"max_score"`
+	// NotKinds are kinds of document (annotate.Kinds) the flag is not
+	// raised on: "no action is linked to inequalities" is not a fault of
+	// a research paper, which is not expected to act.
+	NotKinds []string `yaml:"not_kinds"`
 }
 
 // Set is a loaded, validated rule set.
@@ -517,6 +521,11 @@ func checkFile(f *File) Errors {
 		checkCond(key, r.When)
 		if r.Show != "" {
 			ref(key, r.Show)
+		}
+		for _, k := range r.NotKinds {
+			if !slices.Contains(annotate.Kinds, k) {
+				add(key, "not_kinds: unknown kind %q (%s)", k, strings.Join(annotate.Kinds, ", "))
+			}
 		}
 		if r.MaxScore != nil && (*r.MaxScore < 0 || *r.MaxScore > 2) {
 			add(key, "max_score %d: a flag must allow a score from 0 to 2 (3 is every score)", *r.MaxScore)

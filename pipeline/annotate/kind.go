@@ -22,6 +22,9 @@ const (
 	KindOther        = "other"
 )
 
+// Kinds lists every kind, for rule files to be checked against.
+var Kinds = []string{KindStrategy, KindBoardPapers, KindAnnualReport, KindNeeds, KindConsultation, KindResearch, KindGuidance, KindImpact, KindOther}
+
 // kindRules are tried in order against the title: a "strategy
 // consultation report" is a consultation report, an "equality impact
 // report" of a strategy an impact assessment, a "brief overview of
