@@ -312,3 +312,51 @@ func TestParallelScoringKeepsOrder(t *testing.T) {
 		t.Errorf("order of results:\n%s\nwant the order given:\n%s", strings.Join(got, "\n"), strings.Join(sources, "\n"))
 	}
 }
+
+// TestJudgedRedFlags: red flags a reader checked against the documents
+// (rules/testdata/flags-judged.tsv) stay as judged: a flag judged true
+// (or partly) still fires, and a false one that was fixed stays silent.
+// Flags still known to be false are listed there, not asserted.
+func TestJudgedRedFlags(t *testing.T) {
+	shared := sharedDir()
+	if shared == "" {
+		t.Skip("shared corpus not found: the judged red flags are checked in CI")
+	}
+	rs, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := indexDocs(filepath.Join(shared, "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "rules", "testdata", "flags-judged.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards := map[string]*rules.Scorecard{}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			t.Fatalf("flags-judged.tsv:%d: %d columns, want 6", i+2, len(f))
+		}
+		doc, criterion, flag, expect := f[0], f[1], f[2], f[5]
+		if expect != "fires" && expect != "silent" {
+			continue
+		}
+		card := cards[doc]
+		if card == nil {
+			_, card = scoreFile(t, rs, paths[doc])
+			cards[doc] = card
+		}
+		fired := false
+		for _, c := range card.Criteria {
+			for _, r := range c.RedFlags {
+				fired = fired || c.ID == criterion && strings.HasPrefix(r, flag)
+			}
+		}
+		if fired != (expect == "fires") {
+			t.Errorf("flags-judged.tsv:%d: %s %s %q: fired %v, judged %s (%s)", i+2, doc, criterion, flag, fired, f[3], expect)
+		}
+	}
+}
