@@ -205,11 +205,15 @@ var (
 	sources = class("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
 		"inquiry", "evaluation", "analysis", "paper", "commission", "nice", "ons", "ohid", "fund", "trust", "foundation",
 		"authors", "institute", "government", "department", "england", "centre", "center", "university", "who", "data",
-		"census", "findings", "figures", "statistics", "estimates", "modelling", "model", "assessment", "jsna")
+		"census", "findings", "figures", "statistics", "estimates", "modelling", "model", "assessment", "jsna",
+		// Guidance and the bodies that issue it: "the BASHH guidelines
+		// recommend", "PHE state that", "the programme recommends".
+		"guidelines", "guideline", "guidance", "standards", "phe", "nhse", "dhsc", "cqc", "nao", "lga", "programme")
 	sourceVerbs = class("found", "finds", "find", "shows", "showed", "shown", "show", "suggests", "suggested",
 		"recommends", "recommended", "recommend", "concluded", "concludes", "highlighted", "highlights", "identified",
 		"identifies", "estimated", "estimates", "reported", "reports", "indicates", "indicated", "argues", "argued", "notes",
-		"noted", "states", "stated", "predicts", "predicted", "projects", "projected", "calls", "called", "says", "said")
+		"noted", "states", "stated", "state", "predicts", "predicted", "projects", "projected", "calls", "called", "says", "said",
+		"raised", "advises", "advise", "urges", "urged")
 	ownDeterminers = class("this", "our", "present", "these")
 )
 
