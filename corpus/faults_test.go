@@ -242,3 +242,67 @@ func TestCrawlTimeLimit(t *testing.T) {
 	}
 	mustBeWhole(t, s)
 }
+
+// TestRepair: damage inside rows is mended from the sources where they
+// still hold the same bytes, and named where they do not; unreadable
+// extractions and scorecards are made again. Afterwards Check finds only
+// what could not be mended.
+func TestRepair(t *testing.T) {
+	p := newPipeline(t, 1, "r1")
+	s := openTemp(t)
+	sources := map[string][]byte{}
+	for i := range 3 {
+		src := fmt.Sprintf("https://x.nhs.uk/%d.md", i)
+		sources[src] = strategy(i)
+		if _, err := s.Ingest(context.Background(), p.Pipeline, result(src, strategy(i)), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		// document 1: a byte flipped; its source still serves the bytes
+		`UPDATE contents SET data = CAST(x'58' || substr(data, 2) AS BLOB) WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 1)`,
+		// document 2: a byte flipped; its source has changed since
+		`UPDATE contents SET data = CAST(x'58' || substr(data, 2) AS BLOB) WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 2)`,
+		// document 3: its extraction and scorecard garbled
+		`UPDATE extractions SET document = x'1f8b0800' WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 3)`,
+		`UPDATE scores SET scorecard = substr(scorecard, 1, 40) WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 3)`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sources["https://x.nhs.uk/1.md"] = strategy(7) // changed at the source
+	get := func(_ context.Context, src string) (*fetch.Result, error) {
+		data, ok := sources[src]
+		if !ok {
+			return nil, fmt.Errorf("no such source")
+		}
+		return result(src, data), nil
+	}
+	done, err := s.Repair(context.Background(), p.Pipeline, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, r := range done {
+		lines = append(lines, fmt.Sprintf("%v %s: %s", r.Done, r.Versions, r.Problem))
+	}
+	got := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"true document #1 version 1 (https://x.nhs.uk/0.md): the stored bytes do not match",
+		"false document #2 version 1 (https://x.nhs.uk/1.md): the stored bytes do not match",
+		"true document #3 version 1 (https://x.nhs.uk/2.md): the stored extraction cannot be read",
+		"true document #3 version 1 (https://x.nhs.uk/2.md): a stored scorecard cannot be read",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("repair lacks %q:\n%s", want, got)
+		}
+	}
+	problems, err := s.Check(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "document #2 version 1") {
+		t.Errorf("after repair, check finds %q; want only document #2, which its source could not mend", problems)
+	}
+}

@@ -58,6 +58,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusExportCmd(cf, stdout),
 		newCorpusOrgCmd(cf, stdout),
 		newCorpusCheckCmd(cf, stdout, stderr),
+		newCorpusRepairCmd(cf, stdout, stderr),
 	)
 	return c
 }
@@ -391,4 +392,67 @@ they had), or bad usage.`,
 	c.Flags().BoolVar(&all, "all", false, "re-read and re-score every version")
 	ro.register(c)
 	return c
+}
+
+func newCorpusRepairCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var rulesDir string
+	c := &cobra.Command{
+		Use:   "repair",
+		Short: "Mend the damage 'corpus check' finds inside rows: fetch damaged bytes again, re-make unreadable extractions and scores",
+		Long: `Repairs what 'nhsreview corpus check' finds inside the stored rows. A
+version whose bytes no longer match their SHA-256 is fetched again from each
+source it was stored from, and its bytes are put back only when the fetched
+bytes have that very SHA-256; a source that now holds other bytes is a new
+version (store it with 'corpus add'), and is said so. A stored extraction or
+scorecard that cannot be read is dropped and made again from the bytes.
+One line per damaged version says what was done.
+
+Exit codes: 0 everything repaired (or nothing to repair); 2 something could
+not be repaired (named on stderr), or bad usage.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			rs, err := loadRules(rulesDir)
+			if err != nil {
+				return err
+			}
+			st, err := cf.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			get := func(ctx context.Context, src string) (*fetch.Result, error) { return fetchSource(ctx, src, ro) }
+			done, err := st.Repair(c.Context(), corpusPipeline(ro, rs), get)
+			if err != nil {
+				return err
+			}
+			failed := false
+			for _, r := range done {
+				if r.Done {
+					fmt.Fprintf(stdout, "repaired  %s: %s: %s\n", r.Versions, r.Problem, r.Note)
+					continue
+				}
+				failed = true
+				fmt.Fprintf(stderr, "nhsreview: %s: %s: %s\n", r.Versions, r.Problem, oneLine(r.Note))
+			}
+			fmt.Fprintf(stdout, "repair: %d damaged, %d repaired\n", len(done), countDone(done))
+			if failed {
+				return exitError{exitFailure}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	ro.register(c)
+	return c
+}
+
+func countDone(rs []corpus.Repaired) int {
+	n := 0
+	for _, r := range rs {
+		if r.Done {
+			n++
+		}
+	}
+	return n
 }
