@@ -147,7 +147,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
 	root.AddCommand(newExtractCmd(stdout, stderr), newScoreCmd(stdout, stderr), newEvalCmd(stdout, stderr), newRulesCmd(stdout, stderr), newAnnotateCmd(stdout, stderr))
-	root.AddCommand(newCompareCmd(stdout, stderr), newDiffCmd(stdout, stderr))
+	root.AddCommand(newCompareCmd(stdout, stderr), newDiffCmd(stdout, stderr), newPackCmd(stdout, stderr))
 	root.AddCommand(newCorpusCmd(stdout, stderr))
 	root.AddCommand(newServeCmd(stdout, stderr))
 	return root

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/pipeline/pack"
+	"github.com/nhsreview/nhsreview/reports"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+func newPackCmd(stdout, stderr io.Writer) *cobra.Command {
+	var ro readOptions
+	var rf reportFlags
+	c := &cobra.Command{
+		Use:   "pack SOURCE",
+		Short: "Split a board pack into its papers and triage each: one page for the meeting",
+		Long: `Reads a board pack (one PDF, Markdown or other file holding an agenda,
+minutes and papers), finds its papers by their cover sheets ("Agenda item",
+"Title of report", "Presented by", "Purpose"), and scores each paper on the
+criteria that apply to its kind: a strategy or plan, and any other report,
+on all five; a finance or performance report on costed plans; a quality or
+committee report on problem analysis and inequality actions; minutes, action
+logs and the agenda not at all. Prints the agenda as a table (item, title,
+purpose, pages, kind, scores, red flags), then each paper's red flags and
+the questions most worth asking.
+
+A separate command rather than a flag of 'score': its output is a list of
+papers, not a scorecard. Formats: text, json.
+
+Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			f, opt, err := rf.resolve(stdout)
+			if err != nil {
+				return err
+			}
+			rs, err := rf.rules()
+			if err != nil {
+				return err
+			}
+			src := args[0]
+			res, err := fetchSource(c.Context(), src, ro)
+			if err != nil {
+				return fmt.Errorf("%s: %w", src, err)
+			}
+			p := corpusPipeline(ro, rs)
+			d, err := p.Extract(c.Context(), res)
+			if err != nil {
+				return fmt.Errorf("%s: %w", src, err)
+			}
+			view := &reports.Pack{SchemaVersion: 1, Source: src, Title: d.Title}
+			for _, paper := range pack.Split(d) {
+				pp := reports.PackPaper{Number: paper.Number, Title: paper.Title, Presenter: paper.Presenter, Purpose: paper.Purpose,
+					Kind: paper.Kind, FirstPage: paper.FirstPage, LastPage: paper.LastPage}
+				if apply := pack.Criteria(paper.Kind); len(apply) > 0 {
+					card, err := p.Score(c.Context(), paper.Document(d))
+					if err != nil {
+						fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, paper.Number, oneLine(err.Error()))
+					} else {
+						pp.Card = only(card, apply)
+					}
+				}
+				view.Papers = append(view.Papers, pp)
+			}
+			out, err := openOutput(rf.outPath, stdout)
+			if err != nil {
+				return err
+			}
+			werr := reports.WritePack(out.w, f, view, opt)
+			if err := out.close(werr == nil); err != nil {
+				return err
+			}
+			return werr
+		},
+	}
+	rf.register(c, reports.PackFormats)
+	ro.register(c)
+	return c
+}
+
+// only keeps the criteria of a card that apply to a paper's kind.
+func only(c *rules.Scorecard, ids []string) *rules.Scorecard {
+	out := *c
+	out.Criteria = nil
+	for _, cr := range c.Criteria {
+		if slices.Contains(ids, cr.ID) {
+			out.Criteria = append(out.Criteria, cr)
+		}
+	}
+	return &out
+}

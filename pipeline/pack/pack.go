@@ -1,0 +1,373 @@
+// Package pack splits a board pack into its papers. A pack is one file
+// holding an agenda, minutes and a dozen or more papers, each with a cover
+// sheet ("Agenda item", "Title of report", "Presented by", "Purpose");
+// scored whole, its evidence mixes the minutes with the finance report.
+// Split finds the papers by their cover sheets, so that each can be
+// triaged on its own. It reads the document model only: it knows nothing
+// of PDF or Markdown.
+package pack
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
+)
+
+// Paper is one item of a pack.
+type Paper struct {
+	// Number is the agenda item ("4ai", "13"), "" for what comes before
+	// the first cover sheet (the agenda).
+	Number    string `json:"number"`
+	Title     string `json:"title"`
+	Presenter string `json:"presenter,omitempty"`
+	// Purpose is what the board is asked to do: decision, assurance,
+	// discussion or information ("" when the cover does not say).
+	Purpose string `json:"purpose,omitempty"`
+	// Kind is what sort of paper it is (Kind* constants).
+	Kind string `json:"kind"`
+	// FirstPage and LastPage are the pages it spans (1 for a document
+	// without pages).
+	FirstPage int `json:"first_page"`
+	LastPage  int `json:"last_page"`
+	// start and end are its blocks, in the pack's reading order.
+	start, end int
+}
+
+// Kinds of paper.
+const (
+	KindAgenda    = "agenda"
+	KindMinutes   = "minutes"
+	KindActionLog = "action log"
+	KindCommittee = "committee report"
+	KindStrategy  = "strategy or plan"
+	KindFinance   = "finance or performance report"
+	KindQuality   = "quality report"
+	KindPolicy    = "policy"
+	KindReport    = "report"
+)
+
+var (
+	// A cover sheet's fields, as labels on their own ("Agenda item:")
+	// or with their value after them ("Purpose: For approval").
+	// "Agenda item:", "AGENDA ITEM", "Agenda item: 2025-26 (4ai)", and the
+	// label row of a two-column cover read across ("Agenda item: Title
+	// of report:"); not an agenda's own "Item 4ai Draft minutes".
+	itemLabelRe      = regexp.MustCompile(`(?i)^(agenda )?item( no\.?| number| ref(erence)?)?\s*:?\s*(.*)$`)
+	itemValueRe      = regexp.MustCompile(`(?i)^$|^title of (the )?(report|paper)\s*:$|^[0-9]{4}(-[0-9]{2,4})?\s*(\([0-9]+(\.[0-9]+)*[a-z]*\))?$|^\(?[0-9]+(\.[0-9]+)*[a-z]{0,4}\)?$`)
+	parenNumberRe    = regexp.MustCompile(`^\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)$`)
+	titleLabelRe     = regexp.MustCompile(`(?i)^(title of (the )?(report|paper)|report title|paper title|title)\s*:\s*(.*)$`)
+	presenterLabelRe = regexp.MustCompile(`(?i)^(presented by|presenter|report (by|of|from)|lead (director|officer|executive)|executive lead|sponsor)\s*:\s*(.*)$`)
+	purposeLabelRe   = regexp.MustCompile(`(?i)^purpose( of (the )?(report|paper))?\s*:\s*(.*)$`)
+	// The item's number inside its value: "2025-26 (4ai)", "Item 7.2".
+	numberInParensRe = regexp.MustCompile(`\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)\s*$`)
+	numberRe         = regexp.MustCompile(`^(?:item\s*)?([0-9]+(?:\.[0-9]+)*[a-z]*)$`)
+	// Purposes, as cover sheets name them, and the tick that marks the
+	// one chosen where all are listed.
+	purposeWordRe = regexp.MustCompile(`(?i)\b(approval|approve|decision|decide|ratify|ratification|assurance|assure|discussion|discuss|information|note|noting)\b`)
+	tickRe        = regexp.MustCompile(`^[√✓✔☑☒xX]$`)
+)
+
+// Split finds the papers of a pack by their cover sheets. What comes
+// before the first cover sheet is the agenda; each paper runs from its
+// cover to the next (its appendices stay with it). A document with no
+// cover sheet is one paper: it is not a pack.
+func Split(d *document.Document) []Paper {
+	var blocks []ref
+	for pi, p := range d.Pages {
+		for bi := range p.Blocks {
+			blocks = append(blocks, ref{page: pi, block: bi, number: p.Number})
+		}
+	}
+	text := func(i int) string { return strings.TrimSpace(d.Pages[blocks[i].page].Blocks[blocks[i].block].Text) }
+	var covers []int
+	for i := range blocks {
+		if isItemLabel(text(i)) && coverFollows(text, i, len(blocks)) {
+			covers = append(covers, i)
+		}
+	}
+	if len(covers) == 0 {
+		return []Paper{{Title: d.Title, Kind: KindReport, start: 0, end: len(blocks), FirstPage: firstPage(d), LastPage: lastPage(d)}}
+	}
+	var out []Paper
+	if covers[0] > 0 {
+		out = append(out, Paper{Title: "Agenda and papers before the first cover sheet", Kind: KindAgenda, start: 0, end: covers[0]})
+	}
+	for k, c := range covers {
+		end := len(blocks)
+		if k+1 < len(covers) {
+			end = covers[k+1]
+		}
+		p := readCover(text, c, end)
+		p.start, p.end = c, end
+		out = append(out, p)
+	}
+	for i := range out {
+		out[i].FirstPage = blocks[out[i].start].number
+		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
+	}
+	return out
+}
+
+type ref struct{ page, block, number int }
+
+// coverWindow is how far a cover sheet's fields run from its "Agenda
+// item" label.
+const coverWindow = 40
+
+// isItemLabel: an "Agenda item" label, with no value or a number only.
+func isItemLabel(t string) bool {
+	m := itemLabelRe.FindStringSubmatch(t)
+	return m != nil && itemValueRe.MatchString(strings.TrimSpace(m[len(m)-1]))
+}
+
+// coverFollows: an "Agenda item" label starts a cover sheet when a title
+// field follows it closely, or, for a label that says "agenda", the
+// item's number in brackets does ("AGENDA ITEM", "2025-26", "(4b)").
+// An agenda's own "Item 4" lines, and the numbered minutes of a meeting
+// ("Item 2025-26 (53)"), have neither.
+func coverFollows(text func(int) string, i, n int) bool {
+	label := strings.ToLower(text(i))
+	if strings.Contains(label, "title of") || strings.HasPrefix(label, "agenda") && itemNumberAt(text, i, n) != "" {
+		return true
+	}
+	// The title field comes within a few blocks, before any other item
+	// label: the minutes' items run on to the next paper's cover.
+	for j := i + 1; j < n && j <= i+titleWindow; j++ {
+		if titleLabelRe.MatchString(text(j)) {
+			return true
+		}
+		if isItemLabel(text(j)) {
+			return false
+		}
+	}
+	return false
+}
+
+// titleWindow is how near its "Agenda item" label a cover's title field
+// is.
+const titleWindow = 8
+
+// itemNumberAt finds the bracketed item number of the cover at block i:
+// in the label's value, or in one of the two blocks after it ("2025-26",
+// "(4b)").
+func itemNumberAt(text func(int) string, i, n int) string {
+	m := itemLabelRe.FindStringSubmatch(text(i))
+	cands := []string{strings.TrimSpace(m[len(m)-1])}
+	for j := i + 1; j < n && j <= i+2; j++ {
+		cands = append(cands, text(j))
+	}
+	for _, c := range cands {
+		if mm := numberInParensRe.FindStringSubmatch(strings.ToLower(c)); mm != nil {
+			return mm[1]
+		}
+		if mm := parenNumberRe.FindStringSubmatch(strings.ToLower(c)); mm != nil {
+			return mm[1]
+		}
+	}
+	return ""
+}
+
+// readCover reads the fields of the cover sheet at block c.
+func readCover(text func(int) string, c, end int) Paper {
+	limit := min(end, c+coverWindow)
+	var p Paper
+	// A value follows its label ("Purpose: For approval") or is in the
+	// blocks after it, up to the next label; a value cut at a line end
+	// ("Winter Plan 2025-") goes on in the next block.
+	value := func(m []string, at int) string {
+		v := strings.TrimSpace(m[len(m)-1])
+		for j := at + 1; j < limit && j <= at+4 && continues(v) && !isLabel(text(j)); j++ {
+			sep := " "
+			if strings.HasSuffix(v, "-") {
+				sep = "" // "Winter Plan 2025-" / "2026"
+			}
+			v = strings.TrimSpace(v + sep + text(j))
+		}
+		return v
+	}
+	p.Number = itemNumberAt(text, c, limit)
+	if p.Number == "" {
+		if m := itemLabelRe.FindStringSubmatch(text(c)); m != nil {
+			p.Number = itemNumber(value(m, c))
+		}
+	}
+	// A cover read across its two columns: "Agenda item: Title of
+	// report:", then the item, then the title.
+	if strings.Contains(strings.ToLower(text(c)), "title of") && c+2 < limit {
+		p.Title = value([]string{text(c + 2)}, c+2)
+	}
+	for j := c + 1; j < limit; j++ {
+		t := text(j)
+		switch {
+		case p.Title == "" && titleLabelRe.MatchString(t):
+			p.Title = value(titleLabelRe.FindStringSubmatch(t), j)
+		case p.Presenter == "" && presenterLabelRe.MatchString(t):
+			p.Presenter = value(presenterLabelRe.FindStringSubmatch(t), j)
+		case p.Purpose == "" && purposeLabelRe.MatchString(t):
+			p.Purpose = purposeOf(text, purposeLabelRe.FindStringSubmatch(t), j, limit)
+		}
+	}
+	if p.Title == "" {
+		// No title field: the first heading after the number that is
+		// not the organisation's name.
+		for j := c + 1; j < limit; j++ {
+			t := text(j)
+			if len(strings.Fields(t)) >= 2 && !parenNumberRe.MatchString(t) && !itemValueRe.MatchString(t) && !title.Org(t) && !isLabel(t) {
+				p.Title = t
+				break
+			}
+		}
+	}
+	p.Kind = kindOf(p.Title)
+	return p
+}
+
+// isLabel: a cover sheet field label such as "Meeting:" or "Date:".
+func isLabel(s string) bool {
+	return strings.HasSuffix(s, ":") && len(strings.Fields(s)) <= 6
+}
+
+// continues: a value cut at a line end ("Winter Plan 2025-", "... including
+// the") goes on in the next block.
+func continues(v string) bool {
+	if v == "" {
+		return true
+	}
+	last := v[len(v)-1]
+	if last == '-' || last == ':' || last == ',' {
+		return true
+	}
+	f := strings.Fields(v)
+	switch strings.ToLower(f[len(f)-1]) {
+	case "the", "and", "of", "for", "to", "in", "on", "with", "a", "an", "&":
+		return true
+	}
+	return false
+}
+
+// itemNumber takes the agenda number out of an item's value ("3", "Item
+// 7.2").
+func itemNumber(v string) string {
+	if m := numberRe.FindStringSubmatch(strings.ToLower(strings.TrimSpace(v))); m != nil {
+		return m[1]
+	}
+	return v
+}
+
+// purposeOf reads a purpose: written after the label ("For approval"),
+// or ticked in a list of options ("Assurance", "Discussion", "Approval",
+// "√"): the option the tick follows.
+func purposeOf(text func(int) string, m []string, at, limit int) string {
+	if v := purposeWordRe.FindString(m[len(m)-1]); v != "" {
+		return normalPurpose(v)
+	}
+	prev := ""
+	for j := at + 1; j < limit && j <= at+12; j++ {
+		t := text(j)
+		switch {
+		case tickRe.MatchString(t) && prev != "":
+			return normalPurpose(prev)
+		case strings.HasSuffix(t, "√") || strings.HasSuffix(t, "✓") || strings.HasSuffix(t, "✔"):
+			if w := purposeWordRe.FindString(t); w != "" {
+				return normalPurpose(w)
+			}
+		case purposeWordRe.MatchString(t) && len(strings.Fields(t)) <= 3:
+			prev = purposeWordRe.FindString(t)
+		}
+	}
+	return ""
+}
+
+func normalPurpose(w string) string {
+	switch strings.ToLower(w) {
+	case "approval", "approve", "decision", "decide", "ratify", "ratification":
+		return "decision"
+	case "assurance", "assure":
+		return "assurance"
+	case "discussion", "discuss":
+		return "discussion"
+	}
+	return "information"
+}
+
+var kindRules = []struct {
+	kind string
+	re   *regexp.Regexp
+}{
+	{KindMinutes, regexp.MustCompile(`(?i)\bminutes\b`)},
+	{KindActionLog, regexp.MustCompile(`(?i)\baction log\b|\baction tracker\b`)},
+	{KindCommittee, regexp.MustCompile(`(?i)\bcommittee\b|\bchair'?’?s (assurance )?report\b|\bassurance report\b`)},
+	{KindFinance, regexp.MustCompile(`(?i)\bfinanc|\bperformance\b|\bbudget\b`)},
+	{KindQuality, regexp.MustCompile(`(?i)\bquality\b|\bsafe staffing\b|\bsafeguarding\b|\bpatient safety\b|\brisk\b|\bequity\b|\binequalit`)},
+	{KindStrategy, regexp.MustCompile(`(?i)\bstrateg|\bplan\b`)},
+	{KindPolicy, regexp.MustCompile(`(?i)\bpolicy\b|\bconstitution\b|\bstanding orders\b|\bterms of reference\b`)},
+}
+
+// kindOf puts a paper in a kind by its title. A strategy update to the
+// board is a strategy; "Winter Plan" a plan.
+func kindOf(title string) string {
+	for _, k := range kindRules {
+		if k.re.MatchString(title) {
+			// a strategy's title wins over its topic ("Health Equity
+			// Strategy" is a strategy, not a quality report)
+			if k.kind == KindQuality && regexp.MustCompile(`(?i)\bstrateg|\bplan\b`).MatchString(title) {
+				return KindStrategy
+			}
+			return k.kind
+		}
+	}
+	return KindReport
+}
+
+// Criteria are the rubric's criteria a kind of paper is triaged on:
+// minutes, action logs and an agenda on none; a finance report on costed
+// plans; a quality report on problem analysis and inequality actions; a
+// strategy, a plan and any other report on all five.
+func Criteria(kind string) []string {
+	all := []string{"problem-analysis", "inequality-actions", "costed-plans", "vcs-involvement", "public-involvement"}
+	switch kind {
+	case KindAgenda, KindMinutes, KindActionLog, KindPolicy:
+		return nil
+	case KindFinance:
+		return []string{"costed-plans"}
+	case KindQuality, KindCommittee:
+		return []string{"problem-analysis", "inequality-actions"}
+	}
+	return all
+}
+
+// Document is the paper as a document of its own: its blocks, on their
+// pages, under its title, for the pipeline to score.
+func (p Paper) Document(d *document.Document) *document.Document {
+	out := &document.Document{SchemaVersion: d.SchemaVersion, Source: d.Source, SHA256: d.SHA256, Format: d.Format, Title: p.Title}
+	i := 0
+	for _, pg := range d.Pages {
+		var bs []document.Block
+		for _, b := range pg.Blocks {
+			if i >= p.start && i < p.end {
+				bs = append(bs, b)
+			}
+			i++
+		}
+		if len(bs) > 0 {
+			out.Pages = append(out.Pages, document.Page{Number: pg.Number, Blocks: bs})
+		}
+	}
+	return out
+}
+
+func firstPage(d *document.Document) int {
+	if len(d.Pages) == 0 {
+		return 1
+	}
+	return d.Pages[0].Number
+}
+
+func lastPage(d *document.Document) int {
+	if len(d.Pages) == 0 {
+		return 1
+	}
+	return d.Pages[len(d.Pages)-1].Number
+}

@@ -1,0 +1,165 @@
+package pack
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/textdoc"
+)
+
+func show(ps []Paper) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s | %s | %s | %s | %s\n", p.Number, p.Title, p.Presenter, p.Purpose, p.Kind)
+	}
+	return b.String()
+}
+
+// TestSplitGenerated: a pack written here, with an agenda, cover sheets
+// in the two layouts packs use (a label on its own line with the value
+// below, and "Label: value"), a ticked purpose, a title cut over two
+// lines and an appendix that stays with its paper.
+func TestSplitGenerated(t *testing.T) {
+	md := `# Board meeting in public, 4 March 2026
+
+Agenda
+
+Item 1 Welcome and apologies
+
+Item 2 Minutes of the last meeting
+
+Item 3 Population Health Strategy 2026-2031
+
+**Agenda item:**
+
+2025-26 (2)
+
+**Title of report:**
+
+Minutes of the Board Meeting Held in Public: 4 February 2026
+
+**Presented by:**
+
+Trust Chair
+
+**Purpose:**
+
+Assurance
+
+Discussion
+
+Approval
+
+√
+
+The minutes are attached.
+
+**Agenda item:** 3
+
+**Title of report:** Population Health Strategy 2026-
+
+2031
+
+**Presented by:** Director of Strategy
+
+**Purpose:** For approval
+
+We will reduce the gap in healthy life expectancy between the most and least deprived wards.
+
+## Appendix A: engagement report
+
+People told us that access to GP appointments matters most.
+
+**Agenda item:** 4
+
+**Title of report:** Finance Report, Month 10
+
+**Presented by:** Director of Finance
+
+**Purpose:** For information
+
+The Trust reports a deficit of £2.1m at month 10.
+`
+	d, err := textdoc.Read([]byte(md), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := show(Split(d))
+	want := ` | Agenda and papers before the first cover sheet |  |  | agenda
+2 | Minutes of the Board Meeting Held in Public: 4 February 2026 | Trust Chair | decision | minutes
+3 | Population Health Strategy 2026-2031 | Director of Strategy | decision | strategy or plan
+4 | Finance Report, Month 10 | Director of Finance | information | finance or performance report
+`
+	if got != want {
+		t.Errorf("papers:\n%s\nwant:\n%s", got, want)
+	}
+	ps := Split(d)
+	strategy := ps[2].Document(d)
+	text := ""
+	for _, p := range strategy.Pages {
+		for _, b := range p.Blocks {
+			text += b.Text + "\n"
+		}
+	}
+	if !strings.Contains(text, "People told us") || strings.Contains(text, "deficit") || strings.Contains(text, "minutes are attached") {
+		t.Errorf("the strategy paper holds the wrong blocks:\n%s", text)
+	}
+	if Criteria(ps[1].Kind) != nil || len(Criteria(ps[2].Kind)) != 5 || len(Criteria(ps[3].Kind)) != 1 {
+		t.Errorf("criteria by kind: minutes %v, strategy %v, finance %v", Criteria(ps[1].Kind), Criteria(ps[2].Kind), Criteria(ps[3].Kind))
+	}
+}
+
+// TestSplitNotAPack: a document without cover sheets is one paper.
+func TestSplitNotAPack(t *testing.T) {
+	d := &document.Document{Title: "A strategy", Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: "Item 3: see the agenda."}}}}}
+	if ps := Split(d); len(ps) != 1 || ps[0].Title != "A strategy" {
+		t.Errorf("papers %s", show(ps))
+	}
+}
+
+// TestSplitRealPack: the trust board pack of the shared corpus, whose 16
+// cover sheets were written down from the file (items without a cover of
+// their own, such as the committee chairs' reports, stay with the paper
+// before them: the split follows cover sheets only).
+func TestSplitRealPack(t *testing.T) {
+	dir := sharedcorpus.Require(t, "corpus", "real-text")
+	data, err := os.ReadFile(filepath.Join(dir, "lch-trust-board-public-papers-2025-09.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := textdoc.Read(data, "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range Split(d) {
+		got = append(got, p.Number+" | "+p.Title)
+	}
+	want := []string{
+		" | Agenda and papers before the first cover sheet",
+		"4ai | Minutes Trust Board Meeting Held in Public: 5 June 2025",
+		"4aii | Minutes Extraordinary Trust Board Meeting 25 June 2025",
+		"4aiii | Minutes of Extraordinary Trust Board Meeting Held in Public: 10 July 2025",
+		"4b | Trust Board meeting (held in public) action log: 4 September 2025 Key",
+		"6 | Interim Chief Executive’s Report",
+		"7i | Leeds Community Healthcare NHS Trust Winter Plan 2025-2026",
+		"8 | Health Equity Strategy",
+		"9ii | Safe Staffing Report – for information",
+		"13i | Performance Brief",
+		"14i | Guardian For Safe Working Hours- Quarter 1 Update",
+		"14i | Guardian Of Safe Working Hours Annual Report 2024-25",
+		"15i | Annual Medical Director's report 2024-2025",
+		"16i | Significant Risks and Risk Assurance Report, including the Risk Appetite Statement 2025/26",
+		"17i | Board Assurance Framework Quarterly Update",
+		"18 | Changes to Non-Executive Director roles and responsibilities",
+		"20 | Public Board workplan 2024-26",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("papers:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
