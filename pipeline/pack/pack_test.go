@@ -163,3 +163,36 @@ func TestSplitRealPack(t *testing.T) {
 		t.Errorf("papers:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// FuzzSplit: any text read as Markdown splits without a panic, into
+// papers that cover the document in order, each a document of its own.
+func FuzzSplit(f *testing.F) {
+	f.Add("**Agenda item:**\n\n2025-26 (4ai)\n\n**Title of report:**\n\nMinutes\n\n**Purpose:**\n\nApproval\n\n√\n")
+	f.Add("Agenda item: Title of report:\n\n2025-26 (6)\n\nChief Executive's Report\n")
+	f.Add("AGENDA ITEM\n\n2025-26\n\n(4b)\n\nAction log\n")
+	f.Fuzz(func(t *testing.T, md string) {
+		d, err := textdoc.Read([]byte(md), "text/markdown")
+		if err != nil {
+			return
+		}
+		ps := Split(d)
+		if len(ps) == 0 {
+			t.Fatal("no papers")
+		}
+		n := 0
+		for _, pg := range d.Pages {
+			n += len(pg.Blocks)
+		}
+		at := 0
+		for _, p := range ps {
+			if p.start != at || p.end < p.start {
+				t.Fatalf("paper %q covers blocks %d-%d, want from %d", p.Number, p.start, p.end, at)
+			}
+			at = p.end
+			_ = p.Document(d)
+		}
+		if at != n {
+			t.Fatalf("papers end at block %d of %d", at, n)
+		}
+	})
+}
