@@ -48,3 +48,41 @@ func BenchmarkScoreGenerated(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPackGenerated runs `nhsreview pack` on a generated Markdown
+// pack of 40 papers, each with a cover sheet and about ten pages of text
+// (some 200,000 words, the size of a 400-page pack). Issue 15's target:
+// split and triaged in under 5 s on one core.
+//
+//	go test ./cmd/nhsreview -run XXX -bench PackGenerated -benchtime 3x -cpu 1
+func BenchmarkPackGenerated(b *testing.B) {
+	exe, err := exec.LookPath("nhsreview")
+	if err != nil {
+		b.Fatalf("testscript did not put nhsreview on PATH: %v", err)
+	}
+	var md []byte
+	md = append(md, "# Board meeting in public\n\nAgenda\n\n"...)
+	para := "Healthy life expectancy in the most deprived wards is 9 years shorter than in the least deprived, and we will offer targeted health checks there from April 2026 with £1.2m a year from the public health grant. "
+	for item := 1; item <= 40; item++ {
+		md = append(md, "**Agenda item:**\n\n2025-26 ("+strconv.Itoa(item)+")\n\n**Title of report:**\n\nPopulation Health Plan update "+strconv.Itoa(item)+"\n\n**Purpose:**\n\nFor approval\n\n"...)
+		for p := 0; p < 10*14; p++ { // about ten pages of 500 words
+			md = append(md, para...)
+			if p%4 == 3 {
+				md = append(md, "\n\n"...)
+			}
+		}
+		md = append(md, "\n\n"...)
+	}
+	path := filepath.Join(b.TempDir(), "pack.md")
+	if err := os.WriteFile(path, md, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(md)))
+	b.ResetTimer()
+	for range b.N {
+		cmd := exec.Command(exe, "pack", "-j", "1", "--format", "json", "-o", os.DevNull, path)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+	}
+}
