@@ -329,7 +329,10 @@ func (f *File) errf(key string, format string, args ...any) string {
 	if line == 0 {
 		line = 1
 	}
-	return fmt.Sprintf("%s:%d: %s", f.path, line, fmt.Sprintf(format, args...))
+	// One error, one line: a term's own line breaks (a regular
+	// expression's error repeats the pattern) are shown escaped.
+	msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(fmt.Sprintf(format, args...))
+	return fmt.Sprintf("%s:%d: %s", f.path, line, msg)
 }
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
