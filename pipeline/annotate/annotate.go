@@ -148,6 +148,13 @@ var (
 	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated)\b`)
 )
 
+// mayNameSurvey is a cheap test for the words surveyRe looks for (their
+// tails, so that a capital does not matter).
+func mayNameSurvey(s string) bool {
+	return strings.Contains(s, "urvey") || strings.Contains(s, "tudy") || strings.Contains(s, "uestionnaire") ||
+		strings.Contains(s, "oll") || strings.Contains(s, "URVEY") || strings.Contains(s, "TUDY")
+}
+
 // carrySurveyScope: a survey introduced as national or as a cited study
 // ("Positive Voices 2017 [25] is a survey of people living with HIV ...
 // in England and Wales") is the source of the respondents and what they
@@ -162,8 +169,13 @@ func carrySurveyScope(ss []Sentence) {
 		if active && !slices.Equal(s.Section, sect) {
 			active = false
 		}
+		// Most sentences name no survey: a plain substring test keeps
+		// the lower-casing and the patterns to those that might.
+		if !active && !mayNameSurvey(s.Text) {
+			continue
+		}
 		lower := strings.ToLower(s.Text)
-		if surveyRe.MatchString(lower) {
+		if mayNameSurvey(s.Text) && surveyRe.MatchString(lower) {
 			switch {
 			case ownSurveyRe.MatchString(lower):
 				active = false
