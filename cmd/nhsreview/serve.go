@@ -21,7 +21,7 @@ import (
 func newServeCmd(stdout, stderr io.Writer) *cobra.Command {
 	var ro readOptions
 	cf := &corpusFlags{}
-	var addr, rulesDir string
+	var addr, rulesDir, spoolDir string
 	var allowPrivate bool
 	maxUpload := sizeValue(web.DefaultMaxUpload)
 	var uploadBudget sizeValue
@@ -75,6 +75,7 @@ used, or bad usage.`,
 				Fetch:        fetchOptions(ro),
 				MaxUpload:    int64(maxUpload),
 				UploadBudget: int64(uploadBudget),
+				SpoolDir:     spoolDir,
 				Jobs:         ro.jobs,
 				AllowPrivate: allowPrivate,
 				AllowedHosts: hosts,
@@ -107,6 +108,7 @@ used, or bad usage.`,
 	c.Flags().StringVar(&cf.db, "db", "", "the corpus database file (default: the user's data directory)")
 	c.Flags().Var(&maxUpload, "max-upload", "size limit of an uploaded or linked document (bytes, or with KiB, MiB, GiB)")
 	c.Flags().Var(&uploadBudget, "upload-budget", "bytes of uploads held at once, arriving, waiting and being scored; past it requests get 503 before their bodies are read (default: 2 x --jobs x --max-upload)")
+	c.Flags().StringVar(&spoolDir, "spool-dir", "", "directory uploads are written to as they arrive and while they wait to be scored (default: the corpus database's directory)")
 	c.Flags().BoolVar(&allowPrivate, "allow-private", false, "let links reach loopback, private and link-local addresses (for testing only)")
 	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
 	ro.register(c)

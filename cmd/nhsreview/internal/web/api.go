@@ -54,6 +54,7 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	f, herr := s.readForm(w, r)
+	defer f.discard()
 	if herr != nil {
 		s.apiError(w, herr)
 		return

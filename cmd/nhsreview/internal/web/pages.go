@@ -184,12 +184,14 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	started := false
+	var f *form
 	defer func() {
 		if !started {
+			f.discard()
 			release()
 		}
 	}()
-	f, herr := s.readForm(w, r)
+	f, herr = s.readForm(w, r)
 	back := homeBody{}
 	if f != nil {
 		back.URL, back.Org, back.Kind = f.fields["url"], f.fields["org"], f.fields["kind"]
@@ -220,6 +222,7 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer s.wg.Done()
 		defer release() // the upload's bytes are held until the job is done
+		defer f.discard()
 		// The job outlives the request that started it; the server's
 		// context ends it at shutdown.
 		ctx, cancel := context.WithTimeout(s.ctx, JobTimeout)
@@ -599,9 +602,17 @@ func (s *Server) aboutPage(w http.ResponseWriter, r *http.Request) {
 
 // form is a submitted scoring form (multipart or URL-encoded).
 type form struct {
-	fields   map[string]string
-	file     []byte
-	fileName string
+	fields map[string]string
+	// file is the uploaded file, spooled to disk; whoever ends the
+	// request or the job it starts removes it.
+	file *upload
+}
+
+// discard removes what the form holds on disk; safe on nil.
+func (f *form) discard() {
+	if f != nil {
+		f.file.remove()
+	}
 }
 
 // Form limits beyond the file: a few short fields.
@@ -674,20 +685,26 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (*form, *httpE
 			name := part.FormName()
 			switch {
 			case name == "file":
-				data, err := readLimited(part, limit)
+				if f.file != nil {
+					part.Close()
+					return f, &httpError{http.StatusBadRequest, "Send one file at a time."}
+				}
+				// The file goes to disk as it arrives: however many
+				// clients upload at once, memory holds only their
+				// buffers.
+				u, err := spoolUpload(s.spool, cleanFileName(part.FileName()), part, limit)
 				part.Close()
 				if err != nil {
 					if isMaxBytes(err) || errors.Is(err, errPartTooLarge) {
 						return f, tooLarge
 					}
+					if errors.Is(err, errSpool) {
+						s.log.Printf("%v", err)
+						return f, &httpError{http.StatusInternalServerError, "The upload could not be stored for scoring; the server's log says why."}
+					}
 					return f, &httpError{http.StatusBadRequest, "The file could not be read: " + oneLine(err.Error())}
 				}
-				if len(data) > 0 {
-					if f.file != nil {
-						return f, &httpError{http.StatusBadRequest, "Send one file at a time."}
-					}
-					f.file, f.fileName = data, cleanFileName(part.FileName())
-				}
+				f.file = u
 			case formFields[name]:
 				v, err := readLimited(part, maxFieldBytes)
 				part.Close()
@@ -721,7 +738,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (*form, *httpE
 // inputOf checks what a form asks for: a file or a link (not both), and
 // the organisation and kind to file it under.
 func (s *Server) inputOf(ctx context.Context, f *form) (input, *httpError) {
-	in := input{file: f.file, fileName: f.fileName, url: f.fields["url"], meta: corpus.Meta{Org: f.fields["org"], Kind: f.fields["kind"]}}
+	in := input{file: f.file, url: f.fields["url"], meta: corpus.Meta{Org: f.fields["org"], Kind: f.fields["kind"]}}
 	switch {
 	case in.file != nil && in.url != "":
 		return in, &httpError{http.StatusBadRequest, "Give a file or a link, not both."}

@@ -50,6 +50,10 @@ type Config struct {
 	MaxUpload int64
 	// Jobs is the number of documents scored at the same time.
 	Jobs int
+	// SpoolDir is where uploads are written while they arrive and wait
+	// for their job; empty: the corpus database's directory (or the
+	// system's temporary directory for a corpus without one).
+	SpoolDir string
 	// UploadBudget bounds the bytes of uploads held at once (arriving,
 	// waiting and being scored); 0 means DefaultUploadBudget of Jobs and
 	// MaxUpload.
@@ -80,6 +84,7 @@ type Server struct {
 	csrf    *csrfKeys
 	limit   *limiter
 	budget  *budget
+	spool   string // directory of spooled uploads
 	jobs    *jobTable
 	pages   *pages
 	mux     *http.ServeMux
@@ -123,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 		csrf:   keys,
 		limit:  newLimiter(cfg.Jobs),
 		budget: newBudget(cfg.UploadBudget),
+		spool:  spoolDir(cfg.SpoolDir, cfg.Store.Path()),
 		jobs:   newJobTable(),
 		pages:  pg,
 		cop:    http.NewCrossOriginProtection(),
@@ -130,6 +136,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = log.New(io.Discard, "", 0)
+	}
+	if err := removeStaleSpool(s.spool, time.Now()); err != nil {
+		s.log.Printf("removing old spooled uploads: %v", err)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.routes()
@@ -293,17 +302,16 @@ func (e *httpError) Error() string { return e.Message }
 
 // input is what a form or an API request asks to score.
 type input struct {
-	file     []byte
-	fileName string
-	url      string
-	meta     corpus.Meta
+	file *upload
+	url  string
+	meta corpus.Meta
 }
 
 func (in input) source() string {
 	if in.url != "" {
 		return in.url
 	}
-	return in.fileName
+	return in.file.name
 }
 
 // scored is the outcome of a job.
@@ -345,7 +353,12 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 			return nil, fetchError(err, s.cfg.MaxUpload)
 		}
 	} else {
-		res = &fetch.Result{Source: uploadSource(in.file, in.fileName), Data: in.file, FetchedAt: time.Now()}
+		data, err := in.file.data()
+		if err != nil {
+			s.log.Printf("%s: %v", in.source(), err)
+			return nil, &httpError{http.StatusInternalServerError, "The upload could not be read back for scoring; the server's log says why."}
+		}
+		res = &fetch.Result{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
 	}
 
 	p := s.cfg.Pipeline
@@ -410,14 +423,6 @@ func fetchError(err error, limit int64) *httpError {
 		return &httpError{http.StatusBadGateway, "The other website answered " + msg + "."}
 	}
 	return &httpError{http.StatusBadGateway, "The link could not be fetched: " + msg}
-}
-
-// uploadSource is how the corpus names an upload: by its content (an
-// upload has no path or URL; the same bytes uploaded again are the same
-// document) and the name it was uploaded under, whose extension is a
-// hint for telling Markdown from plain text.
-func uploadSource(data []byte, name string) string {
-	return "/upload/" + shortHash(data) + "/" + name
 }
 
 // cardOf is a stored document's scorecard under the server's rules,
