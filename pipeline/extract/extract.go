@@ -92,17 +92,21 @@ func protect(format document.Format, fn func() (*document.Document, error)) (d *
 }
 
 // inProcess runs a reader in this process under the deadline. A reader
-// that overruns is abandoned (its goroutine finishes on its own; only a
-// child process can be killed), and a panic in any reader or in the
+// that overruns is told to stop (its context is cancelled, and it checks
+// it in its loops) and is not waited for, and a panic in any reader or in the
 // section builder costs this document, never the run.
 func inProcess(ctx context.Context, format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
 	type result struct {
 		d   *document.Document
 		err error
 	}
+	// The readers check rctx in their loops, so that one abandoned at
+	// the deadline stops soon after instead of running to the end.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	done := make(chan result, 1)
 	go func() {
-		d, err := protect(format, func() (*document.Document, error) { return read(format, res, opt) })
+		d, err := protect(format, func() (*document.Document, error) { return read(rctx, format, res, opt) })
 		done <- result{d, err}
 	}()
 	timer := time.NewTimer(opt.Deadline)
@@ -117,7 +121,7 @@ func inProcess(ctx context.Context, format document.Format, res *fetch.Result, o
 	}
 }
 
-func read(format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
+func read(ctx context.Context, format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
 	var d *document.Document
 	var err error
 	var bm []pdfdoc.Bookmark
@@ -125,11 +129,12 @@ func read(format document.Format, res *fetch.Result, opt Options) (*document.Doc
 	case document.FormatPDF:
 		d, bm, err = pdfdoc.Extract(res.Data, opt.PDF)
 	case document.FormatHTML:
-		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth})
+		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
 	case document.FormatDOCX:
-		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth})
+		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
 	case document.FormatMarkdown, document.FormatText:
-		d, err = textdoc.Read(textOf(format, res))
+		data, ct := textOf(format, res)
+		d, err = textdoc.ReadContext(ctx, data, ct)
 	default:
 		return nil, fmt.Errorf("format %q not supported", format)
 	}

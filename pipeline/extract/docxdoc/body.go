@@ -2,6 +2,7 @@ package docxdoc
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -80,7 +81,7 @@ type bodyParser struct {
 }
 
 // parseBody streams the main document part into blocks.
-func parseBody(f *zip.File, st *styles, depth int) (*bodyResult, error) {
+func parseBody(ctx context.Context, f *zip.File, st *styles, depth int) (*bodyResult, error) {
 	rc, err := openCapped(f, maxDocumentXML)
 	if err != nil {
 		return nil, err
@@ -88,7 +89,12 @@ func parseBody(f *zip.File, st *styles, depth int) (*bodyResult, error) {
 	defer rc.Close()
 	p := &bodyParser{st: st, lastTitle: -1}
 	dec := xml.NewDecoder(rc)
-	for {
+	for n := 1; ; n++ {
+		// A reader past its deadline stops here rather than run on
+		// after its caller has given up.
+		if ctx != nil && n%4096 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("docx: reading %s stopped: %w", f.Name, context.Cause(ctx))
+		}
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break

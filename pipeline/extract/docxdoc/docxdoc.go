@@ -6,6 +6,7 @@ package docxdoc
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -46,6 +47,9 @@ const defaultMain = "word/document.xml"
 type Options struct {
 	// MaxDepth caps XML element nesting in the main document part.
 	MaxDepth int
+	// Context, when set, stops the reading when it ends: the loop over
+	// the main part's XML tokens checks it.
+	Context context.Context
 }
 
 // Read parses a DOCX file with the default limits. The content type is
@@ -85,7 +89,7 @@ func ReadWith(data []byte, _ string, opt Options) (*document.Document, error) {
 			d.Quality.Warn(fmt.Sprintf("styles unreadable, headings guessed from style ids: %v", err))
 		}
 	}
-	body, err := parseBody(main, st, opt.MaxDepth)
+	body, err := parseBody(opt.Context, main, st, opt.MaxDepth)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package docxdoc
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -345,5 +346,19 @@ func FuzzDocumentXML(f *testing.F) {
 				t.Fatalf("empty block %+v", b)
 			}
 		}
+	})
+}
+
+// The loop over the main part's XML tokens checks the context.
+func TestReadStops(t *testing.T) {
+	const paras = 20000 // six tokens each
+	var b strings.Builder
+	for i := range paras {
+		fmt.Fprintf(&b, "<w:p><w:r><w:t>Paragraph %d says what will be done.</w:t></w:r></w:p>", i)
+	}
+	data := buildDocx(t, map[string]string{"word/document.xml": docXML(b.String())})
+	readertest.CheckStops(t, 6*paras, 4096, func(ctx context.Context) error {
+		_, err := ReadWith(data, "", Options{Context: ctx})
+		return err
 	})
 }

@@ -5,6 +5,7 @@ package htmldoc
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -108,6 +109,9 @@ type Options struct {
 	// MaxDepth: the content of elements nested deeper is skipped, with a
 	// warning. The parser itself refuses pages nested over 512 deep.
 	MaxDepth int
+	// Context, when set, stops the reading when it ends: the walk over
+	// the page's elements checks it.
+	Context context.Context
 }
 
 // Read parses an HTML page with the default limits. contentType (the HTTP
@@ -168,7 +172,7 @@ func ReadWith(data []byte, contentType string, opt Options) (*document.Document,
 	removeChrome(dom)
 	content := mainRoot(dom)
 
-	w := &walker{hasBlock: map[*html.Node]bool{}}
+	w := &walker{hasBlock: map[*html.Node]bool{}, ctx: opt.Context}
 	if h1 != nil && !contains(content, h1) {
 		if isSiteName(pageTitle, textOf(h1)) {
 			// "<header><h1>Example Trust</h1>" on a page titled "Winter
@@ -180,6 +184,9 @@ func ReadWith(data []byte, contentType string, opt Options) (*document.Document,
 	}
 	w.container(content, 0)
 	w.flush()
+	if w.err != nil {
+		return nil, w.err
+	}
 
 	d := &document.Document{
 		SchemaVersion: document.SchemaVersion,
@@ -649,7 +656,14 @@ type walker struct {
 	brs       int // consecutive <br> in the current paragraph
 	hasBlock  map[*html.Node]bool
 	truncated bool
+	// ctx stops the walk (checked every checkEvery elements); err is
+	// why it stopped.
+	ctx   context.Context
+	err   error
+	nodes int
 }
+
+const checkEvery = 1024
 
 // clean runs text through textclean and folds whitespace, counting the
 // control characters removed.
@@ -696,6 +710,13 @@ func (w *walker) container(n *html.Node, depth int) {
 func (w *walker) node(n *html.Node, depth int) {
 	if depth > maxDepth {
 		w.truncated = true
+		return
+	}
+	if w.err != nil {
+		return
+	}
+	if w.nodes++; w.ctx != nil && w.nodes%checkEvery == 0 && w.ctx.Err() != nil {
+		w.err = fmt.Errorf("reading the page stopped: %w", context.Cause(w.ctx))
 		return
 	}
 	if n.Type == html.TextNode {

@@ -2,6 +2,8 @@ package htmldoc
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,5 +291,20 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("empty block %+v", b)
 			}
 		}
+	})
+}
+
+// The walk over the page's elements checks the context.
+func TestReadStops(t *testing.T) {
+	const elements = 40000
+	var b strings.Builder
+	b.WriteString("<!doctype html><html><head><title>Plan</title></head><body><main><h1>Plan</h1>")
+	for i := range elements / 2 {
+		fmt.Fprintf(&b, "<p>Paragraph %d says <b>what</b> will be done.</p>", i)
+	}
+	b.WriteString("</main></body></html>")
+	readertest.CheckStops(t, elements, checkEvery, func(ctx context.Context) error {
+		_, err := ReadWith([]byte(b.String()), "text/html", Options{Context: ctx})
+		return err
 	})
 }

@@ -76,7 +76,7 @@ type mdParser struct {
 func parseMarkdown(b *builder, text string) {
 	text = commentRe.ReplaceAllString(text, "")
 	p := &mdParser{b: b, lines: strings.Split(text, "\n"), open: -1}
-	for i := 0; i < len(p.lines); {
+	for i := 0; i < len(p.lines) && !b.stop(); {
 		i = p.line(i)
 	}
 	p.endPara()

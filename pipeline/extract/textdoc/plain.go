@@ -38,6 +38,9 @@ func parsePlain(b *builder, text string) {
 		}
 	}
 	for _, line := range strings.Split(text, "\n") {
+		if b.stop() {
+			return
+		}
 		if blank(line) {
 			flush()
 			continue

@@ -10,6 +10,7 @@ package textdoc
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -37,6 +38,13 @@ const maxTitle = 200
 // "text/plain", optionally with a charset) says which; when it is empty
 // or says neither, the content decides (see looksLikeMarkdown).
 func Read(data []byte, contentType string) (*document.Document, error) {
+	return ReadContext(context.Background(), data, contentType)
+}
+
+// ReadContext is Read that stops, with ctx's error, when ctx ends: the
+// line loops check it, so that a reader past its deadline does not go on
+// using a core and memory after its caller has given up.
+func ReadContext(ctx context.Context, data []byte, contentType string) (*document.Document, error) {
 	if len(data) > maxInput {
 		return nil, fmt.Errorf("not text: %d bytes is more than the %d MB limit", len(data), maxInput>>20)
 	}
@@ -59,7 +67,7 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 	default:
 		markdown = looksLikeMarkdown(text)
 	}
-	b := &builder{controls: st.Controls}
+	b := &builder{controls: st.Controls, ctx: ctx}
 	d := &document.Document{SchemaVersion: document.SchemaVersion}
 	if markdown {
 		d.Format = document.FormatMarkdown
@@ -68,8 +76,14 @@ func Read(data []byte, contentType string) (*document.Document, error) {
 		d.Format = document.FormatText
 		parsePlain(b, text)
 	}
+	if err := b.stopped(); err != nil {
+		return nil, err
+	}
 	var rj Rejoined
 	b.blocks, rj = rejoinLines(b.blocks)
+	if err := b.stopped(); err != nil {
+		return nil, err
+	}
 	switch {
 	case rj.TwoColumns && rj.Lines > 0:
 		d.Quality.Warn(fmt.Sprintf("the text reads two columns across, line by line (a conversion from PDF): %d lines were put back in column order; check quotes against the original", rj.Lines))
@@ -166,6 +180,40 @@ type builder struct {
 	blocks    []document.Block
 	controls  int
 	firstLine string
+	// ctx stops the parse; err is its error once seen. The loops ask
+	// every checkEvery lines: often enough to stop within a few
+	// milliseconds, rarely enough to cost nothing.
+	ctx   context.Context
+	err   error
+	lines int
+}
+
+const checkEvery = 1024
+
+// stop reports whether the parse must end (its caller's context is
+// done), checking the context every checkEvery calls.
+func (b *builder) stop() bool {
+	if b.err != nil {
+		return true
+	}
+	if b.ctx == nil {
+		return false
+	}
+	b.lines++
+	if b.lines%checkEvery == 0 {
+		if err := b.ctx.Err(); err != nil {
+			b.err = fmt.Errorf("reading the text stopped: %w", context.Cause(b.ctx))
+		}
+	}
+	return b.err != nil
+}
+
+// stopped is the error that stopped the parse, if any (checked now).
+func (b *builder) stopped() error {
+	if b.err == nil && b.ctx != nil && b.ctx.Err() != nil {
+		b.err = fmt.Errorf("reading the text stopped: %w", context.Cause(b.ctx))
+	}
+	return b.err
 }
 
 // clean finishes a block's text: entities and markup were already handled

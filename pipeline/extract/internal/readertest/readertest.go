@@ -3,9 +3,12 @@
 package readertest
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
@@ -76,4 +79,49 @@ func foldedPieces(b document.Block) []string {
 		return cells
 	}
 	return []string{b.Text}
+}
+
+// StopAfter is a context that is never done until its Err has been asked
+// After times, and done from then on: a reader that checks it in its
+// loop stops part-way, and Calls says how often it asked.
+type StopAfter struct {
+	After int
+	Calls int
+}
+
+func (c *StopAfter) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *StopAfter) Done() <-chan struct{}       { return nil }
+func (c *StopAfter) Value(any) any               { return nil }
+
+func (c *StopAfter) Err() error {
+	c.Calls++
+	if c.After > 0 && c.Calls >= c.After {
+		return context.Canceled
+	}
+	return nil
+}
+
+// CheckStops reads a document of n units (lines, elements, XML tokens)
+// twice with read: once with a context that is never done, which the
+// reader must ask at least once per every units (so that it checks in
+// its loop, not only at the start or end), and once with one that is
+// done at the third asking, where read must fail with context.Canceled.
+func CheckStops(t *testing.T, n, every int, read func(ctx context.Context) error) {
+	t.Helper()
+	never := &StopAfter{}
+	if err := read(never); err != nil {
+		t.Fatalf("with a context that is never done: %v", err)
+	}
+	if want := n/every - 1; never.Calls < want {
+		t.Errorf("the reader asked its context %d times over %d units, want at least %d (once every %d)", never.Calls, n, want, every)
+	}
+	stop := &StopAfter{After: 3}
+	err := read(stop)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("with a context done part-way: error %v, want context.Canceled", err)
+	}
+	// context.Cause asks once more, for a context of this kind.
+	if stop.Calls > 4 {
+		t.Errorf("the reader asked %d times after its context was done, want it to stop at once", stop.Calls-3)
+	}
 }
