@@ -13,6 +13,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/title"
+	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
 
 // Paper is one item of a pack.
@@ -69,7 +70,8 @@ var (
 	tickRe        = regexp.MustCompile(`^[√✓✔☑☒xX]$`)
 )
 
-// Split finds the papers of a pack by their cover sheets. What comes
+// Split finds the papers of a pack by its bookmarks (byBookmarks), else
+// by their cover sheets. What comes
 // before the first cover sheet is the agenda; each paper runs from its
 // cover to the next (its appendices stay with it). A document with no
 // cover sheet is one paper: it is not a pack.
@@ -86,6 +88,9 @@ func Split(d *document.Document) []Paper {
 		if isItemLabel(text(i)) && coverFollows(text, i, len(blocks)) {
 			covers = append(covers, i)
 		}
+	}
+	if out := byBookmarks(d, blocks, covers, text); len(out) > 0 {
+		return out
 	}
 	if len(covers) == 0 {
 		return []Paper{{Title: d.Title, Kind: KindReport, start: 0, end: len(blocks), FirstPage: firstPage(d), LastPage: lastPage(d)}}
@@ -111,6 +116,85 @@ func Split(d *document.Document) []Paper {
 }
 
 type ref struct{ page, block, number int }
+
+// bookmarkItemRe reads an agenda item's number at the start of a
+// bookmark: "4.1 Finance report", "Item 7: Winter plan", "(4ai) ...".
+var bookmarkItemRe = regexp.MustCompile(`(?i)^(?:agenda\s+)?(?:item\s+)?\(?([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\)?[.:)]?\s+(.+)$`)
+
+// packBookmarkRe: a bookmark that only a pack has (an agenda, the
+// minutes of a meeting).
+var packBookmarkRe = regexp.MustCompile(`(?i)\bagenda\b|\bminutes\b`)
+
+// byBookmarks splits a pack at its top-level bookmarks, which whoever
+// assembled the pack made one per paper: they are trusted before cover
+// sheets. A document's bookmarks are taken as a pack's only when it is
+// one (it has cover sheets, or a bookmark for an agenda or minutes): a
+// strategy's chapters are bookmarked too. A cover sheet at the start of
+// a bookmarked paper still gives its presenter and purpose. Nil when the
+// bookmarks do not split the document.
+func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int) string) []Paper {
+	var marks []*document.Section
+	packLike := len(covers) > 0
+	for _, s := range d.Sections {
+		if s.Origin != sections.OriginBookmark {
+			continue
+		}
+		marks = append(marks, s)
+		if packBookmarkRe.MatchString(s.Title) {
+			packLike = true
+		}
+	}
+	if len(marks) < 2 || !packLike {
+		return nil
+	}
+	index := map[document.BlockRef]int{}
+	for i, b := range blocks {
+		index[document.BlockRef{Page: b.page, Block: b.block}] = i
+	}
+	var starts []int
+	for _, m := range marks {
+		i, ok := index[m.Start]
+		if !ok || len(starts) > 0 && i <= starts[len(starts)-1] {
+			return nil // out of order, or pointing at nothing: not to be trusted
+		}
+		starts = append(starts, i)
+	}
+	var out []Paper
+	if starts[0] > 0 {
+		out = append(out, Paper{Title: d.Title, Kind: KindAgenda, start: 0, end: starts[0]})
+	}
+	for k, m := range marks {
+		end := len(blocks)
+		if k+1 < len(marks) {
+			end = starts[k+1]
+		}
+		p := Paper{Title: strings.TrimSpace(m.Title), start: starts[k], end: end}
+		if mm := bookmarkItemRe.FindStringSubmatch(p.Title); mm != nil {
+			p.Number, p.Title = strings.ToLower(mm[1]), strings.TrimSpace(mm[2])
+		}
+		// the paper's cover sheet, if it has one near its start
+		for _, c := range covers {
+			if c >= p.start && c < min(end, p.start+coverWindow) {
+				cv := readCover(text, c, end)
+				p.Presenter, p.Purpose = cv.Presenter, cv.Purpose
+				if p.Number == "" {
+					p.Number = cv.Number
+				}
+				break
+			}
+		}
+		p.Kind = kindOf(p.Title)
+		if packBookmarkRe.MatchString(p.Title) && !strings.Contains(strings.ToLower(p.Title), "minutes") {
+			p.Kind = KindAgenda
+		}
+		out = append(out, p)
+	}
+	for i := range out {
+		out[i].FirstPage = blocks[out[i].start].number
+		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
+	}
+	return out
+}
 
 // coverWindow is how far a cover sheet's fields run from its "Agenda
 // item" label.

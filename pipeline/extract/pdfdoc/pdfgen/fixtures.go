@@ -808,3 +808,34 @@ func BrokenXref() Fixture {
 func NotAPDF() Fixture {
 	return Fixture{Name: "not-a-pdf", PDF: RandomBytes(2048, 42), Damaged: true, Lib: LibExpect{OpenFails: true}}
 }
+
+// BoardPack is a small board pack whose papers are found by its
+// bookmarks alone: an agenda, minutes, a report, a plan of two pages with
+// an appendix bookmarked under it, and a finance report; no cover
+// sheets. It is not in All: it tests splitting, not reading.
+func BoardPack() Fixture {
+	s := &story{doc: Doc{Title: "Board of Directors meeting in public"}}
+	bold := WinAnsi("F2", HelveticaBold)
+	body := WinAnsi("F1", Helvetica)
+	pages := []struct{ title, text string }{
+		{"Agenda", "1. Agenda. 2. Minutes of the last meeting. 3. Chief Executive's report. 4. Winter Plan 2026/27. 5. Finance report."},
+		{"Minutes of the meeting held on 4 February 2026", "Present: the Chair and all directors. The minutes of the previous meeting were approved."},
+		{"Chief Executive's report", "The Chief Executive reported on waiting times, which have fallen for the third month running."},
+		{"Winter Plan 2026/27", "The board is asked to approve the winter plan, which adds 40 beds from December to March."},
+		{"Appendix: surge capacity", "Surge capacity will be opened in three wards when occupancy passes 95 per cent."},
+		{"Finance report, month 10", "The trust reports a deficit of 2.1 million pounds against a planned deficit of 1.8 million pounds."},
+	}
+	for _, pg := range pages {
+		p := s.newPage()
+		p.heading(bold, 16, 1, pg.title)
+		p.para(body, 10, pg.text)
+	}
+	s.doc.Outline = []*Bookmark{
+		{Title: "1. " + pages[0].title, Page: 1},
+		{Title: "2. " + pages[1].title, Page: 2},
+		{Title: "3. " + pages[2].title, Page: 3},
+		{Title: "4. " + pages[3].title, Page: 4, Children: []*Bookmark{{Title: "4.1 " + pages[4].title, Page: 5}}},
+		{Title: "5. " + pages[5].title, Page: 6},
+	}
+	return s.fixture("board-pack")
+}
