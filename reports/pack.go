@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/rules"
@@ -31,17 +33,95 @@ type PackPaper struct {
 }
 
 // PackFormats are the formats of a pack.
-var PackFormats = []Format{FormatText, FormatJSON}
+var PackFormats = []Format{FormatText, FormatMarkdown, FormatJSON, FormatCSV}
+
+// PackCSVHeader is the column order of a pack's CSV: one row per paper
+// and criterion that applies to it (one row with the criterion empty for
+// a paper not triaged), so that a spreadsheet has every item of the
+// agenda. New columns are only ever added at the end.
+var PackCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status"}
 
 // WritePack writes a pack in one format.
 func WritePack(w io.Writer, f Format, p *Pack, o Options) error {
 	switch f {
 	case FormatText:
 		return packText(w, p, o)
+	case FormatMarkdown:
+		return packMarkdown(w, p)
 	case FormatJSON:
 		return WriteJSON(w, p)
+	case FormatCSV:
+		return packCSV(w, p)
 	}
 	return fmt.Errorf("a pack cannot be written as %q", f)
+}
+
+// pages is a paper's page range ("4" or "4-5").
+func (pp PackPaper) pages() string {
+	if pp.LastPage > pp.FirstPage {
+		return fmt.Sprintf("%d-%d", pp.FirstPage, pp.LastPage)
+	}
+	return strconv.Itoa(pp.FirstPage)
+}
+
+// packCSV writes PackCSVHeader's rows.
+func packCSV(w io.Writer, p *Pack) error {
+	var rows [][]string
+	for _, pp := range p.Papers {
+		head := []string{Cell(p.Source), Cell(pp.Number), Cell(pp.Title), Cell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
+		switch {
+		case pp.Card == nil || len(pp.Card.Criteria) == 0 && pp.Card.Scored():
+			rows = append(rows, append(head, "", "", "", "", "", "not triaged"))
+		case !pp.Card.Scored():
+			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status))
+		default:
+			for _, cr := range pp.Card.Criteria {
+				rows = append(rows, append(slices.Clone(head), cr.ID, strconv.Itoa(cr.Score), strconv.Itoa(cr.Max),
+					strconv.Itoa(len(cr.RedFlags)), Cell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored))
+			}
+		}
+	}
+	return WriteCSV(w, PackCSVHeader, rows)
+}
+
+// packMarkdown: the agenda as a table, then each triaged paper's red
+// flags and the questions most worth asking, as in text.
+func packMarkdown(w io.Writer, p *Pack) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n%s · %s\n\n", mdEscape(p.Title), mdEscape(p.Source), plural(len(p.Papers), "paper"))
+	b.WriteString("| Item | Title | Purpose | Pages | Kind | Scores (flags) |\n|---|---|---|---|---|---|\n")
+	for _, pp := range p.Papers {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(dash(pp.Number)), mdEscape(pp.Title), dash(pp.Purpose), pp.pages(), pp.Kind, scoresText(pp.Card))
+	}
+	for _, pp := range p.Papers {
+		if pp.Card == nil || len(pp.Card.Criteria) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n", mdEscape(strings.TrimSpace(pp.Number+" "+pp.Title)))
+		for _, f := range redFlags(pp.Card) {
+			fmt.Fprintf(&b, "- **Red flag** (%s): %s\n", f.criterion, mdEscape(f.text))
+		}
+		for _, q := range packQuestions(pp.Card) {
+			fmt.Fprintf(&b, "- **Ask:** %s\n", mdEscape(q))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// packQuestions are the questions most worth asking of a paper: the first
+// of its criteria's, three at most (a member asks two or three per item).
+func packQuestions(c *rules.Scorecard) []string {
+	var out []string
+	for _, cr := range c.Criteria {
+		for _, q := range cr.Questions {
+			if len(out) == 3 {
+				return out
+			}
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // packText: the agenda as a table (item, title, purpose, pages, the
@@ -55,11 +135,7 @@ func packText(w io.Writer, p *Pack, o Options) error {
 	fmt.Fprintf(&b, "%s\n", pt.paint(ansiBold, fmt.Sprintf("  %-6s %-*s %-11s %-7s %-20s %s", "Item", titleWidth, "Title", "Purpose", "Pages", "Kind", "Scores (flags)")))
 	for _, pp := range p.Papers {
 		t := clip(printable(pp.Title), titleWidth)
-		pages := fmt.Sprintf("%d", pp.FirstPage)
-		if pp.LastPage > pp.FirstPage {
-			pages = fmt.Sprintf("%d-%d", pp.FirstPage, pp.LastPage)
-		}
-		fmt.Fprintf(&b, "  %-6s %s%s %-11s %-7s %-20s %s\n", pp.Number, t, strings.Repeat(" ", titleWidth-len([]rune(t))), dash(pp.Purpose), pages, clip(pp.Kind, 20), scoresText(pp.Card))
+		fmt.Fprintf(&b, "  %-6s %s%s %-11s %-7s %-20s %s\n", pp.Number, t, strings.Repeat(" ", titleWidth-len([]rune(t))), dash(pp.Purpose), pp.pages(), clip(pp.Kind, 20), scoresText(pp.Card))
 	}
 	for _, pp := range p.Papers {
 		if pp.Card == nil || len(pp.Card.Criteria) == 0 {
@@ -69,15 +145,8 @@ func packText(w io.Writer, p *Pack, o Options) error {
 		for _, f := range redFlags(pp.Card) {
 			fmt.Fprintf(&b, "%s\n", pt.paint(ansiRed, wrap("! "+f.text+" ("+f.criterion+")", 78, "  ")))
 		}
-		asked := 0
-		for _, cr := range pp.Card.Criteria {
-			for _, q := range cr.Questions {
-				if asked == 3 {
-					break
-				}
-				fmt.Fprintf(&b, "%s\n", pt.paint(ansiCyan, wrap("? "+printable(q), 78, "  ")))
-				asked++
-			}
+		for _, q := range packQuestions(pp.Card) {
+			fmt.Fprintf(&b, "%s\n", pt.paint(ansiCyan, wrap("? "+printable(q), 78, "  ")))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
