@@ -43,6 +43,7 @@ func (o *readOptions) register(c *cobra.Command) {
 	c.Flags().DurationVar(&o.timeout, "timeout", fetch.DefaultTimeout, "time allowed to download one URL")
 	c.Flags().Var(&o.maxBytes, "max-bytes", "size limit of one document (bytes, or with KiB, MiB, GiB)")
 	c.Flags().IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "documents read at the same time")
+	_ = c.Flags().SetAnnotation("jobs", docDefault, []string{"the number of cores"})
 	c.Flags().IntVar(&o.maxPages, "max-pages", pdfdoc.DefaultMaxPages, "a PDF with more pages is refused")
 	c.Flags().Var(&o.maxStreamBytes, "max-stream-bytes", "decompressed size limit of one PDF stream (a larger one is cut, with a warning)")
 	c.Flags().IntVar(&o.maxDepth, "max-depth", 0, "nesting limit of PDF Form XObjects and HTML and DOCX elements (0: 12 forms, 1000 HTML, 256 DOCX elements)")
