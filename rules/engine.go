@@ -58,6 +58,13 @@ type csignal struct {
 	of          *csignal
 	ifSig       *csignal
 	thenSig     *csignal
+	context     *ccontext
+}
+
+// ccontext is a compiled ContextSpec.
+type ccontext struct {
+	scope     string
+	all, none []*cpart
 }
 
 type cpart struct {
@@ -127,6 +134,15 @@ func compile(s *Set) (*compiled, error) {
 				}
 				for _, p := range spec.None {
 					cs.none = append(cs.none, part(p))
+				}
+				if c := spec.Context; c != nil {
+					cs.context = &ccontext{scope: c.Scope}
+					for _, p := range c.All {
+						cs.context.all = append(cs.context.all, part(p))
+					}
+					for _, p := range c.None {
+						cs.context.none = append(cs.context.none, part(p))
+					}
 				}
 			case KindCount:
 				cs.of = cc.byName[spec.Of]
@@ -240,6 +256,8 @@ type run struct {
 	// sectOK caches a section pattern's verdict per section unit: many
 	// sentences share a path, and signals share patterns.
 	sectOK map[*regexp.Regexp][]int8
+	// ctxOK caches each context's verdict per unit (contextHolds).
+	ctxOK map[ctxKey]bool
 	// unitsOf caches the units of each scope: they depend on the
 	// document only, and every signal of that scope walks them.
 	unitsOf map[string][][]int
@@ -402,6 +420,54 @@ func (r *run) partIn(p *cpart, i int) (span, bool) {
 	return span{}, false
 }
 
+// contextHolds reports whether the unit of c's scope around sentence i
+// satisfies c: some sentence of it each part of all, none any part of
+// none. Verdicts are cached per context and unit: the passages of one
+// section share one.
+func (r *run) contextHolds(c *ccontext, i int) bool {
+	s := r.sents[i]
+	unit := 0
+	switch c.scope {
+	case ScopeParagraph:
+		unit = s.unitPara
+	case ScopeSection:
+		unit = s.unitSect
+	}
+	key := ctxKey{c, unit}
+	if v, ok := r.ctxOK[key]; ok {
+		return v
+	}
+	idx := r.units(c.scope)[unit]
+	ok := true
+	for _, p := range c.all {
+		if !r.partHits(p, idx, map[int]span{}) {
+			ok = false
+			break
+		}
+	}
+	for _, p := range c.none {
+		if !ok {
+			break
+		}
+		for _, j := range idx {
+			if _, yes := r.partIn(p, j); yes {
+				ok = false
+				break
+			}
+		}
+	}
+	if r.ctxOK == nil {
+		r.ctxOK = map[ctxKey]bool{}
+	}
+	r.ctxOK[key] = ok
+	return ok
+}
+
+type ctxKey struct {
+	c    *ccontext
+	unit int
+}
+
 // units groups sentence indexes by a scope, once per scope and document.
 func (r *run) units(scope string) [][]int {
 	if scope == "" || scope == ScopeTable {
@@ -551,7 +617,9 @@ func (r *run) evalSignal(cs *csignal) {
 			}
 			if ok {
 				for i, sp := range found {
-					m[i], w[i] = true, sp
+					if cs.context == nil || cs == r.relaxed || r.contextHolds(cs.context, i) {
+						m[i], w[i] = true, sp
+					}
 				}
 			}
 		}
@@ -1252,6 +1320,9 @@ func (r *run) whyNot(cs *csignal, i int) string {
 		return fmt.Sprintf("section %q matches not_section: %s", s.section, cs.spec.NotSection)
 	case filterBlocks:
 		return fmt.Sprintf("a %s block; the signal reads %s", s.Kind, strings.Join(cs.spec.Blocks, ", "))
+	}
+	if cs.context != nil && !r.contextHolds(cs.context, i) {
+		return fmt.Sprintf("the %s around it does not hold what the signal's context needs", cs.context.scope)
 	}
 	return ""
 }

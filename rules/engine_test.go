@@ -133,6 +133,21 @@ func TestSignalKinds(t *testing.T) {
 		{"count with a maximum", `  - {name: w, kind: terms, terms: [we]}
   - {name: x, kind: count, of: w, scope: section, max: 1}`,
 			[]string{"We will invest £2m in co-production with residents."}},
+		{"context: the document must hold a part", `  - name: x
+    kind: composite
+    all: [{terms: [we]}]
+    context: {scope: document, all: [{terms: [doi]}]}`,
+			[]string{"We engaged residents.", "We will invest £2m in co-production with residents.", "We will keep you informed."}},
+		{"context: a part the document lacks", `  - name: x
+    kind: composite
+    all: [{terms: [we]}]
+    context: {scope: document, all: [{terms: [ombudsman]}]}`,
+			nil},
+		{"context: the section must not hold a part", `  - name: x
+    kind: composite
+    all: [{terms: [we]}]
+    context: {scope: section, none: [{terms: [informed]}]}`,
+			[]string{"We will invest £2m in co-production with residents."}},
 		{"conditional: if without then in the unit", `  - {name: a, kind: terms, terms: [residents]}
   - {name: b, kind: terms, terms: [invest]}
   - {name: x, kind: conditional, if: a, then: b, scope: section}`,
@@ -244,6 +259,9 @@ func TestRuleFileErrors(t *testing.T) {
 		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
 		{"red flag for an unknown kind", good + "red_flags:\n  - {message: m, not_kinds: [novel], when: {signal: x}}\n", `not_kinds: unknown kind "novel"`},
 		{"question about an unknown signal", good + "questions:\n  - {ask: q, about: nope}\n", `unknown signal "nope"`},
+		{"context narrower than a passage", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: sentence, all: [{terms: [b]}]}", 1), `context scope "sentence"`},
+		{"context without parts", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: document}", 1), "context needs all or none"},
+		{"context naming an unknown signal", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: document, all: [{signal: nope}]}", 1), `unknown signal "nope"`},
 		{"not YAML", "id: [", "test.yaml:1:"},
 	}
 	for _, tc := range tests {
@@ -306,5 +324,25 @@ func TestQuote(t *testing.T) {
 	}
 	if !strings.HasPrefix(q, "Improve") && !strings.HasPrefix(q, "Provide") || !strings.HasSuffix(q, "county") && !strings.HasSuffix(q, "areas") && !strings.HasSuffix(q, "Worthing") {
 		t.Errorf("quote %q does not start and end with whole items", q)
+	}
+}
+
+// Explain says when a passage is kept out by its signal's context, so
+// that "rules matches --all" shows why it does not count.
+func TestExplainContext(t *testing.T) {
+	doc := testDoc([]document.Block{para("Respondents said the clinic was too far away."), para("Staff were surveyed online.")})
+	s, err := loadRules(t, map[string]string{"test.yaml": ruleFile(`  - name: x
+    kind: composite
+    all: [{terms: [respondents]}]
+    context: {scope: document, all: [{terms: ["survey of residents"]}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.Explain(doc, "test", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || ms[0].Counts || !strings.Contains(ms[0].Why, "document around it does not hold what the signal's context needs") {
+		t.Fatalf("Explain = %+v, want one passage kept out by its context", ms)
 	}
 }

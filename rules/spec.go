@@ -104,6 +104,20 @@ type SignalSpec struct {
 	// conditional
 	If   string `yaml:"if"`
 	Then string `yaml:"then"`
+
+	// Context, for a composite, is what the unit around a passage must
+	// hold for the passage to count: "respondents said" is what the
+	// public said only in a document that describes asking the public.
+	Context *ContextSpec `yaml:"context"`
+}
+
+// ContextSpec is a condition on the unit (paragraph, section or
+// document) that encloses a passage: some sentence of it satisfies each
+// of All, and none satisfies any of None.
+type ContextSpec struct {
+	Scope string `yaml:"scope"`
+	All   []Part `yaml:"all"`
+	None  []Part `yaml:"none"`
 }
 
 // ClaimSpec lists the claim values a signal accepts; an empty list
@@ -439,7 +453,23 @@ func checkFile(f *File) Errors {
 					checkPart(key, p)
 				}
 			}
+			if c := s.Context; c != nil {
+				switch c.Scope {
+				case ScopeParagraph, ScopeSection, ScopeDocument:
+				default:
+					add(key, "signal %q: context scope %q: use paragraph, section or document (wider than the passage)", s.Name, c.Scope)
+				}
+				if len(c.All)+len(c.None) == 0 {
+					add(key, "signal %q: context needs all or none", s.Name)
+				}
+				for _, p := range append(append([]Part{}, c.All...), c.None...) {
+					checkPart(key, p)
+				}
+			}
 		case KindCount:
+			if s.Context != nil {
+				add(key, "signal %q: context is for composite signals", s.Name)
+			}
 			ref(key, s.Of)
 			if s.Min < 0 || s.Max < 0 || s.Max > 0 && s.Max < s.Min {
 				add(key, "signal %q: min %d and max %d are not a range", s.Name, s.Min, s.Max)
@@ -613,7 +643,11 @@ func (s *SignalSpec) deps() []string {
 			part(q)
 		}
 	}
-	for _, list := range [][]Part{s.All, s.Any, s.None} {
+	lists := [][]Part{s.All, s.Any, s.None}
+	if s.Context != nil {
+		lists = append(lists, s.Context.All, s.Context.None)
+	}
+	for _, list := range lists {
 		for _, p := range list {
 			part(p)
 		}

@@ -145,7 +145,7 @@ var (
 	// The document's own survey starts afresh.
 	ownSurveyRe = regexp.MustCompile(`\b(our|we|this) (own |local |online )?(survey|questionnaire)\b|\bwe (surveyed|asked|ran a survey)\b|\blocal survey\b`)
 	// What a survey's findings say of the people it asked.
-	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated)\b`)
+	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated|responded|responses|took part|response rate)\b`)
 )
 
 // mayNameSurvey is a cheap test for the words surveyRe looks for (their

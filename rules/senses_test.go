@@ -1,0 +1,73 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// Who "respondents" are decides whether what they said is the public's:
+// in a document that asked front-line workers, their views are not
+// public involvement; in one that surveyed residents, they are
+// (RUBRIC.md: the public, not staff or partners).
+func TestRespondentsArePublicOnlyWhereThePublicWasAsked(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := "Respondents said that a named contact would be helpful."
+	for _, tc := range []struct {
+		name, method string
+		want         bool
+	}{
+		{"front-line workers asked", "Local frontline workers were invited to take part in an online survey.", false},
+		{"a national survey cited", "Positive Voices 2017 [25] is a national survey of people living with HIV.", false},
+		{"residents asked", "We ran a survey of residents across the county in 2024.", true},
+		{"parents asked", "Focus groups with parents were held in six towns.", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := testDoc([]document.Block{head("How we gathered views", 1), para(tc.method), para(said)})
+			ev, err := s.Matches(doc, "public-involvement", "people-said")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, e := range ev {
+				if strings.HasPrefix(e.Quote, "Respondents said") {
+					got = true
+				}
+			}
+			if got != tc.want {
+				t.Errorf("%q counted as what people said: %v, want %v", said, got, tc.want)
+			}
+		})
+	}
+}
+
+// A cause is a cause of a problem; an informing passage is the
+// document's authors telling the public.
+func TestCauseAndInformNeedTheirObject(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		criterion, signal, text string
+		want                    bool
+	}{
+		{"problem-analysis", "cause", "Between 2012 and 2014, an estimated 3,995 deaths were attributable to smoking.", true},
+		{"problem-analysis", "cause", "This population growth has been due to migration from within the UK.", false},
+		{"public-involvement", "inform", "Annual progress reports will be published for the public on our website.", true},
+		{"public-involvement", "inform", "In 2009 the Office for National Statistics published an analysis of data on veterans in England.", false},
+	} {
+		doc := testDoc([]document.Block{para(tc.text)})
+		ev, err := s.Matches(doc, tc.criterion, tc.signal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ev) == 1; got != tc.want {
+			t.Errorf("%s %q: matched %v, want %v", tc.signal, tc.text, got, tc.want)
+		}
+	}
+}
