@@ -1008,7 +1008,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 				return false // a heading only when there is nothing else
 			}
 			q := quoteOf(s.Sentence, r.where[cc.byName[name].idx][pick])
-			if !quoted[q] {
+			if !quoted[q] && quotable(s, q) {
 				quoted[q] = true
 				pages[s.Page]++
 				out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim})
@@ -1043,6 +1043,19 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Page < out[b].Page })
 	return out
+}
+
+// quotable: a quote a reader can read as a whole statement. A window cut
+// from a long line that starts mid-sentence ("benefit claimant the
+// financial security ...") or after a footnote number is not, nor is a
+// question, which claims nothing; a list item may start in lower case,
+// read after its lead-in. The passage still counts for the score: only
+// its quote is passed over for another.
+func quotable(s *sentence, q string) bool {
+	if strings.HasSuffix(strings.TrimRight(q, " ”\"'’)"), "?") {
+		return false
+	}
+	return s.Kind == document.List || !annotate.StartsMidSentence(q)
 }
 
 // quoteOf quotes a sentence; a table row is quoted under its column

@@ -105,6 +105,11 @@ var (
 		{".,", regexp.MustCompile(`\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},`)},
 		{"(19", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
 		{"(20", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
+		// An entry that is only an author and a year, alone or after a
+		// title: "Age UK (2019).", "... in care homes; Alzheimer's
+		// Society (2022)."
+		{"(19", authorYearRe},
+		{"(20", authorYearRe},
 	}
 	// Contents and index entries: a title, then dot leaders or a page.
 	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$|^\s*(document )?outline\s*$`)
@@ -398,12 +403,23 @@ var (
 		"with", "be", "has", "have", "will", "which", "from", "at", "as", "our", "their", "this", "these", "would", "can")
 )
 
+// sentenceStarters are words written with a capital only at the start
+// of a sentence: one in mid-line after a lower-case word, with no stop
+// between ("skills, training across health and care, including We
+// established ...", "is important As a Health and Wellbeing Board"), is
+// where a second column's sentence begins.
+var sentenceStarters = wordSet("we", "our", "they", "their", "it", "its", "there", "however", "therefore", "this",
+	"these", "as", "if", "when", "while", "whilst", "but", "so", "although", "furthermore", "moreover", "additionally")
+
 func glued(t *text) bool {
 	cl := t.classes()
 	for k := 1; k < len(t.toks); k++ {
 		a, b := t.toks[k-1], t.toks[k]
 		if b.brk || !onlySpaceBetween(t.s, a.end, b.start) {
 			continue
+		}
+		if sentenceStarters[b.norm] && isUpperByte(t.s[b.start]) && b.end-b.start > 1 && isLowerByte(t.s[a.start]) && isLowerByte(t.s[a.end-1]) {
+			return true
 		}
 		if cl[k-1]&gluedFirst != 0 && cl[k]&gluedSecond != 0 {
 			// "a" as a label ("Part A is") or a letter in a list is not
@@ -470,6 +486,29 @@ func hasLower(s string) bool {
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// StartsMidSentence reports a quote that does not start where a
+// sentence can: in lower case ("benefit claimant the financial
+// security ..."), or with a footnote or reference number before a capital
+// ("10 In addition, ...", "21 Maruthappu M, ..."), as a window cut from a
+// long run-on line or a converter's glued text does. A list item may
+// start in lower case after its lead-in; the caller knows which it has.
+func StartsMidSentence(q string) bool {
+	if startsLowerRune(q) {
+		return true
+	}
+	return footnoteStartRe.MatchString(q)
+}
+
+// A footnote marker is a run of two or more reference numbers, or one
+// number before a word that starts a sentence but never follows a count
+// ("10 In addition", not "42 Integrated Care Boards").
+func isUpperByte(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isLowerByte(c byte) bool { return 'a' <= c && c <= 'z' }
+
+var authorYearRe = regexp.MustCompile(`(?:^|; )(?:[A-Z][\w'’&.-]*\s){1,5}\((?:19|20)\d\d[a-z]?\)\.?\s*$`)
+
+var footnoteStartRe = regexp.MustCompile(`^\s*(?:\d{1,3}(?:[–-]\d{1,3})?\s+\d{1,3}(?:[–-]\d{1,3})?\b|\d{1,3}:?\s+(?:In|The|This|These|Those|However|Therefore|Thus|It|We|Our|For|As|Furthermore|Moreover|There|Although|While|Whilst|When|But|And|Such|Overall|Finally|Similarly)\b)`)
 
 func startsLowerRune(s string) bool {
 	for _, r := range s {

@@ -209,3 +209,38 @@ func TestWarnUnreadable(t *testing.T) {
 		t.Errorf("a clean document warned: %q", clean.Quality.Warnings)
 	}
 }
+
+func TestStartsMidSentence(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		want bool
+	}{
+		{"benefit claimant the financial security and independence they need.", true},
+		{"10 In addition, integration the facilitators and address the barriers.", true},
+		{"20 21 24–26 31 37 38 political action served as barriers to care.", true},
+		{"We will open two clinics.", false},
+		{"42 Integrated Care Boards were set up in 2022.", false},
+		{"“People told us waiting was the worst part.”", false},
+		{"2025/26 will be a year of change.", false},
+	} {
+		if got := StartsMidSentence(tc.q); got != tc.want {
+			t.Errorf("StartsMidSentence(%q) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestAuthorYearReference(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"Age UK (2019).", true},
+		{"The framework for enhanced health in care homes; Alzheimer’s Society (2022).", true},
+		{"Smoking prevalence fell to 12% (2021).", false},
+		{"This was reported by Public Health England (2019).", false},
+	} {
+		if got := citation(strings.ToLower(tc.s), tc.s); got != tc.want {
+			t.Errorf("citation(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}

@@ -162,7 +162,17 @@ func engageObject(t *text, off int) int {
 			if k+1 < len(t.toks) && staffWords[t.toks[k+1].norm] {
 				return 2
 			}
+			// "public" before a noun is an adjective: "working with
+			// reduced public funding" engages nobody.
+			if n == "public" && k+1 < len(t.toks) && !t.toks[k+1].brk && publicNouns[t.toks[k+1].norm] {
+				return 0
+			}
 			return 1
+		}
+		// People engaging with a service use it: "support people to
+		// engage with services" is uptake, not involvement.
+		if serviceObjects[n] && k <= i+1 {
+			return 0
 		}
 		if stakeholderWords[n] || staffWords[n] {
 			return 2
@@ -171,21 +181,31 @@ func engageObject(t *text, off int) int {
 	return 0
 }
 
+// publicNouns follow "public" as an adjective ("public funding", "public
+// services"), not as the people.
+var publicNouns = wordSet("funding", "funds", "money", "finances", "spending", "sector", "services", "service", "bodies",
+	"body", "health", "transport", "spaces", "space", "purse", "expenditure", "accounts", "procurement", "toilets", "realm")
+
+// serviceObjects: what people engage with when they use care.
+var serviceObjects = wordSet("services", "service", "treatment", "care", "support", "screening", "programmes", "therapy")
+
 // consultCheck keeps "consultation" in the sense of asking the public, not
-// a GP or outpatient consultation.
+// a GP or outpatient consultation ("limits consultations to 10 minutes",
+// "93% of sexual health service consultations by residents").
 func consultCheck(t *text, i, j int) bool {
 	if i > 0 {
 		switch t.toks[i-1].norm {
 		case "gp", "outpatient", "video", "telephone", "online", "virtual", "remote", "face",
 			"clinical", "medical", "first", "follow", "primary", "care", "appointment",
 			"appointments", "doctor", "nurse", "specialist", "consultant", "pharmacy", "digital",
-			"routine", "initial", "new", "review", "hospital", "led", "of", "per":
+			"routine", "initial", "new", "review", "hospital", "led", "of", "per", "service", "limits", "limit", "minute",
+			"minutes", "length", "longer", "shorter":
 			return false
 		}
 	}
 	if j < len(t.toks) {
 		switch t.toks[j].norm {
-		case "rates", "rate", "room", "rooms", "times", "time", "slots", "length", "per":
+		case "rates", "rate", "room", "rooms", "times", "time", "slots", "length", "per", "by":
 			return false
 		}
 	}

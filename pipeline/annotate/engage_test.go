@@ -19,6 +19,10 @@ func TestFindEngagement(t *testing.T) {
 		{"We received 1,200 responses from patients.", []want{e(SubConsult, "responses")}},
 		{"We asked people what matters; their feedback shaped the plan.", []want{e(SubConsult, "We asked"), e(SubConsult, "feedback")}},
 		{"GP consultations rose for patients.", nil},
+		{"The system limits consultations to 10 minutes for patients.", nil},
+		{"93% of sexual health service consultations by residents were local.", nil},
+		{"The council is working with reduced public funding.", nil},
+		{"Peers can support people to engage with services.", nil},
 		{"The staff survey showed that our people feel valued.", nil},
 		// Involve.
 		{"We involved residents in the design.", []want{e(SubInvolve, "involved")}},
