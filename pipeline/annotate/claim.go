@@ -123,10 +123,15 @@ var (
 	// An opening quotation mark: a quotation, someone else's words.
 	quotationStartRe = regexp.MustCompile(`^\W{0,3}["“‘']`)
 	// A section that reports what people said.
-	reportedSectionRe = regexp.MustCompile(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b`)
+	reportedSectionRe = regexp.MustCompile(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b|\bstakeholder (perspectives|views|feedback)\b|\blocal views\b|\bpersonal experiences?\b`)
 	// "You said / we did": the table is the document's own answer.
 	exampleSectionRe   = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
 	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
+	// Sections on national policy, legislation and the literature: what
+	// they say is done or recommended is other bodies' (a title that
+	// also says "local" is the document's own context).
+	policySectionRe = regexp.MustCompile(`(?i)\b(literature|evidence) review\b|\breview of (the )?(literature|evidence)\b|\b(legislation|legislative|policy|national) (and policy )?context\b|\bnational (policy|policies|guidance|drivers)\b|\bgovernment policy\b|\b(recent )?policy,? (and |literature and )?legislation\b|\bpolicy, literature\b|\bwhat the (evidence|literature|research) says\b`)
+	localTitleRe    = regexp.MustCompile(`(?i)\blocal\b`)
 )
 
 // Word classes. Deciding a claim asks of each sentence whether it has a
@@ -161,6 +166,12 @@ var (
 // of a section shares them: they are matched once per section path.
 type sectFlags struct {
 	reference, contents, formality, reported, example, recommend bool
+	// policy: a section on national policy, legislation or the
+	// literature, where what is done or promised is another body's
+	// ("The Labour government set targets ...", "the Murrison report
+	// recommends ..."). Like reference, it holds for every section
+	// under it.
+	policy bool
 }
 
 // pathFlags gives the flags of a section path from the flags of its titles,
@@ -176,10 +187,11 @@ func pathFlags(sect []string, cache map[string]sectFlags) sectFlags {
 			cache[title] = tf
 		}
 		f.reference = f.reference || tf.reference
+		f.policy = f.policy || tf.policy
 		if i == len(sect)-1 {
-			ref := f.reference
+			ref, pol := f.reference, f.policy
 			f = tf
-			f.reference = ref
+			f.reference, f.policy = ref, pol
 		}
 	}
 	return f
@@ -193,6 +205,7 @@ func titleFlags(title string) sectFlags {
 		reported:  reportedSectionRe.MatchString(title),
 		example:   exampleSectionRe.MatchString(title),
 		recommend: recommendSectionRe.MatchString(title),
+		policy:    policySectionRe.MatchString(title) && !localTitleRe.MatchString(title),
 	}
 }
 
@@ -603,7 +616,7 @@ func voice(t *text, u unit) string {
 	if quotationStartRe.MatchString(s) || u.quoted || closesQuotation(s) {
 		return VoiceReported
 	}
-	if u.kind != document.Table && u.sf.reported {
+	if u.kind != document.Table && u.sf.reported || u.sf.policy {
 		return VoiceReported
 	}
 	if near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
