@@ -71,3 +71,32 @@ func TestCauseAndInformNeedTheirObject(t *testing.T) {
 		}
 	}
 }
+
+// Words in another sense are not an action on inequalities: an
+// organisation's name ("NHS Coastal West Sussex CCG", "Clinical
+// Commissioning Group", "Office for Health Improvement and Disparities")
+// or "clinically" for "clinic".
+func TestSpecificActionSenses(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"We will open outreach clinics for rough sleepers in Crawley.", true},
+		{"These are contained within three Clinical Commissioning Groups (CCGs): Coastal West Sussex, Horsham and Crawley.", false},
+		{"Steph is passionate about ensuring high quality care for carers and still practices clinically.", false},
+		{"The fund was agreed by the Office for Health Improvement and Disparities as part of the grant programme.", false},
+	} {
+		doc := testDoc([]document.Block{para(tc.text)})
+		ev, err := s.Matches(doc, "inequality-actions", "specific-action")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ev) == 1; got != tc.want {
+			t.Errorf("%q: a specific action on inequalities %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
