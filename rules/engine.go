@@ -78,6 +78,18 @@ type cpart struct {
 
 func compile(s *Set) (*compiled, error) {
 	c := &compiled{ac: newAutomaton()}
+	// One compiled pattern per distinct section pattern: the verdicts
+	// are cached per pattern and section (sectionMatches), and several
+	// signals share a pattern ("workforce|staff|our people ...").
+	sectionREs := map[string]*regexp.Regexp{}
+	sectionRE := func(pat string) *regexp.Regexp {
+		re, ok := sectionREs[pat]
+		if !ok {
+			re = regexp.MustCompile("(?i)" + pat)
+			sectionREs[pat] = re
+		}
+		return re
+	}
 	newList := func(terms, exclude []string) int {
 		c.lists = append(c.lists, c.ac.list(terms, exclude))
 		return len(c.lists) - 1
@@ -91,10 +103,10 @@ func compile(s *Set) (*compiled, error) {
 			spec := &f.Signals[i]
 			cs := &csignal{spec: spec, idx: len(cc.signals), list: -1}
 			if spec.Section != "" {
-				cs.section = regexp.MustCompile("(?i)" + spec.Section)
+				cs.section = sectionRE(spec.Section)
 			}
 			if spec.NotSection != "" {
-				cs.notSect = regexp.MustCompile("(?i)" + spec.NotSection)
+				cs.notSect = sectionRE(spec.NotSection)
 			}
 			cs.setClaim(spec.Claim)
 			if len(spec.Blocks) > 0 {

@@ -198,16 +198,26 @@ func pathFlags(sect []string, cache map[string]sectFlags) sectFlags {
 }
 
 func titleFlags(title string) sectFlags {
+	// Converted documents have thousands of distinct "titles" (bold
+	// lines, long headings): a substring test on the lower-cased title
+	// keeps each case-insensitive pattern to the titles that may match.
+	lower := strings.ToLower(title)
 	return sectFlags{
 		reference: referenceSectionRe.MatchString(title),
 		contents:  contentsSectionRe.MatchString(title),
 		formality: formalitySectionRe.MatchString(title),
-		reported:  reportedSectionRe.MatchString(title),
-		example:   exampleSectionRe.MatchString(title),
-		recommend: recommendSectionRe.MatchString(title),
-		policy:    policySectionRe.MatchString(title) && !localTitleRe.MatchString(title),
+		reported:  hasAny(lower, reportedCues...) && reportedSectionRe.MatchString(title),
+		example:   hasAny(lower, "case stud", "example", "good practice", "spotlight", "vignette") && exampleSectionRe.MatchString(title),
+		recommend: strings.Contains(lower, "recommendation") && recommendSectionRe.MatchString(title),
+		policy: hasAny(lower, "review", "context", "national", "polic", "legislat", "says") && policySectionRe.MatchString(title) &&
+			!localTitleRe.MatchString(title),
 	}
 }
+
+// reportedCues are substrings one of which every match of
+// reportedSectionRe contains.
+var reportedCues = []string{"told", "said", "say", "heard", "shared", "feedback", "consultation", "survey", "themes",
+	"comments", "what matters", "quotes", "their words", "voice", "stories", "stakeholder", "local views", "personal experience"}
 
 // Words that, as a subject within a few words of a reporting verb, mark
 // what someone other than the document says.
@@ -370,6 +380,11 @@ func citation(lower, s string) bool {
 		in := lower
 		if c.cue == ".," || c.cue == "(19" || c.cue == "(20" {
 			in = s
+		}
+		// An author and a year end the line: test the end before the
+		// pattern, which most lines with a year in brackets fail.
+		if c.re == authorYearRe && !strings.HasSuffix(strings.TrimRight(s, " ."), ")") {
+			continue
 		}
 		if c.re.MatchString(in) {
 			return true
