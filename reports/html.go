@@ -48,6 +48,7 @@ type htmlPage struct {
 	Cards     []htmlCard
 	Compare   *htmlCompare
 	Diff      *htmlDiff
+	Pack      *htmlPack
 }
 
 // csp forbids every resource from anywhere, so that a report opened from

@@ -33,7 +33,7 @@ type PackPaper struct {
 }
 
 // PackFormats are the formats of a pack.
-var PackFormats = []Format{FormatText, FormatMarkdown, FormatJSON, FormatCSV}
+var PackFormats = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON, FormatCSV}
 
 // PackCSVHeader is the column order of a pack's CSV: one row per paper
 // and criterion that applies to it (one row with the criterion empty for
@@ -52,6 +52,8 @@ func WritePack(w io.Writer, f Format, p *Pack, o Options) error {
 		return WriteJSON(w, p)
 	case FormatCSV:
 		return packCSV(w, p)
+	case FormatHTML:
+		return packHTML(w, p)
 	}
 	return fmt.Errorf("a pack cannot be written as %q", f)
 }
@@ -182,4 +184,64 @@ func dash(s string) string {
 		return "–"
 	}
 	return s
+}
+
+// htmlPack is what the page template's "pack" reads: the agenda as a
+// table on the front page (one A4 sheet for the meeting), then each
+// triaged paper's red flags, questions and scores with their passages.
+type htmlPack struct {
+	Title, Source, Count string
+	Rows                 []htmlPackRow
+	Papers               []htmlPackPaper
+}
+
+type htmlPackRow struct {
+	Number, Title, Presenter, Purpose, Pages, Kind, Scores string
+	Flags                                                  int
+}
+
+type htmlPackPaper struct {
+	Heading   string
+	Flags     []string
+	Questions []string
+	Criteria  []htmlPackCriterion
+}
+
+type htmlPackCriterion struct {
+	Name, Score, Summary string
+	Evidence             []rules.Evidence
+}
+
+// packEvidence is how many passages a paper's detail quotes per
+// criterion: the pack is read in a few days, the paper's own scorecard
+// has the rest.
+const packEvidence = 2
+
+func packHTML(w io.Writer, p *Pack) error {
+	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: plural(len(p.Papers), "paper")}
+	gen := ""
+	for _, pp := range p.Papers {
+		row := htmlPackRow{Number: dash(pp.Number), Title: pp.Title, Presenter: pp.Presenter, Purpose: dash(pp.Purpose),
+			Pages: pp.pages(), Kind: pp.Kind, Scores: scoresText(pp.Card)}
+		if pp.Card != nil {
+			row.Flags = len(redFlags(pp.Card))
+			if gen == "" {
+				gen = strings.TrimSpace(pp.Card.Tool.Name + " " + pp.Card.Tool.Version)
+			}
+		}
+		hp.Rows = append(hp.Rows, row)
+		if pp.Card == nil || len(pp.Card.Criteria) == 0 {
+			continue
+		}
+		paper := htmlPackPaper{Heading: strings.TrimSpace(pp.Number + " " + pp.Title), Questions: packQuestions(pp.Card)}
+		for _, f := range redFlags(pp.Card) {
+			paper.Flags = append(paper.Flags, f.text+" ("+f.criterion+")")
+		}
+		for _, cr := range pp.Card.Criteria {
+			paper.Criteria = append(paper.Criteria, htmlPackCriterion{Name: cr.Name, Score: fmt.Sprintf("%d/%d", cr.Score, cr.Max),
+				Summary: cr.Summary, Evidence: cr.Evidence[:min(len(cr.Evidence), packEvidence)]})
+		}
+		hp.Papers = append(hp.Papers, paper)
+	}
+	return writePage(w, htmlPage{Title: p.Title + " · nhsreview pack", Generator: gen, Pack: hp})
 }

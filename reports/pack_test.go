@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/rules"
@@ -26,7 +27,7 @@ func (e testError) Error() string { return string(e) }
 const errTest = testError("the paper had no text")
 
 func TestPackFormats(t *testing.T) {
-	for _, f := range []Format{FormatMarkdown, FormatCSV} {
+	for _, f := range []Format{FormatMarkdown, FormatCSV, FormatHTML} {
 		t.Run(string(f), func(t *testing.T) {
 			got := render(t, func(b *bytes.Buffer) error { return WritePack(b, f, packOf(t), Options{}) })
 			goldenFile(t, "pack."+string(f), got)
@@ -58,5 +59,21 @@ func TestPackCSVRows(t *testing.T) {
 	}
 	if last := rows[len(rows)-1]; last[col["status"]] != rules.StatusFailed || last[col["item"]] != "5" {
 		t.Errorf("failed paper row %q", last)
+	}
+}
+
+// Text from a pack never becomes markup in its HTML page.
+func TestPackHTMLEscapes(t *testing.T) {
+	p := packOf(t)
+	p.Title = `Board <script>alert(1)</script>`
+	p.Papers[1].Presenter = `<img src=x onerror=alert(1)>`
+	got := string(render(t, func(b *bytes.Buffer) error { return WritePack(b, FormatHTML, p, Options{}) }))
+	for _, bad := range []string{"<script>alert", "<img src=x"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the page holds %q unescaped", bad)
+		}
+	}
+	if !strings.Contains(got, "Content-Security-Policy") {
+		t.Error("the page has no Content-Security-Policy")
 	}
 }

@@ -3,10 +3,12 @@ package reports
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +177,60 @@ func TestCompareScriptRuns(t *testing.T) {
 	if n := strings.Count(stdout.String(), `aria-sort="none"`); n != heads {
 		t.Errorf("%d sortable headings after the script ran, want %d", n, heads)
 	}
+}
+
+// A board pack's HTML prints its agenda on one A4 sheet, whatever the
+// number of items a real pack has (20 here, with long titles and
+// presenters), and each triaged paper's detail starts on a new sheet.
+func TestPackPrintsA4Agenda(t *testing.T) {
+	bin := chromiumPath(t)
+	card := loadCard(t, "westbrook-2025")
+	p := &Pack{SchemaVersion: 1, Source: "board-pack-2026-03.pdf", Title: "Board of Directors meeting held in public, 4 March 2026"}
+	// Distinct titles: headings that repeat at the top of every page
+	// would be read back as running headers.
+	topics := []string{"Chief Executive's report", "Integrated performance report", "Winter plan", "Finance report",
+		"Population health strategy", "Quality and safety report", "People and culture report", "Digital strategy",
+		"Maternity and neonatal safety", "Estates and sustainability", "Audit committee chair's report",
+		"Health equity strategy", "Freedom to speak up report", "Infection prevention and control", "Charity annual report",
+		"Research and innovation strategy", "Risk register and board assurance framework", "Capital plan",
+		"Safeguarding annual report", "Partnership and place update"}
+	for i := 1; i <= 20; i++ {
+		pp := PackPaper{Number: fmt.Sprintf("%d", i), Title: fmt.Sprintf("Paper %d: %s for month ten of 2025/26, with appendices", i, topics[i-1]),
+			Presenter: "Chief Operating Officer and Director of Finance", Purpose: "assurance", Kind: "report", FirstPage: 10 * i, LastPage: 10*i + 9}
+		if i%5 == 0 {
+			pp.Kind, pp.Card = "strategy or plan", card
+		}
+		p.Papers = append(p.Papers, pp)
+	}
+	page := render(t, func(b *bytes.Buffer) error { return WritePack(b, FormatHTML, p, Options{}) })
+	doc := printPDF(t, bin, page)
+	if len(doc.Pages) < 2 {
+		t.Fatalf("the pack prints on %d pages, want the agenda and then the papers", len(doc.Pages))
+	}
+	first := pageText(doc.Pages[0])
+	for _, pp := range p.Papers {
+		if !strings.Contains(first, fmt.Sprintf("Paper %d:", mustAtoi(t, pp.Number))) {
+			t.Errorf("page 1 lacks agenda item %s", pp.Number)
+		}
+	}
+	if !strings.Contains(first, "End of the agenda") {
+		t.Error("the agenda runs on past page 1")
+	}
+	if second := pageText(doc.Pages[1]); !strings.Contains(second[:min(len(second), 400)], "5 Paper 5:") {
+		t.Errorf("page 2 starts %q, want the first triaged paper near its top", second[:min(len(second), 400)])
+	}
+	for i, pg := range doc.Pages {
+		if !isA4(pg) {
+			t.Errorf("page %d is %.1f x %.1f points, not A4", i+1, pg.Width, pg.Height)
+		}
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

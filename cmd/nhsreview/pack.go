@@ -29,7 +29,8 @@ purpose, pages, kind, scores, red flags), then each paper's red flags and
 the questions most worth asking.
 
 A separate command rather than a flag of 'score': its output is a list of
-papers, not a scorecard. Formats: text, md, json, csv (one row per paper
+papers, not a scorecard. Formats: text, md, html (self-contained; the agenda
+prints on one A4 sheet), json, csv (one row per paper
 and criterion that applies to it).
 
 Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
