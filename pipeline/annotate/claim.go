@@ -105,11 +105,6 @@ var (
 		{".,", regexp.MustCompile(`\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},`)},
 		{"(19", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
 		{"(20", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
-		// An entry that is only an author and a year, alone or after a
-		// title: "Age UK (2019).", "... in care homes; Alzheimer's
-		// Society (2022)."
-		{"(19", authorYearRe},
-		{"(20", authorYearRe},
 	}
 	// Contents and index entries: a title, then dot leaders or a page.
 	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$|^\s*(document )?outline\s*$`)
@@ -381,16 +376,15 @@ func citation(lower, s string) bool {
 		if c.cue == ".," || c.cue == "(19" || c.cue == "(20" {
 			in = s
 		}
-		// An author and a year end the line: test the end before the
-		// pattern, which most lines with a year in brackets fail.
-		if c.re == authorYearRe && !strings.HasSuffix(strings.TrimRight(s, " ."), ")") {
-			continue
-		}
 		if c.re.MatchString(in) {
 			return true
 		}
 	}
-	return false
+	// An entry that is only an author and a year, alone or after a
+	// title: "Age UK (2019).", "... in care homes; Alzheimer's Society
+	// (2022)." The line's end is tested before the pattern, which most
+	// lines with a year in brackets fail.
+	return strings.HasSuffix(strings.TrimRight(s, " ."), ")") && authorYearRe.MatchString(s)
 }
 
 // rowForm judges a table row: readable under a header when its cells are
@@ -446,7 +440,7 @@ func glued(t *text) bool {
 		if b.brk || !onlySpaceBetween(t.s, a.end, b.start) {
 			continue
 		}
-		if sentenceStarters[b.norm] && isUpperByte(t.s[b.start]) && b.end-b.start > 1 && isLowerByte(t.s[a.start]) && isLowerByte(t.s[a.end-1]) {
+		if sentenceStarters[b.norm] && isUpperAt(t.s, b.start) && b.end-b.start > 1 && isLowerByte(t.s[a.start]) && isLowerByte(t.s[a.end-1]) {
 			return true
 		}
 		if cl[k-1]&gluedFirst != 0 && cl[k]&gluedSecond != 0 {
@@ -531,7 +525,6 @@ func StartsMidSentence(q string) bool {
 // A footnote marker is a run of two or more reference numbers, or one
 // number before a word that starts a sentence but never follows a count
 // ("10 In addition", not "42 Integrated Care Boards").
-func isUpperByte(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isLowerByte(c byte) bool { return 'a' <= c && c <= 'z' }
 
 var authorYearRe = regexp.MustCompile(`(?:^|; )(?:[A-Z][\w'’&.-]*\s){1,5}\((?:19|20)\d\d[a-z]?\)\.?\s*$`)

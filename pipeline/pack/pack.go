@@ -108,14 +108,19 @@ func Split(d *document.Document) []Paper {
 		p.start, p.end = c, end
 		out = append(out, p)
 	}
-	for i := range out {
-		out[i].FirstPage = blocks[out[i].start].number
-		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
-	}
+	setPages(out, blocks)
 	return out
 }
 
 type ref struct{ page, block, number int }
+
+// setPages gives each paper the pages of its first and last blocks.
+func setPages(out []Paper, blocks []ref) {
+	for i := range out {
+		out[i].FirstPage = blocks[out[i].start].number
+		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
+	}
+}
 
 // bookmarkItemRe reads an agenda item's number at the start of a
 // bookmark: "4.1 Finance report", "Item 7: Winter plan", "(4ai) ...".
@@ -189,10 +194,7 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 		}
 		out = append(out, p)
 	}
-	for i := range out {
-		out[i].FirstPage = blocks[out[i].start].number
-		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
-	}
+	setPages(out, blocks)
 	return out
 }
 

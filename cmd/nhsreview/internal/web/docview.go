@@ -14,10 +14,11 @@ import (
 	"github.com/nhsreview/nhsreview/rules"
 )
 
-func shortHash(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
-}
+func shortHash(b []byte) string { return shortSum(sha256.Sum256(b)) }
+
+// shortSum is the first 8 bytes of a SHA-256, in hex: how pages name
+// passages and uploads.
+func shortSum(sum [sha256.Size]byte) string { return hex.EncodeToString(sum[:8]) }
 
 // evidenceAnchor names a quoted passage in the document view. The
 // scorecard's links and the view's marks both compute it from the page

@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -97,7 +96,7 @@ func (u *upload) data() ([]byte, error) {
 // document) and the name it was uploaded under, whose extension is a
 // hint for telling Markdown from plain text.
 func (u *upload) source() string {
-	return "/upload/" + hex.EncodeToString(u.sum[:8]) + "/" + u.name
+	return "/upload/" + shortSum(u.sum) + "/" + u.name
 }
 
 // remove deletes the file; safe to call more than once, and on nil.
