@@ -956,19 +956,30 @@ func (r *run) fill(cc *ccrit, s string) string {
 // evidence picks up to MaxEvidence passages for tiers of signals (the
 // level reached first). Within a tier it goes round the signals, so that
 // each thing the score needed is shown (a figure, a group, a cause ...)
-// before a second of any, and prefers pages not yet cited; headings,
-// which name a topic rather than show it, come last.
+// before a second of any. A signal's passages are taken strongest first
+// (rank), and among equally strong ones it prefers pages not yet cited;
+// headings, which name a topic rather than show it, come last.
 func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 	var out []Evidence
 	used := map[int]bool{}
 	quoted := map[string]bool{}
 	pages := map[int]int{}
-	// Each signal's candidates are listed once, in document order with
-	// headings last; a cursor skips those already used, and the search
-	// for an uncited page looks a bounded way ahead, so the cost stays
-	// linear in the document however many sentences match.
+	var level []*csignal // every signal the tiers name, for rank
+	for _, names := range tiers {
+		for _, n := range names {
+			if cs := cc.byName[n]; cs != nil && !slices.Contains(level, cs) {
+				level = append(level, cs)
+			}
+		}
+	}
+	// Each signal's candidates are listed once, strongest first, then in
+	// document order, with headings last; a cursor skips those already
+	// used, and the search for an uncited page looks a bounded way ahead
+	// among equally strong ones, so the cost stays n log n in the
+	// sentences a signal matched.
 	type list struct {
 		idx    []int
+		rank   []int
 		cursor int
 	}
 	lists := map[string]*list{}
@@ -988,7 +999,16 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 					l.idx = append(l.idx, i)
 				}
 			}
+			ranks := make(map[int]int, len(l.idx))
+			for _, i := range l.idx {
+				ranks[i] = r.rank(level, i)
+			}
+			slices.SortStableFunc(l.idx, func(a, b int) int { return cmp.Compare(ranks[b], ranks[a]) })
 			l.idx = append(l.idx, heads...)
+			l.rank = make([]int, len(l.idx))
+			for k, i := range l.idx {
+				l.rank[k] = ranks[i] // headings: 0, below any passage
+			}
 		}
 		lists[name] = l
 		return l
@@ -1000,7 +1020,7 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			l.cursor++
 		}
 		pick := -1
-		for k := l.cursor; k < len(l.idx) && k < l.cursor+lookahead; k++ {
+		for k := l.cursor; k < len(l.idx) && k < l.cursor+lookahead && l.rank[k] == l.rank[l.cursor]; k++ {
 			i := l.idx[k]
 			if used[i] {
 				continue
@@ -1057,14 +1077,50 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 	return out
 }
 
+// rank is how strongly sentence i shows what a level needs: a whole
+// unit (a sentence, list item or headed row quoted whole, not a window of
+// a longer line) before a window; then how many of the level's signals it
+// shows (a figure that also names the group and the cause says more than
+// a figure alone; counted up to three, since a long run-on line matches
+// everything); then its claim: the document's own, about its own area,
+// and not a hypothetical. Headings rank 0, below every passage.
+func (r *run) rank(level []*csignal, i int) int {
+	s := r.sents[i]
+	rank := 1
+	if len(s.Text) <= maxQuote || s.Kind == document.Table && s.Header != "" {
+		rank += 8
+	}
+	parts := 0
+	for _, cs := range level {
+		if r.matched[cs.idx][i] {
+			parts++
+		}
+	}
+	rank += 2 * min(parts, 3)
+	if s.Claim.Voice == annotate.VoiceOwn {
+		rank++
+	}
+	if s.Claim.Scope == annotate.ScopeLocal {
+		rank++
+	}
+	if s.Claim.Status != annotate.StatusExample {
+		rank++
+	}
+	return rank
+}
+
 // quotable: a quote a reader can read as a whole statement. A window cut
 // from a long line that starts mid-sentence ("benefit claimant the
 // financial security ...") or after a footnote number is not, nor is a
-// question, which claims nothing; a list item may start in lower case,
+// question, which claims nothing, nor a list run together into one line;
+// a list item may start in lower case,
 // read after its lead-in. The passage still counts for the score: only
 // its quote is passed over for another.
 func quotable(s *sentence, q string) bool {
 	if strings.HasSuffix(strings.TrimRight(q, " ”\"'’)"), "?") {
+		return false
+	}
+	if annotate.GluedList(q) {
 		return false
 	}
 	return s.Kind == document.List || !annotate.StartsMidSentence(q)

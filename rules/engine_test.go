@@ -346,3 +346,54 @@ func TestExplainContext(t *testing.T) {
 		t.Fatalf("Explain = %+v, want one passage kept out by its context", ms)
 	}
 }
+
+// Evidence is taken strongest first: a passage that shows more of what
+// the level needs (here a clinic and who it is for) before one that shows
+// less, the document's own words before a cited review's, a whole sentence
+// before a window of a long line, whatever their order in the document.
+func TestEvidenceRank(t *testing.T) {
+	long := "We will open a clinic " + strings.Repeat("and keep the building in good repair for years ", 10) + "."
+	d := testDoc([]document.Block{
+		para(long),
+		para("The national review found that a clinic helps."),
+		para("We will open a clinic."),
+		para("We will open a clinic for rough sleepers."),
+	})
+	s, err := loadRules(t, map[string]string{"test.yaml": `id: test
+order: 1
+name: Test
+none_summary: nothing
+signals:
+  - {name: x, kind: terms, terms: [clinic]}
+  - {name: who, kind: terms, terms: [rough sleepers]}
+levels:
+  - score: 1
+    summary: one
+    when: {signal: x}
+  - score: 2
+    summary: two
+    when: {all: [{signal: x, min: 9}, {signal: who}]}
+  - score: 3
+    summary: three
+    when: {signal: x, min: 10}
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.comp.prepare(d)
+	cc := s.comp.criteria[0]
+	r.evalCriterion(cc)
+	var got []string
+	for _, e := range r.evidence(cc, []string{"x", "who"}) {
+		got = append(got, e.Quote)
+	}
+	// evidence is printed in page order; all are on page 1, so rank
+	// order is kept: x's strongest, who's, x's next ...
+	want := []string{"We will open a clinic for rough sleepers.", "We will open a clinic.", "The national review found that a clinic helps."}
+	if len(got) < 3 || strings.Join(got[:3], "|") != strings.Join(want, "|") {
+		t.Errorf("evidence order:\n got %q\nwant %q first", got, want)
+	}
+	if got[len(got)-1] == want[0] || !strings.HasPrefix(got[len(got)-1], "We will open a clinic and keep") {
+		t.Errorf("a window of a long line should come last: %q", got)
+	}
+}

@@ -40,6 +40,9 @@ type unit struct {
 	// header is the text of a table's first row, for the rows below it:
 	// a row is quoted with the headers of its columns.
 	header string
+	// reportedLeadIn: the list's lead-in reports what others said
+	// ("Respondents told us:"), so its items are their words.
+	reportedLeadIn bool
 	// quoted: the sentence is inside a quotation opened by an earlier
 	// sentence of the unit.
 	quoted bool
@@ -98,6 +101,7 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 				if changesLeadInRE.MatchString(lead) && feedbackRE.MatchString(lead) {
 					base.changesLeadIn = lead
 				}
+				base.reportedLeadIn = reportedLeadIn(lead)
 			}
 			units = appendUnits(units, &sp, base, b)
 			if b.Kind != document.List {
@@ -343,6 +347,21 @@ var (
 	changesLeadInRE = regexp.MustCompile(`(?i)\b(?:changes?|amendments?|updates?|additions?)\b[^.]{0,80}\b(?:made|been made|have made|we made|agreed|include|included|are)\b[^.]{0,120}:\s*$|\b(?:we have|we've)\s+(?:changed|amended|updated|added)\b[^.]{0,120}:\s*$`)
 	feedbackRE      = regexp.MustCompile(`(?i)\b(?:responses?|feedback|consultation|engagement|comments|respondents|you said|views|what (?:people|you|residents|patients) (?:said|told us))\b`)
 )
+
+// reportedLeadIn reports a lead-in ending with a colon whose last
+// sentence is someone else's report: "Respondents said:", "The main gaps
+// identified by respondents were:".
+func reportedLeadIn(lead string) bool {
+	lead = strings.TrimSpace(lead)
+	if !strings.HasSuffix(lead, ":") {
+		return false
+	}
+	if i := strings.LastIndex(lead, ". "); i >= 0 {
+		lead = lead[i+2:]
+	}
+	t := newText(lead)
+	return near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) || reportedBy(t)
+}
 
 // leadInRE recognises a sentence that introduces a list of commitments:
 // "We will:", "Our actions are:", "Over the next five years we will:".

@@ -224,7 +224,7 @@ var (
 	reportVerbs = class("said", "say", "says", "told", "tell", "felt", "feel", "feels", "reported", "commented", "suggested",
 		"suggest", "suggests", "highlighted", "raised", "mentioned", "noted", "expressed", "wanted", "want", "wants", "asked",
 		"proposed", "described", "describe", "stated", "indicated", "shared", "believe", "believed", "thought", "think",
-		"agreed", "disagreed", "emphasised", "emphasized", "stressed", "explained", "complained", "valued", "preferred", "cited")
+		"agreed", "disagreed", "perceived", "emphasised", "emphasized", "stressed", "explained", "complained", "valued", "preferred", "cited")
 	sources = class("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
 		"inquiry", "evaluation", "analysis", "paper", "commission", "nice", "ons", "ohid", "fund", "trust", "foundation",
 		"authors", "institute", "government", "department", "england", "centre", "center", "university", "who", "data",
@@ -522,6 +522,19 @@ func StartsMidSentence(q string) bool {
 	return footnoteStartRe.MatchString(q)
 }
 
+// inlineBulletRe is a bullet inside a line: a bullet glyph, the
+// replacement character a lost bullet glyph becomes, or the lone "o" that
+// word processors use for a second-level bullet ("were: o mental health
+// o inequalities"), each between spaces.
+var inlineBulletRe = regexp.MustCompile(`\s(?:[•●▪■◦‣∙\x{F0B7}\x{FFFD}]|o)\s+\S`)
+
+// GluedList reports a line holding two or more inline bullets: a list
+// whose items a converter ran together into one line, which a reader
+// cannot take in as one statement.
+func GluedList(s string) bool {
+	return len(inlineBulletRe.FindAllStringIndex(s, 2)) >= 2
+}
+
 // A footnote marker is a run of two or more reference numbers, or one
 // number before a word that starts a sentence but never follows a count
 // ("10 In addition", not "42 Integrated Care Boards").
@@ -556,6 +569,38 @@ func near(t *text, first, second uint64, n int, skipIf uint64) bool {
 				break
 			}
 			if cl[j]&second != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// byWord is "by", for passives whose agent is the speaker;
+// passiveReport are past participles that report only with an agent
+// ("identified by respondents"): alone they are the document's own ("the
+// needs identified").
+var (
+	byWord        = class("by")
+	passiveReport = class("identified", "perceived", "expressed", "voiced", "put", "made", "submitted", "given")
+)
+
+// reportedBy reports a passive whose agent is someone other than the
+// document: "the gaps identified by respondents", "issues raised by
+// participants", "as recommended by the review".
+// It looks for a reporting participle followed by "by" and, within three
+// words ("by the national review"), a reporter or a source.
+func reportedBy(t *text) bool {
+	cl := t.classes()
+	for k := 0; k+2 < len(t.toks); k++ {
+		if cl[k]&(reportVerbs|sourceVerbs|passiveReport) == 0 || cl[k+1]&byWord == 0 || t.toks[k+1].brk {
+			continue
+		}
+		for j := k + 2; j < len(t.toks) && j <= k+4; j++ {
+			if t.toks[j].brk {
+				break
+			}
+			if cl[j]&(reporters|sources) != 0 {
 				return true
 			}
 		}
@@ -627,7 +672,12 @@ func voice(t *text, u unit) string {
 	if u.kind != document.Table && u.sf.reported || u.sf.policy {
 		return VoiceReported
 	}
-	if near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) {
+	if near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) || reportedBy(t) {
+		return VoiceReported
+	}
+	if u.reportedLeadIn {
+		// An item of a list introduced by "Respondents said:" or "The
+		// gaps identified by respondents were:" is what they said.
 		return VoiceReported
 	}
 	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {

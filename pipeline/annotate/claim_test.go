@@ -128,6 +128,14 @@ func TestClaimVoiceStatusPolarityScope(t *testing.T) {
 			VoiceReported, StatusFact, PolarityPositive, ScopeLocal},
 		{"national and local context is the document's own", "The council funds two outreach clinics.", "National and local policy context",
 			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
+		{"a passive whose agent is respondents", "The main gaps identified by respondents were transport and housing.", "",
+			VoiceReported, StatusFact, PolarityPositive, ScopeLocal},
+		{"issues raised by a review", "Issues raised by the national review include workforce shortages.", "",
+			VoiceReported, StatusFact, PolarityPositive, ScopeNational},
+		{"needs identified without an agent are the document's", "The needs identified in this assessment are set out below.", "",
+			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
+		{"identified by a test is no report", "People identified by screening are offered treatment.", "",
+			VoiceOwn, StatusFact, PolarityPositive, ScopeLocal},
 		{"a stated absence", "There was no engagement work on this plan.", "",
 			VoiceOwn, StatusFact, PolarityNegative, ScopeLocal},
 		{"an idiom is no negation", "Waiting times will be no more than 18 weeks.", "",
@@ -156,6 +164,49 @@ func TestClaimListLeadIn(t *testing.T) {
 	for _, s := range Annotate(d).Sentences[1:] {
 		if s.Claim.Status != StatusPlanned || s.Claim.Form != FormItem {
 			t.Errorf("%q: %+v, want a planned item", s.Text, s.Claim)
+		}
+	}
+}
+
+// The items of a list introduced as what others said are their words;
+// those of the document's own lead-in are its own.
+func TestClaimReportedLeadIn(t *testing.T) {
+	for _, tc := range []struct {
+		lead, voice string
+	}{
+		{"We consulted widely. Gaps that respondents perceived as missing were:", VoiceReported},
+		{"The main issues identified by participants were:", VoiceReported},
+		{"Respondents told us:", VoiceReported},
+		{"Our priorities for the next year are:", VoiceOwn},
+		{"Respondents told us about transport. Our priorities are:", VoiceOwn},
+		{"Respondents told us about transport", VoiceOwn}, // no colon: not a lead-in
+	} {
+		d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{
+			{Kind: document.Paragraph, Text: tc.lead},
+			{Kind: document.List, Text: "transport to the hospital\nhousing for young people", Items: []string{"transport to the hospital", "housing for young people"}},
+		}}}}
+		for _, s := range Annotate(d).Sentences {
+			if s.Kind == document.List && s.Claim.Voice != tc.voice {
+				t.Errorf("after %q: item %q voice %s, want %s", tc.lead, s.Text, s.Claim.Voice, tc.voice)
+			}
+		}
+	}
+}
+
+func TestGluedList(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"The gaps were: o mental health support o inequalities o transport", true},
+		{"Priorities • housing • transport", true},
+		{"Priorities \uFFFD housing \uFFFD transport", true},
+		{"• Reduce smoking in pregnancy across the county", false}, // one item
+		{"We will work with o ne partner.", false},
+		{"Older people o and younger people", false},
+	} {
+		if got := GluedList(tc.s); got != tc.want {
+			t.Errorf("GluedList(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -239,6 +240,40 @@ func Readable(quote string) bool {
 	return end != "" && strings.ContainsAny(end[len(end)-1:], ".!?:;")
 }
 
+// ReadableUnit is Readable for a quote whose form the scorer gave (the
+// claim's form: sentence, item or row). A list item and a table row
+// quoted under its headers ("Service: Urgent care; 2023/24: £12.1m") are
+// whole units without a full stop: an item needs four words with a
+// lower-case letter, a row a "header: value" cell. A list run together
+// into one line (two inline bullets) is never readable.
+func ReadableUnit(quote, form string) bool {
+	if annotate.GluedList(quote) {
+		return false
+	}
+	switch form {
+	case annotate.FormItem:
+		words := 0
+		for _, w := range strings.Fields(quote) {
+			if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+				words++
+			}
+		}
+		return words >= 4 && strings.IndexFunc(quote, unicode.IsLower) >= 0
+	case annotate.FormRow:
+		return strings.Contains(quote, ": ") && strings.IndexFunc(quote, unicode.IsLetter) >= 0
+	}
+	return Readable(quote)
+}
+
+// readableEvidence is ReadableUnit with the form the scorer gave, when it
+// gave one.
+func readableEvidence(e rules.Evidence) bool {
+	if e.Claim == nil {
+		return Readable(e.Quote)
+	}
+	return ReadableUnit(e.Quote, e.Claim.Form)
+}
+
 // ScoredDocument is a document's file name (as in the judgements file)
 // and the scorecard the tool made of it.
 type ScoredDocument struct {
@@ -365,7 +400,7 @@ func MeasureEvidence(docs []ScoredDocument, judgements []Judgement) EvidenceRepo
 			for _, e := range cr.Evidence {
 				q := PrintedQuote{
 					Document: d.Document, Criterion: cr.ID, ToolScore: cr.Score, Signal: e.Signal,
-					Page: e.Page, Section: e.Section, Quote: e.Quote, Readable: Readable(e.Quote),
+					Page: e.Page, Section: e.Section, Quote: e.Quote, Readable: readableEvidence(e),
 				}
 				if j, ok := byKey[keyOf(d.Document, cr.ID, e.Signal, e.Quote)]; ok {
 					q.Judgement, q.Reason, q.JudgedAt = j.Judgement, j.Reason, j.At()

@@ -135,6 +135,29 @@ func TestReadable(t *testing.T) {
 	}
 }
 
+func TestReadableUnit(t *testing.T) {
+	tests := []struct {
+		quote, form string
+		want        bool
+	}{
+		{"Male life expectancy gap: 11.2 years between most and least deprived areas", "item", true},
+		{"Reduce smoking in pregnancy across the county", "item", true},
+		{"Smoking in pregnancy", "item", false}, // three words
+		{"The gaps were: o mental health support o inequalities o transport", "item", false},
+		{"Items: Community fund; Year 1: £40,000; Year 2: £25,000", "row", true},
+		{"£40,000 | £25,000", "row", false}, // no headers
+		{"We will open three clinics by 2026.", "sentence", true},
+		{"the pilot programme aims to increase", "sentence", false},
+		{"Priorities • housing • transport • jobs.", "sentence", false},
+		{"We will open three clinics by 2026.", "", true}, // no form: Readable
+	}
+	for _, tc := range tests {
+		if got := ReadableUnit(tc.quote, tc.form); got != tc.want {
+			t.Errorf("ReadableUnit(%q, %q) = %v, want %v", tc.quote, tc.form, got, tc.want)
+		}
+	}
+}
+
 func TestNormaliseQuote(t *testing.T) {
 	if got, want := NormaliseQuote(" GP’s  “new”\n\tclinics‘ "), `GP's "new" clinics'`; got != want {
 		t.Errorf("NormaliseQuote = %q, want %q", got, want)
