@@ -384,8 +384,17 @@ func citation(lower, s string) bool {
 	// title: "Age UK (2019).", "... in care homes; Alzheimer's Society
 	// (2022)." The line's end is tested before the pattern, which most
 	// lines with a year in brackets fail.
-	return strings.HasSuffix(strings.TrimRight(s, " ."), ")") && authorYearRe.MatchString(s)
+	if strings.HasSuffix(strings.TrimRight(s, " ."), ")") && authorYearRe.MatchString(s) {
+		return true
+	}
+	// Two or more "Author (2024). Title" entries in one line: a reference
+	// list read as a table or run together ("Office for National
+	// Statistics (2024). Unpaid care ...; Carers UK (2022). Carers' health").
+	return strings.Count(s, ").") >= 2 && len(entryYearRe.FindAllStringIndex(s, 2)) >= 2
 }
+
+// entryYearRe is the year of a reference entry: "(2024)." before a title.
+var entryYearRe = regexp.MustCompile(`\((?:19|20)\d\d[a-z]?\)\.`)
 
 // rowForm judges a table row: readable under a header when its cells are
 // cells, glued when the cells are pieces of sentences cut by a converter

@@ -51,6 +51,8 @@ func TestClaimForm(t *testing.T) {
 		{"a biography's later sentence", para("During the year she became the Chair of a national charity."), "", FormFormality},
 		{"a patient's story is not a biography", para("She told us the clinic changed her life after years of waiting."), "", FormSentence},
 		{"a reference list", para("Smith J, Jones K. Co-production in practice. London: Press, 2020."), "References", FormReference},
+		{"reference entries read as a table row", document.Block{Kind: document.Table, Rows: [][]string{{"Note", "Source"}, {"137", "Office for National Statistics (2024). Unpaid care expectancy: Carers UK (2022). Carers' health and experiences of primary care."}}}, "", FormReference},
+		{"one year in brackets is a sentence", para("Smoking fell (2023). It rose again in 2024."), "", FormSentence},
 		{"a citation outside a list", para("Lazar, S., Robin, J., A study of self-medication in adults."), "", FormReference},
 		{"a heading", document.Block{Kind: document.Heading, Text: "Our priorities", Level: 2}, "", FormHeading},
 		{"a list item in lower case", document.Block{Kind: document.List, Text: "expand outreach to rough sleepers", Items: []string{"expand outreach to rough sleepers"}}, "", FormItem},

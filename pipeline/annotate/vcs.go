@@ -116,6 +116,25 @@ func mindCheck(t *text, i, j int) bool {
 	return true
 }
 
+// nhsCharityBefore are words that make "charity" an NHS body's own
+// ("Leeds Hospitals Charity", "the Trust's charity", "NHS charities"):
+// it raises money for the trust; it is not the voluntary sector working
+// with it. nhsCharityAfter make it the regulator ("the Charity
+// Commission").
+var (
+	nhsCharityBefore = wordSet("hospital", "hospitals", "nhs", "trust", "trust's", "trusts", "infirmary", "children's")
+	nhsCharityAfter  = wordSet("commission", "commissioners", "commissioner", "commission's")
+)
+
+// notNHSCharity keeps "charity" for the voluntary sector, not an NHS
+// body's own charity or the Charity Commission.
+func notNHSCharity(t *text, i, j int) bool {
+	if i > 0 && !t.toks[i].brk && nhsCharityBefore[t.toks[i-1].norm] {
+		return false
+	}
+	return j >= len(t.toks) || !nhsCharityAfter[t.toks[j].norm]
+}
+
 var vcsLexicon = lazyLexicon(vcsEntries)
 
 func vcsEntries() []entry {
@@ -137,7 +156,7 @@ func vcsEntries() []entry {
 		"VCS", "VCSE", "VCFSE", "VCFS", "vcse sector|sectors|organisations|partners|colleagues|providers|services|",
 		"vcs sector|organisations|partners|", "vcfse sector|organisations|partners|",
 		"third sector|sectors", "third sector organisations|partners|organisation|colleagues|providers",
-		"charities", "charity", "charitable sector|organisations|organisation|bodies",
+		"charitable sector|organisations|organisation|bodies",
 		"social enterprise|enterprises", "community groups|group", "faith groups|group|organisations|communities",
 		"faith and community groups|organisations", "community and faith groups|organisations",
 		"community organisations|organisation|organizations", "grassroots organisations|groups|organisation|group",
@@ -155,6 +174,9 @@ func vcsEntries() []entry {
 		"British Heart Foundation", "Cancer Research UK", "Asthma UK", "Asthma and Lung UK",
 		"Sussex Community Foundation", "Leeds Community Foundation", "Community Foundation")...)
 	es = append(es, entry{pattern: "Mind", kind: VCS, sub: SubBody, check: mindCheck})
+	for _, p := range []string{"charities", "charity"} {
+		es = append(es, entry{pattern: p, kind: VCS, sub: SubTerm, check: notNHSCharity})
+	}
 	// Local bodies are named after their place ("Westbrook Community
 	// Action", "St Gemma's Hospice", "Crawley Foodbank"): the words count
 	// when written as a name, not as ordinary prose ("community action").
