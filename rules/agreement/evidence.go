@@ -356,6 +356,9 @@ type EvidenceReport struct {
 	Documents int                       `json:"documents"`
 	Overall   EvidenceCounts            `json:"overall"`
 	Criteria  map[string]EvidenceCounts `json:"criteria"`
+	// Halves is keyed by half (HalfA, HalfB; see Half): a change to the
+	// rules should raise the share judged yes on both.
+	Halves map[string]EvidenceCounts `json:"halves"`
 	// Signals is keyed "criterion/signal".
 	Signals map[string]EvidenceCounts `json:"signals"`
 	// Reasons counts the reason codes of the printed quotes judged no or
@@ -384,6 +387,7 @@ func MeasureEvidence(docs []ScoredDocument, judgements []Judgement) EvidenceRepo
 	}
 	rep := EvidenceReport{
 		Criteria: map[string]EvidenceCounts{},
+		Halves:   map[string]EvidenceCounts{HalfA: {}, HalfB: {}},
 		Signals:  map[string]EvidenceCounts{},
 		Reasons:  map[string]int{},
 		Quotes:   []PrintedQuote{},
@@ -414,6 +418,9 @@ func MeasureEvidence(docs []ScoredDocument, judgements []Judgement) EvidenceRepo
 				c := rep.Criteria[cr.ID]
 				c.add(q)
 				rep.Criteria[cr.ID] = c
+				h := rep.Halves[Half(d.Document)]
+				h.add(q)
+				rep.Halves[Half(d.Document)] = h
 				sk := cr.ID + "/" + e.Signal
 				s := rep.Signals[sk]
 				s.add(q)
@@ -432,7 +439,7 @@ func MeasureEvidence(docs []ScoredDocument, judgements []Judgement) EvidenceRepo
 		}
 	}
 	rep.Overall.shares()
-	for _, m := range []map[string]EvidenceCounts{rep.Criteria, rep.Signals} {
+	for _, m := range []map[string]EvidenceCounts{rep.Criteria, rep.Halves, rep.Signals} {
 		for k, c := range m {
 			c.shares()
 			m[k] = c
@@ -462,6 +469,12 @@ func WriteEvidenceText(w io.Writer, rep EvidenceReport) error {
 	}
 	fmt.Fprintf(&b, "evidence quotes of %d documents, judged by readers\n", rep.Documents)
 	table("criterion", 20, rep.Criteria)
+	b.WriteString("\n")
+	halves := map[string]EvidenceCounts{}
+	for k, c := range rep.Halves {
+		halves[k+" ("+halfNames[k]+")"] = c
+	}
+	table("half", 20, halves)
 	width := len("criterion/signal")
 	for k := range rep.Signals {
 		width = max(width, len(k))

@@ -221,6 +221,17 @@ func TestMeasureEvidence(t *testing.T) {
 			t.Errorf("signal %s = %+v\nwant        %+v", key, got, want)
 		}
 	}
+	// Every quote is d1.pdf's: its half holds them all, the other none.
+	other := HalfA
+	if Half("d1.pdf") == HalfA {
+		other = HalfB
+	}
+	if got := rep.Halves[Half("d1.pdf")]; got != want {
+		t.Errorf("half %s = %+v\nwant     %+v", Half("d1.pdf"), got, want)
+	}
+	if got, ok := rep.Halves[other]; !ok || got.Printed != 0 {
+		t.Errorf("half %s = %+v, %v: want present and empty", other, got, ok)
+	}
 	if len(rep.Signals) != 3 || len(rep.Criteria) != 2 {
 		t.Errorf("%d signals, %d criteria", len(rep.Signals), len(rep.Criteria))
 	}
@@ -247,6 +258,9 @@ func TestMeasureEvidence(t *testing.T) {
 	}
 	if got := lines[len(lines)-4:]; strings.Join(got, "\n") != strings.Join(wantTail, "\n") {
 		t.Errorf("last four lines:\n%s\nwant:\n%s\n\nwhole output:\n%s", strings.Join(got, "\n"), strings.Join(wantTail, "\n"), out.String())
+	}
+	if !strings.Contains(out.String(), "\nhalf ") || !strings.Contains(out.String(), "\n"+Half("d1.pdf")+" ("+halfNames[Half("d1.pdf")]+")") {
+		t.Errorf("no table by half:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "j.tsv:5") || !strings.Contains(out.String(), "1 judgements are of documents that were not scored") {
 		t.Errorf("stale and unscored judgements not reported:\n%s", out.String())
