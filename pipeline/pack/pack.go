@@ -84,9 +84,18 @@ func Split(d *document.Document) []Paper {
 	}
 	text := func(i int) string { return strings.TrimSpace(d.Pages[blocks[i].page].Blocks[blocks[i].block].Text) }
 	var covers []int
+	committee := map[int]string{} // committee covers: start block → committee's name
 	for i := range blocks {
-		if isItemLabel(text(i)) && coverFollows(text, i, len(blocks)) {
+		switch {
+		case isItemLabel(text(i)) && coverFollows(text, i, len(blocks)):
 			covers = append(covers, i)
+		case committeeCover(text, i, len(blocks)):
+			start := i
+			if i > 0 && reportHeading(text(i-1)) && (len(covers) == 0 || covers[len(covers)-1] < i-1) {
+				start = i - 1 // "Committee Escalation and Assurance Report"
+			}
+			covers = append(covers, start)
+			committee[start] = committeeName(text, i, len(blocks))
 		}
 	}
 	if out := byBookmarks(d, blocks, covers, text); len(out) > 0 {
@@ -99,12 +108,23 @@ func Split(d *document.Document) []Paper {
 	if covers[0] > 0 {
 		out = append(out, Paper{Title: "Agenda and papers before the first cover sheet", Kind: KindAgenda, start: 0, end: covers[0]})
 	}
+	agenda := agendaItems(text, covers[0])
+	used := map[string]bool{}
 	for k, c := range covers {
 		end := len(blocks)
 		if k+1 < len(covers) {
 			end = covers[k+1]
 		}
-		p := readCover(text, c, end)
+		var p Paper
+		if name, ok := committee[c]; ok {
+			p = committeePaper(text, c, name, agenda, used)
+		} else {
+			p = readCover(text, c, end)
+			if used[p.Number] {
+				p.Number = agendaNumber(p, agenda, used)
+			}
+		}
+		used[p.Number] = true
 		p.start, p.end = c, end
 		out = append(out, p)
 	}
@@ -308,6 +328,140 @@ func readCover(text func(int) string, c, end int) Paper {
 	}
 	p.Kind = kindOf(p.Title)
 	return p
+}
+
+// A committee chair's report to the board has a cover of its own kind:
+// "Name of Committee:", then "Report to:" (the board), often under a
+// heading such as "Committee Escalation and Assurance Report". Packs list
+// these reports in the agenda ("Item 10ii Business Committee Chairs
+// Assurance Report 25 June 2025") but give them no "Agenda item" field.
+var (
+	committeeLabelRe = regexp.MustCompile(`(?i)^name of (the )?committee\s*:\s*(.*)$`)
+	reportToRe       = regexp.MustCompile(`(?i)^report(ing)? to\s*:`)
+	// agendaItemRe is an agenda's line for a paper: "Item 9i Chairs
+	// assurance report - Quality Committee July 2025".
+	agendaItemRe = regexp.MustCompile(`(?i)^item\s+([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\s+(\S.*)$`)
+)
+
+// committeeWindow is how near its "Name of Committee" label the "Report
+// to" field of a committee's cover is.
+const committeeWindow = 6
+
+// committeeCover: block i is a committee's "Name of Committee" label with
+// a "Report to" field after it.
+func committeeCover(text func(int) string, i, n int) bool {
+	if !committeeLabelRe.MatchString(text(i)) {
+		return false
+	}
+	for j := i + 1; j < n && j <= i+committeeWindow; j++ {
+		if reportToRe.MatchString(text(j)) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportHeading: a short line naming a report, which a committee's
+// cover opens with.
+func reportHeading(t string) bool {
+	return len(strings.Fields(t)) <= 10 && strings.Contains(strings.ToLower(t), "report") && !strings.HasSuffix(t, ".")
+}
+
+// committeeName reads the committee's name: after its label, or in the
+// block after it.
+func committeeName(text func(int) string, i, n int) string {
+	m := committeeLabelRe.FindStringSubmatch(text(i))
+	if v := strings.TrimSpace(m[2]); v != "" {
+		return v
+	}
+	if i+1 < n && !isLabel(text(i+1)) {
+		return text(i + 1)
+	}
+	return ""
+}
+
+// agendaItem is a paper the agenda lists, with its number.
+type agendaItem struct{ number, title string }
+
+// agendaItems reads the agenda's "Item N title" lines in the blocks
+// before the first cover.
+func agendaItems(text func(int) string, end int) []agendaItem {
+	var out []agendaItem
+	for i := 0; i < end; i++ {
+		if m := agendaItemRe.FindStringSubmatch(text(i)); m != nil {
+			out = append(out, agendaItem{number: strings.ToLower(m[1]), title: strings.TrimSpace(m[2])})
+		}
+	}
+	return out
+}
+
+// committeePaper is a committee's report: numbered and titled by the
+// first agenda item not yet used that names the committee ("Business
+// Committee" three times for three meetings takes 10i, 10ii, 10iii in
+// turn), else titled by its heading and the committee.
+func committeePaper(text func(int) string, c int, name string, agenda []agendaItem, used map[string]bool) Paper {
+	p := Paper{Kind: KindCommittee}
+	key := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(name), "Committee")))
+	for _, it := range agenda {
+		if key != "" && !used[it.number] && strings.Contains(strings.ToLower(it.title), key) {
+			p.Number, p.Title = it.number, it.title
+			break
+		}
+	}
+	if p.Title == "" {
+		p.Title = strings.TrimSpace(name + " report")
+		if h := text(c); reportHeading(h) && !committeeLabelRe.MatchString(h) {
+			p.Title = h + ": " + name
+		}
+	}
+	if strings.Contains(strings.ToLower(p.Title+" "+text(c)), "assurance report") {
+		p.Purpose = "assurance"
+	}
+	return p
+}
+
+// agendaNumber renumbers a paper whose cover repeats the number of the
+// paper before it (a cover copied and not updated: two "(14i)" covers):
+// the agenda's unused item under the same number ("14ii") whose title
+// shares a word with the paper's ("GoSWH Annual report" and "Guardian of
+// Safe Working Hours Annual Report"). Without one, the cover's number
+// stands.
+func agendaNumber(p Paper, agenda []agendaItem, used map[string]bool) string {
+	lead := leadingNumber(p.Number)
+	words := titleWords(p.Title)
+	for _, it := range agenda {
+		if used[it.number] || lead == "" || leadingNumber(it.number) != lead {
+			continue
+		}
+		for w := range titleWords(it.title) {
+			if words[w] {
+				return it.number
+			}
+		}
+	}
+	return p.Number
+}
+
+// leadingNumber is an item number's number without its letters ("14"
+// of "14ii").
+func leadingNumber(n string) string {
+	return strings.TrimRight(n, "abcdefghijklmnopqrstuvwxyz")
+}
+
+// titleWords are a title's words that say what it is about: four letters
+// or more, not the words every paper's title has.
+func titleWords(t string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "report", "paper", "cover", "update", "board", "trust", "meeting", "public", "final", "draft":
+			continue
+		}
+		if len(w) >= 4 {
+			out[w] = true
+		}
+	}
+	return out
 }
 
 // isLabel: a cover sheet field label such as "Meeting:" or "Date:".

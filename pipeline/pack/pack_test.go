@@ -114,6 +114,100 @@ The Trust reports a deficit of £2.1m at month 10.
 	}
 }
 
+// TestSplitCommitteeReports: committee chairs' reports have a cover of
+// their own kind ("Name of Committee:", "Report to:") and take their
+// number and title from the agenda, the same committee's reports in turn;
+// a committee the agenda does not list keeps its heading and name; a
+// cover that repeats the number before it takes the agenda's next item of
+// that number when the titles share a word, and keeps its own otherwise.
+func TestSplitCommitteeReports(t *testing.T) {
+	md := `Agenda
+
+Item 5i Quality Committee Chair's Assurance Report May 2026
+
+Item 5ii Quality Committee Chair's Assurance Report June 2026
+
+Item 6i Cover paper - Staffing quarterly report
+
+Item 6ii Staffing annual report 2025-26
+
+**Agenda item:** 4
+
+**Title of report:** Chief Executive's Report
+
+Our winter plan is on track.
+
+**Committee Escalation and Assurance Report**
+
+**Name of Committee:**
+
+Quality Committee
+
+**Report to:**
+
+Trust Board 4 March 2026
+
+The committee noted the infection control report.
+
+**Committee Escalation and Assurance Report**
+
+**Name of Committee:** Quality Committee
+
+**Report to:** Trust Board
+
+The committee approved the audit plan.
+
+**Name of Committee:**
+
+People Committee
+
+**Date of meeting:**
+
+1 March 2026
+
+**Report to:**
+
+Trust Board
+
+Staff survey results were discussed.
+
+**Agenda item:** 6i
+
+**Title of report:** Staffing quarterly report
+
+Fill rates were 96%.
+
+**Agenda item:** 6i
+
+**Title of report:** Staffing annual report 2025-26
+
+Vacancies fell.
+
+**Agenda item:** 6i
+
+**Title of report:** Infection control
+
+Cases fell.
+`
+	d, err := textdoc.Read([]byte(md), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := show(Split(d))
+	want := ` | Agenda and papers before the first cover sheet |  |  | agenda
+4 | Chief Executive's Report |  |  | report
+5i | Quality Committee Chair's Assurance Report May 2026 |  | assurance | committee report
+5ii | Quality Committee Chair's Assurance Report June 2026 |  | assurance | committee report
+ | People Committee report |  |  | committee report
+6i | Staffing quarterly report |  |  | report
+6ii | Staffing annual report 2025-26 |  |  | report
+6i | Infection control |  |  | report
+`
+	if got != want {
+		t.Errorf("papers:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // TestSplitNotAPack: a document without cover sheets is one paper.
 func TestSplitNotAPack(t *testing.T) {
 	d := &document.Document{Title: "A strategy", Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: "Item 3: see the agenda."}}}}}
@@ -123,9 +217,10 @@ func TestSplitNotAPack(t *testing.T) {
 }
 
 // TestSplitRealPack: the trust board pack of the shared corpus, whose 16
-// cover sheets were written down from the file (items without a cover of
-// their own, such as the committee chairs' reports, stay with the paper
-// before them: the split follows cover sheets only).
+// cover sheets and 6 committee chairs' reports ("Name of Committee:",
+// "Report to:") were written down from the file, numbered as its agenda
+// lists them. The second "Guardian of Safe Working Hours" cover repeats
+// the first's "(14i)"; the agenda lists it as 14ii.
 func TestSplitRealPack(t *testing.T) {
 	dir := sharedcorpus.Require(t, "corpus", "real-text")
 	data, err := os.ReadFile(filepath.Join(dir, "lch-trust-board-public-papers-2025-09.md"))
@@ -149,10 +244,16 @@ func TestSplitRealPack(t *testing.T) {
 		"6 | Interim Chief Executive’s Report",
 		"7i | Leeds Community Healthcare NHS Trust Winter Plan 2025-2026",
 		"8 | Health Equity Strategy",
+		"9i | Chairs assurance report - Quality Committee July 2025_Amended 4 09 2025",
 		"9ii | Safe Staffing Report – for information",
+		"10i | Business Committee Chairs assurance report 28 May 2025",
+		"10ii | Business Committee Chairs Assurance Report 25 June 2025",
+		"10iii | Business Committee Chairs Assurance Report 30 July 2025 Final",
+		"11 | Audit Committee Chair's Assurance Report July 2025",
+		"12 | Charitable Funds Committee Chair Assurance Report July 2025",
 		"13i | Performance Brief",
 		"14i | Guardian For Safe Working Hours- Quarter 1 Update",
-		"14i | Guardian Of Safe Working Hours Annual Report 2024-25",
+		"14ii | Guardian Of Safe Working Hours Annual Report 2024-25",
 		"15i | Annual Medical Director's report 2024-2025",
 		"16i | Significant Risks and Risk Assurance Report, including the Risk Appetite Statement 2025/26",
 		"17i | Board Assurance Framework Quarterly Update",
@@ -170,6 +271,8 @@ func FuzzSplit(f *testing.F) {
 	f.Add("**Agenda item:**\n\n2025-26 (4ai)\n\n**Title of report:**\n\nMinutes\n\n**Purpose:**\n\nApproval\n\n√\n")
 	f.Add("Agenda item: Title of report:\n\n2025-26 (6)\n\nChief Executive's Report\n")
 	f.Add("AGENDA ITEM\n\n2025-26\n\n(4b)\n\nAction log\n")
+	f.Add("Item 9i Quality Committee report\n\nAssurance Report\n\nName of Committee:\n\nQuality Committee\n\nReport to:\n\nBoard\n")
+	f.Add("Item 2 x\n\nName of Committee: \n\nReport to:\n")
 	f.Fuzz(func(t *testing.T, md string) {
 		d, err := textdoc.Read([]byte(md), "text/markdown")
 		if err != nil {
