@@ -22,10 +22,12 @@ type Pack struct {
 // PackPaper is one paper of a pack with its scorecard, which holds only
 // the criteria that apply to its kind (none for minutes or an agenda).
 type PackPaper struct {
-	Number    string           `json:"number"`
-	Title     string           `json:"title"`
-	Presenter string           `json:"presenter,omitempty"`
-	Purpose   string           `json:"purpose,omitempty"`
+	Number    string `json:"number"`
+	Title     string `json:"title"`
+	Presenter string `json:"presenter,omitempty"`
+	Purpose   string `json:"purpose,omitempty"`
+	// Asked is what the board is asked to do, in the paper's words.
+	Asked     string           `json:"asked,omitempty"`
 	Kind      string           `json:"kind"`
 	FirstPage int              `json:"first_page"`
 	LastPage  int              `json:"last_page"`
@@ -39,7 +41,7 @@ var PackFormats = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON, F
 // and criterion that applies to it (one row with the criterion empty for
 // a paper not triaged), so that a spreadsheet has every item of the
 // agenda. New columns are only ever added at the end.
-var PackCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status"}
+var PackCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status", "asked"}
 
 // WritePack writes a pack in one format.
 func WritePack(w io.Writer, f Format, p *Pack, o Options) error {
@@ -73,13 +75,13 @@ func packCSV(w io.Writer, p *Pack) error {
 		head := []string{Cell(p.Source), Cell(pp.Number), Cell(pp.Title), Cell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
 		switch {
 		case pp.Card == nil || len(pp.Card.Criteria) == 0 && pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", "not triaged"))
+			rows = append(rows, append(head, "", "", "", "", "", "not triaged", Cell(pp.Asked)))
 		case !pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status))
+			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status, Cell(pp.Asked)))
 		default:
 			for _, cr := range pp.Card.Criteria {
 				rows = append(rows, append(slices.Clone(head), cr.ID, strconv.Itoa(cr.Score), strconv.Itoa(cr.Max),
-					strconv.Itoa(len(cr.RedFlags)), Cell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored))
+					strconv.Itoa(len(cr.RedFlags)), Cell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored, Cell(pp.Asked)))
 			}
 		}
 	}
@@ -100,6 +102,9 @@ func packMarkdown(w io.Writer, p *Pack) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n## %s\n\n", mdEscape(strings.TrimSpace(pp.Number+" "+pp.Title)))
+		if pp.Asked != "" {
+			fmt.Fprintf(&b, "- **Asked:** %s\n", mdEscape(pp.Asked))
+		}
 		for _, f := range redFlags(pp.Card) {
 			fmt.Fprintf(&b, "- **Red flag** (%s): %s\n", f.criterion, mdEscape(f.text))
 		}
@@ -144,6 +149,9 @@ func packText(w io.Writer, p *Pack, o Options) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s\n", pt.paint(ansiBold, strings.TrimSpace(pp.Number+" "+printable(pp.Title))))
+		if pp.Asked != "" {
+			fmt.Fprintf(&b, "%s\n", wrap("Asked: "+printable(pp.Asked), 78, "  "))
+		}
 		for _, f := range redFlags(pp.Card) {
 			fmt.Fprintf(&b, "%s\n", pt.paint(ansiRed, wrap("! "+f.text+" ("+f.criterion+")", 78, "  ")))
 		}
@@ -202,6 +210,7 @@ type htmlPackRow struct {
 
 type htmlPackPaper struct {
 	Heading   string
+	Asked     string
 	Flags     []string
 	Questions []string
 	Criteria  []htmlPackCriterion
@@ -233,7 +242,7 @@ func packHTML(w io.Writer, p *Pack) error {
 		if pp.Card == nil || len(pp.Card.Criteria) == 0 {
 			continue
 		}
-		paper := htmlPackPaper{Heading: strings.TrimSpace(pp.Number + " " + pp.Title), Questions: packQuestions(pp.Card)}
+		paper := htmlPackPaper{Heading: strings.TrimSpace(pp.Number + " " + pp.Title), Asked: pp.Asked, Questions: packQuestions(pp.Card)}
 		for _, f := range redFlags(pp.Card) {
 			paper.Flags = append(paper.Flags, f.text+" ("+f.criterion+")")
 		}

@@ -15,7 +15,7 @@ func packOf(t *testing.T) *Pack {
 	card := loadCard(t, "westbrook-2025")
 	return &Pack{SchemaVersion: 1, Source: "board-pack.pdf", Title: "Board meeting in public, 4 March 2026", Papers: []PackPaper{
 		{Number: "1", Title: "Agenda", Kind: "agenda", FirstPage: 1, LastPage: 1},
-		{Number: "4", Title: "=Winter Plan 2026/27", Presenter: "Chief Operating Officer", Purpose: "decision", Kind: "strategy or plan", FirstPage: 4, LastPage: 9, Card: card},
+		{Number: "4", Title: "=Winter Plan 2026/27", Presenter: "Chief Operating Officer", Purpose: "decision", Asked: "Approve the plan; =note the <risks>", Kind: "strategy or plan", FirstPage: 4, LastPage: 9, Card: card},
 		{Number: "5", Title: "Finance report", Kind: "finance or performance report", FirstPage: 10, LastPage: 12, Card: rules.Failed("board-pack.pdf#5", errTest)},
 	}}
 }

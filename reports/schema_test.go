@@ -11,16 +11,24 @@ import (
 	"github.com/nhsreview/nhsreview/rules"
 )
 
-func compile(t *testing.T, schema []byte) *jsonschema.Schema {
+// compile compiles schema, with the others it refers to (refs) as
+// resources of their own.
+func compile(t *testing.T, schema []byte, refs ...[]byte) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
-	if err != nil {
-		t.Fatalf("schema is not JSON: %v", err)
-	}
-	id := doc.(map[string]any)["$id"].(string)
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
+	var id string
+	for i, sc := range append([][]byte{schema}, refs...) {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(sc))
+		if err != nil {
+			t.Fatalf("schema is not JSON: %v", err)
+		}
+		rid := doc.(map[string]any)["$id"].(string)
+		if i == 0 {
+			id = rid
+		}
+		if err := c.AddResource(rid, doc); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s, err := c.Compile(id)
 	if err != nil {
@@ -154,4 +162,57 @@ func TestDiffJSONValidates(t *testing.T) {
 			t.Errorf("%s: accepted", tc.name)
 		}
 	}
+}
+
+// The pack JSON validates against its schema (papers triaged, not
+// triaged and failed), and the schema rejects a paper without pages, a
+// purpose it does not know, and a scorecard that is not one.
+func TestPackJSONValidates(t *testing.T) {
+	s := compile(t, PackSchema, ScoreSchema)
+	p := packOf(t)
+	// The command leaves a paper whose scoring failed without a
+	// scorecard (the error goes to stderr): the fixture's bare failed
+	// card, made for the other formats, has no tool or document.
+	p.Papers[2].Card = nil
+	// The stored card predates the status field; the command's cards
+	// have it.
+	p.Papers[1].Card.Status = rules.StatusScored
+	out := render(t, func(b *bytes.Buffer) error { return WritePack(b, FormatJSON, p, Options{}) })
+	if err := validate(s, out); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "cmd", "nhsreview", "testdata", "golden", "*.pack.json"))
+	if len(files) == 0 {
+		t.Error("no pack golden file of the command to validate")
+	}
+	for _, f := range files {
+		if err := validate(s, mustReadFile(t, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m map[string]any)
+	}{
+		{"no first page", func(m map[string]any) { delete(paperOf(m, 1), "first_page") }},
+		{"an unknown purpose", func(m map[string]any) { paperOf(m, 1)["purpose"] = "vote" }},
+		{"a scorecard without criteria", func(m map[string]any) {
+			delete(paperOf(m, 1)["scorecard"].(map[string]any), "criteria")
+		}},
+		{"papers as an object", func(m map[string]any) { m["papers"] = map[string]any{} }},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatal(err)
+		}
+		tc.edit(m)
+		b, _ := json.Marshal(m)
+		if err := validate(s, b); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+}
+
+func paperOf(m map[string]any, i int) map[string]any {
+	return m["papers"].([]any)[i].(map[string]any)
 }

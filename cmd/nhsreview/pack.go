@@ -57,7 +57,7 @@ Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 			view := &reports.Pack{SchemaVersion: 1, Source: src, Title: d.Title}
 			for _, paper := range pack.Split(d) {
 				pp := reports.PackPaper{Number: paper.Number, Title: paper.Title, Presenter: paper.Presenter, Purpose: paper.Purpose,
-					Kind: paper.Kind, FirstPage: paper.FirstPage, LastPage: paper.LastPage}
+					Asked: paper.Asked, Kind: paper.Kind, FirstPage: paper.FirstPage, LastPage: paper.LastPage}
 				if apply := pack.Criteria(paper.Kind); len(apply) > 0 {
 					card, err := p.Score(c.Context(), paper.Document(d))
 					if err != nil {

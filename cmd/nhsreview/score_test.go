@@ -66,6 +66,21 @@ func TestScoreGolden(t *testing.T) {
 	}
 }
 
+// TestPackGolden: the generated PDF board pack (papers found by its
+// bookmarks) through the whole command, as JSON; reports' schema test
+// validates the golden file against the pack schema.
+func TestPackGolden(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("board-pack.pdf", pdfgen.BoardPack().PDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "pack", "-f", "json", "board-pack.pdf")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	goldenFile(t, "board-pack.pack.json", out)
+}
+
 func TestScoreContract(t *testing.T) {
 	out, _, _ := runCLI(t, "score", "--sample", "-f", "json")
 	var card map[string]any

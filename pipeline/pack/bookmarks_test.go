@@ -25,7 +25,7 @@ func TestSplitBookmarks(t *testing.T) {
 		{Number: "1", Title: "Agenda", Kind: KindAgenda, FirstPage: 1, LastPage: 1},
 		{Number: "2", Title: "Minutes of the meeting held on 4 February 2026", Kind: KindMinutes, FirstPage: 2, LastPage: 2},
 		{Number: "3", Title: "Chief Executive's report", Kind: KindReport, FirstPage: 3, LastPage: 3},
-		{Number: "4", Title: "Winter Plan 2026/27", Kind: KindStrategy, FirstPage: 4, LastPage: 5},
+		{Number: "4", Title: "Winter Plan 2026/27", Asked: "The board is asked to approve the winter plan, which adds 40 beds from December to March.", Kind: KindStrategy, FirstPage: 4, LastPage: 5},
 		{Number: "5", Title: "Finance report, month 10", Kind: KindFinance, FirstPage: 6, LastPage: 6},
 	}
 	if len(got) != len(want) {

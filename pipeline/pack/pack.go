@@ -9,6 +9,7 @@ package pack
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -26,6 +27,10 @@ type Paper struct {
 	// Purpose is what the board is asked to do: decision, assurance,
 	// discussion or information ("" when the cover does not say).
 	Purpose string `json:"purpose,omitempty"`
+	// Asked is what the board is asked to do, in the paper's words: its
+	// cover's "Recommendation(s)", or its first "The Board is asked to
+	// ..." ("" when it says neither near its start).
+	Asked string `json:"asked,omitempty"`
 	// Kind is what sort of paper it is (Kind* constants).
 	Kind string `json:"kind"`
 	// FirstPage and LastPage are the pages it spans (1 for a document
@@ -125,6 +130,7 @@ func Split(d *document.Document) []Paper {
 			}
 		}
 		used[p.Number] = true
+		p.Asked = askedOf(text, c, min(end, c+askWindow))
 		p.start, p.end = c, end
 		out = append(out, p)
 	}
@@ -208,6 +214,7 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 				break
 			}
 		}
+		p.Asked = askedOf(text, p.start, min(end, p.start+askWindow))
 		p.Kind = kindOf(p.Title)
 		if packBookmarkRe.MatchString(p.Title) && !strings.Contains(strings.ToLower(p.Title), "minutes") {
 			p.Kind = KindAgenda
@@ -329,6 +336,109 @@ func readCover(text func(int) string, c, end int) Paper {
 	p.Kind = kindOf(p.Title)
 	return p
 }
+
+// What the board is asked to do is on a paper's cover: a
+// "Recommendation(s)" field ("Recommendation(s) Review the draft Winter
+// Plan", or the label with the asks in the blocks below it: "The Board is
+// recommended to:", "• Note the contents ..."), or a sentence "The Board
+// is asked to approve the minutes".
+var (
+	recommendLabelRe = regexp.MustCompile(`(?i)^recommendations?(?:\s*\(s\))?\s*:?\s*(.*)$`)
+	askedSentenceRe  = regexp.MustCompile(`(?i)\b(?:the )?(?:trust )?(?:board|committee)(?:/committee)? (?:is|are) (?:asked|recommended|invited|requested) to\b`)
+	pageFooterRe     = regexp.MustCompile(`(?i)^page \d+( of \d+)?$`)
+)
+
+// askWindow is how far into a paper its cover's recommendation is looked
+// for; maxAsked bounds what is quoted of it.
+const (
+	askWindow = 100
+	maxAsked  = 240
+)
+
+// askedOf reads what the board is asked to do from the blocks [c, end):
+// the first "Recommendation(s)" field or "The Board is asked to"
+// sentence, with the blocks that carry it on (after a colon, a label
+// alone, a line cut mid-sentence, or bullets: "• Receive the report",
+// "• Agree the level of assurance").
+func askedOf(text func(int) string, c, end int) string {
+	// a list block's items are its lines
+	text = func(get func(int) string) func(int) string {
+		return func(i int) string { return strings.ReplaceAll(get(i), "\n", "; ") }
+	}(text)
+	for j := c; j < end; j++ {
+		t := text(j)
+		var v string
+		if m := recommendLabelRe.FindStringSubmatch(t); m != nil {
+			v = m[1]
+		} else if loc := askedSentenceRe.FindStringIndex(t); loc != nil {
+			v = t[loc[0]:]
+		} else {
+			continue
+		}
+		for k := j + 1; k < end && k <= j+askLines && carriesOn(v, text(k)); k++ {
+			next := strings.TrimSpace(text(k))
+			if bulleted(next) && v != "" && !strings.HasSuffix(v, ":") {
+				v += ";"
+			}
+			v = strings.TrimSpace(v + " " + next)
+		}
+		if v = cleanAsked(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// askLines is how many blocks after its label an ask may run over.
+const askLines = 6
+
+// carriesOn: block next goes on with the ask v read so far.
+func carriesOn(v, next string) bool {
+	next = strings.TrimSpace(next)
+	if next == "" || isLabel(next) || pageFooterRe.MatchString(next) || strings.HasPrefix(strings.ToLower(next), "list of") ||
+		recommendLabelRe.MatchString(next) {
+		return false
+	}
+	if v == "" || strings.HasSuffix(v, ":") || bulleted(next) || continues(v) {
+		return true
+	}
+	// a line cut mid-sentence: what follows starts in lower case
+	r := []rune(next)
+	return !strings.ContainsAny(v[len(v)-1:], ".!?") && 'a' <= r[0] && r[0] <= 'z'
+}
+
+// bulleted: a block that is a list item of the ask.
+func bulleted(s string) bool {
+	return strings.HasPrefix(s, "•") || strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "– ")
+}
+
+// cleanAsked drops bullets and dashes between asks, a page footer, a
+// glued run-on after a colon that ends the ask ("... against the
+// strategic risks:The Committee provides ..."), and cuts a long ask at a
+// word.
+func cleanAsked(v string) string {
+	v = strings.NewReplacer("; • ", "; ", "• ", "", "•", "", " - ", "; ").Replace(v)
+	v = strings.TrimSpace(strings.TrimLeft(v, "-–•; "))
+	if i := strings.Index(v, ":"); i > 0 && i+1 < len(v) && v[i+1] != ' ' && len(strings.Fields(v[:i])) >= 4 {
+		v = v[:i]
+	}
+	v = pageSuffixRe.ReplaceAllString(v, "")
+	v = strings.TrimSuffix(strings.Join(strings.Fields(v), " "), ";")
+	if len(v) > maxAsked {
+		cut := strings.LastIndexByte(v[:maxAsked], ' ')
+		if cut < maxAsked/2 {
+			cut = maxAsked
+		}
+		v = strings.ToValidUTF8(v[:cut], "") + "…"
+	}
+	if strings.EqualFold(v, "n/a") || strings.EqualFold(v, "none") || strings.HasSuffix(v, ":") && len(strings.Fields(v)) <= 6 {
+		return "" // a lead-in with nothing after it says nothing
+	}
+	return v
+}
+
+// pageSuffixRe is a page footer glued to the end of an ask.
+var pageSuffixRe = regexp.MustCompile(`(?i)\s*page \d+( of \d+)?\s*$`)
 
 // A committee chair's report to the board has a cover of its own kind:
 // "Name of Committee:", then "Report to:" (the board), often under a
@@ -593,8 +703,14 @@ func (p Paper) Document(d *document.Document) *document.Document {
 		}
 		if len(bs) > 0 {
 			out.Pages = append(out.Pages, document.Page{Number: pg.Number, Blocks: bs})
+			if slices.Contains(d.Quality.FailedPages, pg.Number) {
+				out.Quality.FailedPages = append(out.Quality.FailedPages, pg.Number)
+			}
 		}
 	}
+	// The paper's own quality: a scanned appendix is unreadable, not the
+	// pack around it.
+	out.Measure(0)
 	return out
 }
 

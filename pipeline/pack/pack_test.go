@@ -106,6 +106,9 @@ The Trust reports a deficit of £2.1m at month 10.
 			text += b.Text + "\n"
 		}
 	}
+	if q := strategy.Quality; q.Warnings == nil || q.Pages != len(strategy.Pages) || q.CharsPerPage == 0 {
+		t.Errorf("the paper's quality is not its own: %+v", q)
+	}
 	if !strings.Contains(text, "People told us") || strings.Contains(text, "deficit") || strings.Contains(text, "minutes are attached") {
 		t.Errorf("the strategy paper holds the wrong blocks:\n%s", text)
 	}
@@ -262,6 +265,46 @@ func TestSplitRealPack(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("papers:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// What the board is asked to do, read from the covers.
+	asked := map[string]string{
+		"4ai":  "The Trust Board is asked to approve the minutes.",
+		"6":    "Board notes the contents of this report and the work undertaken to drive forward our strategic goals.",
+		"9ii":  "Receive the report; Agree the level of assurance provided",
+		"10ii": "The Board is recommended to note the assurance levels provided against the strategic risks",
+		"14ii": "Receive this assurance regarding Resident Doctor working patterns and conditions within the Trust.",
+		"17i":  "The Board is recommended to: Receive the BAF and to be assured of the appropriateness of updates, including risk scoring and mitigating actions.",
+		"20":   "",
+	}
+	for _, p := range Split(d) {
+		if w, ok := asked[p.Number]; ok && p.Asked != w {
+			t.Errorf("%s asked %q, want %q", p.Number, p.Asked, w)
+		}
+	}
+}
+
+// TestAsked: what the board is asked to do, from a cover's
+// "Recommendation(s)" field or an "asked to" sentence, carried over the
+// blocks a converter cut it into.
+func TestAsked(t *testing.T) {
+	for _, tc := range []struct {
+		blocks []string
+		want   string
+	}{
+		{[]string{"Title of report:", "Winter plan", "Recommendation(s) Review the draft winter plan."}, "Review the draft winter plan."},
+		{[]string{"Recommendation(s)", "• Receive the report", "• Agree the level of assurance", "List of appendices:"}, "Receive the report; Agree the level of assurance"},
+		{[]string{"Recommendations", "The Board is recommended to:", "• Note the report"}, "The Board is recommended to: Note the report"},
+		{[]string{"Recommendation(s) Support the work in relation to", "the new rota system.", "Page 1 of 5"}, "Support the work in relation to the new rota system."},
+		{[]string{"Recommendation: The Board is recommended to note the assurance levels:The Committee provides"}, "The Board is recommended to note the assurance levels"},
+		{[]string{"Some text.", "The Trust Board is asked to approve the minutes."}, "The Trust Board is asked to approve the minutes."},
+		{[]string{"Recommendation(s)", "N/A"}, ""},
+		{[]string{"Recommendations", "Page 3"}, ""},
+		{[]string{"The committee recommended a new policy last year."}, ""},
+	} {
+		text := func(i int) string { return tc.blocks[i] }
+		if got := askedOf(text, 0, len(tc.blocks)); got != tc.want {
+			t.Errorf("%q: asked %q, want %q", tc.blocks, got, tc.want)
+		}
 	}
 }
 
