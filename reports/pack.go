@@ -205,10 +205,13 @@ type htmlPack struct {
 
 type htmlPackRow struct {
 	Number, Title, Presenter, Purpose, Pages, Kind, Scores string
-	Flags                                                  int
+	// Anchor is the id of the paper's section ("" when not triaged).
+	Anchor string
+	Flags  int
 }
 
 type htmlPackPaper struct {
+	Anchor    string
 	Heading   string
 	Asked     string
 	Flags     []string
@@ -227,9 +230,25 @@ type htmlPackCriterion struct {
 const packEvidence = 2
 
 func packHTML(w io.Writer, p *Pack) error {
+	hp, gen := packHTMLData(p)
+	return writePage(w, htmlPage{Title: p.Title + " · nhsreview pack", Generator: gen, Pack: hp})
+}
+
+// Pack renders a pack's agenda table and papers as the HTML report
+// shows them, without the page around it.
+func (f *Fragments) Pack(w io.Writer, p *Pack) error {
+	hp, _ := packHTMLData(p)
+	return f.render(w, "pack", hp)
+}
+
+// packHTMLData is what the "pack" template reads, and the generator
+// that made the scorecards. A triaged paper's agenda row links to its
+// section (paper-N, N its place in the pack: item numbers repeat or are
+// missing).
+func packHTMLData(p *Pack) (*htmlPack, string) {
 	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: plural(len(p.Papers), "paper")}
 	gen := ""
-	for _, pp := range p.Papers {
+	for i, pp := range p.Papers {
 		row := htmlPackRow{Number: dash(pp.Number), Title: pp.Title, Presenter: pp.Presenter, Purpose: dash(pp.Purpose),
 			Pages: pp.pages(), Kind: pp.Kind, Scores: scoresText(pp.Card)}
 		if pp.Card != nil {
@@ -238,11 +257,13 @@ func packHTML(w io.Writer, p *Pack) error {
 				gen = strings.TrimSpace(pp.Card.Tool.Name + " " + pp.Card.Tool.Version)
 			}
 		}
-		hp.Rows = append(hp.Rows, row)
 		if pp.Card == nil || len(pp.Card.Criteria) == 0 {
+			hp.Rows = append(hp.Rows, row)
 			continue
 		}
-		paper := htmlPackPaper{Heading: strings.TrimSpace(pp.Number + " " + pp.Title), Asked: pp.Asked, Questions: packQuestions(pp.Card)}
+		row.Anchor = fmt.Sprintf("paper-%d", i+1)
+		hp.Rows = append(hp.Rows, row)
+		paper := htmlPackPaper{Anchor: row.Anchor, Heading: strings.TrimSpace(pp.Number + " " + pp.Title), Asked: pp.Asked, Questions: packQuestions(pp.Card)}
 		for _, f := range redFlags(pp.Card) {
 			paper.Flags = append(paper.Flags, f.text+" ("+f.criterion+")")
 		}
@@ -252,5 +273,5 @@ func packHTML(w io.Writer, p *Pack) error {
 		}
 		hp.Papers = append(hp.Papers, paper)
 	}
-	return writePage(w, htmlPage{Title: p.Title + " · nhsreview pack", Generator: gen, Pack: hp})
+	return hp, gen
 }

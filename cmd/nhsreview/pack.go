@@ -3,13 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nhsreview/nhsreview/pipeline/pack"
+	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
 	"github.com/nhsreview/nhsreview/reports"
-	"github.com/nhsreview/nhsreview/rules"
 )
 
 func newPackCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -19,8 +17,10 @@ func newPackCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "pack SOURCE",
 		Short: "Split a board pack into its papers and triage each: one page for the meeting",
 		Long: `Reads a board pack (one PDF, Markdown or other file holding an agenda,
-minutes and papers), finds its papers by their cover sheets ("Agenda item",
-"Title of report", "Presented by", "Purpose"), and scores each paper on the
+minutes and papers), finds its papers by the PDF's bookmarks, their cover
+sheets ("Agenda item", "Title of report", "Presented by", "Purpose") and
+committee reports' covers ("Name of Committee", "Report to") numbered from
+the agenda, reads what the board is asked to do, and scores each paper on the
 criteria that apply to its kind: a strategy or plan, and any other report,
 on all five; a finance or performance report on costed plans; a quality or
 committee report on problem analysis and inequality actions; minutes, action
@@ -54,19 +54,12 @@ Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", src, err)
 			}
-			view := &reports.Pack{SchemaVersion: 1, Source: src, Title: d.Title}
-			for _, paper := range pack.Split(d) {
-				pp := reports.PackPaper{Number: paper.Number, Title: paper.Title, Presenter: paper.Presenter, Purpose: paper.Purpose,
-					Asked: paper.Asked, Kind: paper.Kind, FirstPage: paper.FirstPage, LastPage: paper.LastPage}
-				if apply := pack.Criteria(paper.Kind); len(apply) > 0 {
-					card, err := p.Score(c.Context(), paper.Document(d))
-					if err != nil {
-						fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, paper.Number, oneLine(err.Error()))
-					} else {
-						pp.Card = only(card, apply)
-					}
-				}
-				view.Papers = append(view.Papers, pp)
+			view, failed, err := triage.Pack(c.Context(), src, d, p.Score)
+			if err != nil {
+				return fmt.Errorf("%s: %w", src, err)
+			}
+			for _, f := range failed {
+				fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, f.Number, oneLine(f.Err.Error()))
 			}
 			out, err := openOutput(rf.outPath, stdout)
 			if err != nil {
@@ -82,16 +75,4 @@ Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 	rf.register(c, reports.PackFormats)
 	ro.register(c)
 	return c
-}
-
-// only keeps the criteria of a card that apply to a paper's kind.
-func only(c *rules.Scorecard, ids []string) *rules.Scorecard {
-	out := *c
-	out.Criteria = nil
-	for _, cr := range c.Criteria {
-		if slices.Contains(ids, cr.ID) {
-			out.Criteria = append(out.Criteria, cr)
-		}
-	}
-	return &out
 }

@@ -11,12 +11,15 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/reports"
@@ -44,7 +47,7 @@ type staticFile struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "job", "scorecard", "document", "documents", "compare", "about", "error"}
+var pageNames = []string{"home", "job", "scorecard", "pack", "document", "documents", "compare", "about", "error"}
 
 func newPages() (*pages, error) {
 	layout, err := template.New("layout").ParseFS(files, "templates/layout.html.tmpl")
@@ -341,6 +344,68 @@ func (s *Server) detail(ctx context.Context, r *http.Request) (*corpus.Detail, *
 type scorecardBody struct {
 	Entry corpus.Entry
 	Card  template.HTML
+	// Pack: the document was read as a board pack, which has a view
+	// of its papers.
+	Pack bool
+}
+
+type packBody struct {
+	Entry corpus.Entry
+	Pack  template.HTML
+}
+
+// packOf splits a stored document into its papers and triages each
+// (package triage, as 'nhsreview pack' does), from its stored
+// extraction.
+func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Document) (*reports.Pack, *httpError) {
+	var err error
+	if doc == nil {
+		doc, err = s.cfg.Store.Extraction(ctx, d.SHA256)
+	}
+	if err != nil || doc == nil {
+		if err != nil {
+			s.log.Printf("reading the extraction of document %d: %v", d.ID, err)
+		}
+		return nil, &httpError{http.StatusInternalServerError, "The text of this document is not stored; run 'nhsreview corpus rescore --all' to read it again."}
+	}
+	view, failed, err := triage.Pack(ctx, d.Source, doc, s.cfg.Pipeline.Score)
+	if err != nil {
+		s.log.Printf("triaging the pack of document %d: %v", d.ID, err)
+		return nil, &httpError{http.StatusServiceUnavailable, "The pack could not be split and triaged in time; try again."}
+	}
+	for _, f := range failed {
+		s.log.Printf("document %d: item %s: %v", d.ID, f.Number, f.Err)
+	}
+	return view, nil
+}
+
+// packPage shows a board pack as 'nhsreview pack' does: the agenda as a
+// table, each row linking to its paper's red flags, questions, scores
+// and passages, whose pages link to the text.
+func (s *Server) packPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	d, doc, herr := s.detail(ctx, r)
+	if herr != nil {
+		s.errorPage(w, r, herr)
+		return
+	}
+	view, herr := s.packOf(ctx, d, doc)
+	if herr != nil {
+		s.errorPage(w, r, herr)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.pages.fragments.Pack(&buf, view); err != nil {
+		s.log.Printf("rendering the pack of document %d: %v", d.ID, err)
+		s.errorPage(w, r, &httpError{http.StatusInternalServerError, "The pack could not be shown."})
+		return
+	}
+	title := d.Title
+	if title == "" {
+		title = "Board pack"
+	}
+	// The fragment was escaped by html/template when it was rendered.
+	s.render(w, http.StatusOK, "pack", pageData{Title: title + " (papers)", Nav: "documents", Body: packBody{d.Entry, template.HTML(buf.String())}})
 }
 
 func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request) {
@@ -360,7 +425,8 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request) {
 		title = "Scorecard"
 	}
 	// The fragment was escaped by html/template when it was rendered.
-	s.render(w, http.StatusOK, "scorecard", pageData{Title: title, Nav: "documents", Body: scorecardBody{d.Entry, template.HTML(buf.String())}})
+	pack := d.Card != nil && d.Card.Document.Kind == annotate.KindBoardPapers
+	s.render(w, http.StatusOK, "scorecard", pageData{Title: title, Nav: "documents", Body: scorecardBody{d.Entry, template.HTML(buf.String()), pack}})
 }
 
 func (s *Server) documentView(w http.ResponseWriter, r *http.Request) {
@@ -381,7 +447,15 @@ func (s *Server) documentView(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, &httpError{http.StatusInternalServerError, "The text of this document is not stored; run 'nhsreview corpus rescore --all' to read it again."})
 		return
 	}
-	v := buildDocView(d.ID, doc, d.Card)
+	card := d.Card
+	if card != nil && card.Document.Kind == annotate.KindBoardPapers {
+		// The pack view's passages link here too: mark its papers'
+		// evidence beside the pack's own.
+		if view, herr := s.packOf(ctx, d, doc); herr == nil {
+			card = withPapers(card, view)
+		}
+	}
+	v := buildDocView(d.ID, doc, card)
 	if v.Source == "" {
 		v.Source = d.Source
 	}
@@ -815,4 +889,22 @@ func cleanFileName(name string) string {
 		return "upload"
 	}
 	return name
+}
+
+// withPapers is a card with the criteria of each triaged paper of a pack
+// added, named for the paper ("6 Chief Executive's Report: Costed plans"),
+// so that the text view marks the passages the pack view quotes.
+func withPapers(c *rules.Scorecard, p *reports.Pack) *rules.Scorecard {
+	out := *c
+	out.Criteria = slices.Clone(c.Criteria)
+	for _, pp := range p.Papers {
+		if pp.Card == nil {
+			continue
+		}
+		for _, cr := range pp.Card.Criteria {
+			cr.Name = strings.TrimSpace(pp.Number+" "+pp.Title) + ": " + cr.Name
+			out.Criteria = append(out.Criteria, cr)
+		}
+	}
+	return &out
 }

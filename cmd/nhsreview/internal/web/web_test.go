@@ -648,3 +648,89 @@ func TestUnreadableDocument(t *testing.T) {
 		t.Errorf("document list does not say the document was not scored:\n%.2000s", list)
 	}
 }
+
+// packDoc is a small board pack: an agenda, minutes, a strategy with a
+// recommendation and a finance report, each with a cover sheet.
+var packDoc = []byte(`# Board meeting in public, 4 March 2026
+
+Agenda
+
+Item 2 Minutes of the last meeting
+
+Item 3 Population Health Strategy 2026-2031
+
+Item 4 Finance Report, Month 10
+
+**Agenda item:** 2
+
+**Title of report:** Minutes of the Board Meeting Held in Public: 4 February 2026
+
+The minutes were approved.
+
+**Agenda item:** 3
+
+**Title of report:** Population Health Strategy 2026-2031
+
+**Recommendation(s):** The Board is asked to approve the strategy.
+
+Healthy life expectancy in the most deprived wards is 9 years shorter than in the least deprived. We will offer targeted health checks in the three most deprived wards from April 2026, funded with £1.2m a year from the ICB's recurrent allocation. We held twelve workshops with 300 residents, and they told us that access to GP appointments matters most.
+
+**Agenda item:** 4
+
+**Title of report:** Finance Report, Month 10
+
+The Trust reports a deficit of £2.1m at month 10 against a plan of £1.5m.
+`)
+
+// An uploaded board pack has a view of its papers, as 'nhsreview pack'
+// prints them: each agenda row links to its paper's section, whose
+// passages link to the text, where they are marked.
+func TestPackView(t *testing.T) {
+	_, ts := newTestServer(t, nil)
+	c := browser(t)
+	tok := formToken(t, c, ts.URL)
+	body, ct := multipartBody(t, [][2]string{{"csrf_token", tok}}, "pack.md", packDoc)
+	resp, _ := post(t, c, ts.URL+"/score", body, ct, nil)
+	resp, _ = waitJob(t, c, ts.URL, resp.Header.Get("Location"))
+	if resp.Header.Get("Location") != "/documents/1/" {
+		t.Fatalf("job: status %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, card := get(t, c, ts.URL+"/documents/1/")
+	if !strings.Contains(card, `href="pack"`) {
+		t.Fatal("the scorecard of a board pack does not link to its papers")
+	}
+	resp, page := get(t, c, ts.URL+"/documents/1/pack")
+	if resp.StatusCode != 200 {
+		t.Fatalf("pack: %d", resp.StatusCode)
+	}
+	for _, want := range []string{`<table class="agenda">`, "Minutes of the Board Meeting Held in Public", "not triaged",
+		`<a href="#paper-3">Population Health Strategy 2026-2031</a>`, `<section class="pack-paper" id="paper-3">`,
+		"The Board is asked to approve the strategy.", `<a href="#paper-4">Finance Report, Month 10</a>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the pack view lacks %q", want)
+		}
+	}
+	links := regexp.MustCompile(`href="text#(ev-[^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(links) == 0 {
+		t.Fatal("no passage of the pack view links to the text")
+	}
+	_, view := get(t, c, ts.URL+"/documents/1/text")
+	for _, l := range links {
+		if !strings.Contains(view, `id="`+l[1]+`"`) {
+			t.Errorf("passage link #%s leads nowhere in the text view", l[1])
+		}
+	}
+
+	// A document that is not a pack has no link to papers.
+	tok = formToken(t, c, ts.URL)
+	body, ct = multipartBody(t, [][2]string{{"csrf_token", tok}}, "sample.md", sampleDoc)
+	resp, _ = post(t, c, ts.URL+"/score", body, ct, nil)
+	resp, _ = waitJob(t, c, ts.URL, resp.Header.Get("Location"))
+	_, card = get(t, c, ts.URL+resp.Header.Get("Location"))
+	if strings.Contains(card, `href="pack"`) {
+		t.Error("a strategy's scorecard links to a pack view")
+	}
+	if resp, _ := get(t, c, ts.URL+"/documents/9/pack"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the pack of a missing document: %d", resp.StatusCode)
+	}
+}
