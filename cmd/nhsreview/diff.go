@@ -24,7 +24,9 @@ func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Scores OLD and NEW (files or http(s) URLs: two versions of one strategy) and
 reports which scores changed, the evidence added and removed (passages matched
 by quote, with whether the text itself is new or gone, or only newly quoted or
-no longer quoted), and new and resolved red flags.
+no longer quoted), and new and resolved red flags. OLD#ITEM and NEW#ITEM
+compare one paper of two board packs (a strategy in March's pack and, revised,
+in May's).
 Formats: text, md, html (one self-contained file) or json
 (reports/schema/diff.schema.json).
 

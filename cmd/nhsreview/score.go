@@ -33,7 +33,9 @@ func newScoreCmd(stdout, stderr io.Writer) *cobra.Command {
 inequality actions, costed plans, voluntary and community sector involvement
 and public involvement, with the passages that justify each score (page and
 section), what the next score needs, the questions to ask, and red flags.
---sample scores a fictional strategy bundled in the binary.
+--sample scores a fictional strategy bundled in the binary. SOURCE#ITEM
+scores one paper of a board pack ("pack.pdf#7i", the item as 'nhsreview pack'
+numbers it).
 
 Formats: text (a terminal scorecard), md (Markdown for a briefing), html (one
 self-contained file whose first page prints as an A4 scorecard), json (the
@@ -69,7 +71,7 @@ Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 			var cards []*rules.Scorecard
 			var failed bool
 			if sample {
-				card, err := scoreResult(c.Context(), &fetch.Result{Source: sampleName, Data: sampleStrategy}, ro, rs)
+				card, err := scoreResult(c.Context(), &fetch.Result{Source: sampleName, Data: sampleStrategy}, ro, rs, sampleName, "")
 				if err != nil {
 					return fmt.Errorf("sample: %w", err)
 				}
@@ -125,11 +127,12 @@ func loadRules(dir string) (*rules.Set, error) {
 // scoreAll reads and scores every source (see eachSource).
 func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []outcome[*rules.Scorecard] {
 	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
-		res, err := fetchSource(ctx, src, ro)
+		base, item := paperRef(src)
+		res, err := fetchSource(ctx, base, ro)
 		if err != nil {
 			return nil, nil, err
 		}
-		card, err := scoreResult(ctx, res, ro, rs)
+		card, err := scoreResult(ctx, res, ro, rs, src, item)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -142,11 +145,15 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 }
 
 // scoreResult runs the pipeline on fetched bytes: document, annotated
-// document, scorecard.
-func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set) (*rules.Scorecard, error) {
+// document, scorecard; of the pack's paper item when there is one (src is
+// then the paper's name, "pack.pdf#7i").
+func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set, src, item string) (*rules.Scorecard, error) {
 	p := corpusPipeline(ro, rs)
 	d, err := p.Extract(ctx, res)
 	if err != nil {
+		return nil, err
+	}
+	if d, err = pickPaper(d, src, item); err != nil {
 		return nil, err
 	}
 	return p.Score(ctx, d)

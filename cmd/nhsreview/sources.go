@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -268,11 +271,57 @@ func nameFetchLimit(ctx context.Context, err error) error {
 }
 
 func readOne(ctx context.Context, src string, o readOptions) (*document.Document, error) {
-	res, err := fetchSource(ctx, src, o)
+	base, item := paperRef(src)
+	res, err := fetchSource(ctx, base, o)
 	if err != nil {
 		return nil, err
 	}
-	return extract.Document(ctx, res, extractOptions(o))
+	d, err := extract.Document(ctx, res, extractOptions(o))
+	if err != nil {
+		return nil, err
+	}
+	return pickPaper(d, src, item)
+}
+
+// itemRe is an agenda item number after "#": "7i", "4.1", "13".
+var itemRe = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*[a-z]{0,4}$`)
+
+// paperRef reads a source that names one paper of a board pack,
+// "pack.pdf#7i": the pack's source and the item. A file whose name holds
+// "#" is itself; a source without an item gives "".
+func paperRef(src string) (base, item string) {
+	i := strings.LastIndexByte(src, '#')
+	if i <= 0 || !itemRe.MatchString(strings.ToLower(src[i+1:])) {
+		return src, ""
+	}
+	if _, err := os.Stat(src); err == nil {
+		return src, ""
+	}
+	return src[:i], strings.ToLower(src[i+1:])
+}
+
+// pickPaper narrows a pack's document to the paper numbered item
+// (package pack's split), as a document of its own named src; "" keeps
+// the whole document.
+func pickPaper(d *document.Document, src, item string) (*document.Document, error) {
+	if item == "" {
+		return d, nil
+	}
+	var items []string
+	for _, p := range pack.Split(d) {
+		if p.Number == item {
+			out := p.Document(d)
+			out.Source = src
+			return out, nil
+		}
+		if p.Number != "" {
+			items = append(items, p.Number)
+		}
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("no item %s: the document is not a board pack with numbered papers", item)
+	}
+	return nil, fmt.Errorf("no item %s in the pack (its items: %s)", item, strings.Join(items, ", "))
 }
 
 func oneLine(s string) string {
