@@ -54,6 +54,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusCrawlCmd(cf, stdout, stderr),
 		newCorpusLsCmd(cf, stdout),
 		newCorpusShowCmd(cf, stdout),
+		newCorpusPackCmd(cf, stdout, stderr),
 		newCorpusRescoreCmd(cf, stdout, stderr),
 		newCorpusExportCmd(cf, stdout),
 		newCorpusOrgCmd(cf, stdout),
