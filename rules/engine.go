@@ -59,6 +59,7 @@ type csignal struct {
 	ifSig       *csignal
 	thenSig     *csignal
 	context     *ccontext
+	prefer      []*cpart
 }
 
 // ccontext is a compiled ContextSpec.
@@ -130,6 +131,9 @@ func compile(s *Set) (*compiled, error) {
 					cp.any = append(cp.any, part(q))
 				}
 				return cp
+			}
+			for _, p := range spec.Prefer {
+				cs.prefer = append(cs.prefer, part(p))
 			}
 			switch spec.Kind {
 			case KindTerms:
@@ -1002,6 +1006,9 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			ranks := make(map[int]int, len(l.idx))
 			for _, i := range l.idx {
 				ranks[i] = r.rank(level, i)
+				if r.preferred(cs, i) {
+					ranks[i] += 100 // after whole units (1000), before any count of parts
+				}
 			}
 			slices.SortStableFunc(l.idx, func(a, b int) int { return cmp.Compare(ranks[b], ranks[a]) })
 			l.idx = append(l.idx, heads...)
@@ -1088,7 +1095,7 @@ func (r *run) rank(level []*csignal, i int) int {
 	s := r.sents[i]
 	rank := 1
 	if len(s.Text) <= maxQuote || s.Kind == document.Table && s.Header != "" {
-		rank += 8
+		rank += 1000
 	}
 	parts := 0
 	for _, cs := range level {
@@ -1107,6 +1114,17 @@ func (r *run) rank(level []*csignal, i int) int {
 		rank++
 	}
 	return rank
+}
+
+// preferred reports whether one of the signal's prefer parts holds in
+// sentence i.
+func (r *run) preferred(cs *csignal, i int) bool {
+	for _, p := range cs.prefer {
+		if _, ok := r.partIn(p, i); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // quotable: a quote a reader can read as a whole statement. A window cut

@@ -255,6 +255,8 @@ func TestRuleFileErrors(t *testing.T) {
 		{"missing level", strings.Replace(good, "  - score: 3\n    summary: three\n    when: {signal: x, min: 3}\n", "", 1), "level 3 is missing"},
 		{"star inside a term", strings.Replace(good, "terms: [a]", `terms: ["a * b"]`, 1), "* is allowed only at the end"},
 		{"unknown claim value", strings.Replace(good, "terms: [a]", "terms: [a], claim: {voice: [theirs]}", 1), `signal "x": unknown claim voice "theirs" (own, reported)`},
+		{"prefer names an unknown signal", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{signal: nope}]", 1), `unknown signal "nope"`},
+		{"prefer names an unknown annotation", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{annotation: beneficiary:pets}]", 1), `unknown sub-kind`},
 		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "field tense not found"},
 		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
 		{"red flag for an unknown kind", good + "red_flags:\n  - {message: m, not_kinds: [novel], when: {signal: x}}\n", `not_kinds: unknown kind "novel"`},
@@ -395,5 +397,36 @@ levels:
 	}
 	if got[len(got)-1] == want[0] || !strings.HasPrefix(got[len(got)-1], "We will open a clinic and keep") {
 		t.Errorf("a window of a long line should come last: %q", got)
+	}
+}
+
+// A signal's prefer parts put the passages where they hold first, and
+// change nothing that counts.
+func TestEvidencePrefer(t *testing.T) {
+	d := testDoc([]document.Block{
+		para("We will open a clinic in the town centre."),
+		para("We will open a clinic for rough sleepers."),
+		para("We will open a clinic next year."),
+	})
+	rule := func(prefer string) string {
+		return ruleFile("  - {name: x, kind: terms, terms: [clinic]" + prefer + "}")
+	}
+	plain, err := loadRules(t, map[string]string{"test.yaml": rule("")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pref, err := loadRules(t, map[string]string{"test.yaml": rule(", prefer: [{annotation: beneficiary}]")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := plain.Score(d, Tool{}).Criteria[0], pref.Score(d, Tool{}).Criteria[0]
+	if a.Score != b.Score || a.Signals["x"] != b.Signals["x"] {
+		t.Errorf("prefer changed what counts: %d (%v) against %d (%v)", a.Score, a.Signals, b.Score, b.Signals)
+	}
+	if got := a.Evidence[0].Quote; got != "We will open a clinic in the town centre." {
+		t.Errorf("without prefer the first quote is %q, want the first in the document", got)
+	}
+	if got := b.Evidence[0].Quote; got != "We will open a clinic for rough sleepers." {
+		t.Errorf("with prefer the first quote is %q, want the one that says whom the clinic is for", got)
 	}
 }

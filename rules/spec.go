@@ -109,6 +109,13 @@ type SignalSpec struct {
 	// hold for the passage to count: "respondents said" is what the
 	// public said only in a document that describes asking the public.
 	Context *ContextSpec `yaml:"context"`
+
+	// Prefer, for any kind, names what makes a passage the best evidence
+	// of the signal's claim: passages where one of these parts holds
+	// are quoted first ("a specific action on inequalities" is best shown
+	// by one that says whom it is for). It changes which passages are
+	// quoted, never what counts.
+	Prefer []Part `yaml:"prefer"`
 }
 
 // ContextSpec is a condition on the unit (paragraph, section or
@@ -425,6 +432,9 @@ func checkFile(f *File) Errors {
 		if s.Claim != nil {
 			checkClaim(add, key, s.Name, s.Claim)
 		}
+		for _, p := range s.Prefer {
+			checkPart(key, p)
+		}
 		for _, b := range s.Blocks {
 			switch b {
 			case "heading", "paragraph", "list", "table", "caption":
@@ -643,7 +653,7 @@ func (s *SignalSpec) deps() []string {
 			part(q)
 		}
 	}
-	lists := [][]Part{s.All, s.Any, s.None}
+	lists := [][]Part{s.All, s.Any, s.None, s.Prefer}
 	if s.Context != nil {
 		lists = append(lists, s.Context.All, s.Context.None)
 	}

@@ -401,6 +401,7 @@ func annotateText(t *text, u unit) []Annotation {
 	as = append(as, dates...)
 	groups := findGroups(t)
 	as = append(as, groups...)
+	as = append(as, findBeneficiaries(t, groups)...)
 	as = append(as, u.aliases.find(t, groups)...)
 	as = append(as, findVCS(t)...)
 	commitments := findCommitments(t)

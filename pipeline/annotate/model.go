@@ -24,6 +24,10 @@ const (
 	Commitment = "commitment" // "we will", "will be delivered by"; Sub owner when an owner is named
 	Engagement = "engagement" // Sub inform, consult, involve, coproduce; stakeholders for partners only
 	Measure    = "measure"    // a cell of a table's measures column ("Possible measures", "Indicator", "KPI")
+	// Beneficiary is a group or area an action is aimed at ("outreach
+	// for people experiencing homelessness"); Sub is the group's or
+	// place's sub-kind (beneficiary.go).
+	Beneficiary = "beneficiary"
 )
 
 // Annotation is one finding of an annotator in a sentence's text.
@@ -88,17 +92,18 @@ type Doc struct {
 // be checked against them (a misspelt sub-kind would silently match
 // nothing).
 var Subs = map[string][]string{
-	Money:      {SubRecurrent, SubNonRecurrent, SubOneOff, SubNew, SubExisting},
-	Percent:    nil,
-	Rate:       nil,
-	Count:      nil,
-	Year:       nil,
-	Period:     {SubFinancialYear, SubAnnual, SubDuration, SubMultiYear, SubRange, SubRecurrent, SubNonRecurrent, SubOneOff},
-	Deadline:   {SubDate, SubRelative},
-	Group:      {SubCore20, SubPlus, SubEthnicity, SubDisability, SubAge, SubSex, SubLGBT, SubCarers, SubLowIncome, SubDeprivation, SubRural, SubCoastal, SubProtected, SubClinicalArea},
-	Place:      {SubNamedPlace, SubArea},
-	VCS:        {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
-	Commitment: {SubOwner, SubLeadIn},
-	Engagement: {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged},
-	Measure:    nil,
+	Money:       {SubRecurrent, SubNonRecurrent, SubOneOff, SubNew, SubExisting},
+	Percent:     nil,
+	Rate:        nil,
+	Count:       nil,
+	Year:        nil,
+	Period:      {SubFinancialYear, SubAnnual, SubDuration, SubMultiYear, SubRange, SubRecurrent, SubNonRecurrent, SubOneOff},
+	Deadline:    {SubDate, SubRelative},
+	Group:       {SubCore20, SubPlus, SubEthnicity, SubDisability, SubAge, SubSex, SubLGBT, SubCarers, SubLowIncome, SubDeprivation, SubRural, SubCoastal, SubProtected, SubClinicalArea},
+	Place:       {SubNamedPlace, SubArea},
+	VCS:         {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
+	Commitment:  {SubOwner, SubLeadIn},
+	Engagement:  {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged},
+	Measure:     nil,
+	Beneficiary: {SubCore20, SubPlus, SubEthnicity, SubDisability, SubLGBT, SubLowIncome, SubRural, SubCoastal, SubArea},
 }
