@@ -49,6 +49,7 @@ type csignal struct {
 	// (eligible is the engine's inner loop).
 	anyReadable bool
 	voice       map[string]bool
+	speaker     map[string]bool
 	status      map[string]bool
 	scope       map[string]bool
 	polarity    string
@@ -542,6 +543,7 @@ const (
 	filterNone filter = iota
 	filterForm
 	filterVoice
+	filterSpeaker
 	filterStatus
 	filterScope
 	filterPolarity
@@ -562,6 +564,8 @@ func (r *run) failedFilter(cs *csignal, i int) filter {
 		return filterForm
 	case cs.voice != nil && !cs.voice[c.Voice]:
 		return filterVoice
+	case cs.speaker != nil && !cs.speaker[speakerOf(c)]:
+		return filterSpeaker
 	case cs.status != nil && !cs.status[c.Status]:
 		return filterStatus
 	case cs.scope != nil && !cs.scope[c.Scope]:
@@ -1405,6 +1409,8 @@ func (r *run) whyNot(cs *csignal, i int) string {
 		return fmt.Sprintf("a %s is not a unit a reader can read as evidence", c.Form)
 	case filterVoice:
 		return need("voice", c.Voice, cs.voice)
+	case filterSpeaker:
+		return need("the speaker", speakerOf(c), cs.speaker)
 	case filterStatus:
 		return need("status", c.Status, cs.status)
 	case filterScope:
@@ -1451,4 +1457,14 @@ func (cs *csignal) setClaim(c *ClaimSpec) {
 		cs.forms[f] = true
 	}
 	cs.voice, cs.status, cs.scope, cs.polarity = setOf(c.Voice), setOf(c.Status), setOf(c.Scope), c.Polarity
+	cs.speaker = setOf(c.Speaker)
+}
+
+// speakerOf is a claim's speaker as rules name it: "own" for the
+// document's own voice.
+func speakerOf(c annotate.Claim) string {
+	if c.Speaker == "" {
+		return annotate.SpeakerOwn
+	}
+	return c.Speaker
 }

@@ -255,6 +255,7 @@ func TestRuleFileErrors(t *testing.T) {
 		{"missing level", strings.Replace(good, "  - score: 3\n    summary: three\n    when: {signal: x, min: 3}\n", "", 1), "level 3 is missing"},
 		{"star inside a term", strings.Replace(good, "terms: [a]", `terms: ["a * b"]`, 1), "* is allowed only at the end"},
 		{"unknown claim value", strings.Replace(good, "terms: [a]", "terms: [a], claim: {voice: [theirs]}", 1), `signal "x": unknown claim voice "theirs" (own, reported)`},
+		{"unknown speaker", strings.Replace(good, "terms: [a]", "terms: [a], claim: {speaker: [board]}", 1), `signal "x": unknown claim speaker "board" (own, respondents, source, quotation)`},
 		{"prefer names an unknown signal", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{signal: nope}]", 1), `unknown signal "nope"`},
 		{"prefer names an unknown annotation", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{annotation: beneficiary:pets}]", 1), `unknown sub-kind`},
 		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "field tense not found"},
@@ -428,5 +429,32 @@ func TestEvidencePrefer(t *testing.T) {
 	}
 	if got := b.Evidence[0].Quote; got != "We will open a clinic for rough sleepers." {
 		t.Errorf("with prefer the first quote is %q, want the one that says whom the clinic is for", got)
+	}
+}
+
+// A claim's speaker narrows a signal: what respondents said is left out,
+// a cited source and the document's own words are kept, and Explain says
+// why a passage is left out.
+func TestSpeakerFilter(t *testing.T) {
+	d := testDoc([]document.Block{
+		para("Respondents felt that waiting lists are too long."),
+		para("The national review found that waiting lists are too long."),
+		para("Waiting lists are too long in our area."),
+	})
+	s, err := loadRules(t, map[string]string{"test.yaml": ruleFile("  - {name: x, kind: terms, terms: [waiting lists], claim: {speaker: [own, source]}}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := matched(t, s, d, "x"); strings.Join(got, "|") != "The national review found that waiting lists are too long.|Waiting lists are too long in our area." {
+		t.Errorf("matched %q", got)
+	}
+	ms, err := s.Explain(d, "test", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.HasPrefix(m.Quote, "Respondents") && (m.Counts || m.Why != "the speaker is respondents; the signal needs own or source") {
+			t.Errorf("respondents' passage: counts %v, why %q", m.Counts, m.Why)
+		}
 	}
 }

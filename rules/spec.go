@@ -130,7 +130,10 @@ type ContextSpec struct {
 // ClaimSpec lists the claim values a signal accepts; an empty list
 // accepts any value.
 type ClaimSpec struct {
-	Voice    []string `yaml:"voice"`
+	Voice []string `yaml:"voice"`
+	// Speaker narrows a reported voice by who speaks: "own" (the
+	// document's own voice), "respondents", "source", "quotation".
+	Speaker  []string `yaml:"speaker"`
 	Status   []string `yaml:"status"`
 	Polarity string   `yaml:"polarity"`
 	Scope    []string `yaml:"scope"`
@@ -723,6 +726,7 @@ func checkClaim(add func(key, format string, args ...any), key, name string, c *
 		}
 	}
 	check("voice", c.Voice, annotate.Voices)
+	check("speaker", c.Speaker, annotate.Speakers)
 	check("status", c.Status, annotate.Statuses)
 	check("scope", c.Scope, annotate.Scopes)
 	check("form", c.Forms, annotate.Forms)

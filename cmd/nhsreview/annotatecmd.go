@@ -46,9 +46,7 @@ func newAnnotateCmd(stdout, stderr io.Writer) *cobra.Command {
 					if s.Header != "" {
 						fmt.Fprintf(stdout, "    %-22s %q\n", "header", s.Header)
 					}
-					c := s.Claim
-					fmt.Fprintf(stdout, "    %-22s form=%s voice=%s status=%s polarity=%s scope=%s\n",
-						"claim", c.Form, c.Voice, c.Status, c.Polarity, c.Scope)
+					fmt.Fprintf(stdout, "    %-22s %s\n", "claim", s.Claim)
 					for _, a := range s.Annotations {
 						sub := a.Kind
 						if a.Sub != "" {

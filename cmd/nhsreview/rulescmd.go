@@ -60,9 +60,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			claim := func(c annotate.Claim) string {
-				return fmt.Sprintf("form=%s voice=%s status=%s polarity=%s scope=%s", c.Form, c.Voice, c.Status, c.Polarity, c.Scope)
-			}
+			claim := annotate.Claim.String
 			counted, other := 0, 0
 			for _, m := range ms {
 				if m.Counts {

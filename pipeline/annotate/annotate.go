@@ -41,8 +41,9 @@ type unit struct {
 	// a row is quoted with the headers of its columns.
 	header string
 	// reportedLeadIn: the list's lead-in reports what others said
-	// ("Respondents told us:"), so its items are their words.
-	reportedLeadIn bool
+	// ("Respondents told us:"), so its items are their words; the
+	// speaker (Speaker*), "" for the document's own lead-in.
+	reportedLeadIn string
 	// quoted: the sentence is inside a quotation opened by an earlier
 	// sentence of the unit.
 	quoted bool
@@ -348,19 +349,18 @@ var (
 	feedbackRE      = regexp.MustCompile(`(?i)\b(?:responses?|feedback|consultation|engagement|comments|respondents|you said|views|what (?:people|you|residents|patients) (?:said|told us))\b`)
 )
 
-// reportedLeadIn reports a lead-in ending with a colon whose last
-// sentence is someone else's report: "Respondents said:", "The main gaps
-// identified by respondents were:".
-func reportedLeadIn(lead string) bool {
+// reportedLeadIn is the speaker of a lead-in ending with a colon whose
+// last sentence is someone else's report ("Respondents said:", "The main
+// gaps identified by respondents were:"), "" for the document's own.
+func reportedLeadIn(lead string) string {
 	lead = strings.TrimSpace(lead)
 	if !strings.HasSuffix(lead, ":") {
-		return false
+		return ""
 	}
 	if i := strings.LastIndex(lead, ". "); i >= 0 {
 		lead = lead[i+2:]
 	}
-	t := newText(lead)
-	return near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) || reportedBy(t)
+	return speakerOf(newText(lead))
 }
 
 // leadInRE recognises a sentence that introduces a list of commitments:

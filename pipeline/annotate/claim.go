@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -20,8 +21,14 @@ import (
 // and its section's title, never from the criteria: which claims count for
 // what is the rule files' business.
 type Claim struct {
-	Form     string `json:"form"`
-	Voice    string `json:"voice"`
+	Form  string `json:"form"`
+	Voice string `json:"voice"`
+	// Speaker, for a reported voice, is who speaks: respondents and
+	// other people asked (what they said is not the document's own
+	// analysis), a source (a cited study, review, dataset or another
+	// body, which a document may take as its own evidence), or a
+	// quotation. Empty for the document's own voice.
+	Speaker  string `json:"speaker,omitempty"`
 	Status   string `json:"status"`
 	Polarity string `json:"polarity"`
 	Scope    string `json:"scope"`
@@ -39,6 +46,27 @@ const (
 	FormContents  = "contents"  // a contents or index entry
 	FormFormality = "formality" // meeting formalities, acknowledgements, glossary, a board member's biography
 	FormReference = "reference" // a bibliography entry or reference list
+)
+
+// String is the claim as the command line prints it: "form=sentence
+// voice=reported status=done polarity=positive scope=local
+// speaker=respondents" (the speaker only for a reported voice).
+func (c Claim) String() string {
+	out := fmt.Sprintf("form=%s voice=%s status=%s polarity=%s scope=%s", c.Form, c.Voice, c.Status, c.Polarity, c.Scope)
+	if c.Speaker != "" {
+		out += " speaker=" + c.Speaker
+	}
+	return out
+}
+
+// Speakers of a reported voice.
+const (
+	SpeakerRespondents = "respondents" // people asked: respondents, participants, residents, staff
+	SpeakerSource      = "source"      // a cited study, review, dataset, guidance or another body
+	SpeakerQuotation   = "quotation"   // words in quotation marks
+	// SpeakerOwn is what rules call the speaker of the document's own
+	// voice, which Claim.Speaker leaves empty.
+	SpeakerOwn = "own"
 )
 
 // Voices.
@@ -69,8 +97,11 @@ const (
 
 // Claim value lists, for checking rule files.
 var (
-	Forms      = []string{FormSentence, FormItem, FormRow, FormHeading, FormFragment, FormGlued, FormContents, FormFormality, FormReference}
-	Voices     = []string{VoiceOwn, VoiceReported}
+	Forms  = []string{FormSentence, FormItem, FormRow, FormHeading, FormFragment, FormGlued, FormContents, FormFormality, FormReference}
+	Voices = []string{VoiceOwn, VoiceReported}
+	// Speakers are the values a rule may ask of Speaker: "own" stands
+	// for the document's own voice (no speaker).
+	Speakers   = []string{SpeakerOwn, SpeakerRespondents, SpeakerSource, SpeakerQuotation}
 	Statuses   = []string{StatusDone, StatusCommitted, StatusPlanned, StatusAim, StatusRecommendation, StatusNeed, StatusExample, StatusFact}
 	Polarities = []string{PolarityPositive, PolarityNegative}
 	Scopes     = []string{ScopeLocal, ScopeNational}
@@ -276,7 +307,7 @@ var (
 // annotations.
 func classify(t *text, u unit, as []Annotation) Claim {
 	c := Claim{Form: form(t, u), Voice: VoiceOwn, Polarity: PolarityPositive, Scope: ScopeLocal}
-	c.Voice = voice(t, u)
+	c.Voice, c.Speaker = voice(t, u)
 	c.Status = status(t, u, as)
 	if c.Voice == VoiceReported && near(t, reporters, reportVerbs, 3, 0) {
 		// "Respondents felt services should be local": what the
@@ -599,7 +630,7 @@ var (
 // participants", "as recommended by the review".
 // It looks for a reporting participle followed by "by" and, within three
 // words ("by the national review"), a reporter or a source.
-func reportedBy(t *text) bool {
+func reportedBy(t *text) string {
 	cl := t.classes()
 	for k := 0; k+2 < len(t.toks); k++ {
 		if cl[k]&(reportVerbs|sourceVerbs|passiveReport) == 0 || cl[k+1]&byWord == 0 || t.toks[k+1].brk {
@@ -609,12 +640,35 @@ func reportedBy(t *text) bool {
 			if t.toks[j].brk {
 				break
 			}
-			if cl[j]&(reporters|sources) != 0 {
-				return true
+			switch {
+			case cl[j]&reporters != 0:
+				return SpeakerRespondents
+			case cl[j]&sources != 0:
+				return SpeakerSource
 			}
 		}
 	}
-	return false
+	return ""
+}
+
+// speakerOf is who the sentence's own words say is speaking: people
+// reporting ("respondents felt"), a source finding ("the review found"),
+// a passive with either as its agent, or "according to" and "et al"; ""
+// when the words name no one.
+func speakerOf(t *text) string {
+	switch {
+	case near(t, reporters, reportVerbs, 3, 0):
+		return SpeakerRespondents
+	case near(t, sources, sourceVerbs, 3, ownDeterminers):
+		return SpeakerSource
+	}
+	if sp := reportedBy(t); sp != "" {
+		return sp
+	}
+	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
+		return SpeakerSource
+	}
+	return ""
 }
 
 // quoteOpenAfter says whether a quotation is still open after sentence s,
@@ -673,26 +727,28 @@ func closesQuotation(s string) bool {
 	return false
 }
 
-func voice(t *text, u unit) string {
+// voice decides whose statement a sentence is, and, when it is not the
+// document's own, who speaks.
+func voice(t *text, u unit) (string, string) {
 	s := strings.TrimSpace(t.s)
 	if quotationStartRe.MatchString(s) || u.quoted || closesQuotation(s) {
-		return VoiceReported
+		return VoiceReported, SpeakerQuotation
 	}
-	if u.kind != document.Table && u.sf.reported || u.sf.policy {
-		return VoiceReported
+	if u.kind != document.Table && u.sf.reported {
+		return VoiceReported, SpeakerRespondents
 	}
-	if near(t, reporters, reportVerbs, 3, 0) || near(t, sources, sourceVerbs, 3, ownDeterminers) || reportedBy(t) {
-		return VoiceReported
+	if u.sf.policy {
+		return VoiceReported, SpeakerSource
 	}
-	if u.reportedLeadIn {
+	if sp := speakerOf(t); sp != "" {
+		return VoiceReported, sp
+	}
+	if u.reportedLeadIn != "" {
 		// An item of a list introduced by "Respondents said:" or "The
 		// gaps identified by respondents were:" is what they said.
-		return VoiceReported
+		return VoiceReported, u.reportedLeadIn
 	}
-	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
-		return VoiceReported
-	}
-	return VoiceOwn
+	return VoiceOwn, ""
 }
 
 func status(t *text, u unit, as []Annotation) string {

@@ -182,6 +182,7 @@ func TestClaimReportedLeadIn(t *testing.T) {
 		{"Our priorities for the next year are:", VoiceOwn},
 		{"Respondents told us about transport. Our priorities are:", VoiceOwn},
 		{"Respondents told us about transport", VoiceOwn}, // no colon: not a lead-in
+		{"The review found three themes:", VoiceReported},
 	} {
 		d := &document.Document{Pages: []document.Page{{Number: 1, Blocks: []document.Block{
 			{Kind: document.Paragraph, Text: tc.lead},
@@ -300,6 +301,31 @@ func TestAuthorYearReference(t *testing.T) {
 	} {
 		if got := citation(strings.ToLower(tc.s), tc.s); got != tc.want {
 			t.Errorf("citation(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+// Who speaks, when a sentence is not the document's own.
+func TestClaimSpeaker(t *testing.T) {
+	for _, tc := range []struct {
+		text, section, speaker string
+	}{
+		{"Respondents felt that funding for the goals is not clear.", "", SpeakerRespondents},
+		{"The gaps identified by participants were transport and housing.", "", SpeakerRespondents},
+		{"The national review recommends an additional £70 million per year.", "", SpeakerSource},
+		{"Issues raised by the national review include workforce shortages.", "", SpeakerSource},
+		{"According to the ONS, 12% of adults smoke.", "", SpeakerSource},
+		{"“There is no indication of how you will fund your goals.”", "", SpeakerQuotation},
+		{"Transport to appointments is hard for older residents.", "What people told us", SpeakerRespondents},
+		{"The government provided £150m over five years.", "Recent policy and legislation", SpeakerSource},
+		{"We will open two clinics in Bognor Regis.", "", ""},
+	} {
+		c := claimOf(t, document.Block{Kind: document.Paragraph, Text: tc.text}, tc.section)
+		if c.Speaker != tc.speaker {
+			t.Errorf("%q: speaker %q, want %q (%s)", tc.text, c.Speaker, tc.speaker, c)
+		}
+		if (c.Speaker == "") != (c.Voice == VoiceOwn) {
+			t.Errorf("%q: speaker %q with voice %s", tc.text, c.Speaker, c.Voice)
 		}
 	}
 }
