@@ -135,3 +135,33 @@ func TestRedFlagsNotForKinds(t *testing.T) {
 		t.Error("a systematic review is flagged for taking no action")
 	}
 }
+
+// TestNoTimeFlag: a consultation that closes less than two weeks before
+// the decision it informs is a red flag, with the passage that dates
+// both; one that leaves six weeks, or that was published as a draft
+// before it opened, is not. (No document of the shared corpus dates a
+// consultation and its decision in one paragraph: nothing there fires.)
+func TestNoTimeFlag(t *testing.T) {
+	const flag = "The consultation closes less than two weeks before the decision"
+	doc := func(text string) func() []document.Block {
+		return func() []document.Block {
+			return []document.Block{head("Have your say", 1), para("We want to hear from residents about our plan. " + text)}
+		}
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"The consultation closes on 30 March 2025 and the Board will approve the final plan on 2 April 2025.", true},
+		{"The consultation closes on 30 March 2025 and the Board will approve the final plan on 14 May 2025.", false},
+		{"The draft was published on 1 March 2025; the consultation closes on 31 March 2025.", false},
+	} {
+		c := criterionOf(t, doc(tc.text), "public-involvement")
+		if hasFlag(c, flag) != tc.want {
+			t.Errorf("%q: red flags %q, want the no-time flag %v", tc.text, c.RedFlags, tc.want)
+		}
+		if tc.want && !strings.Contains(strings.Join(c.RedFlags, " "), "2 April 2025") {
+			t.Errorf("%q: the flag does not show the passage with both dates: %q", tc.text, c.RedFlags)
+		}
+	}
+}

@@ -139,6 +139,7 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 		}
 	}
 	carrySurveyScope(out.Sentences)
+	markNoTime(out.Sentences)
 	warnUnreadable(out)
 	return out, nil
 }

@@ -103,7 +103,7 @@ var Subs = map[string][]string{
 	Place:       {SubNamedPlace, SubArea},
 	VCS:         {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing},
 	Commitment:  {SubOwner, SubLeadIn},
-	Engagement:  {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged},
+	Engagement:  {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged, SubNoTime},
 	Measure:     nil,
 	Beneficiary: {SubCore20, SubPlus, SubEthnicity, SubDisability, SubLGBT, SubLowIncome, SubRural, SubCoastal, SubArea},
 }
