@@ -99,3 +99,27 @@ func FuzzAnnotators(f *testing.F) {
 		checkFuzz(t, text, annotateText(newText(text), u))
 	})
 }
+
+// FuzzNoTime: any paragraph's dates are read without a panic, and a
+// no-time mark covers a date inside its sentence.
+func FuzzNoTime(f *testing.F) {
+	addSeeds(f)
+	f.Add("The consultation closes on 30 March 2025 and the Board will approve the final plan on 2 April 2025.")
+	f.Add("The consultation closes March 30, 2025; approval on 31 June 2025.")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, d := range dayDates(s) {
+			if d.start < 0 || d.end > len(s) || d.start >= d.end {
+				t.Fatalf("%q: date span %d-%d", s, d.start, d.end)
+			}
+		}
+		ss := []Sentence{{Text: s}, {Text: s}}
+		markNoTime(ss)
+		for _, x := range ss {
+			for _, a := range x.Annotations {
+				if a.Sub == SubNoTime && (a.Start < 0 || a.End > len(x.Text) || x.Text[a.Start:a.End] != a.Text) {
+					t.Fatalf("%q: mark %+v not in its sentence", s, a)
+				}
+			}
+		}
+	})
+}
