@@ -159,7 +159,7 @@ Exit codes: 0 every source stored; 2 a source could not be fetched or read
 		},
 	}
 	mf.register(c)
-	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
 }
@@ -295,7 +295,7 @@ skipped, not failed.`,
 	c.Flags().DurationVar(&delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
 	c.Flags().IntVar(&retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
 	c.Flags().DurationVar(&maxTime, "max-time", corpus.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
-	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
 }
@@ -389,7 +389,7 @@ they had), or bad usage.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	c.Flags().BoolVar(&all, "all", false, "re-read and re-score every version")
 	ro.register(c)
 	return c
@@ -443,7 +443,7 @@ not be repaired (named on stderr), or bad usage.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
 }

@@ -206,7 +206,7 @@ fill in.`,
 	c.Flags().StringVar(&unjudgedPath, "unjudged", "", "write the printed quotes that have no judgement to this file (judgements format, to fill in)")
 	c.Flags().StringVar(&half, "half", "", "evaluate only half A (development) or half B (check) of the documents")
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	c.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
 }

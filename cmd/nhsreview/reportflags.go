@@ -21,7 +21,7 @@ func (rf *reportFlags) register(c *cobra.Command, formats []reports.Format) {
 	rf.formats = formats
 	c.Flags().StringVarP(&rf.format, "format", "f", "text", "output format: "+reports.FormatList(formats))
 	c.Flags().StringVarP(&rf.outPath, "output", "o", "", "write to this file (atomically) instead of standard output")
-	c.Flags().StringVar(&rf.rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	registerRules(c, &rf.rulesDir)
 	c.Flags().StringVar(&rf.color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 }
 
@@ -41,3 +41,9 @@ func (rf *reportFlags) resolve(stdout io.Writer) (reports.Format, reports.Option
 
 // rules loads --rules, or the built-in set.
 func (rf *reportFlags) rules() (*rules.Set, error) { return loadRules(rf.rulesDir) }
+
+// registerRules is --rules, on every command that scores: one name, one
+// help text.
+func registerRules(c *cobra.Command, dir *string) {
+	c.Flags().StringVar(dir, "rules", "", "read the rule files from this directory instead of the built-in set")
+}

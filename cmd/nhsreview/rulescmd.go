@@ -86,7 +86,7 @@ func newRulesCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	m.Flags().BoolVar(&all, "all", false, "also list the passages the signal's words match but its claim or section filters leave out, and why")
-	m.Flags().StringVar(&rulesDir, "rules", "", "read the rule files from this directory instead of the built-in set")
+	registerRules(m, &rulesDir)
 	ro.register(m)
 	c.AddCommand(m)
 	return c

@@ -110,7 +110,7 @@ used, or bad usage.`,
 	c.Flags().Var(&uploadBudget, "upload-budget", "bytes of uploads held at once, arriving, waiting and being scored; past it requests get 503 before their bodies are read (default: 2 x --jobs x --max-upload)")
 	c.Flags().StringVar(&spoolDir, "spool-dir", "", "directory uploads are written to as they arrive and while they wait to be scored (default: the corpus database's directory)")
 	c.Flags().BoolVar(&allowPrivate, "allow-private", false, "let links reach loopback, private and link-local addresses (for testing only)")
-	c.Flags().StringVar(&rulesDir, "rules", "", "score with the rule files of this directory instead of the built-in set")
+	registerRules(c, &rulesDir)
 	ro.register(c)
 	// The reading limits are shared with the other commands; --max-upload
 	// is this command's size limit, and --jobs bounds scoring jobs.
