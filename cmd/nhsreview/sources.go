@@ -18,7 +18,6 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
@@ -40,14 +39,14 @@ type readOptions struct {
 
 func (o *readOptions) register(c *cobra.Command) {
 	o.maxBytes = fetch.DefaultMaxBytes
-	o.maxStreamBytes = pdfdoc.DefaultMaxStreamBytes
+	o.maxStreamBytes = extract.DefaultMaxStreamBytes
 	o.maxMemory = extract.DefaultMaxMemory
 	c.Flags().DurationVar(&o.deadline, "deadline", extract.DefaultDeadline, "time allowed to read one document")
 	c.Flags().DurationVar(&o.timeout, "timeout", fetch.DefaultTimeout, "time allowed to download one URL")
 	c.Flags().Var(&o.maxBytes, "max-bytes", "size limit of one document (bytes, or with KiB, MiB, GiB)")
 	c.Flags().IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "documents read at the same time")
 	_ = c.Flags().SetAnnotation("jobs", docDefault, []string{"the number of cores"})
-	c.Flags().IntVar(&o.maxPages, "max-pages", pdfdoc.DefaultMaxPages, "a PDF with more pages is refused")
+	c.Flags().IntVar(&o.maxPages, "max-pages", extract.DefaultMaxPages, "a PDF with more pages is refused")
 	c.Flags().Var(&o.maxStreamBytes, "max-stream-bytes", "decompressed size limit of one PDF stream (a larger one is cut, with a warning)")
 	c.Flags().IntVar(&o.maxDepth, "max-depth", 0, "nesting limit of PDF Form XObjects and HTML and DOCX elements (0: 12 forms, 1000 HTML, 256 DOCX elements)")
 	c.Flags().Var(&o.maxMemory, "max-memory", "memory limit of the process reading one PDF (Linux)")
@@ -87,10 +86,11 @@ func (o *readOptions) check() error {
 
 func extractOptions(o readOptions) extract.Options {
 	return extract.Options{
-		Deadline:  o.deadline,
-		MaxMemory: int64(o.maxMemory),
-		MaxDepth:  o.maxDepth,
-		PDF:       pdfdoc.Options{MaxPages: o.maxPages, MaxStreamBytes: int64(o.maxStreamBytes)},
+		Deadline:       o.deadline,
+		MaxMemory:      int64(o.maxMemory),
+		MaxDepth:       o.maxDepth,
+		MaxPages:       o.maxPages,
+		MaxStreamBytes: int64(o.maxStreamBytes),
 	}
 }
 

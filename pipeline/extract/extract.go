@@ -43,8 +43,19 @@ type Options struct {
 	// depths differ by two orders of magnitude (12 forms, 256 DOCX and
 	// 1000 HTML elements).
 	MaxDepth int
-	PDF      pdfdoc.Options
+	// MaxPages and MaxStreamBytes bound a PDF (0: DefaultMaxPages,
+	// DefaultMaxStreamBytes), for callers that set limits without
+	// knowing the PDF reader; PDF holds the reader's other options.
+	MaxPages       int
+	MaxStreamBytes int64
+	PDF            pdfdoc.Options
 }
+
+// The PDF reader's default limits, for flags that show them.
+const (
+	DefaultMaxPages       = pdfdoc.DefaultMaxPages
+	DefaultMaxStreamBytes = pdfdoc.DefaultMaxStreamBytes
+)
 
 // DefaultDeadline is the default time allowed for one document.
 const DefaultDeadline = 60 * time.Second
@@ -64,6 +75,12 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 	}
 	if opt.MaxDepth > 0 {
 		opt.PDF.MaxFormDepth = opt.MaxDepth
+	}
+	if opt.MaxPages > 0 {
+		opt.PDF.MaxPages = opt.MaxPages
+	}
+	if opt.MaxStreamBytes > 0 {
+		opt.PDF.MaxStreamBytes = opt.MaxStreamBytes
 	}
 	opt.PDF = opt.PDF.WithDefaults()
 	format, err := res.Sniff()
