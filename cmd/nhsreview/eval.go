@@ -156,28 +156,16 @@ fill in.`,
 			}
 			out := evalOutput{Documents: count}
 			if labelsPath != "" {
-				var pairs []agreement.Pair
-				for _, l := range labels {
-					r, ok := byDoc[l.Document]
-					if !ok || r.err != nil || !r.val.Scored() {
-						continue
+				cards := map[string]*rules.Scorecard{}
+				for doc, r := range byDoc {
+					if r.err == nil && r.val.Scored() {
+						cards[doc] = r.val
 					}
-					found := false
-					for _, cr := range r.val.Criteria {
-						if cr.ID != l.Criterion {
-							continue
-						}
-						found = true
-						p := agreement.Pair{Document: l.Document, Criterion: l.Criterion, Human: l.Score, Tool: cr.Score, HumanPages: l.Pages}
-						for _, e := range cr.Evidence {
-							p.ToolPages = append(p.ToolPages, e.Page)
-						}
-						pairs = append(pairs, p)
-					}
-					if !found {
-						fmt.Fprintf(stderr, "nhsreview: %s:%d: unknown criterion %q\n", labelsPath, l.Line, l.Criterion)
-						failed = true
-					}
+				}
+				pairs, unknown := agreement.PairLabels(labels, cards)
+				for _, l := range unknown {
+					fmt.Fprintf(stderr, "nhsreview: %s:%d: unknown criterion %q\n", labelsPath, l.Line, l.Criterion)
+					failed = true
 				}
 				rep := agreement.Measure(pairs)
 				out.Report = &rep

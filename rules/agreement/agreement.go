@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 // Label is one row of a labels file: a human score for one document and
@@ -355,4 +357,34 @@ func WriteText(w io.Writer, rep Report) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// PairLabels pairs each label with the score of its document and
+// criterion in cards (keyed by the labels' document name), with the pages
+// of the human's evidence and of the tool's. Labels of documents not in
+// cards (not scored) are left out; labels whose criterion the document's
+// scorecard does not have are returned as unknown.
+func PairLabels(labels []Label, cards map[string]*rules.Scorecard) (pairs []Pair, unknown []Label) {
+	for _, l := range labels {
+		card, ok := cards[l.Document]
+		if !ok {
+			continue
+		}
+		found := false
+		for _, cr := range card.Criteria {
+			if cr.ID != l.Criterion {
+				continue
+			}
+			found = true
+			p := Pair{Document: l.Document, Criterion: l.Criterion, Human: l.Score, Tool: cr.Score, HumanPages: l.Pages}
+			for _, e := range cr.Evidence {
+				p.ToolPages = append(p.ToolPages, e.Page)
+			}
+			pairs = append(pairs, p)
+		}
+		if !found {
+			unknown = append(unknown, l)
+		}
+	}
+	return pairs, unknown
 }

@@ -1,9 +1,12 @@
 package agreement
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/nhsreview/nhsreview/rules"
 )
 
 func TestQWK(t *testing.T) {
@@ -94,4 +97,28 @@ func FuzzReadLabels(f *testing.F) {
 			}
 		}
 	})
+}
+
+// PairLabels pairs labels with the scores of scored documents, with both
+// sides' pages, leaves out documents not scored, and returns the labels
+// whose criterion the scorecard lacks.
+func TestPairLabels(t *testing.T) {
+	card := &rules.Scorecard{Criteria: []rules.Criterion{
+		{ID: "costed-plans", Score: 2, Evidence: []rules.Evidence{{Page: 4}, {Page: 9}}},
+		{ID: "public-involvement", Score: 1},
+	}}
+	labels := []Label{
+		{Document: "a.pdf", Criterion: "costed-plans", Score: 3, Pages: []int{4}},
+		{Document: "a.pdf", Criterion: "public-involvement", Score: 1},
+		{Document: "a.pdf", Criterion: "costed", Score: 1, Line: 7},
+		{Document: "unscored.pdf", Criterion: "costed-plans", Score: 2},
+	}
+	pairs, unknown := PairLabels(labels, map[string]*rules.Scorecard{"a.pdf": card})
+	if len(pairs) != 2 || pairs[0].Human != 3 || pairs[0].Tool != 2 || fmt.Sprint(pairs[0].HumanPages, pairs[0].ToolPages) != "[4] [4 9]" ||
+		pairs[1].Criterion != "public-involvement" || pairs[1].Tool != 1 {
+		t.Errorf("pairs = %+v", pairs)
+	}
+	if len(unknown) != 1 || unknown[0].Line != 7 {
+		t.Errorf("unknown = %+v", unknown)
+	}
 }
