@@ -107,6 +107,9 @@ func Split(d *document.Document) []Paper {
 		return out
 	}
 	if len(covers) == 0 {
+		if out := byAgenda(d, blocks, text); len(out) > 0 {
+			return out
+		}
 		return []Paper{{Title: d.Title, Kind: KindReport, start: 0, end: len(blocks), FirstPage: firstPage(d), LastPage: lastPage(d)}}
 	}
 	var out []Paper
@@ -488,6 +491,72 @@ func committeeName(text func(int) string, i, n int) string {
 		return text(i + 1)
 	}
 	return ""
+}
+
+// byAgenda splits a pack with neither bookmarks nor cover sheets (a
+// converted file whose papers start with their titles) by its agenda's
+// "Item N title" lines: each item starts at the first heading after the
+// agenda, and after the item before it, whose title words are mostly the
+// item's. Nil unless two items are found: a document that merely lists
+// items is not split.
+func byAgenda(d *document.Document, blocks []ref, text func(int) string) []Paper {
+	agenda := agendaItems(text, min(len(blocks), agendaWindow))
+	if len(agenda) < 2 {
+		return nil
+	}
+	last := 0
+	for i := 0; i < min(len(blocks), agendaWindow); i++ {
+		if agendaItemRe.MatchString(text(i)) {
+			last = i
+		}
+	}
+	heading := func(i int) bool {
+		return d.Pages[blocks[i].page].Blocks[blocks[i].block].Kind == document.Heading
+	}
+	var out []Paper
+	from := last + 1
+	for _, it := range agenda {
+		for i := from; i < len(blocks); i++ {
+			if heading(i) && sameTitle(it.title, text(i)) {
+				out = append(out, Paper{Number: it.number, Title: it.title, Kind: kindOf(it.title), start: i})
+				from = i + 1
+				break
+			}
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	for k := range out {
+		out[k].end = len(blocks)
+		if k+1 < len(out) {
+			out[k].end = out[k+1].start
+		}
+		out[k].Asked = askedOf(text, out[k].start, min(out[k].end, out[k].start+askWindow))
+	}
+	out = append([]Paper{{Title: "Agenda and papers before the first item", Kind: KindAgenda, start: 0, end: out[0].start}}, out...)
+	setPages(out, blocks)
+	return out
+}
+
+// agendaWindow is how far into a pack its agenda is looked for.
+const agendaWindow = 200
+
+// sameTitle: a heading names an agenda item when most of the item's title
+// words are in it ("Winter Plan 2026/27" and "Winter Plan 2026/27:
+// planning for the coldest months").
+func sameTitle(item, heading string) bool {
+	want, have := titleWords(item), titleWords(heading)
+	if len(want) == 0 {
+		return false
+	}
+	n := 0
+	for w := range want {
+		if have[w] {
+			n++
+		}
+	}
+	return n*3 >= len(want)*2
 }
 
 // agendaItem is a paper the agenda lists, with its number.

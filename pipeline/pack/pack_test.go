@@ -211,6 +211,61 @@ Cases fell.
 	}
 }
 
+// TestSplitByAgenda: a converted pack with neither bookmarks nor cover
+// sheets, whose papers start with their titles as headings, splits at the
+// headings its agenda's items name, in order; a heading in the minutes
+// that repeats a title before the agenda's order reaches it does not
+// split, and an item with no heading of its own stays with the paper
+// before it.
+func TestSplitByAgenda(t *testing.T) {
+	md := `# Board meeting in public, 4 March 2026
+
+Item 1 Minutes of the meeting held on 4 February 2026
+
+Item 2 Winter Plan 2026/27
+
+Item 3 Verbal update from the Chair
+
+Item 4 Finance Report, Month 10
+
+# Minutes of the meeting held on 4 February 2026
+
+## Finance report
+
+The board noted the month 9 finance report.
+
+# Winter Plan 2026/27: planning for the coldest months
+
+The board is asked to approve the winter plan.
+
+We will open 40 beds from December.
+
+# Finance Report Month 10
+
+The Trust reports a deficit of £2.1m at month 10.
+`
+	d, err := textdoc.Read([]byte(md), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := show(Split(d))
+	want := ` | Agenda and papers before the first item |  |  | agenda
+1 | Minutes of the meeting held on 4 February 2026 |  |  | minutes
+2 | Winter Plan 2026/27 |  |  | strategy or plan
+4 | Finance Report, Month 10 |  |  | finance or performance report
+`
+	if got != want {
+		t.Errorf("papers:\n%s\nwant:\n%s", got, want)
+	}
+	ps := Split(d)
+	if ps[2].Asked != "The board is asked to approve the winter plan." {
+		t.Errorf("asked %q", ps[2].Asked)
+	}
+	if txt := ps[1].Document(d).PlainText(); !strings.Contains(txt, "month 9 finance report") || strings.Contains(txt, "40 beds") {
+		t.Errorf("the minutes hold the wrong blocks:\n%s", txt)
+	}
+}
+
 // TestSplitNotAPack: a document without cover sheets is one paper.
 func TestSplitNotAPack(t *testing.T) {
 	d := &document.Document{Title: "A strategy", Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: "Item 3: see the agenda."}}}}}
@@ -316,6 +371,7 @@ func FuzzSplit(f *testing.F) {
 	f.Add("AGENDA ITEM\n\n2025-26\n\n(4b)\n\nAction log\n")
 	f.Add("Item 9i Quality Committee report\n\nAssurance Report\n\nName of Committee:\n\nQuality Committee\n\nReport to:\n\nBoard\n")
 	f.Add("Item 2 x\n\nName of Committee: \n\nReport to:\n")
+	f.Add("Item 1 Minutes\n\nItem 2 Winter plan\n\n# Minutes\n\ntext\n\n# Winter plan\n\nmore\n")
 	f.Fuzz(func(t *testing.T, md string) {
 		d, err := textdoc.Read([]byte(md), "text/markdown")
 		if err != nil {
