@@ -53,6 +53,16 @@ const maxTargetGap = 6
 // findBeneficiaries returns a Beneficiary annotation for each group or
 // area among groups that an aiming word governs.
 func findBeneficiaries(t *text, groups []Annotation) []Annotation {
+	eligible := false
+	for _, g := range groups {
+		if (g.Kind == Group || g.Kind == Place) && beneficiarySubs[g.Sub] {
+			eligible = true
+			break
+		}
+	}
+	if !eligible {
+		return nil // most sentences: no map, no token search
+	}
 	var out []Annotation
 	// Another group's words stand between an aim and its group in a
 	// list: "in rural and coastal areas".
