@@ -14,6 +14,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // compiled is a rule set ready to run.
@@ -897,7 +898,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 			if !ok {
 				continue
 			}
-			ask = fmt.Sprintf("%s, “%s”: %s", r.placeOf(e), shorten(e.Quote, 100), ask)
+			ask = fmt.Sprintf("%s, “%s”: %s", r.placeOf(e), textclean.Shorten(e.Quote, 100), ask)
 		}
 		out.Questions = append(out.Questions, ask)
 	}
@@ -908,7 +909,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		msg := r.fill(cc, rf.Message)
 		if rf.Show != "" {
 			if ev := r.evidence(cc, []string{rf.Show}); len(ev) > 0 {
-				msg += fmt.Sprintf(" (page %d: “%s”)", ev[0].Page, shorten(ev[0].Quote, 120))
+				msg += fmt.Sprintf(" (page %d: “%s”)", ev[0].Page, textclean.Shorten(ev[0].Quote, 120))
 			}
 		}
 		out.RedFlags = append(out.RedFlags, msg)
@@ -936,7 +937,7 @@ func (r *run) passageFor(cc *ccrit, signal string, used map[string]bool) (Eviden
 // section where there is one; a document without pages (HTML, Markdown)
 // has only the section.
 func (r *run) placeOf(e Evidence) string {
-	sect := shorten(e.Section, 60)
+	sect := textclean.Shorten(e.Section, 60)
 	switch {
 	case r.pages > 1 && sect != "":
 		return fmt.Sprintf("On p. %d (%s)", e.Page, sect)
@@ -997,6 +998,8 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 		}
 		l := &list{}
 		if cs := cc.byName[name]; cs != nil {
+			type ranked struct{ i, rank int }
+			var passages []ranked
 			var heads []int
 			for i, ok := range r.matched[cs.idx] {
 				switch {
@@ -1004,21 +1007,15 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 				case r.sents[i].Kind == document.Heading:
 					heads = append(heads, i)
 				default:
-					l.idx = append(l.idx, i)
+					passages = append(passages, ranked{i, r.rank(level, cs, i)})
 				}
 			}
-			ranks := make(map[int]int, len(l.idx))
-			for _, i := range l.idx {
-				ranks[i] = r.rank(level, i)
-				if r.preferred(cs, i) {
-					ranks[i] += 100 // after whole units (1000), before any count of parts
-				}
+			slices.SortStableFunc(passages, func(a, b ranked) int { return cmp.Compare(b.rank, a.rank) })
+			for _, p := range passages {
+				l.idx, l.rank = append(l.idx, p.i), append(l.rank, p.rank)
 			}
-			slices.SortStableFunc(l.idx, func(a, b int) int { return cmp.Compare(ranks[b], ranks[a]) })
-			l.idx = append(l.idx, heads...)
-			l.rank = make([]int, len(l.idx))
-			for k, i := range l.idx {
-				l.rank[k] = ranks[i] // headings: 0, below any passage
+			for _, i := range heads {
+				l.idx, l.rank = append(l.idx, i), append(l.rank, 0) // below any passage
 			}
 		}
 		lists[name] = l
@@ -1090,16 +1087,20 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 
 // rank is how strongly sentence i shows what a level needs: a whole
 // unit (a sentence, list item or headed row quoted whole, not a window of
-// a longer line) before a window; then how many of the level's signals it
+// a longer line) before a window; then one the signal prefers (its
+// prefer parts); then how many of the level's signals it
 // shows (a figure that also names the group and the cause says more than
 // a figure alone; counted up to three, since a long run-on line matches
 // everything); then its claim: the document's own, about its own area,
 // and not a hypothetical. Headings rank 0, below every passage.
-func (r *run) rank(level []*csignal, i int) int {
+func (r *run) rank(level []*csignal, cs *csignal, i int) int {
 	s := r.sents[i]
 	rank := 1
 	if len(s.Text) <= maxQuote || s.Kind == document.Table && s.Header != "" {
 		rank += 1000
+	}
+	if r.preferred(cs, i) {
+		rank += 100 // after whole units, before any count of parts
 	}
 	parts := 0
 	for _, cs := range level {
@@ -1239,17 +1240,6 @@ func clauseEnd(text string, i int) bool {
 		return false
 	}
 	return text[i] == ';' || text[i-1] == '.' && text[i] == ' '
-}
-
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-	}
-	return strings.ToValidUTF8(s[:cut], "") + "…"
 }
 
 func containsStr(list []string, s string) bool {

@@ -93,15 +93,7 @@ func newCorpusLsCmd(cf *corpusFlags, stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := openOutput(outPath, stdout)
-			if err != nil {
-				return err
-			}
-			werr := writeList(out.w, format, list)
-			if err := out.close(werr == nil); err != nil {
-				return err
-			}
-			return werr
+			return writeOutput(outPath, stdout, func(w io.Writer) error { return writeList(w, format, list) })
 		},
 	}
 	ff.register(c)
@@ -264,15 +256,7 @@ for spreadsheets, JSON (an array of the same rows) for scripts.`,
 			if err != nil {
 				return err
 			}
-			out, err := openOutput(outPath, stdout)
-			if err != nil {
-				return err
-			}
-			werr := writeExport(out.w, format, rows)
-			if err := out.close(werr == nil); err != nil {
-				return err
-			}
-			return werr
+			return writeOutput(outPath, stdout, func(w io.Writer) error { return writeExport(w, format, rows) })
 		},
 	}
 	ff.register(c)

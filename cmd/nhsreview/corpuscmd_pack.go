@@ -58,15 +58,7 @@ Exit codes: 0 triaged; 2 no such document, its text is not stored, or bad usage.
 			for _, p := range failed {
 				fmt.Fprintf(stderr, "nhsreview: document %d: item %s: %s\n", d.ID, p.Number, oneLine(p.Err.Error()))
 			}
-			out, err := openOutput(rf.outPath, stdout)
-			if err != nil {
-				return err
-			}
-			werr := reports.WritePack(out.w, f, view, opt)
-			if err := out.close(werr == nil); err != nil {
-				return err
-			}
-			return werr
+			return writeOutput(rf.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, opt) })
 		},
 	}
 	rf.register(c, reports.PackFormats)

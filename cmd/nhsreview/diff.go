@@ -56,15 +56,7 @@ Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 				InOld: versions[0].val.contains,
 				InNew: versions[1].val.contains,
 			})
-			out, err := openOutput(rf.outPath, stdout)
-			if err != nil {
-				return err
-			}
-			werr := reports.WriteDiff(out.w, f, d, opt)
-			if err := out.close(werr == nil); err != nil {
-				return err
-			}
-			return werr
+			return writeOutput(rf.outPath, stdout, func(w io.Writer) error { return reports.WriteDiff(w, f, d, opt) })
 		},
 	}
 	rf.register(c, reports.DiffFormats)

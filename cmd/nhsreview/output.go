@@ -32,6 +32,20 @@ type output struct {
 // as any file the user creates (0666 less the umask), not 0600.
 func newFileMode() fs.FileMode { return 0o666 &^ fs.FileMode(umask) }
 
+// writeOutput writes a report to path (standard output for "" or "-")
+// with write, keeping the file only when write succeeded.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	out, err := openOutput(path, stdout)
+	if err != nil {
+		return err
+	}
+	werr := write(out.w)
+	if err := out.close(werr == nil); err != nil {
+		return err
+	}
+	return werr
+}
+
 func openOutput(path string, stdout io.Writer) (*output, error) {
 	if path == "" || path == "-" {
 		return &output{w: stdout}, nil

@@ -61,15 +61,7 @@ Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 			for _, f := range failed {
 				fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, f.Number, oneLine(f.Err.Error()))
 			}
-			out, err := openOutput(rf.outPath, stdout)
-			if err != nil {
-				return err
-			}
-			werr := reports.WritePack(out.w, f, view, opt)
-			if err := out.close(werr == nil); err != nil {
-				return err
-			}
-			return werr
+			return writeOutput(rf.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, opt) })
 		},
 	}
 	rf.register(c, reports.PackFormats)

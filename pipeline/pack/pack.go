@@ -15,6 +15,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // Paper is one item of a pack.
@@ -426,14 +427,7 @@ func cleanAsked(v string) string {
 		v = v[:i]
 	}
 	v = pageSuffixRe.ReplaceAllString(v, "")
-	v = strings.TrimSuffix(strings.Join(strings.Fields(v), " "), ";")
-	if len(v) > maxAsked {
-		cut := strings.LastIndexByte(v[:maxAsked], ' ')
-		if cut < maxAsked/2 {
-			cut = maxAsked
-		}
-		v = strings.ToValidUTF8(v[:cut], "") + "…"
-	}
+	v = textclean.Shorten(strings.TrimSuffix(strings.Join(strings.Fields(v), " "), ";"), maxAsked)
 	if strings.EqualFold(v, "n/a") || strings.EqualFold(v, "none") || strings.HasSuffix(v, ":") && len(strings.Fields(v)) <= 6 {
 		return "" // a lead-in with nothing after it says nothing
 	}

@@ -146,3 +146,18 @@ func isFolded(s string) bool {
 	}
 	return !space || s == ""
 }
+
+// Shorten cuts s to at most n bytes at the last space before n (at n
+// itself when that space is in the first half), marking the cut with an
+// ellipsis; a text that fits is returned as it is. The cut never splits a
+// character.
+func Shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
+}

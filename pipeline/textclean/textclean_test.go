@@ -59,3 +59,20 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestShorten(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"the board is asked to approve", 20, "the board is asked…"},
+		{"averyveryverylongword tail", 10, "averyveryv…"},
+		{"café café café", 4, "caf…"}, // never half a character
+	} {
+		if got := Shorten(tc.s, tc.n); got != tc.want {
+			t.Errorf("Shorten(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}

@@ -354,19 +354,29 @@ type packBody struct {
 	Pack  template.HTML
 }
 
-// packOf splits a stored document into its papers and triages each
-// (package triage, as 'nhsreview pack' does), from its stored
-// extraction.
-func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Document) (*reports.Pack, *httpError) {
-	var err error
-	if doc == nil {
-		doc, err = s.cfg.Store.Extraction(ctx, d.SHA256)
+// extraction is a stored document's extraction: doc when scoring has
+// already read it, else read from the store.
+func (s *Server) extraction(ctx context.Context, d *corpus.Detail, doc *document.Document) (*document.Document, *httpError) {
+	if doc != nil {
+		return doc, nil
 	}
+	doc, err := s.cfg.Store.Extraction(ctx, d.SHA256)
 	if err != nil || doc == nil {
 		if err != nil {
 			s.log.Printf("reading the extraction of document %d: %v", d.ID, err)
 		}
 		return nil, &httpError{http.StatusInternalServerError, "The text of this document is not stored; run 'nhsreview corpus rescore --all' to read it again."}
+	}
+	return doc, nil
+}
+
+// packOf splits a stored document into its papers and triages each
+// (package triage, as 'nhsreview pack' does), from its stored
+// extraction.
+func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Document) (*reports.Pack, *httpError) {
+	doc, herr := s.extraction(ctx, d, doc)
+	if herr != nil {
+		return nil, herr
 	}
 	view, failed, err := triage.Pack(ctx, d.Source, doc, s.cfg.Pipeline.Score)
 	if err != nil {
@@ -436,15 +446,9 @@ func (s *Server) documentView(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, herr)
 		return
 	}
-	var err error
-	if doc == nil {
-		doc, err = s.cfg.Store.Extraction(ctx, d.SHA256)
-	}
-	if err != nil || doc == nil {
-		if err != nil {
-			s.log.Printf("reading the extraction of document %d: %v", d.ID, err)
-		}
-		s.errorPage(w, r, &httpError{http.StatusInternalServerError, "The text of this document is not stored; run 'nhsreview corpus rescore --all' to read it again."})
+	doc, herr = s.extraction(ctx, d, doc)
+	if herr != nil {
+		s.errorPage(w, r, herr)
 		return
 	}
 	card := d.Card
