@@ -706,13 +706,21 @@ func (r *run) evalCriterion(cc *ccrit) {
 		r.evalSignal(cs)
 		clear(pages)
 		st := &r.stat[cs.idx]
+		shown := false
 		for i, ok := range r.matched[cs.idx] {
 			if ok {
 				st.count++
 				pages[r.sents[i].Page] = true
+				shown = shown || r.showable(cs, i)
 			}
 		}
 		st.pages = len(pages)
+		if !shown {
+			// A score rests on the passages shown for it: a signal none
+			// of whose passages can be quoted (each a window of a
+			// run-together line that starts mid-sentence) backs no level.
+			*st = stat{}
+		}
 	}
 }
 
@@ -1130,6 +1138,12 @@ func (r *run) preferred(cs *csignal, i int) bool {
 		}
 	}
 	return false
+}
+
+// showable: sentence i, matched by cs, can be quoted as its evidence.
+func (r *run) showable(cs *csignal, i int) bool {
+	s := r.sents[i]
+	return s.Kind == document.Heading || quotable(s, quoteOf(s.Sentence, r.where[cs.idx][i]))
 }
 
 // quotable: a quote a reader can read as a whole statement. A window cut

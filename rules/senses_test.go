@@ -89,6 +89,11 @@ func TestSpecificActionSenses(t *testing.T) {
 		{"These are contained within three Clinical Commissioning Groups (CCGs): Coastal West Sussex, Horsham and Crawley.", false},
 		{"Steph is passionate about ensuring high quality care for carers and still practices clinically.", false},
 		{"The fund was agreed by the Office for Health Improvement and Disparities as part of the grant programme.", false},
+		// Health inequalities are in health or care (RUBRIC.md): an
+		// action for a group about something else is not one on them.
+		{"We will extend the Help to Buy scheme to provide first-time buyers in deprived areas with an equity loan.", false},
+		{"We will fund grants for agricultural projects in rural areas to promote economic development.", false},
+		{"We will fund a mobile screening van for rural and deprived areas.", true},
 	} {
 		doc := testDoc([]document.Block{para(tc.text)})
 		ev, err := s.Matches(doc, "inequality-actions", "specific-action")
@@ -97,6 +102,33 @@ func TestSpecificActionSenses(t *testing.T) {
 		}
 		if got := len(ev) == 1; got != tc.want {
 			t.Errorf("%q: a specific action on inequalities %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// Fairness words name health inequalities only beside health or care:
+// a fairer tax system is not a health inequality.
+func TestFairnessWordsNeedHealthOrCare(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"We will keep cutting National Insurance to make the tax system simpler and fairer.", false},
+		{"We delivered equal access to grassroots sporting facilities for women and girls.", false},
+		{"We want fairer access to GP services for people in our coastal towns.", true},
+		{"Health inequalities persist between the most and least deprived wards.", true},
+	} {
+		doc := testDoc([]document.Block{para(tc.text)})
+		ev, err := s.Matches(doc, "inequality-actions", "inequality-words")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ev) == 1; got != tc.want {
+			t.Errorf("%q: health inequalities named %v, want %v", tc.text, got, tc.want)
 		}
 	}
 }

@@ -651,6 +651,63 @@ func reportedBy(t *text) string {
 	return ""
 }
 
+// thatWord and ownSubjects serve namedReportsThat: "that" after a
+// reporting verb opens what is reported; a subject with one of
+// ownSubjects is the document speaking of itself ("we found that", "this
+// assessment shows that", "it is recommended that"), or of its own
+// figures ("Figure 3 shows that").
+var (
+	thatWord    = class("that")
+	ownSubjects = class("we", "our", "us", "i", "this", "it", "there", "figure", "table", "chart", "graph", "map",
+		"appendix", "section", "chapter", "below", "above")
+)
+
+// namedReportsThat reports a named speaker's reported clause: a subject
+// naming someone ("Parry reports that", "The BASHH guidelines for the
+// care of ... recommend that", "Carers UK identified that"), a reporting
+// verb, then "that". The subject is the words from the clause's start to
+// the verb; it names someone when it holds a capitalised word that is not
+// merely the sentence's first (a name, an organisation) or a source or
+// reporter word, and nothing that makes it the document's own. The words
+// between subject and verb are not limited, as near's three are, since a
+// named body's title can be long.
+func namedReportsThat(t *text) bool {
+	cl := t.classes()
+	for k := 1; k+1 < len(t.toks); k++ {
+		if cl[k]&(reportVerbs|sourceVerbs) == 0 || cl[k+1]&thatWord == 0 || t.toks[k+1].brk {
+			continue
+		}
+		start := k
+		for start > 0 && !t.toks[start].brk {
+			start--
+		}
+		named, own := false, false
+		for j := start; j < k; j++ {
+			switch {
+			case cl[j]&ownSubjects != 0:
+				own = true
+			case cl[j]&(sources|reporters) != 0:
+				named = true
+			case capitalised(t.s[t.toks[j].start:t.toks[j].end]) && (j > 0 || k-start == 1):
+				// A capitalised first word is a name only when it is
+				// the whole subject ("Parry reports that"): "Many
+				// parents said" and "Overall, ..." are not names.
+				named = true
+			}
+		}
+		if named && !own {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalised: a word starting with an upper-case letter.
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
 // speakerOf is who the sentence's own words say is speaking: people
 // reporting ("respondents felt"), a source finding ("the review found"),
 // a passive with either as its agent, or "according to" and "et al"; ""
@@ -664,6 +721,9 @@ func speakerOf(t *text) string {
 	}
 	if sp := reportedBy(t); sp != "" {
 		return sp
+	}
+	if namedReportsThat(t) {
+		return SpeakerSource
 	}
 	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
 		return SpeakerSource

@@ -127,9 +127,12 @@ var (
 )
 
 // notNHSCharity keeps "charity" for the voluntary sector, not an NHS
-// body's own charity or the Charity Commission.
+// body's own charity or the Charity Commission. The NHS word must be
+// part of the name, next to "charity" with only a space between: in a
+// list ("providers - NHS, charity or independent sector") the charity is
+// one of several sectors.
 func notNHSCharity(t *text, i, j int) bool {
-	if i > 0 && !t.toks[i].brk && nhsCharityBefore[t.toks[i-1].norm] {
+	if i > 0 && !t.toks[i].brk && nhsCharityBefore[t.toks[i-1].norm] && onlySpaceBetween(t.s, t.toks[i-1].end, t.toks[i].start) {
 		return false
 	}
 	return j >= len(t.toks) || !nhsCharityAfter[t.toks[j].norm]

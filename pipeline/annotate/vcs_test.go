@@ -38,6 +38,7 @@ func TestFindVCS(t *testing.T) {
 		{"the Trust's charity and NHS charities", nil},
 		{"rules set by the Charity Commissioners", nil},
 		{"a local charity runs the service", []want{v(SubTerm, "charity")}},
+		{"all providers - NHS, charity or independent sector", []want{v(SubTerm, "charity")}},
 		{"The King's Fund and the Young Foundation", nil},
 		{"Mind the gap", nil},
 		{"peace of Mind", nil},
