@@ -132,3 +132,34 @@ func TestFairnessWordsNeedHealthOrCare(t *testing.T) {
 		}
 	}
 }
+
+// Planning one's own care with professionals is involvement in one's own
+// care, shown as that, never as a promise to engage the public.
+func TestOwnCareIsNotEngagingThePublic(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text             string
+		promise, ownCare bool
+	}{
+		{"Staff will work with each patient to co-produce a care plan which speaks to their needs.", false, true},
+		{"It is important to have early conversations with people with dementia and their carers so that they can plan ahead for their future care.", false, true},
+		{"We will listen to the voices of local communities as we develop our services.", true, false},
+	} {
+		doc := testDoc([]document.Block{para(tc.text)})
+		for _, c := range []struct {
+			signal string
+			want   bool
+		}{{"engage-promise", tc.promise}, {"care-involvement", tc.ownCare}} {
+			ev, err := s.Matches(doc, "public-involvement", c.signal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(ev) == 1; got != c.want {
+				t.Errorf("%q: %s %v, want %v", tc.text, c.signal, got, c.want)
+			}
+		}
+	}
+}
