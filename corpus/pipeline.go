@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -38,15 +38,7 @@ func NewPipeline(opt extract.Options, rs *rules.Set, tool rules.Tool) Pipeline {
 		},
 		ExtractorVersion: extract.Version,
 		Score: func(ctx context.Context, d *document.Document) (card *rules.Scorecard, err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					msg := fmt.Sprint(p)
-					if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-						msg = msg[:i]
-					}
-					card, err = nil, fmt.Errorf("internal error while scoring: %s", msg)
-				}
-			}()
+			defer crash.Guard(&err, "scoring")
 			// Scoring has the same --deadline as reading: a document too
 			// long to score in it is given up, not scored on unseen.
 			deadline := opt.Deadline

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -335,12 +336,17 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	defer release()
 	// A bug in a reader or a rule must cost this document, not the server
 	// (jobs run outside any request, where nothing else would recover).
+	// The guard, deferred last, runs first and hands the panic on; the
+	// log gets its whole value, the user one line.
+	var crashed error
 	defer func() {
-		if p := recover(); p != nil {
-			s.log.Printf("scoring %s: panic: %v", in.source(), p)
+		var ce *crash.Error
+		if errors.As(crashed, &ce) {
+			s.log.Printf("scoring %s: panic: %v", in.source(), ce.Value)
 			out, herr = nil, &httpError{http.StatusInternalServerError, "nhsreview failed on this document (an internal error); the server's log says more."}
 		}
 	}()
+	defer crash.Guard(&crashed, "scoring")
 
 	var res *fetch.Result
 	if in.url != "" {
