@@ -80,7 +80,7 @@ type CrawlEvent struct {
 // as soon as it is read; report is called once per link, from one
 // goroutine at a time. The error is the start page's, or the context's
 // cause (a *TimeLimitError when MaxTime ran out).
-func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
+func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, rv Reviewer, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
 	var st CrawlStats
 	if err := s.CheckMeta(ctx, &opt.Meta); err != nil {
 		return st, err
@@ -117,7 +117,7 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 		go func() {
 			defer wg.Done()
 			for f := range found {
-				out, err := s.crawlOne(ctx, pol, p, f, opt.Meta)
+				out, err := s.crawlOne(ctx, pol, rv, f, opt.Meta)
 				if err != nil && ctx.Err() != nil {
 					// A document the cancellation cut short was never
 					// stored, and the next run does it: not a failure.
@@ -150,7 +150,7 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 	return st, err
 }
 
-func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, p Pipeline, f fetch.Found, meta Meta) (*Outcome, error) {
+func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, rv Reviewer, f fetch.Found, meta Meta) (*Outcome, error) {
 	res := f.Result
 	if res == nil {
 		v, err := s.Validators(ctx, f.URL)
@@ -167,5 +167,5 @@ func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, p Pipeline, f f
 	}
 	// The link is the document's name, whatever it redirected to.
 	res.Source = f.URL
-	return s.Ingest(ctx, p, res, meta)
+	return s.Ingest(ctx, rv, res, meta)
 }

@@ -19,7 +19,7 @@ import (
 func crawl(t *testing.T, s *Store, p *counting, pol *fetch.Polite, start string, opt CrawlOptions) (CrawlStats, []CrawlEvent) {
 	t.Helper()
 	var events []CrawlEvent
-	st, err := s.Crawl(context.Background(), pol, p.Pipeline, start, opt, func(e CrawlEvent) { events = append(events, e) })
+	st, err := s.Crawl(context.Background(), pol, p, start, opt, func(e CrawlEvent) { events = append(events, e) })
 	if err != nil {
 		t.Fatalf("crawl: %v", err)
 	}
@@ -34,7 +34,7 @@ func TestCrawlConditional(t *testing.T) {
 			w.set("/docs/strategy.pdf", pdfgen.NumberedHeadings().PDF)
 			w.set("/docs/board.md", strategy(2))
 			s := openTemp(t)
-			p := newPipeline(t, 1, "r1")
+			p := newReviewer(t, 1, "r1")
 			opt := CrawlOptions{Workers: 2, Meta: Meta{Org: "QWO", Kind: "board-papers"}}
 
 			st, _ := crawl(t, s, p, quickPolite(), w.URL+"/publications", opt)
@@ -101,7 +101,7 @@ func TestCrawlFailuresGoOn(t *testing.T) {
 	w.set("/docs/b.md", strategy(3))
 	w.extra = `<li><a href="/docs/missing.pdf">gone</a></li>`
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	pol := quickPolite()
 	pol.Options.MaxBytes = 32 << 10
 
@@ -141,12 +141,12 @@ func TestCrawlFailuresGoOn(t *testing.T) {
 func TestCrawlStartFails(t *testing.T) {
 	w := newWebSite(t, false)
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
-	_, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/nope", CrawlOptions{}, nil)
+	p := newReviewer(t, 1, "r1")
+	_, err := s.Crawl(context.Background(), quickPolite(), p, w.URL+"/nope", CrawlOptions{}, nil)
 	if err == nil || err.Error() != "HTTP 404 Not Found" {
 		t.Errorf("err = %v", err)
 	}
-	_, err = s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Meta: Meta{Org: "NOPE"}}, nil)
+	_, err = s.Crawl(context.Background(), quickPolite(), p, w.URL+"/publications", CrawlOptions{Meta: Meta{Org: "NOPE"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "unknown organisation") {
 		t.Errorf("err = %v", err)
 	}
@@ -165,8 +165,8 @@ func crawlChild() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	p := newPipeline(&testing.B{}, 1, "r1")
-	_, err = s.Crawl(context.Background(), quickPolite(), p.Pipeline, os.Getenv(childURLEnv), CrawlOptions{Workers: 3}, nil)
+	p := newReviewer(&testing.B{}, 1, "r1")
+	_, err = s.Crawl(context.Background(), quickPolite(), p, os.Getenv(childURLEnv), CrawlOptions{Workers: 3}, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
@@ -258,8 +258,8 @@ func TestCrawlKillAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p := newPipeline(t, 1, "r1")
-	if _, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 3}, nil); err != nil {
+	p := newReviewer(t, 1, "r1")
+	if _, err := s.Crawl(context.Background(), quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 3}, nil); err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string]int{
@@ -287,7 +287,7 @@ func TestCrawlKillAndResume(t *testing.T) {
 		}
 	}
 	// A run after the resume fetches nothing new.
-	st, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 3}, nil)
+	st, err := s.Crawl(context.Background(), quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 3}, nil)
 	if err != nil || st != (CrawlStats{Unchanged: n}) {
 		t.Errorf("run after resume: %+v, %v", st, err)
 	}

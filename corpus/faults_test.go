@@ -89,12 +89,12 @@ func TestCheck(t *testing.T) {
 		{"a scorecard cut", `UPDATE scores SET scorecard = substr(scorecard, 1, 40) WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 1)`,
 			"document #1 version 1 (https://x.nhs.uk/0.md): a stored scorecard cannot be read"},
 	}
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	for _, d := range damages {
 		t.Run(d.name, func(t *testing.T) {
 			s := openTemp(t)
 			for i := range 3 {
-				if _, err := s.Ingest(context.Background(), p.Pipeline, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
+				if _, err := s.Ingest(context.Background(), p, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -130,9 +130,9 @@ func TestCrawlNetworkFaults(t *testing.T) {
 	good := pdfgen.Widths().PDF
 	site := faultweb.New(t, good)
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	for i := range 3 {
-		if _, err := s.Ingest(context.Background(), p.Pipeline, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
+		if _, err := s.Ingest(context.Background(), p, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -147,7 +147,7 @@ func TestCrawlNetworkFaults(t *testing.T) {
 	}
 	start := time.Now()
 	var events []CrawlEvent
-	st, err := s.Crawl(context.Background(), pol, p.Pipeline, site.URL+faultweb.PublicationsPath, opt, func(e CrawlEvent) { events = append(events, e) })
+	st, err := s.Crawl(context.Background(), pol, p, site.URL+faultweb.PublicationsPath, opt, func(e CrawlEvent) { events = append(events, e) })
 	took := time.Since(start)
 	if err != nil {
 		t.Fatalf("crawl: %v", err)
@@ -215,10 +215,10 @@ func TestCrawlTimeLimit(t *testing.T) {
 	}
 	w.delay = 300 * time.Millisecond
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	const limit = time.Second
 	start := time.Now()
-	st, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 1, MaxTime: limit}, nil)
+	st, err := s.Crawl(context.Background(), quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 1, MaxTime: limit}, nil)
 	took := time.Since(start)
 	var tl *TimeLimitError
 	if !errors.As(err, &tl) || tl.MaxTime != limit {
@@ -236,7 +236,7 @@ func TestCrawlTimeLimit(t *testing.T) {
 	}
 	mustBeWhole(t, s)
 
-	st, err = s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 2}, nil)
+	st, err = s.Crawl(context.Background(), quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 2}, nil)
 	if err != nil || st.New != n-stored || st.Unchanged != stored {
 		t.Errorf("the crawl after: %+v, %v; want %d new, %d unchanged", st, err, n-stored, stored)
 	}
@@ -248,13 +248,13 @@ func TestCrawlTimeLimit(t *testing.T) {
 // extractions and scorecards are made again. Afterwards Check finds only
 // what could not be mended.
 func TestRepair(t *testing.T) {
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	s := openTemp(t)
 	sources := map[string][]byte{}
 	for i := range 3 {
 		src := fmt.Sprintf("https://x.nhs.uk/%d.md", i)
 		sources[src] = strategy(i)
-		if _, err := s.Ingest(context.Background(), p.Pipeline, result(src, strategy(i)), Meta{}); err != nil {
+		if _, err := s.Ingest(context.Background(), p, result(src, strategy(i)), Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -279,7 +279,7 @@ func TestRepair(t *testing.T) {
 		}
 		return result(src, data), nil
 	}
-	done, err := s.Repair(context.Background(), p.Pipeline, get)
+	done, err := s.Repair(context.Background(), p, get)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -29,11 +30,37 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// counting is a pipeline that counts how often it extracts and scores.
+// counting is a Reviewer that counts how often it reads and scores. Its
+// stages are the real ones, called as pipeline.Reviewer calls them
+// (these tests cannot import package pipeline, which imports corpus); a
+// test may replace them.
 type counting struct {
-	Pipeline
+	read             func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	score            func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
+	extractorVersion int
+	rulesVersion     string
 	extracts, scores atomic.Int32
 }
+
+func (c *counting) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+	c.extracts.Add(1)
+	return c.read(ctx, res)
+}
+
+func (c *counting) Score(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+	c.scores.Add(1)
+	card, err := c.score(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	// The tests pretend to change the rules by changing the version the
+	// reviewer reports.
+	card.Tool.RulesVersion = c.rulesVersion
+	return card, nil
+}
+
+func (c *counting) ExtractorVersion() int { return c.extractorVersion }
+func (c *counting) RulesVersion() string  { return c.rulesVersion }
 
 var (
 	rulesOnce sync.Once
@@ -41,35 +68,27 @@ var (
 	rulesErr  error
 )
 
-// newPipeline is the real pipeline (the stages `score` runs), counted.
-func newPipeline(t testing.TB, extractorVersion int, rulesVersion string) *counting {
+// newReviewer is the real reviewer (the stages `score` runs), counted.
+func newReviewer(t testing.TB, extractorVersion int, rulesVersion string) *counting {
 	t.Helper()
 	rulesOnce.Do(func() { ruleSet, rulesErr = rules.Default() })
 	if rulesErr != nil {
 		t.Fatal(rulesErr)
 	}
-	c := &counting{}
-	real := NewPipeline(extract.Options{}, ruleSet, rules.Tool{Name: "nhsreview", Version: "test"})
-	c.Pipeline = Pipeline{
-		ExtractorVersion: extractorVersion,
-		RulesVersion:     rulesVersion,
-		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
-			c.extracts.Add(1)
-			return real.Extract(ctx, res)
+	return &counting{
+		extractorVersion: extractorVersion,
+		rulesVersion:     rulesVersion,
+		read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+			return extract.Document(ctx, res, extract.Options{})
 		},
-		Score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
-			c.scores.Add(1)
-			card, err := real.Score(ctx, d)
+		score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+			ad, err := annotate.AnnotateContext(ctx, d)
 			if err != nil {
 				return nil, err
 			}
-			// The tests pretend to change the rules by changing the
-			// version the pipeline reports.
-			card.Tool.RulesVersion = rulesVersion
-			return card, nil
+			return ruleSet.ScoreContext(ctx, ad, rules.Tool{Name: "nhsreview", Version: "test"})
 		},
 	}
-	return c
 }
 
 func openTemp(t testing.TB) *Store {
