@@ -13,6 +13,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -179,7 +180,7 @@ var errRetry = errors.New("retry")
 
 // NotModified records a fetch the server answered with 304: the latest
 // version is current.
-func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt string, meta Meta) (*Outcome, error) {
+func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt time.Time, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
 			SELECT ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE document_id = ? ORDER BY id DESC LIMIT 1`,
-			out.DocumentID, out.VersionID, finalURL, fetchedAt, v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
+			out.DocumentID, out.VersionID, finalURL, stamp(fetchedAt), v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
 		return err
 	})
 	if err != nil {

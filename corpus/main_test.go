@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,9 +22,6 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.Worker()
-	if os.Getenv(childEnv) != "" {
-		os.Exit(crawlChild())
-	}
 	os.Exit(m.Run())
 }
 
@@ -136,108 +131,4 @@ func count(t testing.TB, s *Store, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
-}
-
-// webSite serves a publications page and documents, with ETags when
-// asked, and counts full downloads per path.
-type webSite struct {
-	*httptest.Server
-	mu        sync.Mutex
-	docs      map[string][]byte // path -> body
-	order     []string
-	etags     bool
-	downloads map[string]int
-	notMod    map[string]int
-	// served is told each path served in full.
-	served chan string
-	delay  time.Duration
-	extra  string // more HTML for the publications page
-	robots string
-}
-
-func newWebSite(t testing.TB, etags bool) *webSite {
-	w := &webSite{docs: map[string][]byte{}, etags: etags, downloads: map[string]int{}, notMod: map[string]int{}}
-	w.Server = httptest.NewServer(http.HandlerFunc(w.serve))
-	t.Cleanup(w.Close)
-	return w
-}
-
-func (w *webSite) set(path string, body []byte) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if _, ok := w.docs[path]; !ok {
-		w.order = append(w.order, path)
-	}
-	w.docs[path] = body
-}
-
-func (w *webSite) serve(rw http.ResponseWriter, r *http.Request) {
-	w.mu.Lock()
-	robots := w.robots
-	if r.URL.Path == "/robots.txt" {
-		w.mu.Unlock()
-		if robots == "" {
-			http.NotFound(rw, r)
-			return
-		}
-		fmt.Fprint(rw, robots)
-		return
-	}
-	if r.URL.Path == "/publications" {
-		var b strings.Builder
-		b.WriteString("<html><body><h1>Publications</h1><ul>\n")
-		for _, p := range w.order {
-			fmt.Fprintf(&b, "<li><a href=%q>%s</a></li>\n", p, p)
-		}
-		b.WriteString(w.extra + "</ul></body></html>")
-		w.mu.Unlock()
-		rw.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(rw, b.String())
-		return
-	}
-	body, ok := w.docs[r.URL.Path]
-	etags, delay, served := w.etags, w.delay, w.served
-	if ok && etags && r.Header.Get("If-None-Match") == `"`+sum(body)[:16]+`"` {
-		w.notMod[r.URL.Path]++
-		w.mu.Unlock()
-		rw.WriteHeader(http.StatusNotModified)
-		return
-	}
-	if ok {
-		w.downloads[r.URL.Path]++
-	}
-	w.mu.Unlock()
-	if !ok {
-		http.NotFound(rw, r)
-		return
-	}
-	if delay > 0 {
-		time.Sleep(delay)
-	}
-	if etags {
-		rw.Header().Set("ETag", `"`+sum(body)[:16]+`"`)
-	}
-	switch {
-	case strings.HasSuffix(r.URL.Path, ".pdf"):
-		rw.Header().Set("Content-Type", "application/pdf")
-	case strings.HasSuffix(r.URL.Path, ".md"):
-		rw.Header().Set("Content-Type", "text/markdown")
-	}
-	rw.Write(body)
-	if served != nil {
-		served <- r.URL.Path
-	}
-}
-
-func (w *webSite) stats(path string) (downloads, notModified int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.downloads[path], w.notMod[path]
-}
-
-func quickPolite() *fetch.Polite {
-	p := fetch.NewPolite(fetch.Options{Timeout: 10 * time.Second})
-	p.Delay = 0
-	p.Backoff = time.Millisecond
-	return p
 }

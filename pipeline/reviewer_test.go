@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -15,11 +14,6 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
 )
-
-func TestMain(m *testing.M) {
-	extract.Worker()
-	os.Exit(m.Run())
-}
 
 // A panic in the annotators or the rules is the reviewer's error, not
 // the process's end.
@@ -84,7 +78,7 @@ func TestReviewerStages(t *testing.T) {
 		t.Errorf("stages %v, want %v", got, want)
 	}
 
-	bad := &fetch.Result{Source: "bad.pdf", Data: []byte("%PDF-1.7\n" + strings.Repeat("\x00garbage", 200) + "\n%%EOF\n")}
+	bad := &fetch.Result{Source: "bad.pdf", Data: corruptPDF}
 	_, readErr := extract.Document(context.Background(), bad, extract.Options{InProcess: true})
 	_, err = NewReviewer(extract.Options{InProcess: true}, rs, rules.Tool{}).Read(context.Background(), bad)
 	var se *StageError

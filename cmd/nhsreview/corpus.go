@@ -243,14 +243,14 @@ skipped, not failed.`,
 				defer logMu.Unlock()
 				fmt.Fprintf(errw, "nhsreview: "+format+"\n", a...)
 			}
-			opt := corpus.CrawlOptions{
+			opt := pipeline.CrawlOptions{
 				DiscoverOptions: fetch.DiscoverOptions{Depth: depth, Match: re, AnyHost: anyHost},
 				Meta:            meta,
 				Workers:         ro.jobs,
 				Found:           prog.found,
 				MaxTime:         maxTime,
 			}
-			stats, err := st.Crawl(c.Context(), pol, newReviewer(ro, rs), start, opt, func(ev corpus.CrawlEvent) {
+			stats, err := pipeline.Crawl(c.Context(), st, pol, newReviewer(ro, rs), start, opt, func(ev pipeline.CrawlEvent) {
 				logMu.Lock()
 				defer logMu.Unlock()
 				prog.end(ev.URL, ev.Err)
@@ -265,7 +265,7 @@ skipped, not failed.`,
 				}
 			})
 			prog.finish()
-			var timeUp *corpus.TimeLimitError
+			var timeUp *pipeline.TimeLimitError
 			if err != nil && !errors.As(err, &timeUp) {
 				return fmt.Errorf("%s: %w", start, err)
 			}
@@ -295,7 +295,7 @@ skipped, not failed.`,
 	c.Flags().BoolVar(&anyHost, "any-host", false, "also take documents on other hosts (pages are only ever visited on the page's own host)")
 	c.Flags().DurationVar(&delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
 	c.Flags().IntVar(&retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
-	c.Flags().DurationVar(&maxTime, "max-time", corpus.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
+	c.Flags().DurationVar(&maxTime, "max-time", pipeline.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
 	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
