@@ -85,13 +85,13 @@ type CrawlEvent struct {
 
 // Crawl finds the documents linked from a publications page (see
 // fetch.Polite.Discover), reads and scores each with rv and stores it in
-// st: conditional requests with what
-// the last fetch returned, so a second crawl downloads nothing that did
-// not change; content hashes, so a changed page that serves the same
-// bytes adds no version. Each document is stored in its own transaction
-// as soon as it is read; report is called once per link, from one
-// goroutine at a time. The error is the start page's, or the context's
-// cause (a *TimeLimitError when MaxTime ran out).
+// st: conditional requests with what the last fetch returned, so a
+// second crawl downloads nothing that did not change; content hashes, so
+// a changed page that serves the same bytes adds no version. Each
+// document is stored in its own transaction as soon as it is read;
+// report is called once per link, from one goroutine at a time. The
+// error is the start page's, or the context's cause (a *TimeLimitError
+// when MaxTime ran out).
 func Crawl(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Reviewer, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
 	var stats CrawlStats
 	if err := st.CheckMeta(ctx, &opt.Meta); err != nil {

@@ -569,7 +569,8 @@ func TestLimiter(t *testing.T) {
 	r2()
 }
 
-// A panic in the pipeline costs the document a 500, not the server.
+// A panic that escapes the reviewer (past its own guard) costs the
+// document a 500, not the server.
 func TestPanicInPipeline(t *testing.T) {
 	_, ts := newTestServer(t, func(c *Config) {
 		c.Reviewer = stageFuncs{Reviewer: c.Reviewer, score: func(context.Context, *document.Document) (*rules.Scorecard, error) { panic("rule bug") }}
