@@ -17,9 +17,9 @@ import (
 // 40 pages.
 func BenchmarkIngest(b *testing.B) {
 	ctx := context.Background()
-	p := newPipeline(b, 1, "r1")
+	p := newReviewer(b, 1, "r1")
 	res := result("https://x.nhs.uk/plan.md", strategy(1))
-	doc, err := p.Extract(ctx, res)
+	doc, err := p.Read(ctx, res)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,10 +30,10 @@ func BenchmarkIngest(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fixed := Pipeline{
-		ExtractorVersion: 1, RulesVersion: "r1",
-		Extract: func(context.Context, *fetch.Result) (*document.Document, error) { return doc, nil },
-		Score:   func(context.Context, *document.Document) (*rules.Scorecard, error) { return card, nil },
+	fixed := &counting{
+		extractorVersion: 1, rulesVersion: "r1",
+		read:  func(context.Context, *fetch.Result) (*document.Document, error) { return doc, nil },
+		score: func(context.Context, *document.Document) (*rules.Scorecard, error) { return card, nil },
 	}
 	s := openTemp(b)
 	data := make([]byte, 1<<20)
@@ -51,15 +51,15 @@ func BenchmarkIngest(b *testing.B) {
 // bytes: what a second crawl costs per document without ETags.
 func BenchmarkIngestUnchanged(b *testing.B) {
 	ctx := context.Background()
-	p := newPipeline(b, 1, "r1")
+	p := newReviewer(b, 1, "r1")
 	s := openTemp(b)
 	res := result("https://x.nhs.uk/plan.md", strategy(1))
-	if _, err := s.Ingest(ctx, p.Pipeline, res, Meta{}); err != nil {
+	if _, err := s.Ingest(ctx, p, res, Meta{}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.Ingest(ctx, p.Pipeline, res, Meta{}); err != nil {
+		if _, err := s.Ingest(ctx, p, res, Meta{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -94,7 +95,7 @@ func (s *Store) Validators(ctx context.Context, source string) (fetch.Validators
 // known one, or (same bytes as its latest version) only the fetch. New
 // bytes are extracted and scored first, outside the transaction; a source
 // whose bytes cannot be read as a document is not stored at all.
-func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta Meta) (*Outcome, error) {
+func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetch.Result, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 		if _, err := res.Sniff(); err != nil {
 			return nil, err
 		}
-		work, err = s.prepare(ctx, p, res, sha)
+		work, err = s.prepare(ctx, rv, res, sha)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +148,7 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 			if created || have == "" {
 				out.Status = New
 			}
-			if err := work.store(ctx, tx, p, res.Data); err != nil {
+			if err := work.store(ctx, tx, rv, res.Data); err != nil {
 				return err
 			}
 			seq++
@@ -164,7 +165,7 @@ func (s *Store) Ingest(ctx context.Context, p Pipeline, res *fetch.Result, meta 
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
 	})
 	if errors.Is(err, errRetry) {
-		return s.Ingest(ctx, p, res, meta)
+		return s.Ingest(ctx, rv, res, meta)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("corpus: storing %s: %w", key, err)
@@ -179,7 +180,7 @@ var errRetry = errors.New("retry")
 
 // NotModified records a fetch the server answered with 304: the latest
 // version is current.
-func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt string, meta Meta) (*Outcome, error) {
+func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt time.Time, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
 			SELECT ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE document_id = ? ORDER BY id DESC LIMIT 1`,
-			out.DocumentID, out.VersionID, finalURL, fetchedAt, v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
+			out.DocumentID, out.VersionID, finalURL, stamp(fetchedAt), v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
 		return err
 	})
 	if err != nil {
@@ -291,7 +292,7 @@ type prepared struct {
 
 // prepare extracts and scores new bytes, reusing what the store already
 // has for the same content (the same file under another URL).
-func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha string) (*prepared, error) {
+func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetch.Result, sha string) (*prepared, error) {
 	w := &prepared{sha: sha}
 	// The stored extraction is unpacked only when it is current and has
 	// no score under these rules yet.
@@ -300,8 +301,8 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("reading the extraction: %w", err)
 	}
-	if err == nil && ver == p.ExtractorVersion {
-		card, err := s.scorecard(ctx, sha, p.RulesVersion)
+	if err == nil && ver == rv.ExtractorVersion() {
+		card, err := s.scorecard(ctx, sha, rv.RulesVersion())
 		if err != nil {
 			return nil, err
 		}
@@ -314,7 +315,7 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 		}
 	}
 	if w.doc == nil {
-		if w.doc, err = p.Extract(ctx, res); err != nil {
+		if w.doc, err = rv.Read(ctx, res); err != nil {
 			return nil, err
 		}
 		if w.docBlob, err = packDocument(w.doc); err != nil {
@@ -322,7 +323,7 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 		}
 		w.title = w.doc.Title
 	}
-	if w.card, err = p.Score(ctx, w.doc); err != nil {
+	if w.card, err = rv.Score(ctx, w.doc); err != nil {
 		return nil, err
 	}
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {
@@ -332,18 +333,18 @@ func (s *Store) prepare(ctx context.Context, p Pipeline, res *fetch.Result, sha 
 }
 
 // store writes the content, extraction and score (what is not stored yet).
-func (w *prepared) store(ctx context.Context, tx *sql.Tx, p Pipeline, data []byte) error {
+func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []byte) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO contents (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 		w.sha, len(data), data); err != nil {
 		return fmt.Errorf("storing the bytes: %w", err)
 	}
 	if w.docBlob != nil {
-		if err := putExtraction(ctx, tx, w.sha, p.ExtractorVersion, w.doc, w.docBlob); err != nil {
+		if err := putExtraction(ctx, tx, w.sha, rv.ExtractorVersion(), w.doc, w.docBlob); err != nil {
 			return err
 		}
 	}
 	if !w.haveScore {
-		return putScore(ctx, tx, w.sha, p, w.card, w.cardJSON)
+		return putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON)
 	}
 	return nil
 }
@@ -361,7 +362,7 @@ func putExtraction(ctx context.Context, tx *sql.Tx, sha string, version int, d *
 	return nil
 }
 
-func putScore(ctx context.Context, tx *sql.Tx, sha string, p Pipeline, card *rules.Scorecard, cardJSON []byte) error {
+func putScore(ctx context.Context, tx *sql.Tx, sha string, rv Reviewer, card *rules.Scorecard, cardJSON []byte) error {
 	total, outOf := card.Total()
 	status := card.Status
 	if status == "" {
@@ -372,7 +373,7 @@ func putScore(ctx context.Context, tx *sql.Tx, sha string, p Pipeline, card *rul
 		ON CONFLICT (sha256, rules_version) DO UPDATE SET extractor_version = excluded.extractor_version,
 			total = excluded.total, max = excluded.max, scorecard = excluded.scorecard, scored_at = excluded.scored_at,
 			status = excluded.status`,
-		sha, p.RulesVersion, p.ExtractorVersion, total, outOf, string(cardJSON), now(), status)
+		sha, rv.RulesVersion(), rv.ExtractorVersion(), total, outOf, string(cardJSON), now(), status)
 	if err != nil {
 		return fmt.Errorf("storing the score: %w", err)
 	}

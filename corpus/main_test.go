@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -23,17 +22,40 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.Worker()
-	if os.Getenv(childEnv) != "" {
-		os.Exit(crawlChild())
-	}
 	os.Exit(m.Run())
 }
 
-// counting is a pipeline that counts how often it extracts and scores.
+// counting is a Reviewer that counts how often it reads and scores. Its
+// stages are the real ones, called as pipeline.Reviewer calls them
+// (these tests cannot import package pipeline, which imports corpus); a
+// test may replace them.
 type counting struct {
-	Pipeline
+	read             func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	score            func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
+	extractorVersion int
+	rulesVersion     string
 	extracts, scores atomic.Int32
 }
+
+func (c *counting) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+	c.extracts.Add(1)
+	return c.read(ctx, res)
+}
+
+func (c *counting) Score(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+	c.scores.Add(1)
+	card, err := c.score(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	// The tests pretend to change the rules by changing the version the
+	// reviewer reports.
+	card.Tool.RulesVersion = c.rulesVersion
+	return card, nil
+}
+
+func (c *counting) ExtractorVersion() int { return c.extractorVersion }
+func (c *counting) RulesVersion() string  { return c.rulesVersion }
 
 var (
 	rulesOnce sync.Once
@@ -41,35 +63,27 @@ var (
 	rulesErr  error
 )
 
-// newPipeline is the real pipeline (the stages `score` runs), counted.
-func newPipeline(t testing.TB, extractorVersion int, rulesVersion string) *counting {
+// newReviewer is the real reviewer (the stages `score` runs), counted.
+func newReviewer(t testing.TB, extractorVersion int, rulesVersion string) *counting {
 	t.Helper()
 	rulesOnce.Do(func() { ruleSet, rulesErr = rules.Default() })
 	if rulesErr != nil {
 		t.Fatal(rulesErr)
 	}
-	c := &counting{}
-	real := NewPipeline(extract.Options{}, ruleSet, rules.Tool{Name: "nhsreview", Version: "test"})
-	c.Pipeline = Pipeline{
-		ExtractorVersion: extractorVersion,
-		RulesVersion:     rulesVersion,
-		Extract: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
-			c.extracts.Add(1)
-			return real.Extract(ctx, res)
+	return &counting{
+		extractorVersion: extractorVersion,
+		rulesVersion:     rulesVersion,
+		read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+			return extract.Document(ctx, res, extract.Options{})
 		},
-		Score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
-			c.scores.Add(1)
-			card, err := real.Score(ctx, d)
+		score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+			ad, err := annotate.AnnotateContext(ctx, d)
 			if err != nil {
 				return nil, err
 			}
-			// The tests pretend to change the rules by changing the
-			// version the pipeline reports.
-			card.Tool.RulesVersion = rulesVersion
-			return card, nil
+			return ruleSet.ScoreContext(ctx, ad, rules.Tool{Name: "nhsreview", Version: "test"})
 		},
 	}
-	return c
 }
 
 func openTemp(t testing.TB) *Store {
@@ -117,108 +131,4 @@ func count(t testing.TB, s *Store, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
-}
-
-// webSite serves a publications page and documents, with ETags when
-// asked, and counts full downloads per path.
-type webSite struct {
-	*httptest.Server
-	mu        sync.Mutex
-	docs      map[string][]byte // path -> body
-	order     []string
-	etags     bool
-	downloads map[string]int
-	notMod    map[string]int
-	// served is told each path served in full.
-	served chan string
-	delay  time.Duration
-	extra  string // more HTML for the publications page
-	robots string
-}
-
-func newWebSite(t testing.TB, etags bool) *webSite {
-	w := &webSite{docs: map[string][]byte{}, etags: etags, downloads: map[string]int{}, notMod: map[string]int{}}
-	w.Server = httptest.NewServer(http.HandlerFunc(w.serve))
-	t.Cleanup(w.Close)
-	return w
-}
-
-func (w *webSite) set(path string, body []byte) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if _, ok := w.docs[path]; !ok {
-		w.order = append(w.order, path)
-	}
-	w.docs[path] = body
-}
-
-func (w *webSite) serve(rw http.ResponseWriter, r *http.Request) {
-	w.mu.Lock()
-	robots := w.robots
-	if r.URL.Path == "/robots.txt" {
-		w.mu.Unlock()
-		if robots == "" {
-			http.NotFound(rw, r)
-			return
-		}
-		fmt.Fprint(rw, robots)
-		return
-	}
-	if r.URL.Path == "/publications" {
-		var b strings.Builder
-		b.WriteString("<html><body><h1>Publications</h1><ul>\n")
-		for _, p := range w.order {
-			fmt.Fprintf(&b, "<li><a href=%q>%s</a></li>\n", p, p)
-		}
-		b.WriteString(w.extra + "</ul></body></html>")
-		w.mu.Unlock()
-		rw.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(rw, b.String())
-		return
-	}
-	body, ok := w.docs[r.URL.Path]
-	etags, delay, served := w.etags, w.delay, w.served
-	if ok && etags && r.Header.Get("If-None-Match") == `"`+sum(body)[:16]+`"` {
-		w.notMod[r.URL.Path]++
-		w.mu.Unlock()
-		rw.WriteHeader(http.StatusNotModified)
-		return
-	}
-	if ok {
-		w.downloads[r.URL.Path]++
-	}
-	w.mu.Unlock()
-	if !ok {
-		http.NotFound(rw, r)
-		return
-	}
-	if delay > 0 {
-		time.Sleep(delay)
-	}
-	if etags {
-		rw.Header().Set("ETag", `"`+sum(body)[:16]+`"`)
-	}
-	switch {
-	case strings.HasSuffix(r.URL.Path, ".pdf"):
-		rw.Header().Set("Content-Type", "application/pdf")
-	case strings.HasSuffix(r.URL.Path, ".md"):
-		rw.Header().Set("Content-Type", "text/markdown")
-	}
-	rw.Write(body)
-	if served != nil {
-		served <- r.URL.Path
-	}
-}
-
-func (w *webSite) stats(path string) (downloads, notModified int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.downloads[path], w.notMod[path]
-}
-
-func quickPolite() *fetch.Polite {
-	p := fetch.NewPolite(fetch.Options{Timeout: 10 * time.Second})
-	p.Delay = 0
-	p.Backoff = time.Millisecond
-	return p
 }

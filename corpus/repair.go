@@ -29,7 +29,7 @@ type Repaired struct {
 // 'corpus add', not a repair). A stored extraction or scorecard that
 // cannot be read is dropped and made again from the bytes by Rescore.
 // Nothing else is touched.
-func (s *Store) Repair(ctx context.Context, p Pipeline, get func(ctx context.Context, source string) (*fetch.Result, error)) ([]Repaired, error) {
+func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Context, source string) (*fetch.Result, error)) ([]Repaired, error) {
 	names, err := s.versionNames(ctx)
 	if err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func (s *Store) Repair(ctx context.Context, p Pipeline, get func(ctx context.Con
 		}
 	}
 	if dropped > 0 {
-		if _, err := s.Rescore(ctx, p, 1, false, nil); err != nil {
+		if _, err := s.Rescore(ctx, rv, 1, false, nil); err != nil {
 			return out, fmt.Errorf("making the dropped rows again: %w", err)
 		}
 	}

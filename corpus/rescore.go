@@ -35,13 +35,13 @@ type rescoreItem struct {
 	hasScore                      bool
 }
 
-// Rescore brings every stored version up to the pipeline: contents read
+// Rescore brings every stored version up to the reviewer: contents read
 // by another extractor version are extracted again from the stored bytes
 // (nothing is downloaded) and scored; the others are scored again from
-// their stored extraction where no score under p.RulesVersion exists.
+// their stored extraction where no score under rv.RulesVersion() exists.
 // All reads again everything. Each content is written in one transaction;
 // one that fails keeps what it had.
-func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
+func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
 	var st RescoreStats
 	// The latest fetch of each content is found once, for its URL and
 	// Content-Type.
@@ -54,7 +54,7 @@ func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, 
 		LEFT JOIN extractions e ON e.sha256 = v.sha256
 		LEFT JOIN latest l ON l.sha256 = v.sha256
 		LEFT JOIN fetches lf ON lf.id = l.id
-		GROUP BY v.sha256 ORDER BY min(v.id)`, p.RulesVersion)
+		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion())
 	if err != nil {
 		return st, fmt.Errorf("corpus: listing versions: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, 
 		go func() {
 			defer wg.Done()
 			for it := range work {
-				action, err := s.rescoreOne(ctx, p, it, all)
+				action, err := s.rescoreOne(ctx, rv, it, all)
 				mu.Lock()
 				switch {
 				case err != nil:
@@ -114,8 +114,8 @@ func (s *Store) Rescore(ctx context.Context, p Pipeline, workers int, all bool, 
 	return st, nil
 }
 
-func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all bool) (string, error) {
-	extract := all || it.extractor != p.ExtractorVersion
+func (s *Store) rescoreOne(ctx context.Context, rv Reviewer, it rescoreItem, all bool) (string, error) {
+	extract := all || it.extractor != rv.ExtractorVersion()
 	if !extract && it.hasScore {
 		return "", nil
 	}
@@ -128,7 +128,7 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 		}
 		res := &fetch.Result{Source: it.source, URL: it.url, ContentType: it.contentType, Data: data}
 		var err error
-		if d, err = p.Extract(ctx, res); err != nil {
+		if d, err = rv.Read(ctx, res); err != nil {
 			return "", err
 		}
 		if blob, err = packDocument(d); err != nil {
@@ -143,7 +143,7 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 			return "", errors.New("no stored extraction")
 		}
 	}
-	if _, err := s.scoreAndStore(ctx, p, it.sha, d, blob); err != nil {
+	if _, err := s.scoreAndStore(ctx, rv, it.sha, d, blob); err != nil {
 		return "", err
 	}
 	if extract {
@@ -155,8 +155,8 @@ func (s *Store) rescoreOne(ctx context.Context, p Pipeline, it rescoreItem, all 
 // scoreAndStore scores d, the extraction of content sha, and stores the
 // score, and the extraction too when blob (its packed form) is given, in
 // one transaction.
-func (s *Store) scoreAndStore(ctx context.Context, p Pipeline, sha string, d *document.Document, blob []byte) (*rules.Scorecard, error) {
-	card, err := p.Score(ctx, d)
+func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *document.Document, blob []byte) (*rules.Scorecard, error) {
+	card, err := rv.Score(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +166,11 @@ func (s *Store) scoreAndStore(ctx context.Context, p Pipeline, sha string, d *do
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if blob != nil {
-			if err := putExtraction(ctx, tx, sha, p.ExtractorVersion, d, blob); err != nil {
+			if err := putExtraction(ctx, tx, sha, rv.ExtractorVersion(), d, blob); err != nil {
 				return err
 			}
 		}
-		return putScore(ctx, tx, sha, p, card, cardJSON)
+		return putScore(ctx, tx, sha, rv, card, cardJSON)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
@@ -178,11 +178,11 @@ func (s *Store) scoreAndStore(ctx context.Context, p Pipeline, sha string, d *do
 	return card, nil
 }
 
-// ScoreStored scores the stored extraction of content sha with p and
+// ScoreStored scores the stored extraction of content sha with rv and
 // keeps the score, as a rescore would, so that a document stored under
 // other rules is scored once, not at every look. It returns the
 // extraction too; both are nil when none is stored.
-func (s *Store) ScoreStored(ctx context.Context, p Pipeline, sha string) (*rules.Scorecard, *document.Document, error) {
+func (s *Store) ScoreStored(ctx context.Context, rv Reviewer, sha string) (*rules.Scorecard, *document.Document, error) {
 	d, _, err := s.extraction(ctx, sha)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus: %w", err)
@@ -190,7 +190,7 @@ func (s *Store) ScoreStored(ctx context.Context, p Pipeline, sha string) (*rules
 	if d == nil {
 		return nil, nil, nil
 	}
-	card, err := s.scoreAndStore(ctx, p, sha, d, nil)
+	card, err := s.scoreAndStore(ctx, rv, sha, d, nil)
 	if err != nil {
 		return nil, nil, err
 	}

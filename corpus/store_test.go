@@ -15,10 +15,8 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
-	"github.com/nhsreview/nhsreview/rules"
 )
 
 func TestMigrateFromEmpty(t *testing.T) {
@@ -111,10 +109,10 @@ func TestMigrateScoreMax(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	// Schema 1 has no max column: the score is written by hand, as the
 	// code of that schema did.
-	d, err := p.Extract(ctx, result("plan.md", strategy(1)))
+	d, err := p.Read(ctx, result("plan.md", strategy(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +146,7 @@ func TestMigrateScoreMax(t *testing.T) {
 func TestIngestVersions(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	v1, v2 := strategy(1), strategy(2)
 
 	steps := []struct {
@@ -166,7 +164,7 @@ func TestIngestVersions(t *testing.T) {
 		{"same bytes elsewhere", "https://mirror.example.org/plan.md", v1, New, 1, 2},
 	}
 	for _, st := range steps {
-		out, err := s.Ingest(ctx, p.Pipeline, result(st.source, st.data), Meta{})
+		out, err := s.Ingest(ctx, p, result(st.source, st.data), Meta{})
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
@@ -230,14 +228,14 @@ func TestIngestVersions(t *testing.T) {
 func TestIngestRefusesUnreadable(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	for name, data := range map[string][]byte{
 		"https://x.nhs.uk/pack.pdf": []byte("<html><body>Page not found</body></html>"),
 		"https://x.nhs.uk/bad.pdf":  corruptPDF,
 		"https://x.nhs.uk/noise":    pdfgen.NotAPDF().PDF,
 		"https://x.nhs.uk/logo.png": []byte("\x89PNG\r\n\x1a\n0000"),
 	} {
-		if _, err := s.Ingest(ctx, p.Pipeline, result(name, data), Meta{}); err == nil {
+		if _, err := s.Ingest(ctx, p, result(name, data), Meta{}); err == nil {
 			t.Errorf("%s: stored", name)
 		}
 	}
@@ -249,19 +247,19 @@ func TestIngestRefusesUnreadable(t *testing.T) {
 func TestIngestMeta(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	src := "https://x.nhs.uk/a.md"
-	if _, err := s.Ingest(ctx, p.Pipeline, result(src, strategy(1)), Meta{Org: "QXX"}); err == nil || !strings.Contains(err.Error(), `unknown organisation "QXX"`) {
+	if _, err := s.Ingest(ctx, p, result(src, strategy(1)), Meta{Org: "QXX"}); err == nil || !strings.Contains(err.Error(), `unknown organisation "QXX"`) {
 		t.Errorf("unknown org: %v", err)
 	}
-	if _, err := s.Ingest(ctx, p.Pipeline, result(src, strategy(1)), Meta{Kind: "novel"}); err == nil || !strings.Contains(err.Error(), `unknown kind "novel"`) {
+	if _, err := s.Ingest(ctx, p, result(src, strategy(1)), Meta{Kind: "novel"}); err == nil || !strings.Contains(err.Error(), `unknown kind "novel"`) {
 		t.Errorf("unknown kind: %v", err)
 	}
-	if _, err := s.Ingest(ctx, p.Pipeline, result(src, strategy(1)), Meta{Org: "qwo", Kind: "strategy"}); err != nil {
+	if _, err := s.Ingest(ctx, p, result(src, strategy(1)), Meta{Org: "qwo", Kind: "strategy"}); err != nil {
 		t.Fatal(err)
 	}
 	// Re-filing changes the organisation and keeps the kind.
-	if _, err := s.Ingest(ctx, p.Pipeline, result(src, strategy(1)), Meta{Org: "QF7"}); err != nil {
+	if _, err := s.Ingest(ctx, p, result(src, strategy(1)), Meta{Org: "QF7"}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.List(ctx, Filter{}, "r1")
@@ -285,10 +283,10 @@ func TestIngestMeta(t *testing.T) {
 func TestListFilters(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	add := func(src string, n int, m Meta) {
 		t.Helper()
-		if _, err := s.Ingest(ctx, p.Pipeline, result(src, strategy(n)), m); err != nil {
+		if _, err := s.Ingest(ctx, p, result(src, strategy(n)), m); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -349,18 +347,18 @@ func TestListFilters(t *testing.T) {
 func TestRescore(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p1 := newPipeline(t, 1, "r1")
+	p1 := newReviewer(t, 1, "r1")
 	for i, src := range []string{"https://a.nhs.uk/1.md", "https://a.nhs.uk/2.md", "https://a.nhs.uk/3.pdf"} {
 		data := strategy(i)
 		if strings.HasSuffix(src, ".pdf") {
 			data = pdfgen.NumberedHeadings().PDF
 		}
-		if _, err := s.Ingest(ctx, p1.Pipeline, result(src, data), Meta{}); err != nil {
+		if _, err := s.Ingest(ctx, p1, result(src, data), Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A second version: four contents in all.
-	if _, err := s.Ingest(ctx, p1.Pipeline, result("https://a.nhs.uk/1.md", strategy(9)), Meta{}); err != nil {
+	if _, err := s.Ingest(ctx, p1, result("https://a.nhs.uk/1.md", strategy(9)), Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -378,9 +376,9 @@ func TestRescore(t *testing.T) {
 		{"all", 2, "r2", true, RescoreStats{Extracted: 4}, 4, 4},
 	}
 	for _, st := range steps {
-		p := newPipeline(t, st.extractor, st.rules)
+		p := newReviewer(t, st.extractor, st.rules)
 		var events []RescoreEvent
-		got, err := s.Rescore(ctx, p.Pipeline, 2, st.all, func(e RescoreEvent) { events = append(events, e) })
+		got, err := s.Rescore(ctx, p, 2, st.all, func(e RescoreEvent) { events = append(events, e) })
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
@@ -412,11 +410,11 @@ func TestRescore(t *testing.T) {
 	}
 
 	// A rescore whose extraction fails keeps what was stored.
-	broken := newPipeline(t, 3, "r3")
-	broken.Extract = func(context.Context, *fetch.Result) (*document.Document, error) {
+	broken := newReviewer(t, 3, "r3")
+	broken.read = func(context.Context, *fetch.Result) (*document.Document, error) {
 		return nil, errors.New("reader broke")
 	}
-	got, err := s.Rescore(ctx, broken.Pipeline, 1, false, nil)
+	got, err := s.Rescore(ctx, broken, 1, false, nil)
 	if err != nil || got.Failed != 4 {
 		t.Errorf("failing rescore: %+v, %v", got, err)
 	}
@@ -425,33 +423,19 @@ func TestRescore(t *testing.T) {
 	}
 }
 
-// A panic in the annotators or the rules is the pipeline's error, not
-// the process's end.
-func TestPipelineScorePanic(t *testing.T) {
-	rs, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := NewPipeline(extract.Options{}, rs, rules.Tool{Name: "nhsreview"})
-	card, err := p.Score(context.Background(), nil)
-	if card != nil || err == nil || !strings.HasPrefix(err.Error(), "internal error while scoring: ") || strings.Contains(err.Error(), "\n") {
-		t.Errorf("Score(nil) = %v, %v; want one line saying so", card, err)
-	}
-}
-
 // ScoreStored scores a stored extraction under new rules and keeps the
 // score, so that the next look finds it without scoring.
 func TestScoreStored(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	r1 := newPipeline(t, 1, "r1")
-	out, err := s.Ingest(ctx, r1.Pipeline, result("https://x.nhs.uk/plan.md", strategy(1)), Meta{})
+	r1 := newReviewer(t, 1, "r1")
+	out, err := s.Ingest(ctx, r1, result("https://x.nhs.uk/plan.md", strategy(1)), Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sha := sum(strategy(1))
-	r2 := newPipeline(t, 1, "r2")
-	card, doc, err := s.ScoreStored(ctx, r2.Pipeline, sha)
+	r2 := newReviewer(t, 1, "r2")
+	card, doc, err := s.ScoreStored(ctx, r2, sha)
 	if err != nil || card == nil || doc == nil || card.Tool.RulesVersion != "r2" {
 		t.Fatalf("ScoreStored = %v, %v, %v", card, doc, err)
 	}
@@ -462,7 +446,7 @@ func TestScoreStored(t *testing.T) {
 	if err != nil || d.RulesVersion != "r2" || d.Card == nil {
 		t.Errorf("after ScoreStored, Show under r2: %+v, %v", d, err)
 	}
-	if card, doc, err := s.ScoreStored(ctx, r2.Pipeline, strings.Repeat("0", 64)); card != nil || doc != nil || err != nil {
+	if card, doc, err := s.ScoreStored(ctx, r2, strings.Repeat("0", 64)); card != nil || doc != nil || err != nil {
 		t.Errorf("ScoreStored of nothing stored = %v, %v, %v", card, doc, err)
 	}
 }
@@ -470,14 +454,14 @@ func TestScoreStored(t *testing.T) {
 func TestRecent(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newReviewer(t, 1, "r1")
 	for i := range 4 {
-		if _, err := s.Ingest(ctx, p.Pipeline, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
+		if _, err := s.Ingest(ctx, p, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A new version of the first keeps its place: documents, not versions.
-	if _, err := s.Ingest(ctx, p.Pipeline, result("https://x.nhs.uk/0.md", strategy(9)), Meta{}); err != nil {
+	if _, err := s.Ingest(ctx, p, result("https://x.nhs.uk/0.md", strategy(9)), Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Recent(ctx, 3, "r1")
@@ -507,25 +491,5 @@ func TestParseSince(t *testing.T) {
 		if _, err := ParseSince(in); err == nil || !strings.Contains(err.Error(), "2026-01-31") {
 			t.Errorf("ParseSince(%q): %v, want an error showing the form", in, err)
 		}
-	}
-}
-
-// TestScoreDeadline: scoring honours --deadline like reading does; a
-// document it cannot finish in time is given up with the flag's name.
-func TestScoreDeadline(t *testing.T) {
-	rs, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &document.Document{Title: "A plan", Pages: []document.Page{{Number: 1, Blocks: []document.Block{
-		{Kind: document.Paragraph, Text: "We will invest £2m in health checks for people in the most deprived wards."}}}}}
-	p := NewPipeline(extract.Options{Deadline: time.Nanosecond}, rs, rules.Tool{Name: "nhsreview"})
-	_, err = p.Score(context.Background(), d)
-	if !errors.Is(err, extract.ErrDeadline) || !strings.Contains(err.Error(), "(--deadline)") {
-		t.Errorf("err = %v, want the deadline named", err)
-	}
-	p = NewPipeline(extract.Options{Deadline: time.Minute}, rs, rules.Tool{Name: "nhsreview"})
-	if card, err := p.Score(context.Background(), d); err != nil || len(card.Criteria) != 5 {
-		t.Errorf("within the deadline: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -64,10 +65,10 @@ The database is --db, by default corpus.db in the user's data directory
 	return c
 }
 
-// corpusPipeline is the scoring pipeline of every command, with the
-// reading limits of the flags.
-func corpusPipeline(ro readOptions, rs *rules.Set) corpus.Pipeline {
-	return corpus.NewPipeline(extractOptions(ro), rs, rules.Tool{Name: "nhsreview", Version: version})
+// newReviewer is the reviewer of every command, with the reading limits
+// of the flags.
+func newReviewer(ro readOptions, rs *rules.Set) *pipeline.Reviewer {
+	return pipeline.NewReviewer(extractOptions(ro), rs, rules.Tool{Name: "nhsreview", Version: version})
 }
 
 // metaFlags are --org and --kind.
@@ -136,14 +137,14 @@ Exit codes: 0 every source stored; 2 a source could not be fetched or read
 			if err := st.CheckMeta(c.Context(), &meta); err != nil {
 				return err
 			}
-			p := corpusPipeline(ro, rs)
+			rv := newReviewer(ro, rs)
 			failed := false
 			for _, r := range eachSource(args, ro.jobs, "stored", stderr, func(src string) (*corpus.Outcome, []string, error) {
 				res, err := fetchSource(c.Context(), src, ro)
 				if err != nil {
 					return nil, nil, err
 				}
-				out, err := st.Ingest(c.Context(), p, res, meta)
+				out, err := st.Ingest(c.Context(), rv, res, meta)
 				return out, nil, err
 			}) {
 				if r.err != nil {
@@ -242,14 +243,14 @@ skipped, not failed.`,
 				defer logMu.Unlock()
 				fmt.Fprintf(errw, "nhsreview: "+format+"\n", a...)
 			}
-			opt := corpus.CrawlOptions{
+			opt := pipeline.CrawlOptions{
 				DiscoverOptions: fetch.DiscoverOptions{Depth: depth, Match: re, AnyHost: anyHost},
 				Meta:            meta,
 				Workers:         ro.jobs,
 				Found:           prog.found,
 				MaxTime:         maxTime,
 			}
-			stats, err := st.Crawl(c.Context(), pol, corpusPipeline(ro, rs), start, opt, func(ev corpus.CrawlEvent) {
+			stats, err := pipeline.Crawl(c.Context(), st, pol, newReviewer(ro, rs), start, opt, func(ev pipeline.CrawlEvent) {
 				logMu.Lock()
 				defer logMu.Unlock()
 				prog.end(ev.URL, ev.Err)
@@ -264,7 +265,7 @@ skipped, not failed.`,
 				}
 			})
 			prog.finish()
-			var timeUp *corpus.TimeLimitError
+			var timeUp *pipeline.TimeLimitError
 			if err != nil && !errors.As(err, &timeUp) {
 				return fmt.Errorf("%s: %w", start, err)
 			}
@@ -294,7 +295,7 @@ skipped, not failed.`,
 	c.Flags().BoolVar(&anyHost, "any-host", false, "also take documents on other hosts (pages are only ever visited on the page's own host)")
 	c.Flags().DurationVar(&delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
 	c.Flags().IntVar(&retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
-	c.Flags().DurationVar(&maxTime, "max-time", corpus.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
+	c.Flags().DurationVar(&maxTime, "max-time", pipeline.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
 	registerRules(c, &rulesDir)
 	ro.register(c)
 	return c
@@ -371,7 +372,7 @@ they had), or bad usage.`,
 			}
 			defer st.Close()
 			var mu sync.Mutex
-			stats, err := st.Rescore(c.Context(), corpusPipeline(ro, rs), ro.jobs, all, func(ev corpus.RescoreEvent) {
+			stats, err := st.Rescore(c.Context(), newReviewer(ro, rs), ro.jobs, all, func(ev corpus.RescoreEvent) {
 				mu.Lock()
 				defer mu.Unlock()
 				if ev.Err != nil {
@@ -423,7 +424,7 @@ not be repaired (named on stderr), or bad usage.`,
 			}
 			defer st.Close()
 			get := func(ctx context.Context, src string) (*fetch.Result, error) { return fetchSource(ctx, src, ro) }
-			done, err := st.Repair(c.Context(), corpusPipeline(ro, rs), get)
+			done, err := st.Repair(c.Context(), newReviewer(ro, rs), get)
 			if err != nil {
 				return err
 			}

@@ -51,7 +51,7 @@ Exit codes: 0 triaged; 2 no such document, its text is not stored, or bad usage.
 			if err != nil || doc == nil {
 				return fmt.Errorf("document %d: its text is not stored; run 'nhsreview corpus rescore --all' to read it again", d.ID)
 			}
-			view, failed, err := triage.Pack(c.Context(), d.Source, doc, corpusPipeline(ro, rs).Score)
+			view, failed, err := triage.Pack(c.Context(), d.Source, doc, newReviewer(ro, rs).Score)
 			if err != nil {
 				return fmt.Errorf("document %d: %w", d.ID, err)
 			}

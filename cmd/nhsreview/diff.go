@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
@@ -43,9 +43,9 @@ Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 			if err != nil {
 				return err
 			}
-			p := corpusPipeline(ro, rs)
+			rv := newReviewer(ro, rs)
 			versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
-				return scoreVersion(c.Context(), src, ro, p)
+				return scoreVersion(c.Context(), src, ro, rv)
 			})
 			for _, v := range versions {
 				if v.err != nil {
@@ -74,12 +74,12 @@ type diffSide struct {
 }
 
 // scoreVersion reads and scores one side, and its warnings.
-func scoreVersion(ctx context.Context, src string, ro readOptions, p corpus.Pipeline) (diffSide, []string, error) {
+func scoreVersion(ctx context.Context, src string, ro readOptions, rv *pipeline.Reviewer) (diffSide, []string, error) {
 	d, err := readOne(ctx, src, ro)
 	if err != nil {
 		return diffSide{}, nil, err
 	}
-	card, err := p.Score(ctx, d)
+	card, err := rv.Score(ctx, d)
 	if err != nil {
 		return diffSide{}, nil, err
 	}

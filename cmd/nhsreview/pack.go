@@ -49,12 +49,12 @@ Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", src, err)
 			}
-			p := corpusPipeline(ro, rs)
-			d, err := p.Extract(c.Context(), res)
+			rv := newReviewer(ro, rs)
+			d, err := rv.Read(c.Context(), res)
 			if err != nil {
 				return fmt.Errorf("%s: %w", src, err)
 			}
-			view, failed, err := triage.Pack(c.Context(), src, d, p.Score)
+			view, failed, err := triage.Pack(c.Context(), src, d, rv.Score)
 			if err != nil {
 				return fmt.Errorf("%s: %w", src, err)
 			}

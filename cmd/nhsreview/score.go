@@ -144,17 +144,17 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 	})
 }
 
-// scoreResult runs the pipeline on fetched bytes: document, annotated
+// scoreResult runs the reviewer on fetched bytes: document, annotated
 // document, scorecard; of the pack's paper item when there is one (src is
 // then the paper's name, "pack.pdf#7i").
 func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set, src, item string) (*rules.Scorecard, error) {
-	p := corpusPipeline(ro, rs)
-	d, err := p.Extract(ctx, res)
+	rv := newReviewer(ro, rs)
+	d, err := rv.Read(ctx, res)
 	if err != nil {
 		return nil, err
 	}
 	if d, err = pickPaper(d, src, item); err != nil {
 		return nil, err
 	}
-	return p.Score(ctx, d)
+	return rv.Score(ctx, d)
 }

@@ -70,7 +70,7 @@ used, or bad usage.`,
 			}
 			srv, err := web.New(web.Config{
 				Store:        st,
-				Pipeline:     corpusPipeline(ro, rs),
+				Reviewer:     newReviewer(ro, rs),
 				Rules:        rs,
 				Fetch:        fetchOptions(ro),
 				MaxUpload:    int64(maxUpload),

@@ -15,9 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"strings"
 	"time"
 
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/docxdoc"
 	"github.com/nhsreview/nhsreview/pipeline/extract/htmldoc"
@@ -100,11 +100,7 @@ func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Do
 // protect turns a panic into an error naming the format: one document
 // lost, with one line, instead of a crashed run and a stack trace.
 func protect(format document.Format, fn func() (*document.Document, error)) (d *document.Document, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			d, err = nil, fmt.Errorf("internal error while reading the %s: %s", format, oneLine(fmt.Sprint(p)))
-		}
-	}()
+	defer crash.Guard(&err, fmt.Sprintf("reading the %s", format))
 	return fn()
 }
 
@@ -202,15 +198,4 @@ func finish(d *document.Document, bm []pdfdoc.Bookmark, res *fetch.Result) *docu
 		d.Quality.Warnings = []string{}
 	}
 	return d
-}
-
-// oneLine keeps a panic value to one printable line of bounded length.
-func oneLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "…"
-	}
-	return s
 }

@@ -93,7 +93,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, herr)
 		return
 	}
-	entries, err := s.cfg.Store.List(r.Context(), f, s.cfg.Pipeline.RulesVersion)
+	entries, err := s.cfg.Store.List(r.Context(), f, s.cfg.Reviewer.RulesVersion())
 	if err != nil {
 		s.log.Printf("listing documents: %v", err)
 		s.apiError(w, &httpError{http.StatusInternalServerError, "the documents could not be listed"})

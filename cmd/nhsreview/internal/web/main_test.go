@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
+	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -40,9 +42,31 @@ func mustRead(path string) []byte {
 	return b
 }
 
-// pipelineOf is the command's corpus pipeline (cmd/nhsreview/corpus.go).
-func pipelineOf(rs *rules.Set) corpus.Pipeline {
-	return corpus.NewPipeline(extract.Options{}, rs, rules.Tool{Name: "nhsreview", Version: "test"})
+// reviewerOf is the command's reviewer (cmd/nhsreview/corpus.go).
+func reviewerOf(rs *rules.Set) *pipeline.Reviewer {
+	return pipeline.NewReviewer(extract.Options{}, rs, rules.Tool{Name: "nhsreview", Version: "test"})
+}
+
+// stageFuncs is a reviewer whose Read or Score a test replaces; the
+// others are its corpus.Reviewer's.
+type stageFuncs struct {
+	corpus.Reviewer
+	read  func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	score func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
+}
+
+func (f stageFuncs) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+	if f.read != nil {
+		return f.read(ctx, res)
+	}
+	return f.Reviewer.Read(ctx, res)
+}
+
+func (f stageFuncs) Score(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+	if f.score != nil {
+		return f.score(ctx, d)
+	}
+	return f.Reviewer.Score(ctx, d)
 }
 
 // newTestServer is a server over a fresh corpus in a temporary
@@ -58,7 +82,7 @@ func newTestServer(t testing.TB, change func(*Config)) (*Server, *httptest.Serve
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cfg := Config{Store: st, Pipeline: pipelineOf(rs), Rules: rs, Jobs: 2, Fetch: fetch.Options{Timeout: 10 * time.Second},
+	cfg := Config{Store: st, Reviewer: reviewerOf(rs), Rules: rs, Jobs: 2, Fetch: fetch.Options{Timeout: 10 * time.Second},
 		Log: log.New(io.Discard, "", 0)}
 	if testing.Verbose() {
 		cfg.Log = log.New(os.Stderr, "serve: ", 0)

@@ -155,7 +155,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 		s.log.Printf("listing organisations: %v", err)
 	}
 	b.Orgs = orgs
-	recent, err := s.cfg.Store.Recent(ctx, 5, s.cfg.Pipeline.RulesVersion)
+	recent, err := s.cfg.Store.Recent(ctx, 5, s.cfg.Reviewer.RulesVersion())
 	if err != nil {
 		s.log.Printf("listing documents: %v", err)
 	}
@@ -314,7 +314,7 @@ func (s *Server) lookup(ctx context.Context, r *http.Request) (*corpus.Detail, *
 	if !ok {
 		return nil, errNoDocument
 	}
-	d, err := s.cfg.Store.Show(ctx, strconv.FormatInt(id, 10), s.cfg.Pipeline.RulesVersion)
+	d, err := s.cfg.Store.Show(ctx, strconv.FormatInt(id, 10), s.cfg.Reviewer.RulesVersion())
 	if err != nil || d.ID != id {
 		if err == nil || errors.Is(err, corpus.ErrNotFound) {
 			return nil, errNoDocument
@@ -378,7 +378,7 @@ func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Doc
 	if herr != nil {
 		return nil, herr
 	}
-	view, failed, err := triage.Pack(ctx, d.Source, doc, s.cfg.Pipeline.Score)
+	view, failed, err := triage.Pack(ctx, d.Source, doc, s.cfg.Reviewer.Score)
 	if err != nil {
 		s.log.Printf("triaging the pack of document %d: %v", d.ID, err)
 		return nil, &httpError{http.StatusServiceUnavailable, "The pack could not be split and triaged in time; try again."}
@@ -518,7 +518,7 @@ func (s *Server) documentList(w http.ResponseWriter, r *http.Request) {
 	if herr != nil {
 		b.Error, status = herr.Message, herr.Status
 	} else {
-		b.Entries, err = s.cfg.Store.List(ctx, f, s.cfg.Pipeline.RulesVersion)
+		b.Entries, err = s.cfg.Store.List(ctx, f, s.cfg.Reviewer.RulesVersion())
 		if err != nil {
 			s.log.Printf("listing documents: %v", err)
 			s.errorPage(w, r, &httpError{http.StatusInternalServerError, "The documents could not be listed; the server's log says why."})
@@ -611,7 +611,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, herr)
 			return
 		}
-		stored, err := s.cfg.Store.Scorecards(ctx, f, s.cfg.Pipeline.RulesVersion)
+		stored, err := s.cfg.Store.Scorecards(ctx, f, s.cfg.Reviewer.RulesVersion())
 		if err != nil {
 			s.log.Printf("comparing: %v", err)
 			s.errorPage(w, r, &httpError{http.StatusInternalServerError, "The scorecards could not be read; the server's log says why."})

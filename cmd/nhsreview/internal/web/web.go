@@ -5,9 +5,9 @@
 // html/template and work without JavaScript; nothing is loaded from other
 // sites.
 //
-// The command gives it the scoring pipeline and the corpus store; every
-// scored upload or link is stored in the corpus, so that its scorecard and
-// document view have an address.
+// The command gives it the reviewer (a *pipeline.Reviewer) and the corpus
+// store; every scored upload or link is stored in the corpus, so that its
+// scorecard and document view have an address.
 package web
 
 import (
@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/rules"
@@ -38,9 +40,11 @@ const JobTimeout = 5 * time.Minute
 
 // Config is what the command gives the server.
 type Config struct {
-	Store    *corpus.Store
-	Pipeline corpus.Pipeline
-	// Rules is the rule set the pipeline scores with; the about page
+	Store *corpus.Store
+	// Reviewer reads and scores each document (a *pipeline.Reviewer);
+	// the jobs learn its stages through pipeline.WithStages.
+	Reviewer corpus.Reviewer
+	// Rules is the rule set the reviewer scores with; the about page
 	// explains its criteria.
 	Rules *rules.Set
 	// Fetch is the base of URL fetches (timeout, User-Agent); the server
@@ -100,8 +104,8 @@ type Server struct {
 
 // New builds the server.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Pipeline.Extract == nil || cfg.Pipeline.Score == nil || cfg.Rules == nil {
-		return nil, errors.New("web: a store, a pipeline and a rule set are needed")
+	if cfg.Store == nil || cfg.Reviewer == nil || cfg.Rules == nil {
+		return nil, errors.New("web: a store, a reviewer and a rule set are needed")
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
@@ -335,12 +339,17 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	defer release()
 	// A bug in a reader or a rule must cost this document, not the server
 	// (jobs run outside any request, where nothing else would recover).
+	// The guard, deferred last, runs first and hands the panic on; the
+	// log gets its whole value, the user one line.
+	var crashed error
 	defer func() {
-		if p := recover(); p != nil {
-			s.log.Printf("scoring %s: panic: %v", in.source(), p)
+		var ce *crash.Error
+		if errors.As(crashed, &ce) {
+			s.log.Printf("scoring %s: panic: %v", in.source(), ce.Value)
 			out, herr = nil, &httpError{http.StatusInternalServerError, "nhsreview failed on this document (an internal error); the server's log says more."}
 		}
 	}()
+	defer crash.Guard(&crashed, "scoring")
 
 	var res *fetch.Result
 	if in.url != "" {
@@ -362,28 +371,28 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 		res = &fetch.Result{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
 	}
 
-	p := s.cfg.Pipeline
-	var inPipeline bool
-	extract := p.Extract
-	p.Extract = func(ctx context.Context, r *fetch.Result) (d *document.Document, err error) {
-		stage(stageReading)
-		inPipeline = true
-		return extract(ctx, r)
-	}
-	scoreFn := p.Score
-	p.Score = func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
-		stage(stageScoring)
-		defer stage(stageStoring)
-		return scoreFn(ctx, d)
-	}
-	stored, err := s.cfg.Store.Ingest(ctx, p, res, in.meta)
+	// The job's page shows the stage the reviewer has reached.
+	withStages := pipeline.WithStages(ctx, func(st pipeline.Stage) {
+		switch st {
+		case pipeline.Reading:
+			stage(stageReading)
+		case pipeline.Scoring:
+			stage(stageScoring)
+		case pipeline.Scored:
+			stage(stageStoring)
+		}
+	})
+	stored, err := s.cfg.Store.Ingest(withStages, s.cfg.Reviewer, res, in.meta)
 	if err != nil {
+		var failed *pipeline.StageError
 		switch {
 		case errors.Is(err, fetch.ErrUnsupported):
 			return nil, &httpError{http.StatusUnsupportedMediaType, "This is not a document nhsreview can read: " + oneLine(err.Error())}
 		case ctx.Err() != nil:
 			return nil, &httpError{http.StatusServiceUnavailable, "Stopped: " + oneLine(context.Cause(ctx).Error())}
-		case inPipeline:
+		case errors.As(err, &failed):
+			// The reviewer could not read or score it: the document's
+			// fault (or a reader's), not the server's.
 			return nil, &httpError{http.StatusUnprocessableEntity, "The document could not be read: " + oneLine(err.Error())}
 		}
 		s.log.Printf("storing %s: %v", in.source(), err)
@@ -430,7 +439,7 @@ func fetchError(err error, limit int64) *httpError {
 // scored from the stored extraction, once, when it was stored under
 // other rules.
 func (s *Server) cardOf(ctx context.Context, id int64) (*rules.Scorecard, error) {
-	d, err := s.cfg.Store.Show(ctx, fmt.Sprint(id), s.cfg.Pipeline.RulesVersion)
+	d, err := s.cfg.Store.Show(ctx, fmt.Sprint(id), s.cfg.Reviewer.RulesVersion())
 	if err != nil {
 		return nil, err
 	}
@@ -441,8 +450,8 @@ func (s *Server) cardOf(ctx context.Context, id int64) (*rules.Scorecard, error)
 // cardOfDetail is cardOf for a document already read; doc is its
 // extraction when scoring had to read it, else nil.
 func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (card *rules.Scorecard, doc *document.Document, err error) {
-	if d.Card == nil || d.RulesVersion != s.cfg.Pipeline.RulesVersion {
-		if card, doc, err = s.cfg.Store.ScoreStored(ctx, s.cfg.Pipeline, d.SHA256); err != nil {
+	if d.Card == nil || d.RulesVersion != s.cfg.Reviewer.RulesVersion() {
+		if card, doc, err = s.cfg.Store.ScoreStored(ctx, s.cfg.Reviewer, d.SHA256); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -466,8 +467,8 @@ func TestJobLimit(t *testing.T) {
 	started := make(chan struct{}, 100)
 	srv, ts := newTestServer(t, func(c *Config) {
 		c.Jobs = 2
-		inner := c.Pipeline.Extract
-		c.Pipeline.Extract = func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+		inner := c.Reviewer
+		c.Reviewer = stageFuncs{Reviewer: inner, read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
 			n := running.Add(1)
 			defer running.Add(-1)
 			for {
@@ -482,8 +483,8 @@ func TestJobLimit(t *testing.T) {
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
-			return inner(ctx, res)
-		}
+			return inner.Read(ctx, res)
+		}}
 	})
 	c := &http.Client{Timeout: 2 * time.Minute}
 	const total = 2 + 8 // running + the most that may wait
@@ -568,10 +569,11 @@ func TestLimiter(t *testing.T) {
 	r2()
 }
 
-// A panic in the pipeline costs the document a 500, not the server.
+// A panic that escapes the reviewer (past its own guard) costs the
+// document a 500, not the server.
 func TestPanicInPipeline(t *testing.T) {
 	_, ts := newTestServer(t, func(c *Config) {
-		c.Pipeline.Score = func(context.Context, *document.Document) (*rules.Scorecard, error) { panic("rule bug") }
+		c.Reviewer = stageFuncs{Reviewer: c.Reviewer, score: func(context.Context, *document.Document) (*rules.Scorecard, error) { panic("rule bug") }}
 	})
 	c := &http.Client{Timeout: time.Minute}
 	body, ct := multipartBody(t, nil, "sample.md", sampleDoc)
@@ -732,5 +734,20 @@ func TestPackView(t *testing.T) {
 	}
 	if resp, _ := get(t, c, ts.URL+"/documents/9/pack"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the pack of a missing document: %d", resp.StatusCode)
+	}
+}
+
+// A job's page follows the reviewer's stages: the stages it reports
+// through the context are the job's.
+func TestJobStages(t *testing.T) {
+	srv, _ := newTestServer(t, func(c *Config) { c.AllowPrivate = true })
+	src, _ := countingServer(t, nil)
+	var got []string
+	out, herr := srv.score(context.Background(), input{url: src.URL + "/plan.md"}, func(s string) { got = append(got, s) })
+	if herr != nil || out == nil {
+		t.Fatalf("score: %v", herr)
+	}
+	if want := []string{stageFetching, stageReading, stageScoring, stageStoring}; !slices.Equal(got, want) {
+		t.Errorf("stages %q, want %q", got, want)
 	}
 }

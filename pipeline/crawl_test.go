@@ -1,4 +1,4 @@
-package corpus
+package pipeline
 
 import (
 	"context"
@@ -7,19 +7,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/faultweb"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 
-func crawl(t *testing.T, s *Store, p *counting, pol *fetch.Polite, start string, opt CrawlOptions) (CrawlStats, []CrawlEvent) {
+func crawl(t *testing.T, s *corpus.Store, p *counting, pol *fetch.Polite, start string, opt CrawlOptions) (CrawlStats, []CrawlEvent) {
 	t.Helper()
 	var events []CrawlEvent
-	st, err := s.Crawl(context.Background(), pol, p.Pipeline, start, opt, func(e CrawlEvent) { events = append(events, e) })
+	st, err := Crawl(context.Background(), s, pol, p, start, opt, func(e CrawlEvent) { events = append(events, e) })
 	if err != nil {
 		t.Fatalf("crawl: %v", err)
 	}
@@ -34,8 +37,8 @@ func TestCrawlConditional(t *testing.T) {
 			w.set("/docs/strategy.pdf", pdfgen.NumberedHeadings().PDF)
 			w.set("/docs/board.md", strategy(2))
 			s := openTemp(t)
-			p := newPipeline(t, 1, "r1")
-			opt := CrawlOptions{Workers: 2, Meta: Meta{Org: "QWO", Kind: "board-papers"}}
+			p := newCounting(t)
+			opt := CrawlOptions{Workers: 2, Meta: corpus.Meta{Org: "QWO", Kind: "board-papers"}}
 
 			st, _ := crawl(t, s, p, quickPolite(), w.URL+"/publications", opt)
 			if st != (CrawlStats{New: 3}) {
@@ -68,7 +71,7 @@ func TestCrawlConditional(t *testing.T) {
 				t.Fatalf("third crawl: %+v", st)
 			}
 			for _, e := range events {
-				if strings.HasSuffix(e.URL, "/plan.md") && (e.Outcome.Seq != 2 || e.Outcome.Status != Changed) {
+				if strings.HasSuffix(e.URL, "/plan.md") && (e.Outcome.Seq != 2 || e.Outcome.Status != corpus.Changed) {
 					t.Errorf("plan.md: %+v", e.Outcome)
 				}
 			}
@@ -101,7 +104,7 @@ func TestCrawlFailuresGoOn(t *testing.T) {
 	w.set("/docs/b.md", strategy(3))
 	w.extra = `<li><a href="/docs/missing.pdf">gone</a></li>`
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
+	p := newCounting(t)
 	pol := quickPolite()
 	pol.Options.MaxBytes = 32 << 10
 
@@ -141,12 +144,12 @@ func TestCrawlFailuresGoOn(t *testing.T) {
 func TestCrawlStartFails(t *testing.T) {
 	w := newWebSite(t, false)
 	s := openTemp(t)
-	p := newPipeline(t, 1, "r1")
-	_, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/nope", CrawlOptions{}, nil)
+	p := newCounting(t)
+	_, err := Crawl(context.Background(), s, quickPolite(), p, w.URL+"/nope", CrawlOptions{}, nil)
 	if err == nil || err.Error() != "HTTP 404 Not Found" {
 		t.Errorf("err = %v", err)
 	}
-	_, err = s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Meta: Meta{Org: "NOPE"}}, nil)
+	_, err = Crawl(context.Background(), s, quickPolite(), p, w.URL+"/publications", CrawlOptions{Meta: corpus.Meta{Org: "NOPE"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "unknown organisation") {
 		t.Errorf("err = %v", err)
 	}
@@ -160,13 +163,13 @@ const (
 )
 
 func crawlChild() int {
-	s, err := Open(context.Background(), os.Getenv(childEnv))
+	s, err := corpus.Open(context.Background(), os.Getenv(childEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	p := newPipeline(&testing.B{}, 1, "r1")
-	_, err = s.Crawl(context.Background(), quickPolite(), p.Pipeline, os.Getenv(childURLEnv), CrawlOptions{Workers: 3}, nil)
+	p := newCounting(&testing.B{})
+	_, err = Crawl(context.Background(), s, quickPolite(), p, os.Getenv(childURLEnv), CrawlOptions{Workers: 3}, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
@@ -235,7 +238,7 @@ func TestCrawlKillAndResume(t *testing.T) {
 			<-served
 		}
 
-		s, err := Open(context.Background(), db)
+		s, err := corpus.Open(context.Background(), db)
 		if err != nil {
 			t.Fatalf("after a kill at %d: %v", k, err)
 		}
@@ -253,13 +256,13 @@ func TestCrawlKillAndResume(t *testing.T) {
 		s.Close()
 	}
 
-	s, err := Open(context.Background(), db)
+	s, err := corpus.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p := newPipeline(t, 1, "r1")
-	if _, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 3}, nil); err != nil {
+	p := newCounting(t)
+	if _, err := Crawl(context.Background(), s, quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 3}, nil); err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string]int{
@@ -287,11 +290,132 @@ func TestCrawlKillAndResume(t *testing.T) {
 		}
 	}
 	// A run after the resume fetches nothing new.
-	st, err := s.Crawl(context.Background(), quickPolite(), p.Pipeline, w.URL+"/publications", CrawlOptions{Workers: 3}, nil)
+	st, err := Crawl(context.Background(), s, quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 3}, nil)
 	if err != nil || st != (CrawlStats{Unchanged: n}) {
 		t.Errorf("run after resume: %+v, %v", st, err)
 	}
 	if errors.Is(err, context.Canceled) {
 		t.Fatal(err)
 	}
+}
+
+// TestCrawlNetworkFaults crawls a page whose links lead to every kind of
+// misbehaving server, into a corpus that already holds documents: the
+// good document is stored, every fault is reported with its error and
+// leaves nothing behind, and what was stored before is untouched.
+func TestCrawlNetworkFaults(t *testing.T) {
+	good := pdfgen.Widths().PDF
+	site := faultweb.New(t, good)
+	s := openTemp(t)
+	p := newCounting(t)
+	for i := range 3 {
+		if _, err := s.Ingest(context.Background(), p, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), strategy(i)), corpus.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := snapshot(t, s)
+
+	pol := fetch.NewPolite(fetch.Options{Timeout: 2 * time.Second, MaxBytes: 10 << 20, MaxRedirects: 5})
+	pol.Delay, pol.Retries = 0, 0
+	opt := CrawlOptions{
+		// Every link is a document, on whatever host it is.
+		DiscoverOptions: fetch.DiscoverOptions{Match: regexp.MustCompile(`^http`), AnyHost: true},
+		Workers:         4,
+	}
+	start := time.Now()
+	var events []CrawlEvent
+	st, err := Crawl(context.Background(), s, pol, p, site.URL+faultweb.PublicationsPath, opt, func(e CrawlEvent) { events = append(events, e) })
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("crawl: %v", err)
+	}
+	faults := site.Faults()
+	if st.New != 1 || st.Failed+st.Skipped != len(faults) {
+		t.Errorf("stats %+v, want 1 new and %d failed or skipped", st, len(faults))
+	}
+	// Every fault waits at most one timeout; four at a time.
+	if limit := time.Duration(len(faults)/4+2) * 3 * time.Second; took > limit {
+		t.Errorf("crawl took %s", took.Round(time.Millisecond))
+	}
+	byURL := map[string]error{}
+	for _, e := range events {
+		byURL[e.URL] = e.Err
+	}
+	if err, ok := byURL[site.URL+faultweb.GoodPath]; !ok || err != nil {
+		t.Errorf("the good document: %v (reported: %t)", err, ok)
+	}
+	for _, f := range faults {
+		err, ok := byURL[f.URL]
+		switch {
+		case !ok:
+			t.Errorf("%s: not reported", f.Name)
+		case err == nil:
+			t.Errorf("%s: stored", f.Name)
+		case errors.Is(err, fetch.ErrDisallowed):
+			// The raw servers fail their robots.txt request first, in the
+			// same way; an unreadable robots.txt closes the host.
+			if !strings.Contains(err.Error(), "robots.txt could not be read") {
+				t.Errorf("%s: %v", f.Name, err)
+			}
+		case !strings.Contains(err.Error(), f.Err) || strings.Contains(err.Error(), "\n"):
+			t.Errorf("%s: %q, want one line with %q", f.Name, err, f.Err)
+		}
+		t.Logf("%s: %v", f.Name, err)
+	}
+	now := snapshot(t, s)
+	stillThere(t, before, now)
+	if len(now) != len(before)+1 {
+		t.Errorf("%d versions stored, want %d:\n%s", len(now), len(before)+1, strings.Join(now, "\n"))
+	}
+	mustBeWhole(t, s)
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Hour: "1h", 10 * time.Minute: "10m", 90 * time.Second: "1m30s", 2*time.Hour + 30*time.Minute: "2h30m",
+		time.Hour + 5*time.Second: "1h0m5s", 1500 * time.Millisecond: "1.5s", time.Second: "1s",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestCrawlTimeLimit: a crawl that runs out of time stops within a
+// moment of its limit, says so, keeps every document it finished whole,
+// and the next crawl completes it.
+func TestCrawlTimeLimit(t *testing.T) {
+	const n = 8
+	w := newWebSite(t, true)
+	for i := range n {
+		w.set(fmt.Sprintf("/docs/%02d.md", i), strategy(i))
+	}
+	w.delay = 300 * time.Millisecond
+	s := openTemp(t)
+	p := newCounting(t)
+	const limit = time.Second
+	start := time.Now()
+	st, err := Crawl(context.Background(), s, quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 1, MaxTime: limit}, nil)
+	took := time.Since(start)
+	var tl *TimeLimitError
+	if !errors.As(err, &tl) || tl.MaxTime != limit {
+		t.Fatalf("err = %v, want a time limit error", err)
+	}
+	if want := "stopped at the crawl's time limit of 1s"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if took > limit+2*time.Second {
+		t.Errorf("stopped %s after a limit of %s", took.Round(time.Millisecond), limit)
+	}
+	stored := count(t, s, `SELECT count(*) FROM documents`)
+	if st.New != stored || stored == 0 || stored >= n || st.Failed != 0 {
+		t.Errorf("stats %+v with %d stored: want some but not all of %d stored, none failed", st, stored, n)
+	}
+	mustBeWhole(t, s)
+
+	st, err = Crawl(context.Background(), s, quickPolite(), p, w.URL+"/publications", CrawlOptions{Workers: 2}, nil)
+	if err != nil || st.New != n-stored || st.Unchanged != stored {
+		t.Errorf("the crawl after: %+v, %v; want %d new, %d unchanged", st, err, n-stored, stored)
+	}
+	mustBeWhole(t, s)
 }

@@ -1,4 +1,4 @@
-package corpus
+package pipeline
 
 import (
 	"context"
@@ -8,13 +8,24 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
+
+// CrawlStore is what a crawl needs of the corpus (a *corpus.Store): the
+// filing to check, what the last fetch of a link returned, and the two
+// ways to record a fetch.
+type CrawlStore interface {
+	CheckMeta(ctx context.Context, m *corpus.Meta) error
+	Validators(ctx context.Context, source string) (fetch.Validators, error)
+	NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt time.Time, meta corpus.Meta) (*corpus.Outcome, error)
+	Ingest(ctx context.Context, rv corpus.Reviewer, res *fetch.Result, meta corpus.Meta) (*corpus.Outcome, error)
+}
 
 // CrawlOptions says what to crawl and how the documents found are filed.
 type CrawlOptions struct {
 	fetch.DiscoverOptions
-	Meta
+	corpus.Meta
 	// Workers is how many documents are fetched and read at once (the
 	// Polite fetcher still sends one request at a time to each host).
 	Workers int
@@ -68,22 +79,23 @@ type CrawlStats struct {
 type CrawlEvent struct {
 	URL     string
 	Page    bool // the link was a page to look for documents on
-	Outcome *Outcome
+	Outcome *corpus.Outcome
 	Err     error
 }
 
 // Crawl finds the documents linked from a publications page (see
-// fetch.Polite.Discover) and stores each: conditional requests with what
-// the last fetch returned, so a second crawl downloads nothing that did
-// not change; content hashes, so a changed page that serves the same
-// bytes adds no version. Each document is stored in its own transaction
-// as soon as it is read; report is called once per link, from one
-// goroutine at a time. The error is the start page's, or the context's
-// cause (a *TimeLimitError when MaxTime ran out).
-func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
-	var st CrawlStats
-	if err := s.CheckMeta(ctx, &opt.Meta); err != nil {
-		return st, err
+// fetch.Polite.Discover), reads and scores each with rv and stores it in
+// st: conditional requests with what the last fetch returned, so a
+// second crawl downloads nothing that did not change; content hashes, so
+// a changed page that serves the same bytes adds no version. Each
+// document is stored in its own transaction as soon as it is read;
+// report is called once per link, from one goroutine at a time. The
+// error is the start page's, or the context's cause (a *TimeLimitError
+// when MaxTime ran out).
+func Crawl(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Reviewer, start string, opt CrawlOptions, report func(CrawlEvent)) (CrawlStats, error) {
+	var stats CrawlStats
+	if err := st.CheckMeta(ctx, &opt.Meta); err != nil {
+		return stats, err
 	}
 	if opt.MaxTime > 0 {
 		var cancel context.CancelFunc
@@ -96,15 +108,15 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 		defer mu.Unlock()
 		switch {
 		case errors.Is(ev.Err, fetch.ErrDisallowed):
-			st.Skipped++
+			stats.Skipped++
 		case ev.Err != nil:
-			st.Failed++
-		case ev.Outcome.Status == New:
-			st.New++
-		case ev.Outcome.Status == Changed:
-			st.Changed++
+			stats.Failed++
+		case ev.Outcome.Status == corpus.New:
+			stats.New++
+		case ev.Outcome.Status == corpus.Changed:
+			stats.Changed++
 		default:
-			st.Unchanged++
+			stats.Unchanged++
 		}
 		if report != nil {
 			report(ev)
@@ -117,7 +129,7 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 		go func() {
 			defer wg.Done()
 			for f := range found {
-				out, err := s.crawlOne(ctx, pol, p, f, opt.Meta)
+				out, err := crawlOne(ctx, st, pol, rv, f, opt.Meta)
 				if err != nil && ctx.Err() != nil {
 					// A document the cancellation cut short was never
 					// stored, and the next run does it: not a failure.
@@ -147,19 +159,19 @@ func (s *Store) Crawl(ctx context.Context, pol *fetch.Polite, p Pipeline, start 
 		// Whatever Discover made of the cancellation, its cause says why.
 		err = context.Cause(ctx)
 	}
-	return st, err
+	return stats, err
 }
 
-func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, p Pipeline, f fetch.Found, meta Meta) (*Outcome, error) {
+func crawlOne(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Reviewer, f fetch.Found, meta corpus.Meta) (*corpus.Outcome, error) {
 	res := f.Result
 	if res == nil {
-		v, err := s.Validators(ctx, f.URL)
+		v, err := st.Validators(ctx, f.URL)
 		if err != nil {
 			return nil, err
 		}
 		res, err = pol.Get(ctx, f.URL, v)
 		if errors.Is(err, fetch.ErrNotModified) {
-			return s.NotModified(ctx, f.URL, f.URL, v, now(), meta)
+			return st.NotModified(ctx, f.URL, f.URL, v, time.Now(), meta)
 		}
 		if err != nil {
 			return nil, err
@@ -167,5 +179,5 @@ func (s *Store) crawlOne(ctx context.Context, pol *fetch.Polite, p Pipeline, f f
 	}
 	// The link is the document's name, whatever it redirected to.
 	res.Source = f.URL
-	return s.Ingest(ctx, p, res, meta)
+	return st.Ingest(ctx, rv, res, meta)
 }
