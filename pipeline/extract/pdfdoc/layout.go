@@ -128,11 +128,15 @@ func (l *layout) linePitch(size float64) float64 {
 // in content order (each continuing where the previous one ended), which
 // keeps overlapping text objects apart; the chains of one baseline are then
 // joined left to right where they neither overlap nor leave a column-sized
-// gap.
+// gap. Text on the two sides of a vertical rule is never joined: the rule
+// is a table's cell border, and a cell's text that runs up to it ("Minutes
+// of the meeting held on 4 February 2026") would otherwise take the next
+// cell's ("Chair") into it, however the table is read afterwards.
 func buildFrags(p rawPage) []*frag {
 	var chains []*chain
 	var cur *chain
 	var rotated []span
+	walls := wallsOf(p)
 	for _, s := range p.spans {
 		if !s.upright {
 			rotated = append(rotated, s)
@@ -147,7 +151,7 @@ func buildFrags(p rawPage) []*frag {
 			continue // off the page (pdftotext drops it too) or degenerate
 		}
 		r := run{x0, x1, base, s.size, s.bold, s.text}
-		if cur != nil && cur.continues(r) {
+		if cur != nil && cur.continues(r) && !walls.between(cur.x1, r.x0, base) {
 			cur.add(r)
 			continue
 		}
@@ -185,7 +189,7 @@ func buildFrags(p rawPage) []*frag {
 			if f != nil {
 				size := math.Max(math.Min(c.size, f.lastSize), 1)
 				gap := c.x0 - f.x1
-				if gap >= -0.2*size && (gap <= fragmentGap*size || isMarker(f.text())) {
+				if gap >= -0.2*size && (gap <= fragmentGap*size || isMarker(f.text())) && !walls.between(f.x1, c.x0, c.base) {
 					f.join(c, gap > wordGap*size)
 					continue
 				}
@@ -222,6 +226,27 @@ func buildFrags(p rawPage) []*frag {
 		}
 	}
 	return kept
+}
+
+// walls are a page's vertical rules in layout space, sorted by x.
+type walls []seg
+
+func wallsOf(p rawPage) walls {
+	w := walls(vrules(p))
+	sort.Slice(w, func(a, b int) bool { return w[a].pos < w[b].pos })
+	return w
+}
+
+// between reports whether a vertical rule crosses baseline base between
+// x0, where one piece of text ends, and x1, where the next starts.
+func (w walls) between(x0, x1, base float64) bool {
+	const tol = 0.5
+	for i := sort.Search(len(w), func(i int) bool { return w[i].pos > x0-tol }); i < len(w) && w[i].pos < x1+tol; i++ {
+		if base >= w[i].lo-tol && base <= w[i].hi+tol {
+			return true
+		}
+	}
+	return false
 }
 
 type run struct {
