@@ -2,9 +2,10 @@
 // holding an agenda, minutes and a dozen or more papers, each with a cover
 // sheet ("Agenda item", "Title of report", "Presented by", "Purpose");
 // scored whole, its evidence mixes the minutes with the finance report.
-// Split finds the papers by their cover sheets, so that each can be
-// triaged on its own. It reads the document model only: it knows nothing
-// of PDF or Markdown.
+// Split finds the papers by the pack's bookmarks, their cover sheets (as
+// lines or as tables) or the agenda (the pages it gives, or the headings
+// its items name), so that each can be triaged on its own. It reads the
+// document model only: it knows nothing of PDF or Markdown.
 package pack
 
 import (
@@ -77,79 +78,219 @@ var (
 )
 
 // Split finds the papers of a pack by its bookmarks (byBookmarks), else
-// by their cover sheets. What comes
-// before the first cover sheet is the agenda; each paper runs from its
-// cover to the next (its appendices stay with it). A document with no
-// cover sheet is one paper: it is not a pack.
+// by their cover sheets (byCovers), else by its agenda (byAgenda). What
+// comes before the first paper is the agenda; each paper runs from its
+// start to the next paper's (its appendices stay with it). A document in
+// which none of these finds papers is one paper: it is not a pack.
 func Split(d *document.Document) []Paper {
-	var blocks []ref
-	for pi, p := range d.Pages {
-		for bi := range p.Blocks {
-			blocks = append(blocks, ref{page: pi, block: bi, number: p.Number})
-		}
+	us, pages := unitsOf(d)
+	if out := split(d, us); len(out) > 0 {
+		return inBlocks(out, us, pages)
 	}
-	text := func(i int) string { return strings.TrimSpace(d.Pages[blocks[i].page].Blocks[blocks[i].block].Text) }
-	var covers []int
-	committee := map[int]string{} // committee covers: start block → committee's name
-	for i := range blocks {
-		switch {
-		case isItemLabel(text(i)) && coverFollows(text, i, len(blocks)):
-			covers = append(covers, i)
-		case committeeCover(text, i, len(blocks)):
-			start := i
-			if i > 0 && reportHeading(text(i-1)) && (len(covers) == 0 || covers[len(covers)-1] < i-1) {
-				start = i - 1 // "Committee Escalation and Assurance Report"
-			}
-			covers = append(covers, start)
-			committee[start] = committeeName(text, i, len(blocks))
-		}
+	return []Paper{{Title: d.Title, Kind: KindReport, start: 0, end: len(pages), FirstPage: firstPage(d), LastPage: lastPage(d)}}
+}
+
+// split finds the papers in units; nil when the document is not a pack.
+func split(d *document.Document, us []unit) []Paper {
+	text := func(i int) string { return us[i].text }
+	covers := findCovers(us, text)
+	agendaEnd := min(len(us), agendaWindow)
+	if len(covers) > 0 {
+		agendaEnd = covers[0].start
 	}
-	if out := byBookmarks(d, blocks, covers, text); len(out) > 0 {
+	agenda := agendaItems(us, agendaEnd)
+	if out := byBookmarks(d, us, covers, agenda, text); len(out) > 0 {
 		return out
 	}
 	if len(covers) == 0 {
-		if out := byAgenda(d, blocks, text); len(out) > 0 {
-			return out
+		return byAgenda(d, us, agenda, text)
+	}
+	return byCovers(us, covers, agenda, text)
+}
+
+// cover is a cover sheet: where its paper starts, and its "Agenda item"
+// label (or, for a committee's report, its "Name of Committee" label and
+// the committee's name).
+type cover struct {
+	start, label int
+	committee    string
+	isCommittee  bool
+}
+
+// findCovers finds the pack's cover sheets, in order.
+func findCovers(us []unit, text func(int) string) []cover {
+	var covers []cover
+	n := len(us)
+	for i := range us {
+		lo := 0
+		if len(covers) > 0 {
+			lo = covers[len(covers)-1].label + 1
 		}
-		return []Paper{{Title: d.Title, Kind: KindReport, start: 0, end: len(blocks), FirstPage: firstPage(d), LastPage: lastPage(d)}}
+		switch {
+		case isItemLabel(text(i)) && coverFollows(text, i, n):
+			covers = append(covers, cover{start: coverStart(us, text, i, lo), label: i})
+		case committeeCover(text, i, n):
+			start := i
+			if i > lo && reportHeading(text(i-1)) {
+				start = i - 1 // "Committee Escalation and Assurance Report"
+			}
+			covers = append(covers, cover{start: pageTop(us, text, start, lo), label: i, committee: committeeName(text, i, n), isCommittee: true})
+		}
 	}
+	return covers
+}
+
+// meetingFieldRe: the fields a cover sheet may open with, above its
+// "Agenda item" ("Meeting: Trust Board", "Date: 4 March 2026").
+var meetingFieldRe = regexp.MustCompile(`(?i)^(meeting( date)?|date( of (the )?meeting)?|report(ing)? to)\s*:`)
+
+// coverStart is where the cover sheet whose "Agenda item" label is unit c
+// starts, no earlier than unit lo: at the meeting's fields above the
+// label, each "Label: value" or a label with its value below, or at the
+// top of its page (pageTop).
+func coverStart(us []unit, text func(int) string, c, lo int) int {
+	start := c
+	samePage := func(j int) bool { return j >= lo && us[j].page == us[c].page }
+	for j := c - 1; samePage(j) && j >= c-6; j-- {
+		if meetingFieldRe.MatchString(text(j)) {
+			start = j
+			continue
+		}
+		if samePage(j-1) && isLabel(text(j-1)) && meetingFieldRe.MatchString(text(j-1)) && !isLabel(text(j)) {
+			start = j - 1 // a value below its label
+			j--
+			continue
+		}
+		break
+	}
+	return pageTop(us, text, start, lo)
+}
+
+// pageTop is where a paper that starts at unit i, no earlier than unit
+// lo, starts on a printed page: at the page's top when all that is above
+// it there is a few short lines (the trust's name, the meeting's,
+// "Report to the Board"), since a paper in a pack starts its page; else
+// at i.
+func pageTop(us []unit, text func(int) string, i, lo int) int {
+	if !us[i].paged {
+		return i
+	}
+	top := i
+	for top-1 >= lo && us[top-1].page == us[i].page && i-top < 3 && shortLine(text(top-1)) {
+		top--
+	}
+	if top == 0 || us[top-1].page != us[i].page {
+		return top
+	}
+	return i
+}
+
+// shortLine: a line that is not a sentence: a name or a heading.
+func shortLine(t string) bool {
+	return len(strings.Fields(t)) <= 12 && !strings.HasSuffix(strings.TrimSpace(t), ".")
+}
+
+// byCovers splits a pack at its cover sheets. Where the agenda gives each
+// paper's page and the covers agree with it (agendaPlaced), a paper the
+// agenda lists without a cover of its own starts at the top of its page;
+// without that, it stays in the paper before it.
+func byCovers(us []unit, covers []cover, agenda []agendaItem, text func(int) string) []Paper {
+	type start struct {
+		at   int
+		c    *cover
+		item *agendaItem
+	}
+	var starts []start
+	for k := range covers {
+		starts = append(starts, start{at: covers[k].start, c: &covers[k]})
+	}
+	for _, k := range agendaPlaced(us, covers, agenda, text) {
+		starts = append(starts, start{at: k.at, item: &agenda[k.item]})
+	}
+	slices.SortStableFunc(starts, func(a, b start) int { return a.at - b.at })
 	var out []Paper
-	if covers[0] > 0 {
-		out = append(out, Paper{Title: "Agenda and papers before the first cover sheet", Kind: KindAgenda, start: 0, end: covers[0]})
+	if starts[0].at > 0 {
+		out = append(out, Paper{Title: "Agenda and papers before the first cover sheet", Kind: KindAgenda, start: 0, end: starts[0].at})
 	}
-	agenda := agendaItems(text, covers[0])
 	used := map[string]bool{}
-	for k, c := range covers {
-		end := len(blocks)
-		if k+1 < len(covers) {
-			end = covers[k+1]
+	for k, s := range starts {
+		end := len(us)
+		if k+1 < len(starts) {
+			end = starts[k+1].at
 		}
 		var p Paper
-		if name, ok := committee[c]; ok {
-			p = committeePaper(text, c, name, agenda, used)
-		} else {
-			p = readCover(text, c, end)
+		switch {
+		case s.item != nil:
+			p = Paper{Number: s.item.number, Title: s.item.title, Kind: kindOf(s.item.title)}
+		case s.c.isCommittee:
+			p = committeePaper(text, s.c.start, s.c.committee, agenda, used)
+		default:
+			p = readCover(text, s.c.label, end)
 			if used[p.Number] {
 				p.Number = agendaNumber(p, agenda, used)
 			}
 		}
 		used[p.Number] = true
-		p.Asked = askedOf(text, c, min(end, c+askWindow))
-		p.start, p.end = c, end
+		fromAgenda(&p, agenda)
+		p.Asked = askedOf(text, s.at, min(end, s.at+askWindow))
+		p.start, p.end = s.at, end
 		out = append(out, p)
 	}
-	setPages(out, blocks)
 	return out
 }
 
-type ref struct{ page, block, number int }
+// placed is an agenda item placed at a unit.
+type placed struct{ item, at int }
 
-// setPages gives each paper the pages of its first and last blocks.
-func setPages(out []Paper, blocks []ref) {
-	for i := range out {
-		out[i].FirstPage = blocks[out[i].start].number
-		out[i].LastPage = blocks[max(out[i].end-1, out[i].start)].number
+// agendaPlaced places the agenda's items that have no cover sheet at the
+// pages the agenda gives them (agendaStarts), when the covers agree with
+// those pages: at least one cover has the number of an item with a page,
+// and every such cover is on that page or the next (a divider page before
+// a cover). An item whose page already starts with a cover, or whose
+// number a cover has, is the cover's.
+func agendaPlaced(us []unit, covers []cover, agenda []agendaItem, text func(int) string) []placed {
+	starts := agendaStarts(us, agenda)
+	if starts == nil {
+		return nil
 	}
+	numbered := map[string]int{} // a cover's number → its page
+	coverPage := map[int]bool{}
+	for k, c := range covers {
+		coverPage[us[c.start].number] = true
+		if c.isCommittee {
+			continue
+		}
+		end := len(us)
+		if k+1 < len(covers) {
+			end = covers[k+1].start
+		}
+		if n := readCover(text, c.label, end).Number; n != "" {
+			numbered[n] = us[c.label].number
+		}
+	}
+	agree := 0
+	for k, it := range agenda {
+		page, ok := numbered[it.number]
+		if _, paged := starts[k]; !ok || !paged {
+			continue
+		}
+		if page != it.page && page != it.page+1 {
+			return nil
+		}
+		agree++
+	}
+	if agree == 0 {
+		return nil
+	}
+	var out []placed
+	for k, it := range agenda {
+		at, ok := starts[k]
+		if _, covered := numbered[it.number]; !ok || covered || coverPage[it.page] {
+			continue
+		}
+		out = append(out, placed{item: k, at: at})
+	}
+	return out
 }
 
 // bookmarkItemRe reads an agenda item's number at the start of a
@@ -165,9 +306,11 @@ var packBookmarkRe = regexp.MustCompile(`(?i)\bagenda\b|\bminutes\b`)
 // sheets. A document's bookmarks are taken as a pack's only when it is
 // one (it has cover sheets, or a bookmark for an agenda or minutes): a
 // strategy's chapters are bookmarked too. A cover sheet at the start of
-// a bookmarked paper still gives its presenter and purpose. Nil when the
-// bookmarks do not split the document.
-func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int) string) []Paper {
+// a bookmarked paper still gives its presenter and purpose, and one above
+// the heading the bookmark points at, on its page, is the paper's; the
+// agenda gives what neither does. Nil when the bookmarks do not split the
+// document.
+func byBookmarks(d *document.Document, us []unit, covers []cover, agenda []agendaItem, text func(int) string) []Paper {
 	var marks []*document.Section
 	packLike := len(covers) > 0
 	for _, s := range d.Sections {
@@ -183,8 +326,8 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 		return nil
 	}
 	index := map[document.BlockRef]int{}
-	for i, b := range blocks {
-		index[document.BlockRef{Page: b.page, Block: b.block}] = i
+	for i := len(us) - 1; i >= 0; i-- {
+		index[document.BlockRef{Page: us[i].page, Block: us[i].block}] = i // a block's first unit
 	}
 	var starts []int
 	for _, m := range marks {
@@ -192,14 +335,24 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 		if !ok || len(starts) > 0 && i <= starts[len(starts)-1] {
 			return nil // out of order, or pointing at nothing: not to be trusted
 		}
-		starts = append(starts, i)
+		lo := 0
+		if len(starts) > 0 {
+			lo = starts[len(starts)-1] + 1
+		}
+		for _, c := range covers {
+			if c.start >= lo && c.start < i && us[c.start].page == us[i].page {
+				i = c.start
+				break
+			}
+		}
+		starts = append(starts, pageTop(us, text, i, lo))
 	}
 	var out []Paper
 	if starts[0] > 0 {
 		out = append(out, Paper{Title: d.Title, Kind: KindAgenda, start: 0, end: starts[0]})
 	}
 	for k, m := range marks {
-		end := len(blocks)
+		end := len(us)
 		if k+1 < len(marks) {
 			end = starts[k+1]
 		}
@@ -209,8 +362,8 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 		}
 		// the paper's cover sheet, if it has one near its start
 		for _, c := range covers {
-			if c >= p.start && c < min(end, p.start+coverWindow) {
-				cv := readCover(text, c, end)
+			if !c.isCommittee && c.start >= p.start && c.label < min(end, p.start+coverWindow) {
+				cv := readCover(text, c.label, end)
 				p.Presenter, p.Purpose = cv.Presenter, cv.Purpose
 				if p.Number == "" {
 					p.Number = cv.Number
@@ -218,6 +371,7 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 				break
 			}
 		}
+		fromAgenda(&p, agenda)
 		p.Asked = askedOf(text, p.start, min(end, p.start+askWindow))
 		p.Kind = kindOf(p.Title)
 		if packBookmarkRe.MatchString(p.Title) && !strings.Contains(strings.ToLower(p.Title), "minutes") {
@@ -225,7 +379,6 @@ func byBookmarks(d *document.Document, blocks []ref, covers []int, text func(int
 		}
 		out = append(out, p)
 	}
-	setPages(out, blocks)
 	return out
 }
 
@@ -350,6 +503,8 @@ var (
 	recommendLabelRe = regexp.MustCompile(`(?i)^recommendations?(?:\s*\(s\))?\s*:?\s*(.*)$`)
 	askedSentenceRe  = regexp.MustCompile(`(?i)\b(?:the )?(?:trust )?(?:board|committee)(?:/committee)? (?:is|are) (?:asked|recommended|invited|requested) to\b`)
 	pageFooterRe     = regexp.MustCompile(`(?i)^page \d+( of \d+)?$`)
+	// sentenceEndRe is the end of a sentence that another follows.
+	sentenceEndRe = regexp.MustCompile(`[.!?]\s+[A-Z“"‘(]`)
 )
 
 // askWindow is how far into a paper its cover's recommendation is looked
@@ -376,6 +531,10 @@ func askedOf(text func(int) string, c, end int) string {
 			v = m[1]
 		} else if loc := askedSentenceRe.FindStringIndex(t); loc != nil {
 			v = t[loc[0]:]
+			// the ask is its sentence, not the paragraph it opens
+			if e := sentenceEndRe.FindStringIndex(v); e != nil {
+				v = v[:e[0]+1]
+			}
 		} else {
 			continue
 		}
@@ -487,87 +646,6 @@ func committeeName(text func(int) string, i, n int) string {
 	return ""
 }
 
-// byAgenda splits a pack with neither bookmarks nor cover sheets (a
-// converted file whose papers start with their titles) by its agenda's
-// "Item N title" lines: each item starts at the first heading after the
-// agenda, and after the item before it, whose title words are mostly the
-// item's. Nil unless two items are found: a document that merely lists
-// items is not split.
-func byAgenda(d *document.Document, blocks []ref, text func(int) string) []Paper {
-	agenda := agendaItems(text, min(len(blocks), agendaWindow))
-	if len(agenda) < 2 {
-		return nil
-	}
-	last := 0
-	for i := 0; i < min(len(blocks), agendaWindow); i++ {
-		if agendaItemRe.MatchString(text(i)) {
-			last = i
-		}
-	}
-	heading := func(i int) bool {
-		return d.Pages[blocks[i].page].Blocks[blocks[i].block].Kind == document.Heading
-	}
-	var out []Paper
-	from := last + 1
-	for _, it := range agenda {
-		for i := from; i < len(blocks); i++ {
-			if heading(i) && sameTitle(it.title, text(i)) {
-				out = append(out, Paper{Number: it.number, Title: it.title, Kind: kindOf(it.title), start: i})
-				from = i + 1
-				break
-			}
-		}
-	}
-	if len(out) < 2 {
-		return nil
-	}
-	for k := range out {
-		out[k].end = len(blocks)
-		if k+1 < len(out) {
-			out[k].end = out[k+1].start
-		}
-		out[k].Asked = askedOf(text, out[k].start, min(out[k].end, out[k].start+askWindow))
-	}
-	out = append([]Paper{{Title: "Agenda and papers before the first item", Kind: KindAgenda, start: 0, end: out[0].start}}, out...)
-	setPages(out, blocks)
-	return out
-}
-
-// agendaWindow is how far into a pack its agenda is looked for.
-const agendaWindow = 200
-
-// sameTitle: a heading names an agenda item when most of the item's title
-// words are in it ("Winter Plan 2026/27" and "Winter Plan 2026/27:
-// planning for the coldest months").
-func sameTitle(item, heading string) bool {
-	want, have := titleWords(item), titleWords(heading)
-	if len(want) == 0 {
-		return false
-	}
-	n := 0
-	for w := range want {
-		if have[w] {
-			n++
-		}
-	}
-	return n*3 >= len(want)*2
-}
-
-// agendaItem is a paper the agenda lists, with its number.
-type agendaItem struct{ number, title string }
-
-// agendaItems reads the agenda's "Item N title" lines in the blocks
-// before the first cover.
-func agendaItems(text func(int) string, end int) []agendaItem {
-	var out []agendaItem
-	for i := 0; i < end; i++ {
-		if m := agendaItemRe.FindStringSubmatch(text(i)); m != nil {
-			out = append(out, agendaItem{number: strings.ToLower(m[1]), title: strings.TrimSpace(m[2])})
-		}
-	}
-	return out
-}
-
 // committeePaper is a committee's report: numbered and titled by the
 // first agenda item not yet used that names the committee ("Business
 // Committee" three times for three meetings takes 10i, 10ii, 10iii in
@@ -671,10 +749,19 @@ func itemNumber(v string) string {
 
 // purposeOf reads a purpose: written after the label ("For approval"),
 // or ticked in a list of options ("Assurance", "Discussion", "Approval",
-// "√"): the option the tick follows.
+// "√"): the option the tick follows, in the blocks after the label or in
+// its value (a table's purpose row: "Approval Assurance Discussion X
+// Information").
 func purposeOf(text func(int) string, m []string, at, limit int) string {
-	if v := purposeWordRe.FindString(m[len(m)-1]); v != "" {
-		return normalPurpose(v)
+	v := m[len(m)-1]
+	f := strings.Fields(v)
+	for k := 1; k < len(f); k++ {
+		if tickRe.MatchString(f[k]) && purposeWordRe.MatchString(f[k-1]) {
+			return normalPurpose(purposeWordRe.FindString(f[k-1]))
+		}
+	}
+	if w := purposeWordRe.FindString(v); w != "" {
+		return normalPurpose(w)
 	}
 	prev := ""
 	for j := at + 1; j < limit && j <= at+12; j++ {

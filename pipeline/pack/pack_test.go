@@ -266,6 +266,68 @@ The Trust reports a deficit of £2.1m at month 10.
 	}
 }
 
+// TestSplitTables: a converted pack whose agenda is a table (item, title,
+// lead, purpose) and whose covers are tables ("Agenda item" | "2"),
+// "Label: value" lines opening with the meeting's fields, and fields run
+// together in one paragraph with the purpose marked among the options.
+// A cover without a presenter takes the agenda's; the meeting's fields
+// above a cover's "Agenda item" are the cover's.
+func TestSplitTables(t *testing.T) {
+	md := `# Board meeting in public, 4 March 2026
+
+| Item | Title | Lead | Purpose |
+|---|---|---|---|
+| 1 | Welcome | Chair | Information |
+| 2 | Minutes of the last meeting | Chair | Approval |
+| 3 | Winter Plan 2026/27 | Director of Strategy | Approval |
+| 4 | Finance report | Director of Finance | Assurance |
+
+| Agenda item | 2 |
+|---|---|
+| Title of report | Minutes of the meeting held on 4 February 2026 |
+| Presented by | Trust Chair |
+| Purpose | Approval |
+
+The minutes are attached.
+
+**Meeting:** Trust Board
+
+**Date:** 4 March 2026
+
+**Agenda item:** 3
+
+**Title of report:** Winter Plan 2026/27
+
+**Purpose:** For approval
+
+We will open 40 beds.
+
+Agenda item: 4 Title of report: Finance report, month 10 Purpose: Approval Assurance X Discussion
+
+The deficit is £2.1m.
+`
+	d, err := textdoc.Read([]byte(md), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := Split(d)
+	got := show(ps)
+	want := ` | Agenda and papers before the first cover sheet |  |  | agenda
+2 | Minutes of the meeting held on 4 February 2026 | Trust Chair | decision | minutes
+3 | Winter Plan 2026/27 | Director of Strategy | decision | strategy or plan
+4 | Finance report, month 10 | Director of Finance | assurance | finance or performance report
+`
+	if got != want {
+		t.Fatalf("papers:\n%s\nwant:\n%s", got, want)
+	}
+	if txt := ps[2].Document(d).PlainText(); !strings.Contains(txt, "Meeting: Trust Board") || !strings.Contains(txt, "40 beds") {
+		t.Errorf("the winter plan holds the wrong blocks:\n%s", txt)
+	}
+	if txt := ps[1].Document(d).PlainText(); strings.Contains(txt, "Trust Board") {
+		t.Errorf("the minutes hold the next cover's fields:\n%s", txt)
+	}
+}
+
 // TestSplitNotAPack: a document without cover sheets is one paper.
 func TestSplitNotAPack(t *testing.T) {
 	d := &document.Document{Title: "A strategy", Pages: []document.Page{{Number: 1, Blocks: []document.Block{{Kind: document.Paragraph, Text: "Item 3: see the agenda."}}}}}
@@ -372,6 +434,9 @@ func FuzzSplit(f *testing.F) {
 	f.Add("Item 9i Quality Committee report\n\nAssurance Report\n\nName of Committee:\n\nQuality Committee\n\nReport to:\n\nBoard\n")
 	f.Add("Item 2 x\n\nName of Committee: \n\nReport to:\n")
 	f.Add("Item 1 Minutes\n\nItem 2 Winter plan\n\n# Minutes\n\ntext\n\n# Winter plan\n\nmore\n")
+	f.Add("| Item | Title | Lead | Page |\n|---|---|---|---|\n| 1 | Minutes | Chair | 2 |\n| 2 | Plan | CEO | 3 |\n\n| Agenda item | 2 |\n|---|---|\n| Title of report | Plan |\n| Purpose: | Approval | X |\n")
+	f.Add("Meeting: Board Date: today Agenda item: 4 Title of report: Plan Purpose: Approval Assurance X\n\n**Date:**\n\nMay\n\nAgenda item: 5\n\nTitle of report: Budget\n")
+	f.Add("Agenda Item 1 Welcome Item 2 Minutes ........ 2 Item 3 Plan page 3\n\n# Minutes\n\nThe Board is asked to note. More.\n")
 	f.Fuzz(func(t *testing.T, md string) {
 		d, err := textdoc.Read([]byte(md), "text/markdown")
 		if err != nil {

@@ -128,11 +128,15 @@ func (l *layout) linePitch(size float64) float64 {
 // in content order (each continuing where the previous one ended), which
 // keeps overlapping text objects apart; the chains of one baseline are then
 // joined left to right where they neither overlap nor leave a column-sized
-// gap.
+// gap. Text on the two sides of a vertical rule is never joined: the rule
+// is a table's cell border, and a cell's text that runs up to it ("Minutes
+// of the meeting held on 4 February 2026") would otherwise take the next
+// cell's ("Chair") into it, however the table is read afterwards.
 func buildFrags(p rawPage) []*frag {
 	var chains []*chain
 	var cur *chain
 	var rotated []span
+	walls := wallsOf(p)
 	for _, s := range p.spans {
 		if !s.upright {
 			rotated = append(rotated, s)
@@ -147,7 +151,7 @@ func buildFrags(p rawPage) []*frag {
 			continue // off the page (pdftotext drops it too) or degenerate
 		}
 		r := run{x0, x1, base, s.size, s.bold, s.text}
-		if cur != nil && cur.continues(r) {
+		if cur != nil && cur.continues(r) && !walls.between(cur.x1, r.x0, base) {
 			cur.add(r)
 			continue
 		}
@@ -185,7 +189,7 @@ func buildFrags(p rawPage) []*frag {
 			if f != nil {
 				size := math.Max(math.Min(c.size, f.lastSize), 1)
 				gap := c.x0 - f.x1
-				if gap >= -0.2*size && (gap <= fragmentGap*size || isMarker(f.text())) {
+				if gap >= -0.2*size && (gap <= fragmentGap*size || isMarker(f.text())) && !walls.between(f.x1, c.x0, c.base) {
 					f.join(c, gap > wordGap*size)
 					continue
 				}
@@ -222,6 +226,47 @@ func buildFrags(p rawPage) []*frag {
 		}
 	}
 	return kept
+}
+
+// walls are a page's vertical rules in layout space, sorted by x.
+type walls []seg
+
+func wallsOf(p rawPage) walls {
+	w := walls(vrules(p))
+	sort.Slice(w, func(a, b int) bool { return w[a].pos < w[b].pos })
+	return w
+}
+
+// between reports whether a vertical rule crosses baseline base in the
+// gap between x0, where one piece of text ends, and x1, where the next
+// starts. A cell's text keeps clear of its borders; a rule where there is
+// no gap is a chart's gridline drawn through a word, which stays whole.
+func (w walls) between(x0, x1, base float64) bool {
+	const tol = 0.5
+	if x1-x0 < 1 {
+		return false
+	}
+	for i := sort.Search(len(w), func(i int) bool { return w[i].pos >= x0 }); i < len(w) && w[i].pos <= x1; i++ {
+		if base >= w[i].lo-tol && base <= w[i].hi+tol {
+			return true
+		}
+	}
+	return false
+}
+
+// around reports whether f lies between two vertical rules that cross its
+// baseline: it is in a table's cell.
+func (w walls) around(f *frag) bool {
+	const tol = 2.0
+	left, right := false, false
+	for _, s := range w {
+		if f.base < s.lo-tol || f.base > s.hi+tol {
+			continue
+		}
+		left = left || s.pos <= f.x0+tol
+		right = right || s.pos >= f.x1-tol
+	}
+	return left && right
 }
 
 type run struct {
@@ -420,15 +465,22 @@ var pageNumRE = regexp.MustCompile(`(?i)^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:
 // dropRunning marks running headers and footers: lines in the top or
 // bottom margin that repeat (digits ignored, so "Page 3 of 9" matches
 // "Page 4 of 9") at about the same height on several pages, and bare page
-// numbers in the margins.
+// numbers in the margins. Text in a ruled table's cell is neither: a
+// board pack's cover sheets put "Agenda item:" and its number ("4") at
+// the top of page after page, and the number is the item's, not the
+// page's.
 func (l *layout) dropRunning() {
 	type key struct {
 		text string
 		y    int
 	}
 	count := map[key]map[int]bool{}
-	keyOf := func(f *frag, p rawPage) (key, bool) {
-		if f.top > marginZone*p.height && f.bottom < (1-marginZone)*p.height {
+	cellWalls := make([]walls, len(l.pages))
+	for i, p := range l.pages {
+		cellWalls[i] = wallsOf(p)
+	}
+	keyOf := func(f *frag, p rawPage, w walls) (key, bool) {
+		if f.top > marginZone*p.height && f.bottom < (1-marginZone)*p.height || w.around(f) {
 			return key{}, false
 		}
 		t := strings.ToLower(digitsRE.ReplaceAllString(textclean.Fold(f.text), "#"))
@@ -436,7 +488,7 @@ func (l *layout) dropRunning() {
 	}
 	for i, fs := range l.frags {
 		for _, f := range fs {
-			if k, ok := keyOf(f, l.pages[i]); ok {
+			if k, ok := keyOf(f, l.pages[i], cellWalls[i]); ok {
 				for dy := -1; dy <= 1; dy++ {
 					kk := key{k.text, k.y + dy}
 					if count[kk] == nil {
@@ -453,7 +505,7 @@ func (l *layout) dropRunning() {
 	}
 	for i, fs := range l.frags {
 		for _, f := range fs {
-			k, ok := keyOf(f, l.pages[i])
+			k, ok := keyOf(f, l.pages[i], cellWalls[i])
 			if !ok {
 				continue
 			}
@@ -514,7 +566,7 @@ func (l *layout) page(i int) (document.Page, textclean.Stats) {
 	grids, frags := l.lattices(frags, hr, rp)
 	tables, rest := l.findTables(frags, hr)
 	blocks := append(append(grids, tables...), l.group(rest)...)
-	blocks = orderBlocks(blocks)
+	blocks = joinColumnBreaks(orderBlocks(blocks))
 	var st textclean.Stats
 	for _, b := range blocks {
 		db, s := l.render(b)
@@ -524,6 +576,44 @@ func (l *layout) page(i int) (document.Page, textclean.Stats) {
 		}
 	}
 	return p, st
+}
+
+// joinColumnBreaks joins a paragraph cut at the foot of a column to its
+// rest at the head of the next, in reading order: its sentence would
+// otherwise be two blocks, and every block's sentences are found on their
+// own ("Vacancies in community nursing fell to" / "eight per cent").
+func joinColumnBreaks(blocks []*blk) []*blk {
+	var out []*blk
+	for _, b := range blocks {
+		if n := len(out); n > 0 && runsOn(out[n-1], b) {
+			for _, f := range b.lines {
+				out[n-1].add(f)
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// runsOn reports whether paragraph b, at the head of a new column, goes
+// on with paragraph a: a ends mid-sentence, b starts in lower case, in the
+// same size and weight, higher on the page than a's foot and to the right
+// of a's middle.
+func runsOn(a, b *blk) bool {
+	if a.kind != document.Paragraph || b.kind != document.Paragraph || len(a.lines) == 0 || len(b.lines) == 0 {
+		return false
+	}
+	if b.top >= a.bot || b.x0 <= (a.x0+a.x1)/2 {
+		return false // not a new column
+	}
+	last, first := a.lines[len(a.lines)-1], b.lines[0]
+	if sizeKey(last.size) != sizeKey(first.size) || last.bold != first.bold {
+		return false
+	}
+	end, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(last.text))
+	start, _ := utf8.DecodeRuneInString(strings.TrimSpace(first.text))
+	return !strings.ContainsRune(".!?:;", end) && unicode.IsLower(start)
 }
 
 // columnEdges counts, by whole point, where the page's fragments start.
