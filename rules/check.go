@@ -3,9 +3,9 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
@@ -13,247 +13,244 @@ import (
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
+// fileCheck gathers the errors of one file, in the order the checks find
+// them (the file's order, top to bottom), one "file:line: message" each.
+type fileCheck struct {
+	f    *File
+	errs Errors
+	// names are the file's signals, for the references to them.
+	names map[string]bool
+}
+
+func (c *fileCheck) add(key, format string, args ...any) {
+	c.errs = append(c.errs, c.f.errf(key, format, args...))
+}
+
+// ref checks a reference to one of the file's signals.
+func (c *fileCheck) ref(key, name string) {
+	if !c.names[name] {
+		c.add(key, "unknown signal %q", name)
+	}
+}
+
 // checkFile validates one file on its own: names, kinds, scopes, patterns,
 // references between its signals, and the levels.
 func checkFile(f *File) Errors {
-	var errs Errors
-	add := func(key, format string, args ...any) { errs = append(errs, f.errf(key, format, args...)) }
+	c := &fileCheck{f: f, names: map[string]bool{}}
+	c.header()
+	c.signalNames()
+	for i := range f.Signals {
+		c.signal(fmt.Sprintf("signals[%d]", i), &f.Signals[i])
+	}
+	c.levels()
+	c.questions()
+	c.redFlags()
+	if cyc := signalCycle(f); cyc != "" {
+		c.add("signals", "signals refer to each other in a loop: %s", cyc)
+	}
+	return c.errs
+}
+
+// header checks the criterion's id, name and order.
+func (c *fileCheck) header() {
+	f := c.f
 	if !nameRE.MatchString(f.ID) {
-		add("id", "id %q must be lower-case letters, digits and hyphens", f.ID)
+		c.add("id", "id %q must be lower-case letters, digits and hyphens", f.ID)
 	}
 	if f.Name == "" {
-		add("name", "name is missing")
+		c.add("name", "name is missing")
 	}
 	if f.Order < 1 {
-		add("id", "order is missing (1 for the criterion reported first)")
+		c.add("id", "order is missing (1 for the criterion reported first)")
 	}
-	names := map[string]bool{}
-	for i, s := range f.Signals {
+}
+
+// signalNames checks the signals' names and records them, before any
+// signal is checked: a signal may refer to one defined after it.
+func (c *fileCheck) signalNames() {
+	for i, s := range c.f.Signals {
 		key := fmt.Sprintf("signals[%d]", i)
 		switch {
 		case !nameRE.MatchString(s.Name):
-			add(key, "signal name %q must be lower-case letters, digits and hyphens", s.Name)
-		case names[s.Name]:
-			add(key, "signal %q defined twice", s.Name)
+			c.add(key, "signal name %q must be lower-case letters, digits and hyphens", s.Name)
+		case c.names[s.Name]:
+			c.add(key, "signal %q defined twice", s.Name)
 		}
-		names[s.Name] = true
+		c.names[s.Name] = true
 	}
-	ref := func(key, name string) {
-		if !names[name] {
-			add(key, "unknown signal %q", name)
-		}
+}
+
+// signal checks what any signal may have (scope, section patterns,
+// claim, prefer parts, blocks), then has its kind check the rest.
+func (c *fileCheck) signal(key string, s *SignalSpec) {
+	switch s.Scope {
+	case "", ScopeSentence, ScopeParagraph, ScopeTable, ScopeSection, ScopeDocument:
+	default:
+		c.add(key, "signal %q: unknown scope %q (sentence, paragraph, table, section or document)", s.Name, s.Scope)
 	}
-	var checkPart func(key string, p Part)
-	checkPart = func(key string, p Part) {
-		set := 0
-		for _, b := range []bool{p.Signal != "", p.Annotation != "", len(p.Terms) > 0, len(p.Any) > 0} {
-			if b {
-				set++
-			}
+	for _, pat := range []string{s.Section, s.NotSection} {
+		if pat == "" {
+			continue
 		}
-		if set != 1 {
-			add(key, "a part needs exactly one of signal, annotation, terms or any")
-		}
-		if p.Signal != "" {
-			ref(key, p.Signal)
-		}
-		if p.Annotation != "" {
-			checkAnnotation(add, key, p.Annotation)
-		}
-		for _, t := range p.Terms {
-			if err := checkTerm(t); err != nil {
-				add(key, "term %q: %v", t, err)
-			}
-		}
-		for _, q := range p.Any {
-			checkPart(key, q)
+		if _, err := regexp.Compile("(?i)" + pat); err != nil {
+			c.add(key, "signal %q: bad section pattern: %v", s.Name, err)
 		}
 	}
-	for i, s := range f.Signals {
-		key := fmt.Sprintf("signals[%d]", i)
-		switch s.Scope {
-		case "", ScopeSentence, ScopeParagraph, ScopeTable, ScopeSection, ScopeDocument:
+	if s.Claim != nil {
+		c.claim(key, s.Name, s.Claim)
+	}
+	for _, p := range s.Prefer {
+		c.part(key, p)
+	}
+	for _, b := range s.Blocks {
+		switch b {
+		case "heading", "paragraph", "list", "table", "caption":
 		default:
-			add(key, "signal %q: unknown scope %q (sentence, paragraph, table, section or document)", s.Name, s.Scope)
-		}
-		for _, pat := range []string{s.Section, s.NotSection} {
-			if pat == "" {
-				continue
-			}
-			if _, err := regexp.Compile("(?i)" + pat); err != nil {
-				add(key, "signal %q: bad section pattern: %v", s.Name, err)
-			}
-		}
-		if s.Claim != nil {
-			checkClaim(add, key, s.Name, s.Claim)
-		}
-		for _, p := range s.Prefer {
-			checkPart(key, p)
-		}
-		for _, b := range s.Blocks {
-			switch b {
-			case "heading", "paragraph", "list", "table", "caption":
-			default:
-				add(key, "signal %q: unknown block kind %q", s.Name, b)
-			}
-		}
-		switch s.Kind {
-		case KindTerms:
-			if len(s.Terms) == 0 {
-				add(key, "signal %q: kind terms needs terms", s.Name)
-			}
-			for _, t := range append(append([]string{}, s.Terms...), s.Exclude...) {
-				if err := checkTerm(t); err != nil {
-					add(key, "signal %q: term %q: %v", s.Name, t, err)
-				}
-			}
-		case KindAnnotation:
-			checkAnnotation(add, key, s.Annotation)
-		case KindComposite:
-			if len(s.All)+len(s.Any) == 0 {
-				add(key, "signal %q: kind composite needs all or any", s.Name)
-			}
-			for _, list := range [][]Part{s.All, s.Any, s.None} {
-				for _, p := range list {
-					checkPart(key, p)
-				}
-			}
-			if c := s.Context; c != nil {
-				switch c.Scope {
-				case ScopeParagraph, ScopeSection, ScopeDocument:
-				default:
-					add(key, "signal %q: context scope %q: use paragraph, section or document (wider than the passage)", s.Name, c.Scope)
-				}
-				if len(c.All)+len(c.None) == 0 {
-					add(key, "signal %q: context needs all or none", s.Name)
-				}
-				for _, p := range append(append([]Part{}, c.All...), c.None...) {
-					checkPart(key, p)
-				}
-			}
-		case KindCount:
-			if s.Context != nil {
-				add(key, "signal %q: context is for composite signals", s.Name)
-			}
-			ref(key, s.Of)
-			if s.Min < 0 || s.Max < 0 || s.Max > 0 && s.Max < s.Min {
-				add(key, "signal %q: min %d and max %d are not a range", s.Name, s.Min, s.Max)
-			}
-			if s.Scope == "" || s.Scope == ScopeSentence {
-				add(key, "signal %q: a count needs a scope wider than a sentence", s.Name)
-			}
-		case KindConditional:
-			ref(key, s.If)
-			ref(key, s.Then)
-		default:
-			add(key, "signal %q: unknown kind %q (terms, annotation, composite, count or conditional)", s.Name, s.Kind)
+			c.add(key, "signal %q: unknown block kind %q", s.Name, b)
 		}
 	}
-	var checkCond func(key string, c Cond)
-	checkCond = func(key string, c Cond) {
-		n := 0
-		for _, b := range []bool{c.Signal != "", len(c.All) > 0, len(c.Any) > 0, c.Not != nil} {
-			if b {
-				n++
-			}
-		}
-		if n != 1 {
-			add(key, "a condition needs exactly one of signal, all, any or not")
-		}
-		if c.Signal != "" {
-			ref(key, c.Signal)
-		}
-		if c.ShareOf != "" {
-			ref(key, c.ShareOf)
-			if c.Share <= 0 || c.Share > 10 {
-				add(key, "share %v with share_of: use a number above 0", c.Share)
-			}
-		}
-		for _, x := range append(append([]Cond{}, c.All...), c.Any...) {
-			checkCond(key, x)
-		}
-		if c.Not != nil {
-			checkCond(key, *c.Not)
+	k, ok := kinds[s.Kind]
+	if !ok {
+		c.add(key, "signal %q: unknown kind %q (%s)", s.Name, s.Kind, kindNames())
+		return
+	}
+	k.check(c, key, s)
+}
+
+// part checks a part of a composite, of a context or of prefer.
+func (c *fileCheck) part(key string, p Part) {
+	set := 0
+	for _, b := range []bool{p.Signal != "", p.Annotation != "", len(p.Terms) > 0, len(p.Any) > 0} {
+		if b {
+			set++
 		}
 	}
+	if set != 1 {
+		c.add(key, "a part needs exactly one of signal, annotation, terms or any")
+	}
+	if p.Signal != "" {
+		c.ref(key, p.Signal)
+	}
+	if p.Annotation != "" {
+		c.annotation(key, p.Annotation)
+	}
+	for _, t := range p.Terms {
+		if err := checkTerm(t); err != nil {
+			c.add(key, "term %q: %v", t, err)
+		}
+	}
+	for _, q := range p.Any {
+		c.part(key, q)
+	}
+}
+
+// cond checks a condition of a level, question or red flag.
+func (c *fileCheck) cond(key string, cnd Cond) {
+	n := 0
+	for _, b := range []bool{cnd.Signal != "", len(cnd.All) > 0, len(cnd.Any) > 0, cnd.Not != nil} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		c.add(key, "a condition needs exactly one of signal, all, any or not")
+	}
+	if cnd.Signal != "" {
+		c.ref(key, cnd.Signal)
+	}
+	if cnd.ShareOf != "" {
+		c.ref(key, cnd.ShareOf)
+		if cnd.Share <= 0 || cnd.Share > 10 {
+			c.add(key, "share %v with share_of: use a number above 0", cnd.Share)
+		}
+	}
+	for _, x := range slices.Concat(cnd.All, cnd.Any) {
+		c.cond(key, x)
+	}
+	if cnd.Not != nil {
+		c.cond(key, *cnd.Not)
+	}
+}
+
+// levels checks the levels: scores 1, 2 and 3, once each, with a summary
+// and a condition.
+func (c *fileCheck) levels() {
 	seen := map[int]bool{}
-	for i, l := range f.Levels {
+	for i, l := range c.f.Levels {
 		key := fmt.Sprintf("levels[%d]", i)
 		if l.Score < 1 || l.Score > 3 {
-			add(key, "level score %d: must be 1, 2 or 3", l.Score)
+			c.add(key, "level score %d: must be 1, 2 or 3", l.Score)
 		}
 		if seen[l.Score] {
-			add(key, "level %d defined twice", l.Score)
+			c.add(key, "level %d defined twice", l.Score)
 		}
 		seen[l.Score] = true
 		if l.Summary == "" {
-			add(key, "level %d has no summary", l.Score)
+			c.add(key, "level %d has no summary", l.Score)
 		}
-		checkCond(key, l.When)
+		c.cond(key, l.When)
 	}
 	for s := 1; s <= 3; s++ {
 		if !seen[s] {
-			add("levels", "level %d is missing", s)
+			c.add("levels", "level %d is missing", s)
 		}
 	}
-	for i, q := range f.Questions {
+}
+
+func (c *fileCheck) questions() {
+	for i, q := range c.f.Questions {
 		key := fmt.Sprintf("questions[%d]", i)
 		if q.Ask == "" {
-			add(key, "question without ask")
+			c.add(key, "question without ask")
 		}
 		if q.When != nil {
-			checkCond(key, *q.When)
+			c.cond(key, *q.When)
 		}
 		if q.Unless != nil {
-			checkCond(key, *q.Unless)
+			c.cond(key, *q.Unless)
 		}
 		if q.About != "" {
-			ref(key, q.About)
+			c.ref(key, q.About)
 		}
 	}
-	for i, r := range f.RedFlags {
+}
+
+func (c *fileCheck) redFlags() {
+	for i, r := range c.f.RedFlags {
 		key := fmt.Sprintf("red_flags[%d]", i)
 		if r.Message == "" {
-			add(key, "red flag without message")
+			c.add(key, "red flag without message")
 		}
-		checkCond(key, r.When)
+		c.cond(key, r.When)
 		if r.Show != "" {
-			ref(key, r.Show)
+			c.ref(key, r.Show)
 		}
 		for _, k := range r.NotKinds {
 			if !slices.Contains(annotate.Kinds, k) {
-				add(key, "not_kinds: unknown kind %q (%s)", k, strings.Join(annotate.Kinds, ", "))
+				c.add(key, "not_kinds: unknown kind %q (%s)", k, strings.Join(annotate.Kinds, ", "))
 			}
 		}
 		if r.MaxScore != nil && (*r.MaxScore < 0 || *r.MaxScore > 2) {
-			add(key, "max_score %d: a flag must allow a score from 0 to 2 (3 is every score)", *r.MaxScore)
+			c.add(key, "max_score %d: a flag must allow a score from 0 to 2 (3 is every score)", *r.MaxScore)
 		}
 	}
-	if cyc := signalCycle(f); cyc != "" {
-		add("signals", "signals refer to each other in a loop: %s", cyc)
-	}
-	return errs
 }
 
-// checkAnnotation checks "kind" or "kind:sub" against what the
-// annotators give.
-func checkAnnotation(add func(string, string, ...any), key, a string) {
+// annotation checks "kind" or "kind:sub" against what the annotators
+// give.
+func (c *fileCheck) annotation(key, a string) {
 	kind, sub, hasSub := strings.Cut(a, ":")
 	subs, ok := annotate.Subs[kind]
 	if !ok {
-		var kinds []string
-		for k := range annotate.Subs {
-			kinds = append(kinds, k)
-		}
-		sort.Strings(kinds)
-		add(key, "unknown annotation %q (one of %s)", a, strings.Join(kinds, ", "))
+		kinds := slices.Sorted(maps.Keys(annotate.Subs))
+		c.add(key, "unknown annotation %q (one of %s)", a, strings.Join(kinds, ", "))
 		return
 	}
 	if hasSub && !slices.Contains(subs, sub) {
 		if len(subs) == 0 {
-			add(key, "annotation %q: %s has no sub-kinds", a, kind)
+			c.add(key, "annotation %q: %s has no sub-kinds", a, kind)
 		} else {
-			add(key, "annotation %q: unknown sub-kind (one of %s)", a, strings.Join(subs, ", "))
+			c.add(key, "annotation %q: unknown sub-kind (one of %s)", a, strings.Join(subs, ", "))
 		}
 	}
 }
@@ -335,22 +332,22 @@ func signalCycle(f *File) string {
 	return ""
 }
 
-// checkClaim checks a signal's claim values against the ones the
-// annotator gives: a misspelt status would silently match nothing.
-func checkClaim(add func(key, format string, args ...any), key, name string, c *ClaimSpec) {
+// claim checks a signal's claim values against the ones the annotator
+// gives: a misspelt status would silently match nothing.
+func (c *fileCheck) claim(key, name string, cl *ClaimSpec) {
 	check := func(field string, vals, allowed []string) {
 		for _, v := range vals {
 			if !slices.Contains(allowed, v) {
-				add(key, "signal %q: unknown claim %s %q (%s)", name, field, v, strings.Join(allowed, ", "))
+				c.add(key, "signal %q: unknown claim %s %q (%s)", name, field, v, strings.Join(allowed, ", "))
 			}
 		}
 	}
-	check("voice", c.Voice, annotate.Voices)
-	check("speaker", c.Speaker, annotate.Speakers)
-	check("status", c.Status, annotate.Statuses)
-	check("scope", c.Scope, annotate.Scopes)
-	check("form", c.Forms, annotate.Forms)
-	if c.Polarity != "" {
-		check("polarity", []string{c.Polarity}, annotate.Polarities)
+	check("voice", cl.Voice, annotate.Voices)
+	check("speaker", cl.Speaker, annotate.Speakers)
+	check("status", cl.Status, annotate.Statuses)
+	check("scope", cl.Scope, annotate.Scopes)
+	check("form", cl.Forms, annotate.Forms)
+	if cl.Polarity != "" {
+		check("polarity", []string{cl.Polarity}, annotate.Polarities)
 	}
 }

@@ -47,14 +47,19 @@ type csignal struct {
 	status      map[string]bool
 	scope       map[string]bool
 	polarity    string
-	all         []*cpart
-	any         []*cpart
-	none        []*cpart
-	of          *csignal
-	ifSig       *csignal
-	thenSig     *csignal
-	context     *ccontext
 	prefer      []*cpart
+	// kind evaluates the signal; what it reads, its kind's compile sets:
+	// all, any and none (composite; annotation, a composite of one
+	// part), context (composite), of (count), ifSig and thenSig
+	// (conditional). list is set by kind terms.
+	kind    kind
+	all     []*cpart
+	any     []*cpart
+	none    []*cpart
+	context *ccontext
+	of      *csignal
+	ifSig   *csignal
+	thenSig *csignal
 }
 
 // ccontext is a compiled ContextSpec.
@@ -72,100 +77,106 @@ type cpart struct {
 	any      []*cpart
 }
 
-func compile(s *Set) (*compiled, error) {
-	c := &compiled{ac: newAutomaton()}
+// compiler builds a compiled rule set; kinds' compile methods use it for
+// their term lists, their parts and the signals they refer to.
+type compiler struct {
+	c  *compiled
+	cc *ccrit // the criterion being compiled
 	// One compiled pattern per distinct section pattern: the verdicts
 	// are cached per pattern and section (sectionMatches), and several
 	// signals share a pattern ("workforce|staff|our people ...").
-	sectionREs := map[string]*regexp.Regexp{}
-	sectionRE := func(pat string) *regexp.Regexp {
-		re, ok := sectionREs[pat]
-		if !ok {
-			re = regexp.MustCompile("(?i)" + pat)
-			sectionREs[pat] = re
-		}
-		return re
-	}
-	newList := func(terms, exclude []string) int {
-		c.lists = append(c.lists, c.ac.list(terms, exclude))
-		return len(c.lists) - 1
-	}
+	sectionREs map[string]*regexp.Regexp
+}
+
+func compile(s *Set) (*compiled, error) {
+	b := &compiler{c: &compiled{ac: newAutomaton()}, sectionREs: map[string]*regexp.Regexp{}}
 	for _, f := range s.Files {
-		cc := &ccrit{file: f, byName: map[string]*csignal{}, levels: append([]LevelSpec(nil), f.Levels...)}
-		slices.SortStableFunc(cc.levels, func(a, b LevelSpec) int { return cmp.Compare(a.Score, b.Score) })
-		// dependency order: a signal after the signals it refers to
-		order := topo(f)
-		for _, i := range order {
-			spec := &f.Signals[i]
-			cs := &csignal{spec: spec, idx: len(cc.signals), list: -1}
-			if spec.Section != "" {
-				cs.section = sectionRE(spec.Section)
-			}
-			if spec.NotSection != "" {
-				cs.notSect = sectionRE(spec.NotSection)
-			}
-			cs.setClaim(spec.Claim)
-			if len(spec.Blocks) > 0 {
-				cs.blocks = map[document.Kind]bool{}
-				for _, b := range spec.Blocks {
-					cs.blocks[document.Kind(b)] = true
-				}
-			}
-			var part func(p Part) *cpart
-			part = func(p Part) *cpart {
-				cp := &cpart{list: -1, minValue: p.MinValue}
-				switch {
-				case p.Signal != "":
-					cp.signal = cc.byName[p.Signal]
-				case p.Annotation != "":
-					cp.annKind, cp.annSub, _ = strings.Cut(p.Annotation, ":")
-				case len(p.Terms) > 0:
-					cp.list = newList(p.Terms, nil)
-				}
-				for _, q := range p.Any {
-					cp.any = append(cp.any, part(q))
-				}
-				return cp
-			}
-			for _, p := range spec.Prefer {
-				cs.prefer = append(cs.prefer, part(p))
-			}
-			switch spec.Kind {
-			case KindTerms:
-				cs.list = newList(spec.Terms, spec.Exclude)
-			case KindAnnotation:
-				p := part(Part{Annotation: spec.Annotation, MinValue: spec.MinValue})
-				cs.all = []*cpart{p}
-			case KindComposite:
-				for _, p := range spec.All {
-					cs.all = append(cs.all, part(p))
-				}
-				for _, p := range spec.Any {
-					cs.any = append(cs.any, part(p))
-				}
-				for _, p := range spec.None {
-					cs.none = append(cs.none, part(p))
-				}
-				if c := spec.Context; c != nil {
-					cs.context = &ccontext{scope: c.Scope}
-					for _, p := range c.All {
-						cs.context.all = append(cs.context.all, part(p))
-					}
-					for _, p := range c.None {
-						cs.context.none = append(cs.context.none, part(p))
-					}
-				}
-			case KindCount:
-				cs.of = cc.byName[spec.Of]
-			case KindConditional:
-				cs.ifSig, cs.thenSig = cc.byName[spec.If], cc.byName[spec.Then]
-			}
-			cc.signals = append(cc.signals, cs)
-			cc.byName[spec.Name] = cs
-		}
-		c.criteria = append(c.criteria, cc)
+		b.c.criteria = append(b.c.criteria, b.criterion(f))
 	}
-	c.ac.build()
+	b.c.ac.build()
+	b.c.indexLists()
+	return b.c, nil
+}
+
+func (b *compiler) criterion(f *File) *ccrit {
+	cc := &ccrit{file: f, byName: map[string]*csignal{}, levels: append([]LevelSpec(nil), f.Levels...)}
+	slices.SortStableFunc(cc.levels, func(a, b LevelSpec) int { return cmp.Compare(a.Score, b.Score) })
+	b.cc = cc
+	// dependency order: a signal after the signals it refers to
+	for _, i := range topo(f) {
+		cs := b.signal(&f.Signals[i])
+		cc.signals = append(cc.signals, cs)
+		cc.byName[cs.spec.Name] = cs
+	}
+	return cc
+}
+
+// signal compiles what any signal may have, then has its kind compile
+// the rest.
+func (b *compiler) signal(spec *SignalSpec) *csignal {
+	cs := &csignal{spec: spec, idx: len(b.cc.signals), list: -1, kind: kinds[spec.Kind]}
+	if spec.Section != "" {
+		cs.section = b.sectionRE(spec.Section)
+	}
+	if spec.NotSection != "" {
+		cs.notSect = b.sectionRE(spec.NotSection)
+	}
+	cs.setClaim(spec.Claim)
+	if len(spec.Blocks) > 0 {
+		cs.blocks = map[document.Kind]bool{}
+		for _, bk := range spec.Blocks {
+			cs.blocks[document.Kind(bk)] = true
+		}
+	}
+	cs.prefer = b.parts(spec.Prefer)
+	cs.kind.compile(b, cs)
+	return cs
+}
+
+func (b *compiler) sectionRE(pat string) *regexp.Regexp {
+	re, ok := b.sectionREs[pat]
+	if !ok {
+		re = regexp.MustCompile("(?i)" + pat)
+		b.sectionREs[pat] = re
+	}
+	return re
+}
+
+// newList adds a term list to the automaton and returns its index.
+func (b *compiler) newList(terms, exclude []string) int {
+	b.c.lists = append(b.c.lists, b.c.ac.list(terms, exclude))
+	return len(b.c.lists) - 1
+}
+
+// ref is a signal of the current criterion, already compiled.
+func (b *compiler) ref(name string) *csignal { return b.cc.byName[name] }
+
+func (b *compiler) part(p Part) *cpart {
+	cp := &cpart{list: -1, minValue: p.MinValue}
+	switch {
+	case p.Signal != "":
+		cp.signal = b.ref(p.Signal)
+	case p.Annotation != "":
+		cp.annKind, cp.annSub, _ = strings.Cut(p.Annotation, ":")
+	case len(p.Terms) > 0:
+		cp.list = b.newList(p.Terms, nil)
+	}
+	cp.any = b.parts(p.Any)
+	return cp
+}
+
+// parts compiles a list of parts, in order (nil for none).
+func (b *compiler) parts(ps []Part) []*cpart {
+	var out []*cpart
+	for _, p := range ps {
+		out = append(out, b.part(p))
+	}
+	return out
+}
+
+// indexLists records, once the automaton is built, which term lists use
+// each of its patterns, and which lists hold regular expressions.
+func (c *compiled) indexLists() {
 	c.usedBy = make([][]int, len(c.ac.pats))
 	for li, l := range c.lists {
 		if len(l.res) > 0 {
@@ -173,22 +184,12 @@ func compile(s *Set) (*compiled, error) {
 		}
 		for _, ids := range [][]int32{l.terms, l.exclude} {
 			for _, id := range ids {
-				if !containsInt(c.usedBy[id], li) {
+				if !slices.Contains(c.usedBy[id], li) {
 					c.usedBy[id] = append(c.usedBy[id], li)
 				}
 			}
 		}
 	}
-	return c, nil
-}
-
-func containsInt(list []int, x int) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // topo orders a file's signals so that each comes after those it uses

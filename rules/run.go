@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -170,13 +171,13 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 		cand = cand[:0]
 		for _, h := range hits {
 			for _, li := range c.usedBy[h.pat] {
-				if !containsInt(cand, li) {
+				if !slices.Contains(cand, li) {
 					cand = append(cand, li)
 				}
 			}
 		}
 		for _, li := range c.reLists {
-			if !containsInt(cand, li) {
+			if !slices.Contains(cand, li) {
 				cand = append(cand, li)
 			}
 		}
@@ -369,103 +370,14 @@ func (r *run) failedFilter(cs *csignal, i int) filter {
 	return filterNone
 }
 
-// evalSignal fills matched and where for one signal.
+// evalSignal fills matched and where for one signal: its kind says which
+// sentences it matches.
 func (r *run) evalSignal(cs *csignal) {
 	n := len(r.sents)
 	m := make([]bool, n)
 	w := map[int]span{}
 	r.matched[cs.idx], r.where[cs.idx] = m, w
-	switch cs.spec.Kind {
-	case KindTerms:
-		for i, s := range r.sents {
-			if sp, ok := s.list(cs.list); ok && r.eligible(cs, i) {
-				m[i], w[i] = true, sp
-			}
-		}
-	case KindAnnotation, KindComposite:
-		var idx []int
-		found := map[int]span{}
-		for _, u := range r.units(cs.spec.Scope) {
-			idx = idx[:0]
-			for _, i := range u {
-				if r.eligible(cs, i) {
-					idx = append(idx, i)
-				}
-			}
-			if len(idx) == 0 {
-				continue
-			}
-			clear(found)
-			ok := true
-			for _, p := range cs.all {
-				if !r.partHits(p, idx, found) {
-					ok = false
-					break
-				}
-			}
-			if ok && len(cs.any) > 0 {
-				hit := false
-				for _, p := range cs.any {
-					// Every part is looked at, for the spans it adds.
-					hit = r.partHits(p, idx, found) || hit
-				}
-				ok = hit
-			}
-			if ok {
-				for _, p := range cs.none {
-					for _, i := range idx {
-						if _, yes := r.partIn(p, i); yes {
-							ok = false
-						}
-					}
-				}
-			}
-			if ok {
-				for i, sp := range found {
-					if cs.context == nil || cs == r.relaxed || r.contextHolds(cs.context, i) {
-						m[i], w[i] = true, sp
-					}
-				}
-			}
-		}
-	case KindCount:
-		var idx []int
-		for _, u := range r.units(cs.spec.Scope) {
-			idx = idx[:0]
-			for _, i := range u {
-				if r.matched[cs.of.idx][i] && r.eligible(cs, i) {
-					idx = append(idx, i)
-				}
-			}
-			if len(idx) >= max(cs.spec.Min, 1) && (cs.spec.Max == 0 || len(idx) <= cs.spec.Max) {
-				for _, i := range idx {
-					m[i], w[i] = true, r.where[cs.of.idx][i]
-				}
-			}
-		}
-	case KindConditional:
-		var ifs []int
-		for _, u := range r.units(cs.spec.Scope) {
-			ifs = ifs[:0]
-			then := false
-			for _, i := range u {
-				if !r.eligible(cs, i) {
-					continue
-				}
-				if r.matched[cs.ifSig.idx][i] {
-					ifs = append(ifs, i)
-				}
-				if r.matched[cs.thenSig.idx][i] {
-					then = true
-				}
-			}
-			if !then {
-				for _, i := range ifs {
-					m[i], w[i] = true, r.where[cs.ifSig.idx][i]
-				}
-			}
-		}
-	}
+	cs.kind.eval(r, cs, m, w)
 }
 
 // stat is how a signal did in a document: the sentences it matched and

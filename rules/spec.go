@@ -8,15 +8,6 @@
 // criterion.
 package rules
 
-// Signal kinds: each picks a Go implementation.
-const (
-	KindTerms       = "terms"       // any of a list of terms (with exclusions)
-	KindAnnotation  = "annotation"  // an annotation of package annotate
-	KindComposite   = "composite"   // all / any / none of parts in one unit
-	KindCount       = "count"       // another signal, min to max times in one unit
-	KindConditional = "conditional" // if one signal is in a unit, another is not
-)
-
 // Scopes: the unit a signal is matched in.
 const (
 	ScopeSentence  = "sentence"
