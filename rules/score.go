@@ -13,9 +13,6 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
-// itoa is strconv.Itoa, kept short for messages.
-var itoa = strconv.Itoa
-
 // holds evaluates a condition; gaps collects the Gap texts of failed
 // leaves (or of a failed group that has one).
 func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
@@ -161,7 +158,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		r.holds(cc, &levels[score].When, &gaps)
 		for _, g := range gaps {
 			g = r.fill(cc, g)
-			if !containsStr(out.Gaps, g) {
+			if !slices.Contains(out.Gaps, g) {
 				out.Gaps = append(out.Gaps, g)
 			}
 		}
@@ -249,19 +246,10 @@ func (r *run) fill(cc *ccrit, s string) string {
 	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
 		name := m[1 : len(m)-1]
 		if cs, ok := cc.byName[name]; ok {
-			return itoa(r.stats(cs).count)
+			return strconv.Itoa(r.stats(cs).count)
 		}
 		return m
 	})
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Score evaluates every criterion on an annotated document.

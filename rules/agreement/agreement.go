@@ -12,8 +12,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -242,15 +243,6 @@ func stats(pairs []Pair) Stats {
 	return s
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func inRange(x int) bool { return x >= 0 && x <= 3 }
 
 // QWK is Cohen's kappa with quadratic weights for ratings 0..k-1. When
@@ -324,7 +316,7 @@ func WriteText(w io.Writer, rep Report) error {
 	}
 	table := func(overall Stats, criteria map[string]Stats) {
 		fmt.Fprintf(&b, "%-20s %4s  %6s  %5s  %9s  %s  %6s\n", "criterion", "n", "qwk", "exact", "within-1", "pages", "bias")
-		for _, c := range sortedKeys(criteria) {
+		for _, c := range slices.Sorted(maps.Keys(criteria)) {
 			line(c, criteria[c])
 		}
 		line("overall", overall)

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -462,7 +464,7 @@ func WriteEvidenceText(w io.Writer, rep EvidenceReport) error {
 				c.Printed, c.Judged, c.Yes, c.Partly, c.No, c.Unjudged,
 				frac(c.Yes, c.Judged), frac(c.Yes+c.Partly, c.Judged), frac(c.Unjudged, c.Printed), frac(c.Readable, c.Printed))
 		}
-		for _, k := range sortedKeys(rows) {
+		for _, k := range slices.Sorted(maps.Keys(rows)) {
 			line(k, rows[k])
 		}
 		line("overall", rep.Overall)
@@ -501,7 +503,7 @@ func WriteEvidenceText(w io.Writer, rep EvidenceReport) error {
 
 // reasonList is "fragment 12, wrong-topic 9", most frequent first.
 func reasonList(reasons map[string]int) string {
-	keys := sortedKeys(reasons)
+	keys := slices.Sorted(maps.Keys(reasons))
 	sort.SliceStable(keys, func(i, j int) bool { return reasons[keys[i]] > reasons[keys[j]] })
 	var parts []string
 	for _, k := range keys {
