@@ -24,110 +24,22 @@ const maxQuote = 320
 // (rank), and among equally strong ones it prefers pages not yet cited;
 // headings, which name a topic rather than show it, come last.
 func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
-	var out []Evidence
-	used := map[int]bool{}
-	quoted := map[string]bool{}
-	pages := map[int]int{}
-	var level []*csignal // every signal the tiers name, for rank
+	p := &picker{r: r, cc: cc, used: map[int]bool{}, quoted: map[string]bool{}, pages: map[int]int{}, lists: map[string]*candidates{}}
 	for _, names := range tiers {
 		for _, n := range names {
-			if cs := cc.byName[n]; cs != nil && !slices.Contains(level, cs) {
-				level = append(level, cs)
+			if cs := cc.byName[n]; cs != nil && !slices.Contains(p.level, cs) {
+				p.level = append(p.level, cs)
 			}
 		}
-	}
-	// Each signal's candidates are listed once, strongest first, then in
-	// document order, with headings last; a cursor skips those already
-	// used, and the search for an uncited page looks a bounded way ahead
-	// among equally strong ones, so the cost stays n log n in the
-	// sentences a signal matched.
-	type list struct {
-		idx    []int
-		rank   []int
-		cursor int
-	}
-	lists := map[string]*list{}
-	candidates := func(name string) *list {
-		if l, ok := lists[name]; ok {
-			return l
-		}
-		l := &list{}
-		if cs := cc.byName[name]; cs != nil {
-			type ranked struct{ i, rank int }
-			var passages []ranked
-			var heads []int
-			for i, ok := range r.matched[cs.idx] {
-				switch {
-				case !ok:
-				case r.sents[i].Kind == document.Heading:
-					heads = append(heads, i)
-				default:
-					passages = append(passages, ranked{i, r.rank(level, cs, i)})
-				}
-			}
-			slices.SortStableFunc(passages, func(a, b ranked) int { return cmp.Compare(b.rank, a.rank) })
-			for _, p := range passages {
-				l.idx, l.rank = append(l.idx, p.i), append(l.rank, p.rank)
-			}
-			for _, i := range heads {
-				l.idx, l.rank = append(l.idx, i), append(l.rank, 0) // below any passage
-			}
-		}
-		lists[name] = l
-		return l
-	}
-	const lookahead = 64
-	next := func(name string) bool {
-		l := candidates(name)
-		for l.cursor < len(l.idx) && used[l.idx[l.cursor]] {
-			l.cursor++
-		}
-		pick := -1
-		for k := l.cursor; k < len(l.idx) && k < l.cursor+lookahead && l.rank[k] == l.rank[l.cursor]; k++ {
-			i := l.idx[k]
-			if used[i] {
-				continue
-			}
-			if pick < 0 {
-				pick = i
-			}
-			if pages[r.sents[i].Page] == 0 {
-				pick = i
-				break
-			}
-		}
-		for pick >= 0 {
-			used[pick] = true
-			s := r.sents[pick]
-			if s.Kind == document.Heading && len(out) > 0 {
-				return false // a heading only when there is nothing else
-			}
-			q := quoteOf(s.Sentence, r.where[cc.byName[name].idx][pick])
-			if !quoted[q] && quotable(s, q) {
-				quoted[q] = true
-				pages[s.Page]++
-				out = append(out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim})
-				return true
-			}
-			// the same words elsewhere: try the next candidate
-			pick = -1
-			for l.cursor < len(l.idx) && used[l.idx[l.cursor]] {
-				l.cursor++
-			}
-			if l.cursor < len(l.idx) {
-				pick = l.idx[l.cursor]
-			}
-		}
-		return false
 	}
 	for _, names := range tiers {
-		for len(out) < MaxEvidence {
+		for len(p.out) < MaxEvidence {
 			took := false
 			for _, name := range names {
-				if len(out) >= MaxEvidence {
+				if len(p.out) >= MaxEvidence {
 					break
 				}
-				if next(name) {
+				if p.next(name) {
 					took = true
 				}
 			}
@@ -136,8 +48,130 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 			}
 		}
 	}
+	out := p.out
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Page < out[b].Page })
 	return out
+}
+
+// picker is one choice of evidence: the passages taken so far, and each
+// signal's candidates.
+type picker struct {
+	r      *run
+	cc     *ccrit
+	out    []Evidence
+	used   map[int]bool    // sentences taken or passed over
+	quoted map[string]bool // quotes taken
+	pages  map[int]int     // passages taken per page
+	level  []*csignal      // every signal the tiers name, for rank
+	lists  map[string]*candidates
+}
+
+// candidates are a signal's passages. Each signal's candidates are listed
+// once, strongest first, then in document order, with headings last; a
+// cursor skips those already used, and the search for an uncited page
+// looks a bounded way ahead among equally strong ones, so the cost stays
+// n log n in the sentences a signal matched.
+type candidates struct {
+	idx    []int
+	rank   []int
+	cursor int
+}
+
+// lookahead bounds the search for a passage on a page not yet cited.
+const lookahead = 64
+
+func (p *picker) candidates(name string) *candidates {
+	if l, ok := p.lists[name]; ok {
+		return l
+	}
+	l := &candidates{}
+	if cs := p.cc.byName[name]; cs != nil {
+		type ranked struct{ i, rank int }
+		var passages []ranked
+		var heads []int
+		for i, ok := range p.r.matched[cs.idx] {
+			switch {
+			case !ok:
+			case p.r.sents[i].Kind == document.Heading:
+				heads = append(heads, i)
+			default:
+				passages = append(passages, ranked{i, p.r.rank(p.level, cs, i)})
+			}
+		}
+		slices.SortStableFunc(passages, func(a, b ranked) int { return cmp.Compare(b.rank, a.rank) })
+		for _, c := range passages {
+			l.idx, l.rank = append(l.idx, c.i), append(l.rank, c.rank)
+		}
+		for _, i := range heads {
+			l.idx, l.rank = append(l.idx, i), append(l.rank, 0) // below any passage
+		}
+	}
+	p.lists[name] = l
+	return l
+}
+
+// skip moves the cursor past the candidates already used.
+func (l *candidates) skip(used map[int]bool) {
+	for l.cursor < len(l.idx) && used[l.idx[l.cursor]] {
+		l.cursor++
+	}
+}
+
+// next takes the signal's next passage, and reports whether there was one.
+func (p *picker) next(name string) bool {
+	l := p.candidates(name)
+	l.skip(p.used)
+	pick := p.first(l)
+	for pick >= 0 {
+		p.used[pick] = true
+		if p.r.sents[pick].Kind == document.Heading && len(p.out) > 0 {
+			return false // a heading only when there is nothing else
+		}
+		if p.take(name, pick) {
+			return true
+		}
+		// the same words elsewhere: try the next candidate
+		pick = -1
+		l.skip(p.used)
+		if l.cursor < len(l.idx) {
+			pick = l.idx[l.cursor]
+		}
+	}
+	return false
+}
+
+// first is the candidate to try first: among the unused ones as strong as
+// the one at the cursor (looking lookahead ahead), the first on a page not
+// yet cited, else the first; -1 when there is none.
+func (p *picker) first(l *candidates) int {
+	pick := -1
+	for k := l.cursor; k < len(l.idx) && k < l.cursor+lookahead && l.rank[k] == l.rank[l.cursor]; k++ {
+		i := l.idx[k]
+		if p.used[i] {
+			continue
+		}
+		if pick < 0 {
+			pick = i
+		}
+		if p.pages[p.r.sents[i].Page] == 0 {
+			return i
+		}
+	}
+	return pick
+}
+
+// take quotes sentence i for the signal, unless the same words are
+// already quoted or the quote is not one a reader can read whole.
+func (p *picker) take(name string, i int) bool {
+	s := p.r.sents[i]
+	q := quoteOf(s.Sentence, p.r.where[p.cc.byName[name].idx][i])
+	if p.quoted[q] || !quotable(s, q) {
+		return false
+	}
+	p.quoted[q] = true
+	p.pages[s.Page]++
+	p.out = append(p.out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim})
+	return true
 }
 
 // rank is how strongly sentence i shows what a level needs: a whole
@@ -238,30 +272,7 @@ func quote(text string, sp span) string {
 		end++
 	}
 	if end-start <= maxQuote {
-		for {
-			e := end + 1
-			for e < len(text) && !clauseEnd(text, e) {
-				e++
-			}
-			if e > len(text) || e-start > maxQuote {
-				break
-			}
-			end = e
-			if end == len(text) {
-				break
-			}
-		}
-		for start > 0 {
-			b := start - 1
-			for b > 0 && !clauseStart(text, b) {
-				b--
-			}
-			if end-b > maxQuote {
-				break
-			}
-			start = b
-		}
-		return strings.TrimRight(strings.TrimSpace(text[start:end]), ";")
+		return clauseWindow(text, start, end)
 	}
 	// One clause longer than a quote: whole words around the match.
 	start = max(0, sp.start-maxQuote/3)
@@ -273,6 +284,35 @@ func quote(text string, sp span) string {
 		end--
 	}
 	return strings.TrimSpace(text[start:end])
+}
+
+// clauseWindow widens the clause text[start:end] by whole clauses, after
+// it and then before it, while the quote fits in maxQuote.
+func clauseWindow(text string, start, end int) string {
+	for {
+		e := end + 1
+		for e < len(text) && !clauseEnd(text, e) {
+			e++
+		}
+		if e > len(text) || e-start > maxQuote {
+			break
+		}
+		end = e
+		if end == len(text) {
+			break
+		}
+	}
+	for start > 0 {
+		b := start - 1
+		for b > 0 && !clauseStart(text, b) {
+			b--
+		}
+		if end-b > maxQuote {
+			break
+		}
+		start = b
+	}
+	return strings.TrimRight(strings.TrimSpace(text[start:end]), ";")
 }
 
 // clauseStart reports whether a clause starts at i: after "; ", ": " or

@@ -340,24 +340,11 @@ const (
 )
 
 func (r *run) failedFilter(cs *csignal, i int) filter {
+	if f := cs.failedClaim(&r.sents[i].Claim); f != filterNone {
+		return f
+	}
 	s := r.sents[i]
-	c := s.Claim
 	switch {
-	case cs.anyReadable && !c.Readable() || !cs.anyReadable && !cs.forms[c.Form]:
-		// Only units a reader can read are evidence (a signal may
-		// widen this with claim.forms): headings, contents entries,
-		// meeting formalities, reference lists and debris never are.
-		return filterForm
-	case cs.voice != nil && !cs.voice[c.Voice]:
-		return filterVoice
-	case cs.speaker != nil && !cs.speaker[speakerOf(c)]:
-		return filterSpeaker
-	case cs.status != nil && !cs.status[c.Status]:
-		return filterStatus
-	case cs.scope != nil && !cs.scope[c.Scope]:
-		return filterScope
-	case cs.polarity != "" && cs.polarity != c.Polarity:
-		return filterPolarity
 	case cs.spec.Scope == ScopeTable && s.Kind != document.Table:
 		return filterTable
 	case cs.section != nil && !r.sectionMatches(cs.section, i):
@@ -366,6 +353,29 @@ func (r *run) failedFilter(cs *csignal, i int) filter {
 		return filterNotSection
 	case cs.blocks != nil && !cs.blocks[s.Kind]:
 		return filterBlocks
+	}
+	return filterNone
+}
+
+// failedClaim names the first of the signal's claim filters a sentence's
+// claim fails, or filterNone.
+func (cs *csignal) failedClaim(c *annotate.Claim) filter {
+	switch {
+	case cs.anyReadable && !c.Readable() || !cs.anyReadable && !cs.forms[c.Form]:
+		// Only units a reader can read are evidence (a signal may
+		// widen this with claim.forms): headings, contents entries,
+		// meeting formalities, reference lists and debris never are.
+		return filterForm
+	case cs.voice != nil && !cs.voice[c.Voice]:
+		return filterVoice
+	case cs.speaker != nil && !cs.speaker[speakerOf(*c)]:
+		return filterSpeaker
+	case cs.status != nil && !cs.status[c.Status]:
+		return filterStatus
+	case cs.scope != nil && !cs.scope[c.Scope]:
+		return filterScope
+	case cs.polarity != "" && cs.polarity != c.Polarity:
+		return filterPolarity
 	}
 	return filterNone
 }

@@ -16,66 +16,86 @@ import (
 // holds evaluates a condition; gaps collects the Gap texts of failed
 // leaves (or of a failed group that has one).
 func (r *run) holds(cc *ccrit, c *Cond, gaps *[]string) bool {
-	collect := func(ok bool) bool {
-		if !ok && gaps != nil && c.Gap != "" {
-			*gaps = append(*gaps, c.Gap)
-		}
-		return ok
-	}
 	switch {
 	case c.Signal != "":
-		st := r.stats(cc.byName[c.Signal])
-		need := max(c.Min, 1)
-		if c.Per10kWords > 0 {
-			need = max(need, int(math.Ceil(c.Per10kWords*float64(r.words)/10000)))
-		}
-		// A document cannot spread over more pages than it has
-		// (Markdown and web pages have one).
-		ok := st.count >= need && st.pages >= min(c.MinPages, r.pages)
-		if c.Max != nil {
-			// "at most": min counts only when given
-			ok = st.count <= *c.Max && st.count >= c.Min
-		}
-		if c.ShareOf != "" {
-			ok = ok && float64(st.count) >= c.Share*float64(r.stats(cc.byName[c.ShareOf]).count)
-		}
-		return collect(ok)
+		return gapUnless(r.counts(cc, c), c, gaps)
 	case len(c.All) > 0:
-		var inner []string
-		ok := true
-		for i := range c.All {
-			var g *[]string
-			if c.Gap == "" {
-				g = &inner
-			}
-			if !r.holds(cc, &c.All[i], g) {
-				ok = false
-			}
-		}
-		if !ok && gaps != nil {
-			if c.Gap != "" {
-				*gaps = append(*gaps, c.Gap)
-			} else {
-				*gaps = append(*gaps, inner...)
-			}
-		}
-		return ok
+		return r.holdsAll(cc, c, gaps)
 	case len(c.Any) > 0:
-		for i := range c.Any {
-			if r.holds(cc, &c.Any[i], nil) {
-				return true
-			}
-		}
-		if gaps != nil {
-			if c.Gap != "" {
-				*gaps = append(*gaps, c.Gap)
-			} else {
-				r.holds(cc, &c.Any[0], gaps)
-			}
-		}
-		return false
+		return r.holdsAny(cc, c, gaps)
 	case c.Not != nil:
-		return collect(!r.holds(cc, c.Not, nil))
+		return gapUnless(!r.holds(cc, c.Not, nil), c, gaps)
+	}
+	return false
+}
+
+// gapUnless adds c's Gap to gaps unless ok, and returns ok.
+func gapUnless(ok bool, c *Cond, gaps *[]string) bool {
+	if !ok && gaps != nil && c.Gap != "" {
+		*gaps = append(*gaps, c.Gap)
+	}
+	return ok
+}
+
+// counts reports whether the signal of a leaf condition matched as often,
+// on as many pages and in as great a share as it asks.
+func (r *run) counts(cc *ccrit, c *Cond) bool {
+	st := r.stats(cc.byName[c.Signal])
+	need := max(c.Min, 1)
+	if c.Per10kWords > 0 {
+		need = max(need, int(math.Ceil(c.Per10kWords*float64(r.words)/10000)))
+	}
+	// A document cannot spread over more pages than it has
+	// (Markdown and web pages have one).
+	ok := st.count >= need && st.pages >= min(c.MinPages, r.pages)
+	if c.Max != nil {
+		// "at most": min counts only when given
+		ok = st.count <= *c.Max && st.count >= c.Min
+	}
+	if c.ShareOf != "" {
+		ok = ok && float64(st.count) >= c.Share*float64(r.stats(cc.byName[c.ShareOf]).count)
+	}
+	return ok
+}
+
+// holdsAll: every condition of c.All holds. Its gaps are its own Gap, or
+// else those of each condition that failed.
+func (r *run) holdsAll(cc *ccrit, c *Cond, gaps *[]string) bool {
+	var inner []string
+	ok := true
+	for i := range c.All {
+		var g *[]string
+		if c.Gap == "" {
+			g = &inner
+		}
+		if !r.holds(cc, &c.All[i], g) {
+			ok = false
+		}
+	}
+	if !ok && gaps != nil {
+		if c.Gap != "" {
+			*gaps = append(*gaps, c.Gap)
+		} else {
+			*gaps = append(*gaps, inner...)
+		}
+	}
+	return ok
+}
+
+// holdsAny: one condition of c.Any holds. Its gaps are its own Gap, or
+// else those of the first condition.
+func (r *run) holdsAny(cc *ccrit, c *Cond, gaps *[]string) bool {
+	for i := range c.Any {
+		if r.holds(cc, &c.Any[i], nil) {
+			return true
+		}
+	}
+	if gaps != nil {
+		if c.Gap != "" {
+			*gaps = append(*gaps, c.Gap)
+		} else {
+			r.holds(cc, &c.Any[0], gaps)
+		}
 	}
 	return false
 }
@@ -141,7 +161,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		}
 		score = levels[i].Score
 	}
-	out := Criterion{ID: f.ID, Name: f.Name, Score: score, Max: 3, Evidence: []Evidence{}, Gaps: []string{}, Questions: []string{}, RedFlags: []string{}, Signals: map[string]int{}}
+	out := Criterion{ID: f.ID, Name: f.Name, Score: score, Max: 3, Evidence: []Evidence{}, Signals: map[string]int{}}
 	if score == 0 {
 		out.Summary = f.NoneSummary
 	} else {
@@ -153,16 +173,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		}
 	}
 	out.Summary = r.fill(cc, out.Summary)
-	if score < 3 {
-		var gaps []string
-		r.holds(cc, &levels[score].When, &gaps)
-		for _, g := range gaps {
-			g = r.fill(cc, g)
-			if !slices.Contains(out.Gaps, g) {
-				out.Gaps = append(out.Gaps, g)
-			}
-		}
-	}
+	out.Gaps = r.gaps(cc, score)
 	// evidence: the signals of the level reached, then of the levels
 	// below when there is room
 	if score > 0 {
@@ -174,8 +185,35 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		}
 		out.Evidence = r.evidence(cc, tiers...)
 	}
+	out.Questions = r.questions(cc)
+	out.RedFlags = r.redFlags(cc, score)
+	return out
+}
+
+// gaps says what the next score up needs that the document lacks (none
+// at the top score), each once.
+func (r *run) gaps(cc *ccrit, score int) []string {
+	out := []string{}
+	if score >= 3 {
+		return out
+	}
+	var gaps []string
+	r.holds(cc, &cc.levels[score].When, &gaps)
+	for _, g := range gaps {
+		g = r.fill(cc, g)
+		if !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// questions are the criterion's questions whose conditions hold; a
+// question about a signal names a passage of its own, or is not asked.
+func (r *run) questions(cc *ccrit) []string {
+	out := []string{}
 	asked := map[string]bool{} // passages questions are already about
-	for _, q := range f.Questions {
+	for _, q := range cc.file.Questions {
 		if q.When != nil && !r.holds(cc, q.When, nil) {
 			continue
 		}
@@ -190,9 +228,16 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 			}
 			ask = fmt.Sprintf("%s, “%s”: %s", r.placeOf(e), textclean.Shorten(e.Quote, 100), ask)
 		}
-		out.Questions = append(out.Questions, ask)
+		out = append(out, ask)
 	}
-	for _, rf := range f.RedFlags {
+	return out
+}
+
+// redFlags are the criterion's red flags that hold beside the score, on
+// this kind of document.
+func (r *run) redFlags(cc *ccrit, score int) []string {
+	out := []string{}
+	for _, rf := range cc.file.RedFlags {
 		if rf.MaxScore != nil && score > *rf.MaxScore || slices.Contains(rf.NotKinds, r.kind) || !r.holds(cc, &rf.When, nil) {
 			continue
 		}
@@ -202,7 +247,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 				msg += fmt.Sprintf(" (page %d: “%s”)", ev[0].Page, textclean.Shorten(ev[0].Quote, 120))
 			}
 		}
-		out.RedFlags = append(out.RedFlags, msg)
+		out = append(out, msg)
 	}
 	return out
 }
