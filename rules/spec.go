@@ -6,6 +6,12 @@
 // (package annotate) and returns a Scorecard with evidence, gaps, questions
 // and red flags. The engine knows nothing of PDF or HTML, nor of any one
 // criterion.
+//
+// Each kind of signal is one file, kind_NAME.go, holding its checks, its
+// compilation and its evaluation; kind.go lists them. The other files are
+// the steps every signal goes through: spec.go (the rule-file format),
+// load.go, check.go, compile.go, run.go, score.go, evidence.go and
+// explain.go.
 package rules
 
 // Scopes: the unit a signal is matched in.
