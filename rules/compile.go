@@ -31,7 +31,6 @@ type ccrit struct {
 type csignal struct {
 	spec    *SignalSpec
 	idx     int
-	list    int // term list (kind terms), -1 otherwise
 	section *regexp.Regexp
 	notSect *regexp.Regexp
 	blocks  map[document.Kind]bool
@@ -48,11 +47,12 @@ type csignal struct {
 	scope       map[string]bool
 	polarity    string
 	prefer      []*cpart
-	// kind evaluates the signal; what it reads, its kind's compile sets:
-	// all, any and none (composite; annotation, a composite of one
-	// part), context (composite), of (count), ifSig and thenSig
-	// (conditional). list is set by kind terms.
+	// kind matches the signal (kind.go); its compile sets what its eval
+	// reads: list (terms), all, any and none (composite, and annotation,
+	// a composite of one part), context (composite), of (count), ifSig
+	// and thenSig (conditional).
 	kind    kind
+	list    int // term list (kind terms), -1 otherwise
 	all     []*cpart
 	any     []*cpart
 	none    []*cpart
@@ -88,6 +88,7 @@ type compiler struct {
 	sectionREs map[string]*regexp.Regexp
 }
 
+// compile makes a checked rule set ready to run.
 func compile(s *Set) (*compiled, error) {
 	b := &compiler{c: &compiled{ac: newAutomaton()}, sectionREs: map[string]*regexp.Regexp{}}
 	for _, f := range s.Files {

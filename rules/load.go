@@ -24,7 +24,7 @@ var embedded embed.FS
 func Default() (*Set, error) {
 	sub, err := fs.Sub(embedded, "criteria")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return load(sub, "rules/criteria")
 }
@@ -45,10 +45,12 @@ type Errors []string
 
 func (e Errors) Error() string { return strings.Join(e, "\n") }
 
+// load reads, checks and compiles every *.yaml file of fsys, reporting
+// every problem of every file at once; dir names fsys in errors.
 func load(fsys fs.FS, dir string) (*Set, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rules: %w", err)
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
@@ -78,7 +80,7 @@ func load(fsys fs.FS, dir string) (*Set, error) {
 	s := &Set{Files: files, Version: hex.EncodeToString(h.Sum(nil))}
 	comp, err := compile(s)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rules: compiling %s: %w", dir, err)
 	}
 	s.comp = comp
 	return s, nil
