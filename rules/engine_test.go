@@ -245,7 +245,14 @@ func TestRuleFileErrors(t *testing.T) {
 		name, body, want string
 	}{
 		{"unknown key", strings.Replace(good, "terms: [a]", "terms: [a], termz: [b]", 1), "test.yaml:6: field termz not found"},
-		{"unknown kind", strings.Replace(good, "kind: terms", "kind: existence", 1), `test.yaml:6: signal "x": unknown kind "existence"`},
+		{"unknown kind", strings.Replace(good, "kind: terms", "kind: existence", 1), `test.yaml:6: signal "x": unknown kind "existence" (terms, annotation, composite, count or conditional)`},
+		{"terms without terms", strings.Replace(good, "terms: [a]", "exclude: [a]", 1), `test.yaml:6: signal "x": kind terms needs terms`},
+		{"composite without all or any", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, none: [{terms: [a]}]", 1), `signal "x": kind composite needs all or any`},
+		{"count of an unknown signal", strings.Replace(good, "kind: terms, terms: [a]", "kind: count, of: nope, scope: section", 1), `test.yaml:6: unknown signal "nope"`},
+		{"count that is not a range", strings.Replace(good, "  - {name: x, kind: terms, terms: [a]}", "  - {name: x, kind: count, of: y, scope: section, min: 3, max: 2}\n  - {name: y, kind: terms, terms: [a]}", 1), `test.yaml:6: signal "x": min 3 and max 2 are not a range`},
+		{"count in a sentence", strings.Replace(good, "  - {name: x, kind: terms, terms: [a]}", "  - {name: x, kind: count, of: y}\n  - {name: y, kind: terms, terms: [a]}", 1), `test.yaml:6: signal "x": a count needs a scope wider than a sentence`},
+		{"count with a context", strings.Replace(good, "  - {name: x, kind: terms, terms: [a]}", "  - {name: x, kind: count, of: y, scope: section, context: {scope: document, all: [{terms: [b]}]}}\n  - {name: y, kind: terms, terms: [a]}", 1), `test.yaml:6: signal "x": context is for composite signals`},
+		{"conditional on an unknown signal", strings.Replace(good, "  - {name: x, kind: terms, terms: [a]}", "  - {name: x, kind: conditional, if: y, then: nope}\n  - {name: y, kind: terms, terms: [a]}", 1), `test.yaml:6: unknown signal "nope"`},
 		{"bad regular expression", strings.Replace(good, "terms: [a]", `terms: ["/a(/"]`, 1), "test.yaml:6: signal \"x\": term \"/a(/\""},
 		{"unknown signal in a level", strings.Replace(good, "when: {signal: x, min: 2}", "when: {signal: nope}", 1), `unknown signal "nope"`},
 		{"unknown annotation sub-kind", strings.Replace(good, "kind: terms, terms: [a]", `kind: annotation, annotation: "money:free"`, 1), `unknown sub-kind`},

@@ -24,67 +24,86 @@ var countable = map[string]string{
 // facts lists the money and rates a document states, normalised, and the
 // unit costs that follow from them.
 func facts(d *annotate.Doc) []Fact {
-	out := []Fact{}
-	seen := map[string]bool{}
-	add := func(f Fact) {
-		key := fmt.Sprintf("%s|%s|%d|%v", f.Kind, f.Text, f.Page, f.Computed)
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, f)
+	fl := &factList{out: []Fact{}, seen: map[string]bool{}}
+	for i := range d.Sentences {
+		fl.sentence(&d.Sentences[i])
+	}
+	return fl.out
+}
+
+// factList gathers a document's facts, each once.
+type factList struct {
+	out  []Fact
+	seen map[string]bool
+}
+
+func (fl *factList) add(f Fact) {
+	key := fmt.Sprintf("%s|%s|%d|%v", f.Kind, f.Text, f.Page, f.Computed)
+	if !fl.seen[key] {
+		fl.seen[key] = true
+		fl.out = append(fl.out, f)
+	}
+}
+
+// sentence adds the facts a sentence states, and the unit cost that
+// follows from them.
+func (fl *factList) sentence(s *annotate.Sentence) {
+	var sums, counts []annotate.Annotation
+	commitment, deadline := false, false
+	for _, a := range s.Annotations {
+		switch a.Kind {
+		case annotate.Commitment:
+			commitment = true
+		case annotate.Deadline:
+			deadline = true
 		}
 	}
-	for _, s := range d.Sentences {
-		var sums, counts []annotate.Annotation
-		commitment, deadline := false, false
-		for _, a := range s.Annotations {
-			switch a.Kind {
-			case annotate.Commitment:
-				commitment = true
-			case annotate.Deadline:
-				deadline = true
+	for _, a := range s.Annotations {
+		switch a.Kind {
+		case annotate.Money:
+			kind := "money"
+			if a.Unit == "per head" {
+				kind = "per-head"
 			}
-		}
-		for _, a := range s.Annotations {
-			switch a.Kind {
-			case annotate.Money:
-				kind := "money"
-				if a.Unit == "per head" {
-					kind = "per-head"
-				}
-				f := Fact{Kind: kind, Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page, Note: strings.ReplaceAll(a.Sub, ",", ", ")}
-				if f.Unit == "" {
-					f.Unit = periodAfter(s.Annotations, a)
-				}
-				add(f)
-				sums = append(sums, a)
-			case annotate.Rate:
-				add(Fact{Kind: "rate", Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
-			case annotate.Percent:
-				if commitment && deadline {
-					add(Fact{Kind: "target", Text: a.Text, Value: a.Value, Unit: "%", Page: s.Page})
-				}
-			case annotate.Count:
-				if _, ok := countable[strings.ToLower(a.Unit)]; ok && a.Value > 0 {
-					counts = append(counts, a)
-				}
+			f := Fact{Kind: kind, Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page, Note: strings.ReplaceAll(a.Sub, ",", ", ")}
+			if f.Unit == "" {
+				f.Unit = periodAfter(s.Annotations, a)
 			}
-		}
-		// A unit cost only when the sentence pairs one total with one
-		// count that it buys: the count follows the sum closely, joined
-		// by a word like "for" or "to recruit" ("£450m for 25,200
-		// virtual beds"). Otherwise the pairing is a guess.
-		if len(sums) == 1 && len(counts) == 1 && sums[0].Unit == "" && sums[0].Value2 == 0 && buys(s.Text, sums[0], counts[0]) {
-			m, c := sums[0], counts[0]
-			per := m.Value / c.Value
-			unit := countable[strings.ToLower(c.Unit)]
-			add(Fact{
-				Kind: "per-head", Text: fmt.Sprintf("%s ÷ %s", m.Text, c.Text), Value: math.Round(per),
-				Unit: "per " + unit, Page: s.Page, Computed: true,
-				Note: fmt.Sprintf("%s ÷ %s is about %s per %s", m.Text, c.Text, pounds(per), unit),
-			})
+			fl.add(f)
+			sums = append(sums, a)
+		case annotate.Rate:
+			fl.add(Fact{Kind: "rate", Text: a.Text, Value: a.Value, Unit: a.Unit, Page: s.Page})
+		case annotate.Percent:
+			if commitment && deadline {
+				fl.add(Fact{Kind: "target", Text: a.Text, Value: a.Value, Unit: "%", Page: s.Page})
+			}
+		case annotate.Count:
+			if _, ok := countable[strings.ToLower(a.Unit)]; ok && a.Value > 0 {
+				counts = append(counts, a)
+			}
 		}
 	}
-	return out
+	if f, ok := unitCost(s, sums, counts); ok {
+		fl.add(f)
+	}
+}
+
+// unitCost is the cost of one of what a sum buys. A unit cost only when
+// the sentence pairs one total with one count that it buys: the count
+// follows the sum closely, joined by a word like "for" or "to recruit"
+// ("£450m for 25,200 virtual beds"). Otherwise the pairing is a guess.
+func unitCost(s *annotate.Sentence, sums, counts []annotate.Annotation) (Fact, bool) {
+	if len(sums) != 1 || len(counts) != 1 || sums[0].Unit != "" || sums[0].Value2 != 0 || !buys(s.Text, sums[0], counts[0]) {
+		return Fact{}, false
+	}
+	m, c := sums[0], counts[0]
+	per := m.Value / c.Value
+	unit := countable[strings.ToLower(c.Unit)]
+	return Fact{
+		Kind: "per-head", Text: fmt.Sprintf("%s ÷ %s", m.Text, c.Text), Value: math.Round(per),
+		Unit: "per " + unit, Page: s.Page, Computed: true,
+		Note: fmt.Sprintf("%s ÷ %s is about %s per %s", m.Text, c.Text, pounds(per), unit),
+	}, true
 }
 
 // buyWords join a sum to what it pays for.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -237,7 +238,7 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 	var excl []span
 	if len(tl.exclude) > 0 {
 		for _, h := range hits {
-			if contains32(tl.exclude, h.pat) {
+			if slices.Contains(tl.exclude, h.pat) {
 				excl = append(excl, span{h.start, h.end})
 			}
 		}
@@ -259,7 +260,7 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		return false
 	}
 	for _, h := range hits {
-		if contains32(tl.terms, h.pat) {
+		if slices.Contains(tl.terms, h.pat) {
 			s := span{h.start, h.end}
 			if !covered(s) {
 				return s, true
@@ -286,13 +287,4 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		}
 	}
 	return span{}, false
-}
-
-func contains32(list []int32, x int32) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

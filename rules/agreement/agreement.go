@@ -12,8 +12,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,50 +42,24 @@ func ReadLabels(r io.Reader) ([]Label, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var labels []Label
-	col := map[string]int{}
+	var col map[string]int
 	line := 0
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
 		if line == 1 {
-			text = strings.TrimPrefix(text, "\ufeff")
-			for i, h := range strings.Split(text, "\t") {
-				col[strings.TrimSpace(strings.ToLower(h))] = i
-			}
-			for _, need := range []string{"document", "criterion", "score"} {
-				if _, ok := col[need]; !ok {
-					return nil, fmt.Errorf("line 1: header lacks the %q column", need)
-				}
+			var err error
+			if col, err = labelColumns(text); err != nil {
+				return nil, err
 			}
 			continue
 		}
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		f := strings.Split(text, "\t")
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(f) {
-				return strings.TrimSpace(f[i])
-			}
-			return ""
-		}
-		l := Label{Document: get("document"), Criterion: get("criterion"), Evidence: get("evidence"), Note: get("note"), Line: line}
-		if l.Document == "" || l.Criterion == "" {
-			return nil, fmt.Errorf("line %d: document or criterion is empty", line)
-		}
-		s, err := strconv.Atoi(get("score"))
-		if err != nil || s < 0 || s > 3 {
-			return nil, fmt.Errorf("line %d: score %q is not 0, 1, 2 or 3", line, get("score"))
-		}
-		l.Score = s
-		if p := get("pages"); p != "" {
-			for _, part := range strings.Split(p, ",") {
-				n, err := strconv.Atoi(strings.TrimSpace(part))
-				if err != nil || n < 1 || n > 100000 {
-					return nil, fmt.Errorf("line %d: page %q is not a page number", line, part)
-				}
-				l.Pages = append(l.Pages, n)
-			}
+		l, err := parseLabel(col, text, line)
+		if err != nil {
+			return nil, err
 		}
 		labels = append(labels, l)
 		if len(labels) > maxLabels {
@@ -98,6 +73,52 @@ func ReadLabels(r io.Reader) ([]Label, error) {
 		return nil, fmt.Errorf("empty file: no header row")
 	}
 	return labels, nil
+}
+
+// labelColumns reads a labels file's header row: each column's index by
+// its lower-case name.
+func labelColumns(text string) (map[string]int, error) {
+	col := map[string]int{}
+	text = strings.TrimPrefix(text, "\ufeff")
+	for i, h := range strings.Split(text, "\t") {
+		col[strings.TrimSpace(strings.ToLower(h))] = i
+	}
+	for _, need := range []string{"document", "criterion", "score"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("line 1: header lacks the %q column", need)
+		}
+	}
+	return col, nil
+}
+
+// parseLabel reads one row of a labels file.
+func parseLabel(col map[string]int, text string, line int) (Label, error) {
+	f := strings.Split(text, "\t")
+	get := func(name string) string {
+		if i, ok := col[name]; ok && i < len(f) {
+			return strings.TrimSpace(f[i])
+		}
+		return ""
+	}
+	l := Label{Document: get("document"), Criterion: get("criterion"), Evidence: get("evidence"), Note: get("note"), Line: line}
+	if l.Document == "" || l.Criterion == "" {
+		return Label{}, fmt.Errorf("line %d: document or criterion is empty", line)
+	}
+	s, err := strconv.Atoi(get("score"))
+	if err != nil || s < 0 || s > 3 {
+		return Label{}, fmt.Errorf("line %d: score %q is not 0, 1, 2 or 3", line, get("score"))
+	}
+	l.Score = s
+	if p := get("pages"); p != "" {
+		for _, part := range strings.Split(p, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(part))
+			if err != nil || n < 1 || n > 100000 {
+				return Label{}, fmt.Errorf("line %d: page %q is not a page number", line, part)
+			}
+			l.Pages = append(l.Pages, n)
+		}
+	}
+	return l, nil
 }
 
 // Pair is a human and a tool score, with the pages each cited.
@@ -242,15 +263,6 @@ func stats(pairs []Pair) Stats {
 	return s
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func inRange(x int) bool { return x >= 0 && x <= 3 }
 
 // QWK is Cohen's kappa with quadratic weights for ratings 0..k-1. When
@@ -324,7 +336,7 @@ func WriteText(w io.Writer, rep Report) error {
 	}
 	table := func(overall Stats, criteria map[string]Stats) {
 		fmt.Fprintf(&b, "%-20s %4s  %6s  %5s  %9s  %s  %6s\n", "criterion", "n", "qwk", "exact", "within-1", "pages", "bias")
-		for _, c := range sortedKeys(criteria) {
+		for _, c := range slices.Sorted(maps.Keys(criteria)) {
 			line(c, criteria[c])
 		}
 		line("overall", overall)

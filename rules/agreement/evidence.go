@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,71 +74,28 @@ func ReadJudgements(name string, r io.Reader) ([]Judgement, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var rows []Judgement
-	col := map[string]int{}
-	width := 0
+	var h judgementHeader
 	line := 0
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
 		if line == 1 {
-			text = strings.TrimPrefix(text, "\ufeff")
-			heads := strings.Split(text, "\t")
-			width = len(heads)
-			for i, h := range heads {
-				h = strings.TrimSpace(strings.ToLower(h))
-				if _, dup := col[h]; dup && h != "" {
-					return nil, fmt.Errorf("%s:1: header names the %q column twice", name, h)
-				}
-				col[h] = i
-			}
-			for _, need := range judgementColumns {
-				if _, ok := col[need]; !ok {
-					return nil, fmt.Errorf("%s:1: header lacks the %q column", name, need)
-				}
+			var err error
+			if h, err = readJudgementHeader(name, text); err != nil {
+				return nil, err
 			}
 			continue
 		}
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		f := strings.Split(text, "\t")
-		if len(f) != width {
-			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(f), width)
+		j, judged, err := h.parse(name, text, line)
+		if err != nil {
+			return nil, err
 		}
-		get := func(c string) string { return strings.TrimSpace(f[col[c]]) }
-		j := Judgement{
-			ID: get("id"), Document: get("document"), Criterion: get("criterion"),
-			Signal: get("signal"), SignalMeaning: get("signal_meaning"), Section: get("section"),
-			Quote: get("quote"), Judgement: strings.ToLower(get("judgement")),
-			File: name, Line: line,
-		}
-		reason := get("reason")
-		if j.Judgement == "" && reason == "" {
+		if !judged {
 			continue // not judged yet
 		}
-		for _, c := range []struct{ name, val string }{{"document", j.Document}, {"criterion", j.Criterion}, {"signal", j.Signal}, {"quote", j.Quote}} {
-			if c.val == "" {
-				return nil, fmt.Errorf("%s:%d: %s is empty", name, line, c.name)
-			}
-		}
-		if !judgementWords[j.Judgement] {
-			return nil, fmt.Errorf("%s:%d: judgement %q is not yes, partly or no", name, line, get("judgement"))
-		}
-		code, words, _ := strings.Cut(reason, ":")
-		j.Reason, j.ReasonText = strings.TrimSpace(code), strings.TrimSpace(words)
-		if !knownReason(j.Reason) {
-			return nil, fmt.Errorf("%s:%d: reason %q does not start with a reason code (%s)", name, line, reason, strings.Join(ReasonCodes, ", "))
-		}
-		s, err := strconv.Atoi(get("tool_score"))
-		if err != nil || s < 0 || s > 3 {
-			return nil, fmt.Errorf("%s:%d: tool_score %q is not 0, 1, 2 or 3", name, line, get("tool_score"))
-		}
-		j.ToolScore = s
-		p, err := strconv.Atoi(get("page"))
-		if err != nil || p < 0 || p > 100000 {
-			return nil, fmt.Errorf("%s:%d: page %q is not a page number", name, line, get("page"))
-		}
-		j.Page = p
 		rows = append(rows, j)
 		if len(rows) > maxJudgements {
 			return nil, fmt.Errorf("%s:%d: more than %d judgements", name, line, maxJudgements)
@@ -151,13 +110,75 @@ func ReadJudgements(name string, r io.Reader) ([]Judgement, error) {
 	return MergeJudgements(rows)
 }
 
-func knownReason(code string) bool {
-	for _, c := range ReasonCodes {
-		if code == c {
-			return true
+// judgementHeader is a judgements file's header row: each column's index
+// by its lower-case name, and how many columns every row must have.
+type judgementHeader struct {
+	col   map[string]int
+	width int
+}
+
+func readJudgementHeader(name, text string) (judgementHeader, error) {
+	h := judgementHeader{col: map[string]int{}}
+	text = strings.TrimPrefix(text, "\ufeff")
+	heads := strings.Split(text, "\t")
+	h.width = len(heads)
+	for i, c := range heads {
+		c = strings.TrimSpace(strings.ToLower(c))
+		if _, dup := h.col[c]; dup && c != "" {
+			return h, fmt.Errorf("%s:1: header names the %q column twice", name, c)
+		}
+		h.col[c] = i
+	}
+	for _, need := range judgementColumns {
+		if _, ok := h.col[need]; !ok {
+			return h, fmt.Errorf("%s:1: header lacks the %q column", name, need)
 		}
 	}
-	return false
+	return h, nil
+}
+
+// parse reads one row of a judgements file; judged is false for a quote
+// nobody has judged yet (judgement and reason both empty).
+func (h judgementHeader) parse(name, text string, line int) (j Judgement, judged bool, err error) {
+	f := strings.Split(text, "\t")
+	if len(f) != h.width {
+		return j, false, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(f), h.width)
+	}
+	get := func(c string) string { return strings.TrimSpace(f[h.col[c]]) }
+	j = Judgement{
+		ID: get("id"), Document: get("document"), Criterion: get("criterion"),
+		Signal: get("signal"), SignalMeaning: get("signal_meaning"), Section: get("section"),
+		Quote: get("quote"), Judgement: strings.ToLower(get("judgement")),
+		File: name, Line: line,
+	}
+	reason := get("reason")
+	if j.Judgement == "" && reason == "" {
+		return j, false, nil
+	}
+	for _, c := range []struct{ name, val string }{{"document", j.Document}, {"criterion", j.Criterion}, {"signal", j.Signal}, {"quote", j.Quote}} {
+		if c.val == "" {
+			return j, false, fmt.Errorf("%s:%d: %s is empty", name, line, c.name)
+		}
+	}
+	if !judgementWords[j.Judgement] {
+		return j, false, fmt.Errorf("%s:%d: judgement %q is not yes, partly or no", name, line, get("judgement"))
+	}
+	code, words, _ := strings.Cut(reason, ":")
+	j.Reason, j.ReasonText = strings.TrimSpace(code), strings.TrimSpace(words)
+	if !slices.Contains(ReasonCodes, j.Reason) {
+		return j, false, fmt.Errorf("%s:%d: reason %q does not start with a reason code (%s)", name, line, reason, strings.Join(ReasonCodes, ", "))
+	}
+	s, err := strconv.Atoi(get("tool_score"))
+	if err != nil || s < 0 || s > 3 {
+		return j, false, fmt.Errorf("%s:%d: tool_score %q is not 0, 1, 2 or 3", name, line, get("tool_score"))
+	}
+	j.ToolScore = s
+	p, err := strconv.Atoi(get("page"))
+	if err != nil || p < 0 || p > 100000 {
+		return j, false, fmt.Errorf("%s:%d: page %q is not a page number", name, line, get("page"))
+	}
+	j.Page = p
+	return j, true, nil
 }
 
 // MergeJudgements joins judgement lists in order: a later judgement of a
@@ -462,7 +483,7 @@ func WriteEvidenceText(w io.Writer, rep EvidenceReport) error {
 				c.Printed, c.Judged, c.Yes, c.Partly, c.No, c.Unjudged,
 				frac(c.Yes, c.Judged), frac(c.Yes+c.Partly, c.Judged), frac(c.Unjudged, c.Printed), frac(c.Readable, c.Printed))
 		}
-		for _, k := range sortedKeys(rows) {
+		for _, k := range slices.Sorted(maps.Keys(rows)) {
 			line(k, rows[k])
 		}
 		line("overall", rep.Overall)
@@ -501,7 +522,7 @@ func WriteEvidenceText(w io.Writer, rep EvidenceReport) error {
 
 // reasonList is "fragment 12, wrong-topic 9", most frequent first.
 func reasonList(reasons map[string]int) string {
-	keys := sortedKeys(reasons)
+	keys := slices.Sorted(maps.Keys(reasons))
 	sort.SliceStable(keys, func(i, j int) bool { return reasons[keys[i]] > reasons[keys[j]] })
 	var parts []string
 	for _, k := range keys {

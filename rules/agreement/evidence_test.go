@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,7 +72,7 @@ func FuzzReadJudgements(f *testing.F) {
 			return
 		}
 		for _, j := range js {
-			if !judgementWords[j.Judgement] || !knownReason(j.Reason) || j.Quote == "" || j.ToolScore < 0 || j.ToolScore > 3 {
+			if !judgementWords[j.Judgement] || !slices.Contains(ReasonCodes, j.Reason) || j.Quote == "" || j.ToolScore < 0 || j.ToolScore > 3 {
 				t.Fatalf("bad judgement accepted: %+v", j)
 			}
 		}

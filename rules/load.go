@@ -1,0 +1,154 @@
+package rules
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed criteria/*.yaml
+var embedded embed.FS
+
+// Default returns the rule set built into the binary.
+func Default() (*Set, error) {
+	sub, err := fs.Sub(embedded, "criteria")
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	return load(sub, "rules/criteria")
+}
+
+// LoadDir reads every *.yaml file in dir.
+func LoadDir(dir string) (*Set, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("rules: %s is not a directory", dir)
+	}
+	return load(os.DirFS(dir), dir)
+}
+
+// Errors is every problem found in a rule set, one "file:line: message"
+// each.
+type Errors []string
+
+func (e Errors) Error() string { return strings.Join(e, "\n") }
+
+// load reads, checks and compiles every *.yaml file of fsys, reporting
+// every problem of every file at once; dir names fsys in errors.
+func load(fsys fs.FS, dir string) (*Set, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("rules: no *.yaml files in %s", dir)
+	}
+	h := sha256.New()
+	var files []*File
+	var errs Errors
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("rules: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+		f, ferrs := parseFile(filepath.Join(dir, name), data)
+		errs = append(errs, ferrs...)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	errs = append(errs, checkSet(files)...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Order < files[j].Order })
+	s := &Set{Files: files, Version: hex.EncodeToString(h.Sum(nil))}
+	comp, err := compile(s)
+	if err != nil {
+		return nil, fmt.Errorf("rules: compiling %s: %w", dir, err)
+	}
+	s.comp = comp
+	return s, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// parseFile decodes one file strictly (unknown keys are errors) and checks
+// it; every error carries the file and line.
+func parseFile(path string, data []byte) (*File, Errors) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		var errs Errors
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, e := range te.Errors {
+				errs = append(errs, yamlError(path, e))
+			}
+			return nil, errs
+		}
+		return nil, Errors{yamlError(path, err.Error())}
+	}
+	f.path = path
+	f.lines = lineIndex(data)
+	return &f, checkFile(&f)
+}
+
+func yamlError(path, msg string) string {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s:%s: %s", path, m[1], m[2])
+	}
+	return fmt.Sprintf("%s:1: %s", path, msg)
+}
+
+// lineIndex maps "signal NAME" and "level N" to their lines, from the
+// YAML node tree, so that checks can point at them.
+func lineIndex(data []byte) map[string]int {
+	lines := map[string]int{}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return lines
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key, val := doc.Content[i], doc.Content[i+1]
+		lines[key.Value] = key.Line
+		for j, item := range val.Content {
+			lines[fmt.Sprintf("%s[%d]", key.Value, j)] = item.Line
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				if item.Content[k].Value == "name" || item.Content[k].Value == "score" {
+					lines[key.Value+" "+item.Content[k+1].Value] = item.Line
+				}
+			}
+		}
+	}
+	return lines
+}
+
+func (f *File) errf(key string, format string, args ...any) string {
+	line := f.lines[key]
+	if line == 0 {
+		line = 1
+	}
+	// One error, one line: a term's own line breaks (a regular
+	// expression's error repeats the pattern) are shown escaped.
+	msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(fmt.Sprintf(format, args...))
+	return fmt.Sprintf("%s:%d: %s", f.path, line, msg)
+}
