@@ -212,6 +212,16 @@ func (c *fileCheck) questions() {
 		if q.About != "" {
 			c.ref(key, q.About)
 		}
+		c.kinds(key, q.NotKinds)
+	}
+}
+
+// kinds checks a not_kinds list against the kinds the annotator gives.
+func (c *fileCheck) kinds(key string, kinds []string) {
+	for _, k := range kinds {
+		if !slices.Contains(annotate.Kinds, k) {
+			c.add(key, "not_kinds: unknown kind %q (%s)", k, strings.Join(annotate.Kinds, ", "))
+		}
 	}
 }
 
@@ -225,11 +235,7 @@ func (c *fileCheck) redFlags() {
 		if r.Show != "" {
 			c.ref(key, r.Show)
 		}
-		for _, k := range r.NotKinds {
-			if !slices.Contains(annotate.Kinds, k) {
-				c.add(key, "not_kinds: unknown kind %q (%s)", k, strings.Join(annotate.Kinds, ", "))
-			}
-		}
+		c.kinds(key, r.NotKinds)
 		if r.MaxScore != nil && (*r.MaxScore < 0 || *r.MaxScore > 2) {
 			c.add(key, "max_score %d: a flag must allow a score from 0 to 2 (3 is every score)", *r.MaxScore)
 		}

@@ -269,6 +269,7 @@ func TestRuleFileErrors(t *testing.T) {
 		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
 		{"red flag for an unknown kind", good + "red_flags:\n  - {message: m, not_kinds: [novel], when: {signal: x}}\n", `not_kinds: unknown kind "novel"`},
 		{"question about an unknown signal", good + "questions:\n  - {ask: q, about: nope}\n", `unknown signal "nope"`},
+		{"question for an unknown kind", good + "questions:\n  - {ask: q, not_kinds: [novel]}\n", `not_kinds: unknown kind "novel"`},
 		{"context narrower than a passage", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: sentence, all: [{terms: [b]}]}", 1), `context scope "sentence"`},
 		{"context without parts", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: document}", 1), "context needs all or none"},
 		{"context naming an unknown signal", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, all: [{terms: [a]}], context: {scope: document, all: [{signal: nope}]}", 1), `unknown signal "nope"`},

@@ -136,6 +136,34 @@ func TestRedFlagsNotForKinds(t *testing.T) {
 	}
 }
 
+// TestQuestionsNotForKinds: a research review plans nothing, so it is
+// not asked what its actions cost; a strategy without money is.
+func TestQuestionsNotForKinds(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := func(title string) bool {
+		d := testDoc([]document.Block{para("Staffing levels follow need more closely in some districts than in others.")})
+		d.Title = title
+		d.Kind = annotate.KindOf(d.Document)
+		for _, c := range s.Score(d, Tool{}).Criteria {
+			for _, q := range c.Questions {
+				if c.ID == "costed-plans" && strings.HasPrefix(q, "The document gives no money") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !asked("Joint Health and Wellbeing Strategy 2024-2029") {
+		t.Error("a strategy without money is not asked what its actions cost")
+	}
+	if asked("Equitable staffing: a systematic review") {
+		t.Error("a systematic review is asked what its actions cost")
+	}
+}
+
 // TestNoTimeFlag: a consultation that closes less than two weeks before
 // the decision it informs is a red flag, with the passage that dates
 // both; one that leaves six weeks, or that was published as a draft

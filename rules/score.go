@@ -214,6 +214,9 @@ func (r *run) questions(cc *ccrit) []string {
 	out := []string{}
 	asked := map[string]bool{} // passages questions are already about
 	for _, q := range cc.file.Questions {
+		if slices.Contains(q.NotKinds, r.kind) {
+			continue
+		}
 		if q.When != nil && !r.holds(cc, q.When, nil) {
 			continue
 		}

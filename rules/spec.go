@@ -173,6 +173,10 @@ type Question struct {
 	// presumes what the document does not contain. Each question about a
 	// signal takes a passage the ones before it did not.
 	About string `yaml:"about"`
+	// NotKinds are kinds of document (annotate.Kinds) the question is not
+	// asked of: what a plan's costs are is not a question for a research
+	// review, which plans nothing.
+	NotKinds []string `yaml:"not_kinds"`
 }
 
 // RedFlag is raised when its condition holds; Show names a signal whose
