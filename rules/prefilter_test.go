@@ -42,3 +42,19 @@ func TestRequiredLiterals(t *testing.T) {
 		t.Errorf("a first-word pattern should rule out a later word (leading %v)", f.leading)
 	}
 }
+
+// A term's expression runs without (?i) only when that cannot change
+// what it matches on lower-cased text.
+func TestTermExprCaseFolding(t *testing.T) {
+	for _, tc := range []struct{ term, want string }{
+		{`/\bone in (two|\d+)\b/`, `\bone in (two|\d+)\b`},
+		{`/^\W*(open|expand)\b/`, `^\W*(open|expand)\b`},
+		{`/\([A-Z][a-z]+, (19|20)\d\d\)/`, `(?i)\([A-Z][a-z]+, (19|20)\d\d\)`},
+		{`/café/`, `(?i)café`},
+	} {
+		got, ok := termExpr(tc.term)
+		if !ok || got != tc.want {
+			t.Errorf("termExpr(%q) = %q, %v; want %q", tc.term, got, ok, tc.want)
+		}
+	}
+}
