@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // listHit is a term list that matched in a sentence, and where.
@@ -83,7 +84,11 @@ func (r *run) sectionMatches(re *regexp.Regexp, i int) bool {
 	case 2:
 		return false
 	}
-	ok := re.MatchString(s.section)
+	text := s.section
+	if !strings.HasPrefix(re.String(), "(?i)") {
+		text = textclean.ASCIILower(text)
+	}
+	ok := re.MatchString(text)
 	cache[s.unitSect] = 2
 	if ok {
 		cache[s.unitSect] = 1

@@ -154,6 +154,12 @@ var (
 	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated|responded|responses|took part|response rate)\b`)
 )
 
+// surveyFindingCues are substrings one of which every match of
+// surveyFindingRe contains: the pattern runs on every sentence after a
+// cited survey, and most of them have none.
+var surveyFindingCues = []string{"respondent", "participant", "surveyed", "answered", "responded", "said", "reported",
+	"felt", "stated", "indicated", "rated", "responses", "took part", "response rate"}
+
 // mayNameSurvey is a cheap test for the words surveyRe looks for (their
 // tails, so that a capital does not matter).
 func mayNameSurvey(s string) bool {
@@ -180,7 +186,7 @@ func carrySurveyScope(ss []Sentence) {
 		if !active && !mayNameSurvey(s.Text) {
 			continue
 		}
-		lower := strings.ToLower(s.Text)
+		lower := textclean.ASCIILower(s.Text)
 		if mayNameSurvey(s.Text) && surveyRe.MatchString(lower) {
 			switch {
 			case ownSurveyRe.MatchString(lower):
@@ -192,7 +198,7 @@ func carrySurveyScope(ss []Sentence) {
 				continue
 			}
 		}
-		if active && surveyFindingRe.MatchString(lower) {
+		if active && hasAny(lower, surveyFindingCues...) && surveyFindingRe.MatchString(lower) {
 			s.Claim.Scope = ScopeNational
 		}
 	}
@@ -294,7 +300,7 @@ var (
 func headerColumns(header []string) *tableCols {
 	var cols *tableCols
 	for i, c := range header {
-		h := strings.Trim(asciiLower(textclean.Fold(c)), " :*?")
+		h := strings.Trim(textclean.ASCIILower(textclean.Fold(c)), " :*?")
 		if cols == nil {
 			cols = &tableCols{owner: map[int]bool{}, when: map[int]bool{}, measure: map[int]bool{}, period: map[int]string{}}
 		}

@@ -1,5 +1,7 @@
 package annotate
 
+import "github.com/nhsreview/nhsreview/pipeline/textclean"
+
 // Engagement sub-kinds: the rungs of the ladder, lowest first, and
 // "stakeholders" for engagement with partners and organisations only,
 // which is not public involvement.
@@ -94,7 +96,7 @@ func splitNeed(s string) (need, string) {
 }
 
 func isLivedExperience(s string) bool {
-	l := asciiLower(s)
+	l := textclean.ASCIILower(s)
 	return len(l) >= len("lived experience") && l[:len("lived")] == "lived"
 }
 

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // text is one sentence prepared once for every annotator: Annotate builds
@@ -52,24 +54,9 @@ type token struct {
 }
 
 func newText(s string) *text {
-	t := &text{s: s, lower: asciiLower(s)}
+	t := &text{s: s, lower: textclean.ASCIILower(s)}
 	t.tokenize()
 	return t
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // isHardBreak reports punctuation that ends a phrase. Commas, hyphens and

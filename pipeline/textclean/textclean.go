@@ -161,3 +161,22 @@ func Shorten(s string, n int) string {
 	}
 	return strings.ToValidUTF8(s[:cut], "") + "…"
 }
+
+// ASCIILower lower-cases ASCII letters and changes nothing else, so that
+// byte offsets found in the result are offsets in s; patterns run on it
+// need no case folding, which Go's regular expressions run several times
+// slower.
+func ASCIILower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

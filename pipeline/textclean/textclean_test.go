@@ -76,3 +76,16 @@ func TestShorten(t *testing.T) {
 		}
 	}
 }
+
+func TestASCIILower(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                       "",
+		"already lower":          "already lower",
+		"NHS Sussex ICB":         "nhs sussex icb",
+		"Équipe ÉTÉ and Crawley": "Équipe ÉtÉ and crawley", // only ASCII changes: offsets stay
+	} {
+		if got := ASCIILower(in); got != want || len(got) != len(in) {
+			t.Errorf("ASCIILower(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
