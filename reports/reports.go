@@ -1,8 +1,10 @@
 // Package reports renders scorecards for people and programs: a terminal
 // scorecard, Markdown, a self-contained HTML file, JSON and CSV, a
 // documents x criteria comparison and the differences between two versions
-// of one document. It only reads results (package rules' Scorecard and the
-// Comparison and Diff models defined here); it never scores.
+// of one document, and the corpus's listings (documents, a document's
+// versions and fetches, exported scores, organisations). It only reads
+// results (package rules' Scorecard and the Comparison, Diff and listing
+// models defined here); it never scores and never opens the corpus.
 package reports
 
 import (

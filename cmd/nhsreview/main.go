@@ -74,6 +74,23 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
+// exitWith is what a command's RunE returns for the exit code of its
+// runX: nil for exitOK, otherwise the code, which runContext returns
+// without printing anything more.
+func exitWith(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return exitError{code}
+}
+
+// fail reports an error that ends a command, as one line on stderr, and
+// returns the exit code of a failure.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "nhsreview: %v\n", err)
+	return exitFailure
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	return runContext(context.Background(), args, stdout, stderr)
 }
@@ -91,8 +108,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "nhsreview: %v\n", err)
-		return exitFailure
+		// Usage errors: an unknown command or flag, a wrong number of
+		// arguments, a bad reading limit.
+		return fail(stderr, err)
 	}
 }
 
@@ -106,43 +124,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	// Profiles of this process (PDF children are separate), for finding hot
-	// spots on real runs; hidden because they are for developers.
-	var cpuProfile, memProfile string
-	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
-	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write a heap profile to this file at exit")
-	_ = root.PersistentFlags().MarkHidden("cpuprofile")
-	_ = root.PersistentFlags().MarkHidden("memprofile")
-	var stopCPU func()
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		if cpuProfile == "" {
-			return nil
-		}
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		stopCPU = func() { pprof.StopCPUProfile(); f.Close() }
-		return nil
-	}
-	root.PersistentPostRunE = func(*cobra.Command, []string) error {
-		if stopCPU != nil {
-			stopCPU()
-		}
-		if memProfile == "" {
-			return nil
-		}
-		f, err := os.Create(memProfile)
-		if err != nil {
-			return fmt.Errorf("--memprofile: %w", err)
-		}
-		defer f.Close()
-		return pprof.WriteHeapProfile(f)
-	}
+	var prof profileFlags
+	prof.register(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
@@ -151,4 +134,55 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newCorpusCmd(stdout, stderr))
 	root.AddCommand(newServeCmd(stdout, stderr))
 	return root
+}
+
+// profileFlags write profiles of this process (PDF children are
+// separate), for finding hot spots on real runs; the flags are hidden
+// because they are for developers.
+type profileFlags struct {
+	cpu, mem string
+	stopCPU  func()
+}
+
+func (p *profileFlags) register(root *cobra.Command) {
+	root.PersistentFlags().StringVar(&p.cpu, "cpuprofile", "", "write a CPU profile to this file")
+	root.PersistentFlags().StringVar(&p.mem, "memprofile", "", "write a heap profile to this file at exit")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	_ = root.PersistentFlags().MarkHidden("memprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return p.start() }
+	root.PersistentPostRunE = func(*cobra.Command, []string) error { return p.stop() }
+}
+
+// start starts the CPU profile of --cpuprofile.
+func (p *profileFlags) start() error {
+	if p.cpu == "" {
+		return nil
+	}
+	f, err := os.Create(p.cpu)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	p.stopCPU = func() { pprof.StopCPUProfile(); f.Close() }
+	return nil
+}
+
+// stop ends the CPU profile and writes the heap profile of --memprofile
+// (after a command that succeeded: cobra skips it after an error).
+func (p *profileFlags) stop() error {
+	if p.stopCPU != nil {
+		p.stopCPU()
+	}
+	if p.mem == "" {
+		return nil
+	}
+	f, err := os.Create(p.mem)
+	if err != nil {
+		return fmt.Errorf("--memprofile: %w", err)
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
 }

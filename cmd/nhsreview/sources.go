@@ -1,151 +1,27 @@
 package main
 
+// The work every command that reads sources shares: fetching, reading
+// and scoring each source, several at a time, with one line on stderr per
+// failure or warning.
+
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"regexp"
-	"runtime"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/spf13/cobra"
-
+	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
 )
-
-// readOptions are the flags shared by every command that reads sources.
-// Every limit has a flag, and the error or warning for a limit hit names
-// that flag.
-type readOptions struct {
-	deadline       time.Duration
-	maxBytes       sizeValue
-	jobs           int
-	timeout        time.Duration
-	maxPages       int
-	maxStreamBytes sizeValue
-	maxDepth       int
-	maxMemory      sizeValue
-}
-
-func (o *readOptions) register(c *cobra.Command) {
-	o.maxBytes = fetch.DefaultMaxBytes
-	o.maxStreamBytes = extract.DefaultMaxStreamBytes
-	o.maxMemory = extract.DefaultMaxMemory
-	c.Flags().DurationVar(&o.deadline, "deadline", extract.DefaultDeadline, "time allowed to read one document")
-	c.Flags().DurationVar(&o.timeout, "timeout", fetch.DefaultTimeout, "time allowed to download one URL")
-	c.Flags().Var(&o.maxBytes, "max-bytes", "size limit of one document (bytes, or with KiB, MiB, GiB)")
-	c.Flags().IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "documents read at the same time")
-	_ = c.Flags().SetAnnotation("jobs", docDefault, []string{"the number of cores"})
-	c.Flags().IntVar(&o.maxPages, "max-pages", extract.DefaultMaxPages, "a PDF with more pages is refused")
-	c.Flags().Var(&o.maxStreamBytes, "max-stream-bytes", "decompressed size limit of one PDF stream (a larger one is cut, with a warning)")
-	c.Flags().IntVar(&o.maxDepth, "max-depth", 0, "nesting limit of PDF Form XObjects and HTML and DOCX elements (0: 12 forms, 1000 HTML, 256 DOCX elements)")
-	c.Flags().Var(&o.maxMemory, "max-memory", "memory limit of the process reading one PDF (Linux)")
-	prev := c.PreRunE
-	c.PreRunE = func(c *cobra.Command, args []string) error {
-		if err := o.check(); err != nil {
-			return err
-		}
-		if prev != nil {
-			return prev(c, args)
-		}
-		return nil
-	}
-}
-
-// check refuses limits that would stop every document.
-func (o *readOptions) check() error {
-	switch {
-	case o.deadline <= 0:
-		return fmt.Errorf("--deadline %s: must be positive", o.deadline)
-	case o.timeout <= 0:
-		return fmt.Errorf("--timeout %s: must be positive", o.timeout)
-	case o.maxBytes <= 0:
-		return fmt.Errorf("--max-bytes %s: must be positive", o.maxBytes.String())
-	case o.maxPages <= 0:
-		return fmt.Errorf("--max-pages %d: must be positive", o.maxPages)
-	case o.maxStreamBytes <= 0:
-		return fmt.Errorf("--max-stream-bytes %s: must be positive", o.maxStreamBytes.String())
-	case o.maxDepth < 0:
-		return fmt.Errorf("--max-depth %d: must be 0 (the defaults) or positive", o.maxDepth)
-	case o.maxMemory < 128<<20:
-		// Below this the PDF reader fails on the smallest file.
-		return fmt.Errorf("--max-memory %s: must be at least 128MiB", o.maxMemory.String())
-	}
-	return nil
-}
-
-func extractOptions(o readOptions) extract.Options {
-	return extract.Options{
-		Deadline:       o.deadline,
-		MaxMemory:      int64(o.maxMemory),
-		MaxDepth:       o.maxDepth,
-		MaxPages:       o.maxPages,
-		MaxStreamBytes: int64(o.maxStreamBytes),
-	}
-}
-
-// sizeValue is a byte count flag: "1048576", "512KiB", "200MiB", "4GiB"
-// (KB, MB and GB are read as powers of 1000, as people write them).
-type sizeValue int64
-
-func (s *sizeValue) Set(v string) error {
-	n, err := parseSize(v)
-	if err != nil {
-		return err
-	}
-	*s = sizeValue(n)
-	return nil
-}
-
-func (s *sizeValue) String() string {
-	n := int64(*s)
-	for _, u := range []struct {
-		name  string
-		shift uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n > 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.name
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
-
-func (s *sizeValue) Type() string { return "size" }
-
-func parseSize(v string) (int64, error) {
-	t := strings.TrimSpace(v)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{
-		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40},
-		{"B", 1},
-	}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(strings.ToUpper(t), strings.ToUpper(u.suffix)) && (len(u.suffix) != 2 || !strings.HasSuffix(t, "iB")) {
-			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 || n > math.MaxInt64/mult {
-		return 0, fmt.Errorf("%q is not a size (write 1048576, 512KiB, 200MiB or 4GiB)", v)
-	}
-	return n * mult, nil
-}
 
 // outcome is what became of one source.
 type outcome[T any] struct {
@@ -236,6 +112,47 @@ func anyRead(cards []*rules.Scorecard) bool {
 	return false
 }
 
+// newReviewer is the reviewer of every command, with the reading limits
+// of the flags.
+func newReviewer(ro readOptions, rs *rules.Set) *pipeline.Reviewer {
+	return pipeline.NewReviewer(ro.extractLimits(), rs, rules.Tool{Name: "nhsreview", Version: version})
+}
+
+// scoreAll reads and scores every source (see eachSource).
+func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []outcome[*rules.Scorecard] {
+	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
+		base, item := paperRef(src)
+		res, err := fetchSource(ctx, base, ro)
+		if err != nil {
+			return nil, nil, err
+		}
+		card, err := scoreResult(ctx, res, ro, rs, src, item)
+		if err != nil {
+			return nil, nil, err
+		}
+		warnings := card.Document.Quality.Warnings
+		if !card.Scored() {
+			warnings = append(slices.Clone(warnings), "not scored: "+card.Reason)
+		}
+		return card, warnings, nil
+	})
+}
+
+// scoreResult runs the reviewer on fetched bytes: document, annotated
+// document, scorecard; of the pack's paper item when there is one (src is
+// then the paper's name, "pack.pdf#7i").
+func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set, src, item string) (*rules.Scorecard, error) {
+	rv := newReviewer(ro, rs)
+	d, err := rv.Read(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	if d, err = pickPaper(d, src, item); err != nil {
+		return nil, err
+	}
+	return rv.Score(ctx, d)
+}
+
 // readAll fetches and extracts every source (see eachSource).
 func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Writer) []outcome[*document.Document] {
 	return eachSource(sources, o.jobs, "read", stderr, func(src string) (*document.Document, []string, error) {
@@ -247,13 +164,9 @@ func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Wri
 	})
 }
 
-func fetchOptions(o readOptions) fetch.Options {
-	return fetch.Options{Timeout: o.timeout, MaxBytes: int64(o.maxBytes), UserAgent: fetch.DefaultUserAgent(version)}
-}
-
 // fetchSource is fetch.Get with the flag of a limit hit named.
 func fetchSource(ctx context.Context, src string, o readOptions) (*fetch.Result, error) {
-	res, err := fetch.Get(ctx, src, fetchOptions(o))
+	res, err := fetch.Get(ctx, src, o.fetchLimits())
 	return res, nameFetchLimit(ctx, err)
 }
 
@@ -276,7 +189,7 @@ func readOne(ctx context.Context, src string, o readOptions) (*document.Document
 	if err != nil {
 		return nil, err
 	}
-	d, err := extract.Document(ctx, res, extractOptions(o))
+	d, err := extract.Document(ctx, res, o.extractLimits())
 	if err != nil {
 		return nil, err
 	}

@@ -1,18 +1,25 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nhsreview/nhsreview/reports"
 )
 
 func init() {
@@ -83,5 +90,38 @@ func TestCorpusCheckFindsDamage(t *testing.T) {
 		"nhsreview: corpus " + db + ": 1 versions without a score\n"
 	if code != exitFailure || stdout != "" || stderr != want {
 		t.Errorf("after the damage: exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
+	}
+}
+
+// The corpus commands' work runs without cobra: add stores a document,
+// ls lists it, show writes it, each from options filled in code.
+func TestCorpusRunsWithoutCobra(t *testing.T) {
+	dir := t.TempDir()
+	db := &corpusFlags{db: filepath.Join(dir, "corpus.db")}
+	src := filepath.Join(dir, "plan.md")
+	if err := os.WriteFile(src, []byte("# Winter Plan\n\nWe will invest £2m in community nursing in 2026/27.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	add := corpusAddOptions{db: db, read: defaultReadOptions(), meta: metaFlags{kind: "plan"}}
+	if code := runCorpusAdd(ctx, add, []string{src}, &out, &errb); code != exitOK || !strings.HasPrefix(out.String(), "new       #1 v1  "+src+"  Winter Plan  ") {
+		t.Fatalf("add: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+
+	out.Reset()
+	ls := corpusLsOptions{db: db, format: formatFlag{name: "json", allowed: reports.ListingFormats}}
+	if code := runCorpusLs(ctx, ls, &out, &errb); code != exitOK {
+		t.Fatalf("ls: exit %d: %s", code, errb.String())
+	}
+	var list []reports.ListingEntry
+	if err := json.Unmarshal(out.Bytes(), &list); err != nil || len(list) != 1 || list[0].Source != src || list[0].Kind != "plan" {
+		t.Errorf("ls: %v %+v", err, list)
+	}
+
+	errb.Reset()
+	show := corpusShowOptions{db: db, format: formatFlag{name: "text", allowed: reports.DocumentFormats}}
+	if code := runCorpusShow(ctx, show, "2", io.Discard, &errb); code != exitFailure || errb.String() != "nhsreview: no document 2\n" {
+		t.Errorf("show 2: exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
+	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )
@@ -119,6 +121,29 @@ func TestFailUnder(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "score", "--sample", "--fail-under", "4"); code != exitFailure {
 		t.Errorf("--fail-under 4: exit %d, want 2 (bad usage)", code)
+	}
+}
+
+// runScore does the work of 'score' without cobra: options filled in
+// code give the command line's output and exit codes.
+func TestRunScoreWithoutCobra(t *testing.T) {
+	opts := scoreOptions{read: defaultReadOptions(), sample: true}
+	opts.report.format = formatFlag{name: "json", allowed: reports.ScorecardFormats}
+	opts.report.color = "never"
+	var out, errb bytes.Buffer
+	if code := runScore(context.Background(), opts, nil, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	goldenFile(t, "sample.score.json", out.String())
+
+	opts.failUnder = 2
+	if code := runScore(context.Background(), opts, nil, io.Discard, io.Discard); code != exitBelow {
+		t.Errorf("failUnder 2: exit %d, want %d", code, exitBelow)
+	}
+	errb.Reset()
+	if code := runScore(context.Background(), opts, []string{"plan.md"}, io.Discard, &errb); code != exitFailure ||
+		errb.String() != "nhsreview: give sources to score, or --sample (not both)\n" {
+		t.Errorf("sample and a source: exit %d, stderr %q", code, errb.String())
 	}
 }
 

@@ -15,9 +15,14 @@ import (
 	"github.com/nhsreview/nhsreview/rules"
 )
 
+// diffOptions are the flags of 'diff'.
+type diffOptions struct {
+	read   readOptions
+	report reportFlags
+}
+
 func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
-	var ro readOptions
-	var rf reportFlags
+	var opts diffOptions
 	c := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Score two versions of one document and show what changed",
@@ -32,36 +37,44 @@ Formats: text, md, html (one self-contained file) or json
 
 Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			f, opt, err := rf.resolve(stdout)
-			if err != nil {
-				return err
-			}
-			if len(args) != 2 {
-				return fmt.Errorf("give two versions to compare: diff OLD NEW (got %d sources)", len(args))
-			}
-			rs, err := rf.rules()
-			if err != nil {
-				return err
-			}
-			rv := newReviewer(ro, rs)
-			versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
-				return scoreVersion(c.Context(), src, ro, rv)
-			})
-			for _, v := range versions {
-				if v.err != nil {
-					return exitError{exitFailure}
-				}
-			}
-			d := reports.NewDiff(versions[0].val.card, versions[1].val.card, reports.DiffOptions{
-				InOld: versions[0].val.contains,
-				InNew: versions[1].val.contains,
-			})
-			return writeOutput(rf.outPath, stdout, func(w io.Writer) error { return reports.WriteDiff(w, f, d, opt) })
+			return exitWith(runDiff(c.Context(), opts, args, stdout, stderr))
 		},
 	}
-	rf.register(c, reports.DiffFormats)
-	ro.register(c)
+	opts.report.register(c, reports.DiffFormats)
+	opts.read.register(c)
 	return c
+}
+
+// runDiff scores the two versions and writes what changed between them.
+func runDiff(ctx context.Context, opts diffOptions, args []string, stdout, stderr io.Writer) int {
+	f, ropt, err := opts.report.resolve(stdout)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if len(args) != 2 {
+		return fail(stderr, fmt.Errorf("give two versions to compare: diff OLD NEW (got %d sources)", len(args)))
+	}
+	rs, err := opts.report.rules()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rv := newReviewer(opts.read, rs)
+	versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
+		return scoreVersion(ctx, src, opts.read, rv)
+	})
+	for _, v := range versions {
+		if v.err != nil {
+			return exitFailure // reported by eachSource
+		}
+	}
+	d := reports.NewDiff(versions[0].val.card, versions[1].val.card, reports.DiffOptions{
+		InOld: versions[0].val.contains,
+		InNew: versions[1].val.contains,
+	})
+	if err := writeOutput(opts.report.outPath, stdout, func(w io.Writer) error { return reports.WriteDiff(w, f, d, ropt) }); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
 }
 
 // diffSide is one side of a diff: its scorecard and a test of whether a

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -10,9 +11,14 @@ import (
 	"github.com/nhsreview/nhsreview/reports"
 )
 
+// packOptions are the flags of 'pack'.
+type packOptions struct {
+	read   readOptions
+	report reportFlags
+}
+
 func newPackCmd(stdout, stderr io.Writer) *cobra.Command {
-	var ro readOptions
-	var rf reportFlags
+	var opts packOptions
 	c := &cobra.Command{
 		Use:   "pack SOURCE",
 		Short: "Split a board pack into its papers and triage each: one page for the meeting",
@@ -36,35 +42,44 @@ and criterion that applies to it).
 Exit codes: 0 triaged; 2 the pack could not be read, or bad usage.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			f, opt, err := rf.resolve(stdout)
-			if err != nil {
-				return err
-			}
-			rs, err := rf.rules()
-			if err != nil {
-				return err
-			}
-			src := args[0]
-			res, err := fetchSource(c.Context(), src, ro)
-			if err != nil {
-				return fmt.Errorf("%s: %w", src, err)
-			}
-			rv := newReviewer(ro, rs)
-			d, err := rv.Read(c.Context(), res)
-			if err != nil {
-				return fmt.Errorf("%s: %w", src, err)
-			}
-			view, failed, err := triage.Pack(c.Context(), src, d, rv.Score)
-			if err != nil {
-				return fmt.Errorf("%s: %w", src, err)
-			}
-			for _, f := range failed {
-				fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, f.Number, oneLine(f.Err.Error()))
-			}
-			return writeOutput(rf.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, opt) })
+			return exitWith(runPack(c.Context(), opts, args[0], stdout, stderr))
 		},
 	}
-	rf.register(c, reports.PackFormats)
-	ro.register(c)
+	opts.report.register(c, reports.PackFormats)
+	opts.read.register(c)
 	return c
+}
+
+// runPack reads the pack, splits and triages its papers and writes the
+// pack's report; a paper that could not be scored is one line on stderr
+// and keeps its row.
+func runPack(ctx context.Context, opts packOptions, src string, stdout, stderr io.Writer) int {
+	f, ropt, err := opts.report.resolve(stdout)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rs, err := opts.report.rules()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	res, err := fetchSource(ctx, src, opts.read)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", src, err))
+	}
+	rv := newReviewer(opts.read, rs)
+	d, err := rv.Read(ctx, res)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", src, err))
+	}
+	view, failed, err := triage.Pack(ctx, src, d, rv.Score)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", src, err))
+	}
+	for _, p := range failed {
+		fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, p.Number, oneLine(p.Err.Error()))
+	}
+	if err := writeOutput(opts.report.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, ropt) }); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
 }

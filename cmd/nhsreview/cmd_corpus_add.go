@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/corpus"
+)
+
+// corpusAddOptions are the flags of 'corpus add'.
+type corpusAddOptions struct {
+	db       *corpusFlags
+	read     readOptions
+	meta     metaFlags
+	rulesDir string
+}
+
+func newCorpusAddCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	opts := corpusAddOptions{db: cf}
+	c := &cobra.Command{
+		Use:   "add SOURCE... [--org CODE] [--kind KIND]",
+		Short: "Fetch, read, score and store documents (files or URLs)",
+		Long: `Fetches each SOURCE (a file or an http(s) URL), reads and scores it, and
+stores it: a new document, a new version of one already stored (new bytes
+from the same source), or nothing new (the same bytes). One line per source
+on stdout: new, changed or unchanged, the document number and version.
+
+Exit codes: 0 every source stored; 2 a source could not be fetched or read
+(the others are still stored), or bad usage.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitWith(runCorpusAdd(c.Context(), opts, args, stdout, stderr))
+		},
+	}
+	opts.meta.register(c)
+	registerRules(c, &opts.rulesDir)
+	opts.read.register(c)
+	return c
+}
+
+// runCorpusAdd fetches, reads, scores and stores every source, several at
+// a time, with one line on stdout for each stored.
+func runCorpusAdd(ctx context.Context, opts corpusAddOptions, sources []string, stdout, stderr io.Writer) int {
+	meta, err := opts.meta.meta()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rs, err := loadRules(opts.rulesDir)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	st, err := opts.db.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer st.Close()
+	if err := st.CheckMeta(ctx, &meta); err != nil {
+		return fail(stderr, err)
+	}
+	rv := newReviewer(opts.read, rs)
+	failed := false
+	for _, r := range eachSource(sources, opts.read.jobs, "stored", stderr, func(src string) (*corpus.Outcome, []string, error) {
+		res, err := fetchSource(ctx, src, opts.read)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err := st.Ingest(ctx, rv, res, meta)
+		return out, nil, err
+	}) {
+		if r.err != nil {
+			failed = true
+			continue
+		}
+		fmt.Fprintln(stdout, outcomeLine(r.source, r.val))
+	}
+	if failed {
+		return exitFailure
+	}
+	return exitOK
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/pipeline"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+)
+
+// corpusCrawlOptions are the flags of 'corpus crawl'.
+type corpusCrawlOptions struct {
+	db       *corpusFlags
+	read     readOptions
+	meta     metaFlags
+	rulesDir string
+	match    string
+	depth    int
+	retries  int
+	anyHost  bool
+	delay    time.Duration
+	maxTime  time.Duration
+}
+
+func newCorpusCrawlCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	opts := corpusCrawlOptions{db: cf}
+	c := &cobra.Command{
+		Use:   "crawl URL [--depth N] [--match REGEXP] [--org CODE] [--kind KIND]",
+		Short: "Find the documents linked from a publications page and store what is new",
+		Long: `Reads the page at URL, finds its links to documents (PDF, DOCX and Markdown
+files; or the links --match names, web pages included), and fetches, reads,
+scores and stores each, as 'corpus add' does. --depth 2 also follows the
+page's links to other pages of the same host and takes their documents, and
+so on; documents on other hosts are taken only with --any-host.
+
+The crawl is polite: robots.txt is obeyed (its Crawl-delay too); requests
+to a host go one at a time, --delay apart; 429 and 5xx answers are retried
+with backoff, honouring Retry-After. Each request for a known document is
+conditional (ETag, Last-Modified), and bytes already stored add nothing, so
+a second crawl fetches nothing new. A document over --max-bytes fails; it
+is never cut. Each failure is reported on stderr and the crawl goes on; a
+summary ends the output.
+
+A crawl can be interrupted at any moment: every document is stored whole
+or not at all, and running the crawl again completes it. --max-time ends
+the crawl in that way when it has run that long.
+
+Exit codes: 0 the crawl finished and every document was stored; 2 the page
+could not be read, or some documents could not be (the others are stored),
+or --max-time ran out, or bad usage. Documents robots.txt closes are
+skipped, not failed.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitWith(runCorpusCrawl(c.Context(), opts, args[0], stdout, stderr))
+		},
+	}
+	opts.meta.register(c)
+	c.Flags().IntVar(&opts.depth, "depth", 1, "how many links away from the page documents may be (2 also visits the pages it links to)")
+	c.Flags().StringVar(&opts.match, "match", "", "a regular expression: the links (absolute URLs) that are documents, instead of .pdf, .docx and .md files")
+	c.Flags().BoolVar(&opts.anyHost, "any-host", false, "also take documents on other hosts (pages are only ever visited on the page's own host)")
+	c.Flags().DurationVar(&opts.delay, "delay", fetch.DefaultDelay, "least time between two requests to one host (a longer robots.txt Crawl-delay wins)")
+	c.Flags().IntVar(&opts.retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
+	c.Flags().DurationVar(&opts.maxTime, "max-time", pipeline.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
+	registerRules(c, &opts.rulesDir)
+	opts.read.register(c)
+	return c
+}
+
+// runCorpusCrawl crawls from the page at start and stores the documents
+// found, with one line on stdout for each stored and a summary at the
+// end. Exit 2 when a document failed or the time ran out: what was
+// stored is kept, and the next crawl goes on from there.
+func runCorpusCrawl(ctx context.Context, opts corpusCrawlOptions, start string, stdout, stderr io.Writer) int {
+	crawlOpt, err := opts.crawlOptions(start)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rs, err := loadRules(opts.rulesDir)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	st, err := opts.db.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer st.Close()
+	if err := st.CheckMeta(ctx, &crawlOpt.Meta); err != nil {
+		return fail(stderr, err)
+	}
+	pol := fetch.NewPolite(opts.read.fetchLimits())
+	pol.Delay, pol.Retries = opts.delay, opts.retries
+	clog := newCrawlLog(stdout, stderr)
+	defer clog.prog.finish()
+	pol.Logf = clog.logf
+	crawlOpt.Found = clog.prog.found
+	stats, err := pipeline.Crawl(ctx, st, pol, newReviewer(opts.read, rs), start, crawlOpt, func(ev pipeline.CrawlEvent) { clog.event(ctx, ev) })
+	clog.prog.finish()
+	var timeUp *pipeline.TimeLimitError
+	if err != nil && !errors.As(err, &timeUp) {
+		return fail(stderr, fmt.Errorf("%s: %w", start, err))
+	}
+	fmt.Fprintln(stdout, crawlSummary(stats, timeUp != nil))
+	if timeUp != nil {
+		// The documents stored are whole; the rest were never
+		// stored, and the next crawl takes them up.
+		fmt.Fprintf(stderr, "nhsreview: %s: %s (--max-time); what was stored is kept: run the crawl again to go on\n", start, timeUp)
+		return exitFailure
+	}
+	if stats.Failed > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// crawlOptions checks the flags and the start URL, in the order the
+// errors are reported, and turns them into the crawl's options (without
+// Found, which the progress line gives).
+func (o corpusCrawlOptions) crawlOptions(start string) (pipeline.CrawlOptions, error) {
+	meta, err := o.meta.meta()
+	if err != nil {
+		return pipeline.CrawlOptions{}, err
+	}
+	var re *regexp.Regexp
+	if o.match != "" {
+		if re, err = regexp.Compile(o.match); err != nil {
+			return pipeline.CrawlOptions{}, fmt.Errorf("--match: %w", err)
+		}
+	}
+	if o.depth < 1 {
+		return pipeline.CrawlOptions{}, fmt.Errorf("--depth %d: use 1 (the documents the page links to) or more", o.depth)
+	}
+	if o.retries < 0 || o.delay < 0 || o.maxTime < 0 {
+		return pipeline.CrawlOptions{}, errors.New("--retries, --delay and --max-time cannot be negative")
+	}
+	if !fetch.IsURL(start) {
+		return pipeline.CrawlOptions{}, fmt.Errorf("%s: crawl needs an http or https URL (use 'corpus add' for files)", start)
+	}
+	return pipeline.CrawlOptions{
+		DiscoverOptions: fetch.DiscoverOptions{Depth: o.depth, Match: re, AnyHost: o.anyHost},
+		Meta:            meta,
+		Workers:         o.read.jobs,
+		MaxTime:         o.maxTime,
+	}, nil
+}
+
+// crawlLog writes what a crawl reports as it goes, from its workers one
+// line at a time: a line on stdout per document stored, a line on stderr
+// per failure, skip or message of the polite fetcher, all above the
+// progress line a terminal shows.
+type crawlLog struct {
+	mu     sync.Mutex
+	prog   *progress
+	stdout io.Writer
+	errw   io.Writer // stderr, above the progress line
+}
+
+func newCrawlLog(stdout, stderr io.Writer) *crawlLog {
+	prog := startOpenProgress(stderr, "documents")
+	return &crawlLog{prog: prog, stdout: stdout, errw: prog.writer(stderr)}
+}
+
+// logf is the polite fetcher's log: retries, waits, robots.txt.
+func (l *crawlLog) logf(format string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.errw, "nhsreview: "+format+"\n", a...)
+}
+
+// event reports one document: stored, skipped (robots.txt) or failed,
+// with the flag of a limit it hit (ctx tells the fetch's own timeout
+// from the crawl's end).
+func (l *crawlLog) event(ctx context.Context, ev pipeline.CrawlEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.prog.end(ev.URL, ev.Err)
+	switch {
+	case errors.Is(ev.Err, fetch.ErrDisallowed):
+		fmt.Fprintf(l.errw, "nhsreview: %s: skipped: %s\n", ev.URL, oneLine(ev.Err.Error()))
+	case ev.Err != nil:
+		fmt.Fprintf(l.errw, "nhsreview: %s: %s\n", ev.URL, oneLine(nameFetchLimit(ctx, ev.Err).Error()))
+	default:
+		l.prog.clear()
+		fmt.Fprintln(l.stdout, outcomeLine(ev.URL, ev.Outcome))
+	}
+}
+
+// crawlSummary is the last line of a crawl.
+func crawlSummary(stats pipeline.CrawlStats, timeUp bool) string {
+	summary := fmt.Sprintf("crawl: %d new, %d changed, %d unchanged, %d failed", stats.New, stats.Changed, stats.Unchanged, stats.Failed)
+	if stats.Skipped > 0 {
+		summary += fmt.Sprintf(", %d skipped (robots.txt)", stats.Skipped)
+	}
+	if timeUp {
+		summary += " before the time limit"
+	}
+	return summary
+}

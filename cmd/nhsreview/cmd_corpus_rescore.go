@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nhsreview/nhsreview/corpus"
+)
+
+// corpusRescoreOptions are the flags of 'corpus rescore'.
+type corpusRescoreOptions struct {
+	db       *corpusFlags
+	read     readOptions
+	rulesDir string
+	all      bool
+}
+
+func newCorpusRescoreCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
+	opts := corpusRescoreOptions{db: cf}
+	c := &cobra.Command{
+		Use:   "rescore [--rules DIR] [--all]",
+		Short: "Bring stored scores up to the current rules and extractor, without downloading",
+		Long: `Re-reads, from the stored bytes, every version extracted by another version of
+the extractor, and re-scores every version that has no score under the
+current rules (the built-in set, or --rules DIR). Nothing is downloaded.
+Scores under other rules are kept. --all re-reads and re-scores everything.
+
+Exit codes: 0 done; 2 some versions could not be read again (they keep what
+they had), or bad usage.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitWith(runCorpusRescore(c.Context(), opts, stdout, stderr))
+		},
+	}
+	registerRules(c, &opts.rulesDir)
+	c.Flags().BoolVar(&opts.all, "all", false, "re-read and re-score every version")
+	opts.read.register(c)
+	return c
+}
+
+// runCorpusRescore brings the stored extractions and scores up to the
+// current extractor and rules; a version that fails is a line on stderr
+// and keeps what it had.
+func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, stderr io.Writer) int {
+	rs, err := loadRules(opts.rulesDir)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	st, err := opts.db.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer st.Close()
+	rv := newReviewer(opts.read, rs)
+	var mu sync.Mutex // events come from the rescoring workers
+	stats, err := st.Rescore(ctx, rv, opts.read.jobs, opts.all, func(ev corpus.RescoreEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		if ev.Err != nil {
+			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): %s\n", ev.Source, ev.SHA256, oneLine(ev.Err.Error()))
+		}
+	})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "rescore: %d re-extracted, %d re-scored, %d current, %d failed (rules %.12s, extractor %d)\n",
+		stats.Extracted, stats.Scored, stats.Current, stats.Failed, rs.Version, rv.ExtractorVersion())
+	if stats.Failed > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
