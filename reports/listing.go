@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -223,7 +224,7 @@ func versionsTable(b *strings.Builder, history []ListingEntry) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, v := range history {
 		fmt.Fprintf(tw, "  v%d\t%s\t%.12s\t%s\t%s, %s\tscore %s\trules %.12s\textractor %d\n", v.Version, v.FirstSeen, v.SHA256,
-			byteSize(v.Size), v.Format, plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
+			bytesize.Human(v.Size), v.Format, plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
 	}
 	tw.Flush()
 }
@@ -316,24 +317,4 @@ func day(stamp string) string {
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\r", " ")
 	return strings.ReplaceAll(s, "\n", " ")
-}
-
-// byteSize prints a byte count as the limits of fetch are written ("1 byte",
-// "812 bytes", "4.2 MiB"); the listings' test holds it to fetch.FormatSize.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		if n == 1 {
-			return "1 byte"
-		}
-		return fmt.Sprintf("%d bytes", n)
-	}
-	units := []string{"KiB", "MiB", "GiB", "TiB"}
-	v := float64(n) / unit
-	i := 0
-	for v >= unit && i < len(units)-1 {
-		v /= unit
-		i++
-	}
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") + " " + units[i]
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 
 // listingOf is a listing of three versions: one scored and filed under
@@ -139,14 +137,5 @@ func TestListingUnknownFormat(t *testing.T) {
 	}
 	if b.Len() > 0 {
 		t.Errorf("wrote %q", b.String())
-	}
-}
-
-// The sizes of a document's versions read as the limits of fetch do.
-func TestByteSize(t *testing.T) {
-	for _, n := range []int64{0, 1, 2, 1023, 1024, 1025, 1536, 5098, 1<<20 - 1, 1 << 20, 4404019, 1 << 30, 3 << 40, 5 << 50} {
-		if got, want := byteSize(n), fetch.FormatSize(n); got != want {
-			t.Errorf("byteSize(%d) = %q, want %q as fetch.FormatSize", n, got, want)
-		}
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/reports"
@@ -121,7 +120,7 @@ func (o readOptions) fetchLimits() fetch.Options {
 type sizeValue int64
 
 func (s *sizeValue) Set(v string) error {
-	n, err := parseSize(v)
+	n, err := bytesize.Parse(v)
 	if err != nil {
 		return err
 	}
@@ -129,45 +128,9 @@ func (s *sizeValue) Set(v string) error {
 	return nil
 }
 
-func (s *sizeValue) String() string {
-	n := int64(*s)
-	for _, u := range []struct {
-		name  string
-		shift uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n > 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.name
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
+func (s *sizeValue) String() string { return bytesize.Flag(int64(*s)) }
 
 func (s *sizeValue) Type() string { return "size" }
-
-func parseSize(v string) (int64, error) {
-	t := strings.TrimSpace(v)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{
-		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40},
-		{"B", 1},
-	}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(strings.ToUpper(t), strings.ToUpper(u.suffix)) && (len(u.suffix) != 2 || !strings.HasSuffix(t, "iB")) {
-			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 || n > math.MaxInt64/mult {
-		return 0, fmt.Errorf("%q is not a size (write 1048576, 512KiB, 200MiB or 4GiB)", v)
-	}
-	return n * mult, nil
-}
 
 // formatFlag is --format (-f): the name given and the formats the
 // command writes.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
@@ -382,9 +383,9 @@ func TestHostileFiles(t *testing.T) {
 		}
 	})
 	StopWorkers() // children are counted once waited for
-	t.Logf("peak memory of any PDF child so far: %s", fetch.FormatSize(childPeakRSS()))
+	t.Logf("peak memory of any PDF child so far: %s", bytesize.Human(childPeakRSS()))
 	if peak := childPeakRSS(); peak > 2<<30 {
-		t.Errorf("a PDF child used %s at its peak, want under 2 GiB", fetch.FormatSize(peak))
+		t.Errorf("a PDF child used %s at its peak, want under 2 GiB", bytesize.Human(peak))
 	}
 }
 
@@ -403,7 +404,7 @@ func testHostile(t *testing.T, tc hostileCase) {
 	took := time.Since(start)
 	o := outcome{d, err, took}
 	checkOutcome(t, tc.name, o, opt.Deadline+5*time.Second)
-	t.Logf("%s, %s: %v", fetch.FormatSize(int64(len(data))), took.Round(time.Millisecond), summary(d, err))
+	t.Logf("%s, %s: %v", bytesize.Human(int64(len(data))), took.Round(time.Millisecond), summary(d, err))
 	if tc.wantErr != "" {
 		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 			t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
@@ -544,12 +545,12 @@ func TestTenThousandPages(t *testing.T) {
 	}
 	StopWorkers() // children are counted once waited for
 	peak := childPeakRSS()
-	t.Logf("10,000 pages (%s) in %s, child peak memory %s", fetch.FormatSize(int64(len(data))), took.Round(time.Millisecond), fetch.FormatSize(peak))
+	t.Logf("10,000 pages (%s) in %s, child peak memory %s", bytesize.Human(int64(len(data))), took.Round(time.Millisecond), bytesize.Human(peak))
 	if took > DefaultDeadline {
 		t.Errorf("took %s, over the default deadline", took)
 	}
 	if peak > 2<<30 {
-		t.Errorf("child peak memory %s, want under 2 GiB", fetch.FormatSize(peak))
+		t.Errorf("child peak memory %s, want under 2 GiB", bytesize.Human(peak))
 	}
 	_, err = Document(context.Background(), &fetch.Result{Source: "ten-thousand.pdf", Data: data}, Options{PDF: pdfdoc.Options{MaxPages: 9999}})
 	if err == nil || !strings.Contains(err.Error(), "(--max-pages)") {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/internal/faultweb"
 )
 
@@ -67,7 +68,7 @@ func TestNetworkFaults(t *testing.T) {
 			// parallel: a bound of tens of MB still tells 10 MiB read
 			// from 1 GiB inflated.
 			if tt.maxAlloc > 0 && after.TotalAlloc-before.TotalAlloc > tt.maxAlloc {
-				t.Errorf("allocated %s, want under %s", FormatSize(int64(after.TotalAlloc-before.TotalAlloc)), FormatSize(int64(tt.maxAlloc)))
+				t.Errorf("allocated %s, want under %s", bytesize.Human(int64(after.TotalAlloc-before.TotalAlloc)), bytesize.Human(int64(tt.maxAlloc)))
 			}
 			if tt.sniffErr != "" {
 				if err != nil {

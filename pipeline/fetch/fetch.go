@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -136,7 +137,7 @@ func Get(ctx context.Context, source string, opt Options) (*Result, error) {
 
 // tooLarge builds the size error; detail says what was measured.
 func tooLarge(limit int64, detail string) error {
-	msg := "exceeds the size limit of " + FormatSize(limit)
+	msg := "exceeds the size limit of " + bytesize.Human(limit)
 	if detail != "" {
 		msg += " (" + detail + ")"
 	}
@@ -150,27 +151,6 @@ func overLimit(limit int64) int64 {
 		return limit
 	}
 	return limit + 1
-}
-
-// FormatSize prints a byte count the way limits are written ("200 MiB").
-func FormatSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		if n == 1 {
-			return "1 byte"
-		}
-		return fmt.Sprintf("%d bytes", n)
-	}
-	units := []string{"KiB", "MiB", "GiB", "TiB"}
-	v := float64(n) / unit
-	i := 0
-	for v >= unit && i < len(units)-1 {
-		v /= unit
-		i++
-	}
-	s := fmt.Sprintf("%.1f", v)
-	s = strings.TrimSuffix(s, ".0")
-	return s + " " + units[i]
 }
 
 // msgError prints a plain message while still unwrapping to the cause, so

@@ -379,18 +379,3 @@ func TestIsURL(t *testing.T) {
 		}
 	}
 }
-
-func TestFormatSize(t *testing.T) {
-	tests := []struct {
-		n    int64
-		want string
-	}{
-		{1, "1 byte"}, {10, "10 bytes"}, {1024, "1 KiB"}, {1536, "1.5 KiB"},
-		{200 << 20, "200 MiB"}, {3 << 30, "3 GiB"},
-	}
-	for _, tt := range tests {
-		if got := FormatSize(tt.n); got != tt.want {
-			t.Errorf("FormatSize(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 )
 
 func getFile(ctx context.Context, path string, opt Options) (*Result, error) {
@@ -42,7 +44,7 @@ func getFile(ctx context.Context, path string, opt Options) (*Result, error) {
 			return nil, errors.New("file is empty")
 		}
 		if fi.Size() > opt.MaxBytes {
-			return nil, tooLarge(opt.MaxBytes, "file is "+FormatSize(fi.Size()))
+			return nil, tooLarge(opt.MaxBytes, "file is "+bytesize.Human(fi.Size()))
 		}
 	}
 	f, err := os.Open(path)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 )
 
 // acceptHeader prefers the formats that carry the most structure; many
@@ -99,7 +101,7 @@ func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 		return nil, statusErr(resp)
 	}
 	if resp.ContentLength > opt.MaxBytes {
-		return nil, tooLarge(opt.MaxBytes, "Content-Length is "+FormatSize(resp.ContentLength))
+		return nil, tooLarge(opt.MaxBytes, "Content-Length is "+bytesize.Human(resp.ContentLength))
 	}
 
 	var buf bytes.Buffer

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ledongthuc/pdf"
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	tifflzw "golang.org/x/image/tiff/lzw"
 )
 
@@ -25,17 +26,14 @@ func streamLimit(limit int64) error {
 	return fmt.Errorf("%w of %s (--max-stream-bytes)", errStreamLimit, formatSize(limit))
 }
 
-// formatSize prints a byte count the way the flags take it ("256MiB").
+// formatSize prints a byte count the way the flags take it ("256MiB"),
+// or as bytes.
 func formatSize(n int64) string {
-	for _, u := range []struct {
-		name  string
-		shift uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n >= 1<<u.shift && n%(1<<u.shift) == 0 {
-			return fmt.Sprintf("%d%s", n>>u.shift, u.name)
-		}
+	s := bytesize.Flag(n)
+	if !strings.HasSuffix(s, "B") {
+		s += " bytes"
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return s
 }
 
 // streamData returns the decoded bytes of a stream, or of an array of

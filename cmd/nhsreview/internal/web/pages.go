@@ -19,6 +19,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
@@ -147,7 +148,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // submission is refused.
 func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, b homeBody) {
 	ctx := r.Context()
-	b.MaxUpload = fetch.FormatSize(s.cfg.MaxUpload)
+	b.MaxUpload = bytesize.Human(s.cfg.MaxUpload)
 	b.Kinds = corpus.Kinds
 	b.MaxTotal = s.maxTotal()
 	orgs, err := s.cfg.Store.Organisations(ctx)
@@ -732,7 +733,7 @@ func (s *Server) admit(r *http.Request) (release func(), herr *httpError) {
 // answers 413 without reading further.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (*form, *httpError) {
 	limit := s.cfg.MaxUpload
-	tooLarge := &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than this server's upload limit of %s.", fetch.FormatSize(limit))}
+	tooLarge := &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than this server's upload limit of %s.", bytesize.Human(limit))}
 	if r.ContentLength > limit+formSlack {
 		return nil, tooLarge
 	}

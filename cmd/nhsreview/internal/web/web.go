@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -422,7 +423,7 @@ func fetchError(err error, limit int64) *httpError {
 	case errors.Is(err, ErrBlockedAddress):
 		return &httpError{http.StatusBadRequest, "This link cannot be fetched: " + msg + ". Only public web addresses are allowed."}
 	case errors.Is(err, fetch.ErrTooLarge):
-		return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than this server's limit of %s.", fetch.FormatSize(limit))}
+		return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than this server's limit of %s.", bytesize.Human(limit))}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &httpError{http.StatusGatewayTimeout, "The other website took too long: " + msg}
 	case errors.Is(err, fetch.ErrBadURL):
