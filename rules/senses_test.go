@@ -163,3 +163,29 @@ func TestOwnCareIsNotEngagingThePublic(t *testing.T) {
 		}
 	}
 }
+
+// A problem named in general terms is the document's own: not a
+// criticism respondents made of the draft, and not "challenge" as a verb.
+func TestProblemNamedByTheDocument(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Waiting times for children's mental health services remain a serious pressure.", true},
+		{"Respondents felt there was a lack of clarity on the purpose of the strategy.", false},
+		{"We will challenge organisations who cannot show a robust approach to waste.", false},
+	} {
+		doc := testDoc([]document.Block{para(tc.text)})
+		ev, err := s.Matches(doc, "problem-analysis", "problem-words")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ev) == 1; got != tc.want {
+			t.Errorf("%q: a problem named by the document %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
