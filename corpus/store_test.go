@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 

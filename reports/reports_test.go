@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
