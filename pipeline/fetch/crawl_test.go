@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 func htmlHandler(body string) http.HandlerFunc {
@@ -19,7 +21,7 @@ func htmlHandler(body string) http.HandlerFunc {
 }
 
 func TestLinks(t *testing.T) {
-	page := &Result{
+	page := &fetched.Doc{
 		Source: "https://example.nhs.uk/about/publications",
 		URL:    "https://Example.NHS.uk:443/about/publications/",
 		Data: []byte(`<html><head><base href="/papers/"></head><body>

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 func TestCheckAddr(t *testing.T) {
@@ -114,7 +115,7 @@ func loopbackOnly(t testing.TB, g *guard) *guard {
 	return g
 }
 
-func fetchWith(g *guard, u string) (*fetch.Result, error) {
+func fetchWith(g *guard, u string) (*fetched.Doc, error) {
 	return fetch.Get(context.Background(), u, fetch.Options{Client: g.client(), Timeout: 5 * time.Second})
 }
 

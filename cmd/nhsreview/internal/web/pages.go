@@ -22,7 +22,7 @@ import (
 	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -843,7 +843,7 @@ func checkURL(raw string) *httpError {
 		return &httpError{http.StatusBadRequest, "The link is too long."}
 	}
 	u, err := url.Parse(raw)
-	if err != nil || !fetch.IsURL(raw) || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+	if err != nil || !fetched.IsURL(raw) || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return bad
 	}
 	return nil

@@ -28,6 +28,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -352,7 +353,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	}()
 	defer crash.Guard(&crashed, "scoring")
 
-	var res *fetch.Result
+	var res *fetched.Doc
 	if in.url != "" {
 		stage(stageFetching)
 		opt := s.cfg.Fetch
@@ -369,7 +370,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 			s.log.Printf("%s: %v", in.source(), err)
 			return nil, &httpError{http.StatusInternalServerError, "The upload could not be read back for scoring; the server's log says why."}
 		}
-		res = &fetch.Result{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
+		res = &fetched.Doc{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
 	}
 
 	// The job's page shows the stage the reviewer has reached.
@@ -387,7 +388,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	if err != nil {
 		var failed *pipeline.StageError
 		switch {
-		case errors.Is(err, fetch.ErrUnsupported):
+		case errors.Is(err, fetched.ErrUnsupported):
 			return nil, &httpError{http.StatusUnsupportedMediaType, "This is not a document nhsreview can read: " + oneLine(err.Error())}
 		case ctx.Err() != nil:
 			return nil, &httpError{http.StatusServiceUnavailable, "Stopped: " + oneLine(context.Cause(ctx).Error())}

@@ -22,7 +22,7 @@ import (
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -468,7 +468,7 @@ func TestJobLimit(t *testing.T) {
 	srv, ts := newTestServer(t, func(c *Config) {
 		c.Jobs = 2
 		inner := c.Reviewer
-		c.Reviewer = stageFuncs{Reviewer: inner, read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+		c.Reviewer = stageFuncs{Reviewer: inner, read: func(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 			n := running.Add(1)
 			defer running.Add(-1)
 			for {
