@@ -247,7 +247,7 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 	header = append(header, "total", "max", "red_flags", "status", "reason", "red_flag_text")
 	var rows [][]string
 	for _, r := range cmp.Rows {
-		row := []string{Cell(r.Source), Cell(r.Title), r.SHA256, r.RulesVersion}
+		row := []string{csvCell(r.Source), csvCell(r.Title), r.SHA256, r.RulesVersion}
 		for _, s := range r.Scores {
 			if s < 0 {
 				row = append(row, "")
@@ -256,11 +256,11 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 			}
 		}
 		if !r.scored() {
-			rows = append(rows, append(row, "", "", "", r.Status, Cell(r.Reason), ""))
+			rows = append(rows, append(row, "", "", "", r.Status, csvCell(r.Reason), ""))
 			continue
 		}
 		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags), r.Status, "",
-			Cell(strings.Join(r.Flags, " | "))))
+			csvCell(strings.Join(r.Flags, " | "))))
 	}
-	return WriteCSV(w, header, rows)
+	return writeCSV(w, header, rows)
 }

@@ -128,11 +128,11 @@ type Organisation struct {
 	Documents  int    `json:"documents"`
 }
 
-// ListingCSVHeader is the column order of the listing's CSV.
-var ListingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}
+// listingCSVHeader is the column order of the listing's CSV.
+var listingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}
 
-// ScoreRowCSVHeader is the column order of the export's CSV.
-var ScoreRowCSVHeader = []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}
+// scoreRowCSVHeader is the column order of the export's CSV.
+var scoreRowCSVHeader = []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}
 
 // WriteListing writes document versions: a table with a count of
 // documents at the end (text), an array (json; [] for none) or one row
@@ -145,7 +145,7 @@ func WriteListing(w io.Writer, f Format, list []ListingEntry) error {
 		}
 		return WriteJSON(w, list)
 	case FormatCSV:
-		return WriteCSV(w, ListingCSVHeader, listingRows(list))
+		return writeCSV(w, listingCSVHeader, listingRows(list))
 	case FormatText:
 		return listingText(w, list)
 	}
@@ -155,8 +155,8 @@ func WriteListing(w io.Writer, f Format, list []ListingEntry) error {
 func listingRows(list []ListingEntry) [][]string {
 	var rows [][]string
 	for _, e := range list {
-		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), Cell(e.Source), Cell(e.Org), Cell(e.OrgName),
-			Cell(e.Region), e.Kind, Cell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
+		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), csvCell(e.Source), csvCell(e.Org), csvCell(e.OrgName),
+			csvCell(e.Region), e.Kind, csvCell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
 			strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion)})
 	}
 	return rows
@@ -268,11 +268,11 @@ func WriteScoreRows(w io.Writer, f Format, rows []ScoreRow) error {
 	case FormatCSV:
 		var out [][]string
 		for _, r := range rows {
-			out = append(out, []string{strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), Cell(r.Source), Cell(r.Org),
-				Cell(r.OrgName), Cell(r.Region), r.Kind, Cell(r.Title), r.SHA256, r.FirstSeen, r.LastFetched,
+			out = append(out, []string{strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), csvCell(r.Source), csvCell(r.Org),
+				csvCell(r.OrgName), csvCell(r.Region), r.Kind, csvCell(r.Title), r.SHA256, r.FirstSeen, r.LastFetched,
 				r.RulesVersion, r.Criterion, strconv.Itoa(r.Score), strconv.Itoa(r.Max), strconv.Itoa(r.Evidence), strconv.Itoa(r.RedFlags)})
 		}
-		return WriteCSV(w, ScoreRowCSVHeader, out)
+		return writeCSV(w, scoreRowCSVHeader, out)
 	}
 	return fmt.Errorf("scores cannot be exported as %q", f)
 }

@@ -37,11 +37,11 @@ type PackPaper struct {
 // PackFormats are the formats of a pack.
 var PackFormats = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON, FormatCSV}
 
-// PackCSVHeader is the column order of a pack's CSV: one row per paper
+// packCSVHeader is the column order of a pack's CSV: one row per paper
 // and criterion that applies to it (one row with the criterion empty for
 // a paper not triaged), so that a spreadsheet has every item of the
 // agenda. New columns are only ever added at the end.
-var PackCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status", "asked"}
+var packCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status", "asked"}
 
 // WritePack writes a pack in one format.
 func WritePack(w io.Writer, f Format, p *Pack, o Options) error {
@@ -68,24 +68,24 @@ func (pp PackPaper) pages() string {
 	return strconv.Itoa(pp.FirstPage)
 }
 
-// packCSV writes PackCSVHeader's rows.
+// packCSV writes packCSVHeader's rows.
 func packCSV(w io.Writer, p *Pack) error {
 	var rows [][]string
 	for _, pp := range p.Papers {
-		head := []string{Cell(p.Source), Cell(pp.Number), Cell(pp.Title), Cell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
+		head := []string{csvCell(p.Source), csvCell(pp.Number), csvCell(pp.Title), csvCell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
 		switch {
 		case pp.Card == nil || len(pp.Card.Criteria) == 0 && pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", "not triaged", Cell(pp.Asked)))
+			rows = append(rows, append(head, "", "", "", "", "", "not triaged", csvCell(pp.Asked)))
 		case !pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status, Cell(pp.Asked)))
+			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status, csvCell(pp.Asked)))
 		default:
 			for _, cr := range pp.Card.Criteria {
 				rows = append(rows, append(slices.Clone(head), cr.ID, strconv.Itoa(cr.Score), strconv.Itoa(cr.Max),
-					strconv.Itoa(len(cr.RedFlags)), Cell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored, Cell(pp.Asked)))
+					strconv.Itoa(len(cr.RedFlags)), csvCell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored, csvCell(pp.Asked)))
 			}
 		}
 	}
-	return WriteCSV(w, PackCSVHeader, rows)
+	return writeCSV(w, packCSVHeader, rows)
 }
 
 // packMarkdown: the agenda as a table, then each triaged paper's red

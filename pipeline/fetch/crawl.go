@@ -51,7 +51,7 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 	if depth <= 0 {
 		depth = 1
 	}
-	isDoc := IsDocumentLink
+	isDoc := isDocumentLink
 	if opt.Match != nil {
 		isDoc = opt.Match.MatchString
 	}
@@ -82,7 +82,7 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 		}
 		pg := queue[0]
 		queue = queue[1:]
-		links, err := Links(pg.res)
+		links, err := pageLinks(pg.res)
 		if err != nil {
 			failed(pg.res.Name(), err)
 			continue

@@ -18,7 +18,7 @@ func FuzzLinks(f *testing.F) {
 	f.Add(`<a href="https://user:pw@EXAMPLE.nhs.uk:443">`)
 	f.Add("<a href=\"\x00\xff%zz\">")
 	f.Fuzz(func(t *testing.T, page string) {
-		links, err := Links(&fetched.Doc{Source: "https://example.nhs.uk/pubs/", Data: []byte(page)})
+		links, err := pageLinks(&fetched.Doc{Source: "https://example.nhs.uk/pubs/", Data: []byte(page)})
 		if err != nil {
 			return
 		}

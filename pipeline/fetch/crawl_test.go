@@ -38,7 +38,7 @@ func TestLinks(t *testing.T) {
 			<a href="http://user:pw@example.nhs.uk:80/d.pdf">creds</a>
 		</body></html>`),
 	}
-	got, err := Links(page)
+	got, err := pageLinks(page)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestLinks(t *testing.T) {
 		"http://example.nhs.uk/d.pdf",
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("Links:\n got %q\nwant %q", got, want)
+		t.Errorf("pageLinks:\n got %q\nwant %q", got, want)
 	}
 }
 

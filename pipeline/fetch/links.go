@@ -13,11 +13,11 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
-// Links returns the http and https links of an HTML page (a, area, and
+// pageLinks returns the http and https links of an HTML page (a, area, and
 // the frames and embeds that publications pages use to show a PDF), made
 // absolute against the page's final URL or its <base href>, without
 // fragments, each once, in page order.
-func Links(page *fetched.Doc) ([]string, error) {
+func pageLinks(page *fetched.Doc) ([]string, error) {
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Data))
 	if err != nil {
 		return nil, fmt.Errorf("reading the page's links: %w", err)
@@ -70,9 +70,9 @@ var pageExt = map[string]bool{
 	".asp": true, ".aspx": true, ".jsp": true, ".shtml": true, ".cfm": true,
 }
 
-// IsDocumentLink reports whether a link's path names a PDF, DOCX or
+// isDocumentLink reports whether a link's path names a PDF, DOCX or
 // Markdown file.
-func IsDocumentLink(link string) bool {
+func isDocumentLink(link string) bool {
 	u, err := url.Parse(link)
 	if err != nil {
 		return false

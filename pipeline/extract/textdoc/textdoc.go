@@ -79,7 +79,7 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 	if err := b.stopped(); err != nil {
 		return nil, err
 	}
-	var rj Rejoined
+	var rj rejoined
 	b.blocks, rj = rejoinLines(b.blocks)
 	if err := b.stopped(); err != nil {
 		return nil, err

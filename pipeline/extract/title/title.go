@@ -39,8 +39,8 @@ type Line struct {
 // title set large.
 const maxLines = 5
 
-// MaxLen bounds a title: a longer one is a paragraph taken for a title.
-const MaxLen = 200
+// maxLen bounds a title: a longer one is a paragraph taken for a title.
+const maxLen = 200
 
 var (
 	// Labels name a kind of paper, a part of one or a journal's
@@ -156,7 +156,7 @@ func FromSized(lines []Line) string {
 			continue
 		}
 		l.Text = clean(l.Text)
-		if !skip(l.Text) && len(l.Text) <= MaxLen && l.Size > 0 {
+		if !skip(l.Text) && len(l.Text) <= maxLen && l.Size > 0 {
 			ls = append(ls, l)
 			at = append(at, k)
 		}
@@ -311,12 +311,12 @@ func join(parts []string) string {
 
 // cut bounds s at a word boundary.
 func cut(s string) string {
-	if len(s) <= MaxLen {
+	if len(s) <= maxLen {
 		return s
 	}
-	i := strings.LastIndexByte(s[:MaxLen], ' ')
+	i := strings.LastIndexByte(s[:maxLen], ' ')
 	if i <= 0 {
-		i = MaxLen
+		i = maxLen
 		for i > 0 && !utf8.RuneStart(s[i]) {
 			i--
 		}

@@ -229,7 +229,7 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 		defer f.discard()
 		// The job outlives the request that started it; the server's
 		// context ends it at shutdown.
-		ctx, cancel := context.WithTimeout(s.ctx, JobTimeout)
+		ctx, cancel := context.WithTimeout(s.ctx, jobTimeout)
 		defer cancel()
 		out, herr := s.score(ctx, in, j.setStage)
 		if herr != nil {

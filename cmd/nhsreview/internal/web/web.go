@@ -36,9 +36,9 @@ import (
 // document when Config.MaxUpload is 0.
 const DefaultMaxUpload = 100 << 20
 
-// JobTimeout bounds one scoring job, from waiting for a slot to storing
+// jobTimeout bounds one scoring job, from waiting for a slot to storing
 // the result: a document that takes longer is not worth keeping a slot.
-const JobTimeout = 5 * time.Minute
+const jobTimeout = 5 * time.Minute
 
 // Config is what the command gives the server.
 type Config struct {
@@ -164,14 +164,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // NewHTTPServer is an http.Server for h with a timeout on every phase of a
 // request, so that a slow or stalled client cannot hold a connection: the
 // headers in 10 s, a whole upload in 10 minutes, the answer (a JSON score
-// waits for its job) within JobTimeout and a margin.
+// waits for its job) within jobTimeout and a margin.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       10 * time.Minute,
-		WriteTimeout:      JobTimeout + 11*time.Minute,
+		WriteTimeout:      jobTimeout + 11*time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
@@ -421,7 +421,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 func fetchError(err error, limit int64) *httpError {
 	msg := oneLine(err.Error())
 	switch {
-	case errors.Is(err, ErrBlockedAddress):
+	case errors.Is(err, errBlockedAddress):
 		return &httpError{http.StatusBadRequest, "This link cannot be fetched: " + msg + ". Only public web addresses are allowed."}
 	case errors.Is(err, fetch.ErrTooLarge):
 		return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than this server's limit of %s.", bytesize.Human(limit))}

@@ -588,7 +588,7 @@ func TestPanicInPipeline(t *testing.T) {
 
 func TestHTTPServerTimeouts(t *testing.T) {
 	hs := NewHTTPServer("127.0.0.1:0", http.NotFoundHandler())
-	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= JobTimeout || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= jobTimeout || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
 		t.Errorf("a phase without a timeout: %+v", hs)
 	}
 }
