@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -144,7 +145,7 @@ func (cmp *Comparison) rulesLabel() string {
 func (cmp *Comparison) Text(w io.Writer, o Options) error {
 	p := painter(o.Color)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s\n", p.paint(ansiBold, "Comparison of "+plural(len(cmp.Rows), "document")), cmp.rulesLabel())
+	fmt.Fprintf(&b, "%s%s\n", p.paint(ansiBold, "Comparison of "+textclean.Plural(len(cmp.Rows), "document")), cmp.rulesLabel())
 	if m := cmp.mixedRules(); m != "" {
 		fmt.Fprintf(&b, "%s\n", p.paint(ansiYellow, "warning: "+m))
 	}
@@ -171,7 +172,7 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 		}
 		fmt.Fprintf(&b, "  %s", r.totalText())
 		if r.RedFlags > 0 {
-			fmt.Fprintf(&b, "  %s", p.paint(ansiRed, fmt.Sprintf("%s", plural(r.RedFlags, "red flag"))))
+			fmt.Fprintf(&b, "  %s", p.paint(ansiRed, fmt.Sprintf("%s", textclean.Plural(r.RedFlags, "red flag"))))
 		}
 		b.WriteString("\n")
 	}
@@ -192,7 +193,7 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 // Markdown writes the matrix as a Markdown table.
 func (cmp *Comparison) Markdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Comparison of %s\n\n", plural(len(cmp.Rows), "document"))
+	fmt.Fprintf(&b, "# Comparison of %s\n\n", textclean.Plural(len(cmp.Rows), "document"))
 	if len(cmp.RulesVersions) == 1 {
 		fmt.Fprintf(&b, "Rules `%s`\n\n", short(cmp.RulesVersions[0]))
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -175,12 +176,12 @@ func listingText(w io.Writer, list []ListingEntry) error {
 			title = string(r[:listingTitleRunes-1]) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Version, e.Versions, orHyphen(e.Org), orHyphen(e.Kind),
-			day(e.FirstSeen), e.TotalText(), orHyphen(oneLine(title)), e.Source)
+			day(e.FirstSeen), e.TotalText(), orHyphen(textclean.OneLine(title)), e.Source)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, plural(len(list), "document"))
+	_, err := fmt.Fprintln(w, textclean.Plural(len(list), "document"))
 	return err
 }
 
@@ -199,7 +200,7 @@ func WriteDocument(w io.Writer, f Format, d *DocumentDetail) error {
 
 func documentText(w io.Writer, d *DocumentDetail) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %s\n", d.ID, orHyphen(oneLine(d.Title)))
+	fmt.Fprintf(&b, "#%d %s\n", d.ID, orHyphen(textclean.OneLine(d.Title)))
 	fmt.Fprintf(&b, "source        %s\n", d.Source)
 	if d.Org != "" {
 		fmt.Fprintf(&b, "organisation  %s %s (%s)\n", d.Org, d.OrgName, d.Region)
@@ -224,7 +225,7 @@ func versionsTable(b *strings.Builder, history []ListingEntry) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, v := range history {
 		fmt.Fprintf(tw, "  v%d\t%s\t%.12s\t%s\t%s, %s\tscore %s\trules %.12s\textractor %d\n", v.Version, v.FirstSeen, v.SHA256,
-			bytesize.Human(v.Size), v.Format, plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
+			bytesize.Human(v.Size), v.Format, textclean.Plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
 	}
 	tw.Flush()
 }
@@ -251,7 +252,7 @@ func fetchesTable(b *strings.Builder, fetches []FetchRecord) {
 func scoresTable(b *strings.Builder, card *rules.Scorecard) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, c := range card.Criteria {
-		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\n", c.Name, c.Score, c.Max, oneLine(c.Summary))
+		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\n", c.Name, c.Score, c.Max, textclean.OneLine(c.Summary))
 	}
 	tw.Flush()
 }
@@ -311,10 +312,4 @@ func day(stamp string) string {
 		return stamp[:10]
 	}
 	return stamp
-}
-
-// oneLine keeps a field taken from a document on its table row.
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
 }

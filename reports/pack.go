@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -92,7 +93,7 @@ func packCSV(w io.Writer, p *Pack) error {
 // flags and the questions most worth asking, as in text.
 func packMarkdown(w io.Writer, p *Pack) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n%s · %s\n\n", mdEscape(p.Title), mdEscape(p.Source), plural(len(p.Papers), "paper"))
+	fmt.Fprintf(&b, "# %s\n\n%s · %s\n\n", mdEscape(p.Title), mdEscape(p.Source), textclean.Plural(len(p.Papers), "paper"))
 	b.WriteString("| Item | Title | Purpose | Pages | Kind | Scores (flags) |\n|---|---|---|---|---|---|\n")
 	for _, pp := range p.Papers {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(dash(pp.Number)), mdEscape(pp.Title), dash(pp.Purpose), pp.pages(), pp.Kind, scoresText(pp.Card))
@@ -137,7 +138,7 @@ func packQuestions(c *rules.Scorecard) []string {
 func packText(w io.Writer, p *Pack, o Options) error {
 	pt := painter(o.Color)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n%s · %s\n\n", pt.paint(ansiBold, printable(p.Title)), printable(p.Source), plural(len(p.Papers), "paper"))
+	fmt.Fprintf(&b, "%s\n%s · %s\n\n", pt.paint(ansiBold, printable(p.Title)), printable(p.Source), textclean.Plural(len(p.Papers), "paper"))
 	const titleWidth = 44
 	fmt.Fprintf(&b, "%s\n", pt.paint(ansiBold, fmt.Sprintf("  %-6s %-*s %-11s %-7s %-20s %s", "Item", titleWidth, "Title", "Purpose", "Pages", "Kind", "Scores (flags)")))
 	for _, pp := range p.Papers {
@@ -182,7 +183,7 @@ func scoresText(c *rules.Scorecard) string {
 	}
 	s := strings.Join(parts, " · ")
 	if flags > 0 {
-		s += " (" + plural(flags, "flag") + ")"
+		s += " (" + textclean.Plural(flags, "flag") + ")"
 	}
 	return s
 }
@@ -246,7 +247,7 @@ func (f *Fragments) Pack(w io.Writer, p *Pack) error {
 // section (paper-N, N its place in the pack: item numbers repeat or are
 // missing).
 func packHTMLData(p *Pack) (*htmlPack, string) {
-	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: plural(len(p.Papers), "paper")}
+	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: textclean.Plural(len(p.Papers), "paper")}
 	gen := ""
 	for i, pp := range p.Papers {
 		row := htmlPackRow{Number: dash(pp.Number), Title: pp.Title, Presenter: pp.Presenter, Purpose: dash(pp.Purpose),

@@ -21,6 +21,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/pipeline/pack"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -238,7 +239,5 @@ func pickPaper(d *document.Document, src, item string) (*document.Document, erro
 	return nil, fmt.Errorf("no item %s in the pack (its items: %s)", item, strings.Join(items, ", "))
 }
 
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
-}
+// oneLine is textclean.OneLine, under the name the commands use.
+func oneLine(s string) string { return textclean.OneLine(s) }

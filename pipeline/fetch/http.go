@@ -211,7 +211,8 @@ func statusErr(resp *http.Response) error {
 }
 
 // oneLine keeps server-controlled text from breaking the one-line error
-// format (and from smuggling terminal escapes).
+// format (and from smuggling terminal escapes). Unlike textclean.OneLine
+// it drops every control character and bounds the length.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {

@@ -548,6 +548,11 @@ func frac(n, of int) string {
 	return fmt.Sprintf("%.2f", float64(n)/float64(of))
 }
 
+// clip cuts s to n runes, wherever that falls, and marks the cut: stale
+// judgements are listed by the start of their quote, enough to find them
+// in the judgements file. It is not textclean.Shorten (bytes, at a word)
+// nor the reports' clip (runes, at a word where one is near), and eval's
+// output stays as it was.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

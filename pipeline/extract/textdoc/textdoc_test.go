@@ -14,6 +14,7 @@ import (
 	"github.com/nhsreview/nhsreview/internal/testkit/readertest"
 	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 )
 
 type goldenDoc struct {
@@ -317,7 +318,7 @@ func TestTitle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Title) > maxTitle+len("…") || !strings.HasSuffix(d.Title, "…") {
+	if len(d.Title) > title.MaxLen+len("…") || !strings.HasSuffix(d.Title, "…") {
 		t.Errorf("long first line not truncated: %d bytes", len(d.Title))
 	}
 }

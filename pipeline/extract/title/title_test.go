@@ -164,8 +164,8 @@ func FuzzTitle(f *testing.F) {
 			plain = append(plain, Line{Text: l, Strong: i%2 == 0, Break: l == ""})
 		}
 		for _, got := range []string{FromSized(sized), FromLines(plain)} {
-			if len(got) > maxLen+len("…") {
-				t.Fatalf("title of %d bytes, more than %d", len(got), maxLen)
+			if len(got) > MaxLen+len("…") {
+				t.Fatalf("title of %d bytes, more than %d", len(got), MaxLen)
 			}
 			if utf8.ValidString(text) && !utf8.ValidString(got) {
 				t.Fatalf("title %q is not valid UTF-8", got)

@@ -23,6 +23,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -529,7 +530,7 @@ func (s *Server) documentList(w http.ResponseWriter, r *http.Request) {
 	for i := range b.Entries {
 		b.Entries[i].FirstSeen = dateOf(b.Entries[i].FirstSeen)
 	}
-	b.Count = plural(len(b.Entries), "document")
+	b.Count = textclean.Plural(len(b.Entries), "document")
 	all := url.Values{}
 	for _, k := range []string{"org", "kind", "since"} {
 		if v := q.Get(k); v != "" {
@@ -548,13 +549,6 @@ func dateOf(stamp string) string {
 		return stamp[:10]
 	}
 	return stamp
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // maxCompare bounds a comparison: beyond it the heatmap is unreadable and

@@ -469,6 +469,9 @@ func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (card *rule
 	return card, doc, nil
 }
 
+// oneLine folds an error message's whitespace for a page. It is not
+// textclean.OneLine, which only turns line breaks into spaces, nor
+// textclean.Fold, which also rewrites invalid UTF-8.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
