@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -32,7 +32,7 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	fixed := &counting{
 		extractorVersion: 1, rulesVersion: "r1",
-		read:  func(context.Context, *fetch.Result) (*document.Document, error) { return doc, nil },
+		read:  func(context.Context, *fetched.Doc) (*document.Document, error) { return doc, nil },
 		score: func(context.Context, *document.Document) (*rules.Scorecard, error) { return card, nil },
 	}
 	s := openTemp(b)

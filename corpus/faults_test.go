@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // TestCheck damages a whole corpus in each way a partial write could
@@ -94,7 +94,7 @@ func TestRepair(t *testing.T) {
 		}
 	}
 	sources["https://x.nhs.uk/1.md"] = strategy(7) // changed at the source
-	get := func(_ context.Context, src string) (*fetch.Result, error) {
+	get := func(_ context.Context, src string) (*fetched.Doc, error) {
 		data, ok := sources[src]
 		if !ok {
 			return nil, fmt.Errorf("no such source")

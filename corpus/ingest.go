@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -66,8 +66,8 @@ type Outcome struct {
 // Key is how a source is named in the corpus: the canonical URL, or the
 // absolute path of a file.
 func Key(source string) string {
-	if fetch.IsURL(source) {
-		return fetch.CanonicalURL(source)
+	if fetched.IsURL(source) {
+		return fetched.CanonicalURL(source)
 	}
 	if abs, err := filepath.Abs(source); err == nil {
 		return abs
@@ -77,13 +77,13 @@ func Key(source string) string {
 
 // Validators returns what the server said with the last fetch of a
 // source, for a conditional request; zero when the source is unknown.
-func (s *Store) Validators(ctx context.Context, source string) (fetch.Validators, error) {
-	var v fetch.Validators
+func (s *Store) Validators(ctx context.Context, source string) (fetched.Validators, error) {
+	var v fetched.Validators
 	err := s.db.QueryRowContext(ctx, `SELECT f.etag, f.last_modified FROM fetches f
 		JOIN documents d ON d.id = f.document_id
 		WHERE d.source = ? ORDER BY f.id DESC LIMIT 1`, Key(source)).Scan(&v.ETag, &v.LastModified)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fetch.Validators{}, nil
+		return fetched.Validators{}, nil
 	}
 	if err != nil {
 		return v, fmt.Errorf("corpus: reading validators: %w", err)
@@ -95,7 +95,7 @@ func (s *Store) Validators(ctx context.Context, source string) (fetch.Validators
 // known one, or (same bytes as its latest version) only the fetch. New
 // bytes are extracted and scored first, outside the transaction; a source
 // whose bytes cannot be read as a document is not stored at all.
-func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetch.Result, meta Meta) (*Outcome, error) {
+func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ var errRetry = errors.New("retry")
 
 // NotModified records a fetch the server answered with 304: the latest
 // version is current.
-func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt time.Time, meta Meta) (*Outcome, error) {
+func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetched.Validators, fetchedAt time.Time, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func upsertDocument(ctx context.Context, tx *sql.Tx, key string, meta Meta) (id 
 	return id, created, nil
 }
 
-func insertFetch(ctx context.Context, tx *sql.Tx, docID, verID int64, res *fetch.Result, status int, st Status) error {
+func insertFetch(ctx context.Context, tx *sql.Tx, docID, verID int64, res *fetched.Doc, status int, st Status) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		docID, verID, res.URL, stamp(res.FetchedAt), status, res.ETag, res.LastModified, res.ContentType, string(st))
@@ -292,7 +292,7 @@ type prepared struct {
 
 // prepare extracts and scores new bytes, reusing what the store already
 // has for the same content (the same file under another URL).
-func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetch.Result, sha string) (*prepared, error) {
+func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetched.Doc, sha string) (*prepared, error) {
 	w := &prepared{sha: sha}
 	// The stored extraction is unpacked only when it is current and has
 	// no score under these rules yet.

@@ -16,7 +16,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -30,14 +30,14 @@ func TestMain(m *testing.M) {
 // (these tests cannot import package pipeline, which imports corpus); a
 // test may replace them.
 type counting struct {
-	read             func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	read             func(ctx context.Context, res *fetched.Doc) (*document.Document, error)
 	score            func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
 	extractorVersion int
 	rulesVersion     string
 	extracts, scores atomic.Int32
 }
 
-func (c *counting) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+func (c *counting) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 	c.extracts.Add(1)
 	return c.read(ctx, res)
 }
@@ -73,7 +73,7 @@ func newReviewer(t testing.TB, extractorVersion int, rulesVersion string) *count
 	return &counting{
 		extractorVersion: extractorVersion,
 		rulesVersion:     rulesVersion,
-		read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+		read: func(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 			return extract.Document(ctx, res, extract.Options{})
 		},
 		score: func(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
@@ -119,8 +119,8 @@ func sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-func result(source string, data []byte) *fetch.Result {
-	return &fetch.Result{Source: source, Data: data, FetchedAt: time.Now()}
+func result(source string, data []byte) *fetched.Doc {
+	return &fetched.Doc{Source: source, Data: data, FetchedAt: time.Now()}
 }
 
 // count runs a counting query.

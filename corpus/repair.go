@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -29,7 +29,7 @@ type Repaired struct {
 // 'corpus add', not a repair). A stored extraction or scorecard that
 // cannot be read is dropped and made again from the bytes by Rescore.
 // Nothing else is touched.
-func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Context, source string) (*fetch.Result, error)) ([]Repaired, error) {
+func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Context, source string) (*fetched.Doc, error)) ([]Repaired, error) {
 	names, err := s.versionNames(ctx)
 	if err != nil {
 		return nil, err

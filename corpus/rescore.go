@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -126,7 +126,7 @@ func (s *Store) rescoreOne(ctx context.Context, rv Reviewer, it rescoreItem, all
 		if err := s.db.QueryRowContext(ctx, `SELECT data FROM contents WHERE sha256 = ?`, it.sha).Scan(&data); err != nil {
 			return "", fmt.Errorf("reading the stored bytes: %w", err)
 		}
-		res := &fetch.Result{Source: it.source, URL: it.url, ContentType: it.contentType, Data: data}
+		res := &fetched.Doc{Source: it.source, URL: it.url, ContentType: it.contentType, Data: data}
 		var err error
 		if d, err = rv.Read(ctx, res); err != nil {
 			return "", err

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -16,7 +16,7 @@ import (
 // corpus declares it, rather than importing the stages, so that it stays
 // the store.
 type Reviewer interface {
-	Read(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	Read(ctx context.Context, res *fetched.Doc) (*document.Document, error)
 	Score(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
 	ExtractorVersion() int
 	RulesVersion() string

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus/catalogue"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 func TestMigrateFromEmpty(t *testing.T) {
@@ -411,7 +411,7 @@ func TestRescore(t *testing.T) {
 
 	// A rescore whose extraction fails keeps what was stored.
 	broken := newReviewer(t, 3, "r3")
-	broken.read = func(context.Context, *fetch.Result) (*document.Document, error) {
+	broken.read = func(context.Context, *fetched.Doc) (*document.Document, error) {
 		return nil, errors.New("reader broke")
 	}
 	got, err := s.Rescore(ctx, broken, 1, false, nil)

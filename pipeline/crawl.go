@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // CrawlStore is what a crawl needs of the corpus (a *corpus.Store): the
@@ -17,9 +18,9 @@ import (
 // ways to record a fetch.
 type CrawlStore interface {
 	CheckMeta(ctx context.Context, m *corpus.Meta) error
-	Validators(ctx context.Context, source string) (fetch.Validators, error)
-	NotModified(ctx context.Context, source, finalURL string, v fetch.Validators, fetchedAt time.Time, meta corpus.Meta) (*corpus.Outcome, error)
-	Ingest(ctx context.Context, rv corpus.Reviewer, res *fetch.Result, meta corpus.Meta) (*corpus.Outcome, error)
+	Validators(ctx context.Context, source string) (fetched.Validators, error)
+	NotModified(ctx context.Context, source, finalURL string, v fetched.Validators, fetchedAt time.Time, meta corpus.Meta) (*corpus.Outcome, error)
+	Ingest(ctx context.Context, rv corpus.Reviewer, res *fetched.Doc, meta corpus.Meta) (*corpus.Outcome, error)
 }
 
 // CrawlOptions says what to crawl and how the documents found are filed.

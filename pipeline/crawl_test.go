@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
-	"github.com/nhsreview/nhsreview/internal/faultweb"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/faultweb"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 

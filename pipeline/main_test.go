@@ -21,6 +21,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -38,7 +39,7 @@ type counting struct {
 	extracts, scores atomic.Int32
 }
 
-func (c *counting) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+func (c *counting) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 	c.extracts.Add(1)
 	return c.Reviewer.Read(ctx, res)
 }
@@ -121,8 +122,8 @@ func sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-func result(source string, data []byte) *fetch.Result {
-	return &fetch.Result{Source: source, Data: data, FetchedAt: time.Now()}
+func result(source string, data []byte) *fetched.Doc {
+	return &fetched.Doc{Source: source, Data: data, FetchedAt: time.Now()}
 }
 
 // snapshot lists every stored version with what hangs on it, one line

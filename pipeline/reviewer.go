@@ -17,7 +17,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -44,7 +44,7 @@ func (r *Reviewer) RulesVersion() string { return r.rules.Version }
 
 // Read reads fetched bytes as a document (extract.Document). Its error
 // is a *StageError.
-func (r *Reviewer) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+func (r *Reviewer) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 	report(ctx, Reading)
 	d, err := extract.Document(ctx, res, r.opt)
 	if err != nil {

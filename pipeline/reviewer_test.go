@@ -11,7 +11,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -67,7 +67,7 @@ func TestReviewerStages(t *testing.T) {
 	}
 	var got []Stage
 	ctx := WithStages(context.Background(), func(s Stage) { got = append(got, s) })
-	d, err := r.Read(ctx, &fetch.Result{Source: "plan.md", Data: []byte("# A plan\n\nWe will invest £2m in health checks.\n")})
+	d, err := r.Read(ctx, &fetched.Doc{Source: "plan.md", Data: []byte("# A plan\n\nWe will invest £2m in health checks.\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestReviewerStages(t *testing.T) {
 		t.Errorf("stages %v, want %v", got, want)
 	}
 
-	bad := &fetch.Result{Source: "bad.pdf", Data: corruptPDF}
+	bad := &fetched.Doc{Source: "bad.pdf", Data: corruptPDF}
 	_, readErr := extract.Document(context.Background(), bad, extract.Options{InProcess: true})
 	_, err = NewReviewer(extract.Options{InProcess: true}, rs, rules.Tool{}).Read(context.Background(), bad)
 	var se *StageError

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -144,7 +145,7 @@ func (cmp *Comparison) rulesLabel() string {
 func (cmp *Comparison) Text(w io.Writer, o Options) error {
 	p := painter(o.Color)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s\n", p.paint(ansiBold, "Comparison of "+plural(len(cmp.Rows), "document")), cmp.rulesLabel())
+	fmt.Fprintf(&b, "%s%s\n", p.paint(ansiBold, "Comparison of "+textclean.Plural(len(cmp.Rows), "document")), cmp.rulesLabel())
 	if m := cmp.mixedRules(); m != "" {
 		fmt.Fprintf(&b, "%s\n", p.paint(ansiYellow, "warning: "+m))
 	}
@@ -171,7 +172,7 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 		}
 		fmt.Fprintf(&b, "  %s", r.totalText())
 		if r.RedFlags > 0 {
-			fmt.Fprintf(&b, "  %s", p.paint(ansiRed, fmt.Sprintf("%s", plural(r.RedFlags, "red flag"))))
+			fmt.Fprintf(&b, "  %s", p.paint(ansiRed, fmt.Sprintf("%s", textclean.Plural(r.RedFlags, "red flag"))))
 		}
 		b.WriteString("\n")
 	}
@@ -192,7 +193,7 @@ func (cmp *Comparison) Text(w io.Writer, o Options) error {
 // Markdown writes the matrix as a Markdown table.
 func (cmp *Comparison) Markdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Comparison of %s\n\n", plural(len(cmp.Rows), "document"))
+	fmt.Fprintf(&b, "# Comparison of %s\n\n", textclean.Plural(len(cmp.Rows), "document"))
 	if len(cmp.RulesVersions) == 1 {
 		fmt.Fprintf(&b, "Rules `%s`\n\n", short(cmp.RulesVersions[0]))
 	}
@@ -247,7 +248,7 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 	header = append(header, "total", "max", "red_flags", "status", "reason", "red_flag_text")
 	var rows [][]string
 	for _, r := range cmp.Rows {
-		row := []string{Cell(r.Source), Cell(r.Title), r.SHA256, r.RulesVersion}
+		row := []string{csvCell(r.Source), csvCell(r.Title), r.SHA256, r.RulesVersion}
 		for _, s := range r.Scores {
 			if s < 0 {
 				row = append(row, "")
@@ -256,11 +257,11 @@ func (cmp *Comparison) CSV(w io.Writer) error {
 			}
 		}
 		if !r.scored() {
-			rows = append(rows, append(row, "", "", "", r.Status, Cell(r.Reason), ""))
+			rows = append(rows, append(row, "", "", "", r.Status, csvCell(r.Reason), ""))
 			continue
 		}
 		rows = append(rows, append(row, strconv.Itoa(r.Total), strconv.Itoa(r.Max), strconv.Itoa(r.RedFlags), r.Status, "",
-			Cell(strings.Join(r.Flags, " | "))))
+			csvCell(strings.Join(r.Flags, " | "))))
 	}
-	return WriteCSV(w, header, rows)
+	return writeCSV(w, header, rows)
 }

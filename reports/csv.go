@@ -10,9 +10,9 @@ import (
 	"github.com/nhsreview/nhsreview/rules"
 )
 
-// CSVHeader is the column order of CSV, fixed so that scripts can rely on
+// csvHeader is the column order of CSV, fixed so that scripts can rely on
 // it; new columns are only ever added at the end.
-var CSVHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags", "status", "reason", "red_flag_text"}
+var csvHeader = []string{"document", "title", "sha256", "criterion", "score", "evidence_count", "first_evidence_page", "rules_version", "max", "red_flags", "status", "reason", "red_flag_text"}
 
 // CSV writes one row per document and criterion (long format, for R or
 // pandas), RFC 4180: comma separated, quoted where needed, CRLF line ends.
@@ -27,8 +27,8 @@ func CSV(w io.Writer, cards []*rules.Scorecard) error {
 	var rows [][]string
 	for _, c := range cards {
 		if !c.Scored() {
-			rows = append(rows, []string{Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, "", "", "", "",
-				c.Tool.RulesVersion, "", "", c.Status, Cell(c.Reason), ""})
+			rows = append(rows, []string{csvCell(c.Document.Source), csvCell(c.Document.Title), c.Document.SHA256, "", "", "", "",
+				c.Tool.RulesVersion, "", "", c.Status, csvCell(c.Reason), ""})
 			continue
 		}
 		for _, cr := range c.Criteria {
@@ -37,13 +37,13 @@ func CSV(w io.Writer, cards []*rules.Scorecard) error {
 				first = strconv.Itoa(p)
 			}
 			rows = append(rows, []string{
-				Cell(c.Document.Source), Cell(c.Document.Title), c.Document.SHA256, cr.ID,
+				csvCell(c.Document.Source), csvCell(c.Document.Title), c.Document.SHA256, cr.ID,
 				strconv.Itoa(cr.Score), strconv.Itoa(len(cr.Evidence)), first, c.Tool.RulesVersion,
-				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)), rules.StatusScored, "", Cell(strings.Join(cr.RedFlags, " | ")),
+				strconv.Itoa(cr.Max), strconv.Itoa(len(cr.RedFlags)), rules.StatusScored, "", csvCell(strings.Join(cr.RedFlags, " | ")),
 			})
 		}
 	}
-	return WriteCSV(w, CSVHeader, rows)
+	return writeCSV(w, csvHeader, rows)
 }
 
 // firstPage is the lowest page any evidence cites, 0 when none does.
@@ -57,10 +57,10 @@ func firstPage(ev []rules.Evidence) int {
 	return first
 }
 
-// WriteCSV writes a header and rows as RFC 4180 CSV: comma separated,
+// writeCSV writes a header and rows as RFC 4180 CSV: comma separated,
 // quoted where needed, CRLF line ends. Text from documents in the rows
-// should go through Cell.
-func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+// should go through csvCell.
+func writeCSV(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.WriteAll(append([][]string{header}, rows...)); err != nil {
@@ -69,12 +69,12 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	return nil
 }
 
-// Cell guards text taken from a document against spreadsheet formula
+// csvCell guards text taken from a document against spreadsheet formula
 // injection: a title such as "=HYPERLINK(...)" would run in Excel, so text
 // starting with = + - @ or a tab gets a leading apostrophe, which
 // spreadsheets hide (OWASP's advice). R and pandas see the apostrophe,
 // but only on such fields. Numbers the tool writes need no guard.
-func Cell(s string) string {
+func csvCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -276,8 +276,8 @@ func (d *Diff) Text(w io.Writer, o Options) error {
 	p := painter(o.Color)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", p.paint(ansiBold, "What changed"))
-	fmt.Fprintf(&b, "  old: %s (%s, %s)\n", d.Old.Title, d.Old.Source, plural(d.Old.Pages, "page"))
-	fmt.Fprintf(&b, "  new: %s (%s, %s)\n", d.New.Title, d.New.Source, plural(d.New.Pages, "page"))
+	fmt.Fprintf(&b, "  old: %s (%s, %s)\n", d.Old.Title, d.Old.Source, textclean.Plural(d.Old.Pages, "page"))
+	fmt.Fprintf(&b, "  new: %s (%s, %s)\n", d.New.Title, d.New.Source, textclean.Plural(d.New.Pages, "page"))
 	if d.SameRules {
 		fmt.Fprintf(&b, "  rules %s\n", short(d.New.RulesVersion))
 	} else {
@@ -310,10 +310,10 @@ func (d *Diff) Text(w io.Writer, o Options) error {
 			notes = append(notes, fmt.Sprintf("−%d evidence", n))
 		}
 		if n := len(cd.NewRedFlags); n > 0 {
-			notes = append(notes, p.paint(ansiRed, plural(n, "new red flag")))
+			notes = append(notes, p.paint(ansiRed, textclean.Plural(n, "new red flag")))
 		}
 		if n := len(cd.ResolvedRedFlags); n > 0 {
-			notes = append(notes, plural(n, "resolved red flag"))
+			notes = append(notes, textclean.Plural(n, "resolved red flag"))
 		}
 		if len(notes) > 0 {
 			b.WriteString("  " + strings.Join(notes, ", "))
@@ -382,7 +382,7 @@ func textEvidenceChange(b *strings.Builder, p painter, mark, color string, e Evi
 func (d *Diff) Markdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# What changed: %s\n\n", mdEscape(d.New.Title))
-	fmt.Fprintf(&b, "- Old: %s (%s, %s)\n- New: %s (%s, %s)\n", mdEscape(d.Old.Title), mdEscape(d.Old.Source), plural(d.Old.Pages, "page"), mdEscape(d.New.Title), mdEscape(d.New.Source), plural(d.New.Pages, "page"))
+	fmt.Fprintf(&b, "- Old: %s (%s, %s)\n- New: %s (%s, %s)\n", mdEscape(d.Old.Title), mdEscape(d.Old.Source), textclean.Plural(d.Old.Pages, "page"), mdEscape(d.New.Title), mdEscape(d.New.Source), textclean.Plural(d.New.Pages, "page"))
 	if d.SameRules {
 		fmt.Fprintf(&b, "- Rules `%s`\n", short(d.New.RulesVersion))
 	}

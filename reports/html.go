@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -205,8 +206,8 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 		ID:         fmt.Sprintf("doc%d", n+1),
 		Title:      title(c),
 		Format:     string(d.Format),
-		Pages:      plural(d.Pages, "page"),
-		Words:      thousands(d.Words),
+		Pages:      textclean.Plural(d.Pages, "page"),
+		Words:      textclean.Thousands(int64(d.Words)),
 		SHA256:     d.SHA256,
 		RulesShort: short(c.Tool.RulesVersion),
 		Generator:  strings.TrimSpace(c.Tool.Name + " " + c.Tool.Version),
@@ -354,7 +355,7 @@ func (cmp *Comparison) HTML(w io.Writer) error {
 
 // htmlData is what the "compare" template reads.
 func (cmp *Comparison) htmlData() *htmlCompare {
-	hc := &htmlCompare{Count: plural(len(cmp.Rows), "document"), Mixed: cmp.mixedRules(), Criteria: cmp.Criteria}
+	hc := &htmlCompare{Count: textclean.Plural(len(cmp.Rows), "document"), Mixed: cmp.mixedRules(), Criteria: cmp.Criteria}
 	if len(cmp.RulesVersions) == 1 {
 		hc.Rules = short(cmp.RulesVersions[0])
 	}
@@ -437,8 +438,8 @@ func trend(n int) string {
 func (d *Diff) HTML(w io.Writer) error {
 	hd := &htmlDiff{
 		Title:       d.New.Title,
-		Old:         htmlDiffSide{htmlSource: sourceOf(d.Old.Source), Pages: plural(d.Old.Pages, "page")},
-		New:         htmlDiffSide{htmlSource: sourceOf(d.New.Source), Pages: plural(d.New.Pages, "page")},
+		Old:         htmlDiffSide{htmlSource: sourceOf(d.Old.Source), Pages: textclean.Plural(d.Old.Pages, "page")},
+		New:         htmlDiffSide{htmlSource: sourceOf(d.New.Source), Pages: textclean.Plural(d.New.Pages, "page")},
 		OldTotal:    scoreOf(d.Total.Old),
 		NewTotal:    scoreOf(d.Total.New),
 		TotalChange: changeText(d.Total.Change),

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -128,11 +129,11 @@ type Organisation struct {
 	Documents  int    `json:"documents"`
 }
 
-// ListingCSVHeader is the column order of the listing's CSV.
-var ListingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}
+// listingCSVHeader is the column order of the listing's CSV.
+var listingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}
 
-// ScoreRowCSVHeader is the column order of the export's CSV.
-var ScoreRowCSVHeader = []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}
+// scoreRowCSVHeader is the column order of the export's CSV.
+var scoreRowCSVHeader = []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}
 
 // WriteListing writes document versions: a table with a count of
 // documents at the end (text), an array (json; [] for none) or one row
@@ -145,7 +146,7 @@ func WriteListing(w io.Writer, f Format, list []ListingEntry) error {
 		}
 		return WriteJSON(w, list)
 	case FormatCSV:
-		return WriteCSV(w, ListingCSVHeader, listingRows(list))
+		return writeCSV(w, listingCSVHeader, listingRows(list))
 	case FormatText:
 		return listingText(w, list)
 	}
@@ -155,8 +156,8 @@ func WriteListing(w io.Writer, f Format, list []ListingEntry) error {
 func listingRows(list []ListingEntry) [][]string {
 	var rows [][]string
 	for _, e := range list {
-		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), Cell(e.Source), Cell(e.Org), Cell(e.OrgName),
-			Cell(e.Region), e.Kind, Cell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
+		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), csvCell(e.Source), csvCell(e.Org), csvCell(e.OrgName),
+			csvCell(e.Region), e.Kind, csvCell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
 			strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion)})
 	}
 	return rows
@@ -175,12 +176,12 @@ func listingText(w io.Writer, list []ListingEntry) error {
 			title = string(r[:listingTitleRunes-1]) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Version, e.Versions, orHyphen(e.Org), orHyphen(e.Kind),
-			day(e.FirstSeen), e.TotalText(), orHyphen(oneLine(title)), e.Source)
+			day(e.FirstSeen), e.TotalText(), orHyphen(textclean.OneLine(title)), e.Source)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, plural(len(list), "document"))
+	_, err := fmt.Fprintln(w, textclean.Plural(len(list), "document"))
 	return err
 }
 
@@ -199,7 +200,7 @@ func WriteDocument(w io.Writer, f Format, d *DocumentDetail) error {
 
 func documentText(w io.Writer, d *DocumentDetail) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %s\n", d.ID, orHyphen(oneLine(d.Title)))
+	fmt.Fprintf(&b, "#%d %s\n", d.ID, orHyphen(textclean.OneLine(d.Title)))
 	fmt.Fprintf(&b, "source        %s\n", d.Source)
 	if d.Org != "" {
 		fmt.Fprintf(&b, "organisation  %s %s (%s)\n", d.Org, d.OrgName, d.Region)
@@ -224,7 +225,7 @@ func versionsTable(b *strings.Builder, history []ListingEntry) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, v := range history {
 		fmt.Fprintf(tw, "  v%d\t%s\t%.12s\t%s\t%s, %s\tscore %s\trules %.12s\textractor %d\n", v.Version, v.FirstSeen, v.SHA256,
-			bytesize.Human(v.Size), v.Format, plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
+			bytesize.Human(v.Size), v.Format, textclean.Plural(v.Pages, "page"), v.TotalText(), orHyphen(v.RulesVersion), v.ExtractorVersion)
 	}
 	tw.Flush()
 }
@@ -251,7 +252,7 @@ func fetchesTable(b *strings.Builder, fetches []FetchRecord) {
 func scoresTable(b *strings.Builder, card *rules.Scorecard) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, c := range card.Criteria {
-		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\n", c.Name, c.Score, c.Max, oneLine(c.Summary))
+		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\n", c.Name, c.Score, c.Max, textclean.OneLine(c.Summary))
 	}
 	tw.Flush()
 }
@@ -268,11 +269,11 @@ func WriteScoreRows(w io.Writer, f Format, rows []ScoreRow) error {
 	case FormatCSV:
 		var out [][]string
 		for _, r := range rows {
-			out = append(out, []string{strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), Cell(r.Source), Cell(r.Org),
-				Cell(r.OrgName), Cell(r.Region), r.Kind, Cell(r.Title), r.SHA256, r.FirstSeen, r.LastFetched,
+			out = append(out, []string{strconv.FormatInt(r.DocumentID, 10), strconv.Itoa(r.Version), csvCell(r.Source), csvCell(r.Org),
+				csvCell(r.OrgName), csvCell(r.Region), r.Kind, csvCell(r.Title), r.SHA256, r.FirstSeen, r.LastFetched,
 				r.RulesVersion, r.Criterion, strconv.Itoa(r.Score), strconv.Itoa(r.Max), strconv.Itoa(r.Evidence), strconv.Itoa(r.RedFlags)})
 		}
-		return WriteCSV(w, ScoreRowCSVHeader, out)
+		return writeCSV(w, scoreRowCSVHeader, out)
 	}
 	return fmt.Errorf("scores cannot be exported as %q", f)
 }
@@ -311,10 +312,4 @@ func day(stamp string) string {
 		return stamp[:10]
 	}
 	return stamp
-}
-
-// oneLine keeps a field taken from a document on its table row.
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
 }

@@ -105,10 +105,10 @@ func TestListingEmpty(t *testing.T) {
 	}{
 		{"text", func(b *bytes.Buffer) error { return WriteListing(b, FormatText, nil) }, "ID  V  ORG  KIND  FIRST SEEN  SCORE  TITLE  SOURCE\n0 documents\n"},
 		{"json", func(b *bytes.Buffer) error { return WriteListing(b, FormatJSON, nil) }, "[]\n"},
-		{"csv", func(b *bytes.Buffer) error { return WriteListing(b, FormatCSV, nil) }, strings.Join(ListingCSVHeader, ",") + "\r\n"},
+		{"csv", func(b *bytes.Buffer) error { return WriteListing(b, FormatCSV, nil) }, strings.Join(listingCSVHeader, ",") + "\r\n"},
 		{"one", func(b *bytes.Buffer) error { return WriteListing(b, FormatText, listingOf()[1:2]) }, "1 document\n"},
 		{"scores json", func(b *bytes.Buffer) error { return WriteScoreRows(b, FormatJSON, nil) }, "[]\n"},
-		{"scores csv", func(b *bytes.Buffer) error { return WriteScoreRows(b, FormatCSV, nil) }, strings.Join(ScoreRowCSVHeader, ",") + "\r\n"},
+		{"scores csv", func(b *bytes.Buffer) error { return WriteScoreRows(b, FormatCSV, nil) }, strings.Join(scoreRowCSVHeader, ",") + "\r\n"},
 		{"document", func(b *bytes.Buffer) error {
 			return WriteDocument(b, FormatText, &DocumentDetail{ListingEntry: ListingEntry{ID: 9}})
 		},

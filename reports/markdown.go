@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -32,7 +33,7 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 		fmt.Fprintf(b, "%s\n\n**%s** %s\n", mdEscape(d.Source), notScored(c), mdEscape(c.Reason))
 		return
 	}
-	fmt.Fprintf(b, "%s · %s · %s · %s words · rules `%s`\n\n", mdEscape(d.Source), d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
+	fmt.Fprintf(b, "%s · %s · %s · %s words · rules `%s`\n\n", mdEscape(d.Source), d.Format, textclean.Plural(d.Pages, "page"), textclean.Thousands(int64(d.Words)), short(c.Tool.RulesVersion))
 	if d.Kind != "" {
 		fmt.Fprintf(b, "*Read as: %s.* %s\n\n", mdEscape(d.Kind), mdEscape(d.Fit))
 	}

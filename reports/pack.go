@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -37,11 +38,11 @@ type PackPaper struct {
 // PackFormats are the formats of a pack.
 var PackFormats = []Format{FormatText, FormatMarkdown, FormatHTML, FormatJSON, FormatCSV}
 
-// PackCSVHeader is the column order of a pack's CSV: one row per paper
+// packCSVHeader is the column order of a pack's CSV: one row per paper
 // and criterion that applies to it (one row with the criterion empty for
 // a paper not triaged), so that a spreadsheet has every item of the
 // agenda. New columns are only ever added at the end.
-var PackCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status", "asked"}
+var packCSVHeader = []string{"pack", "item", "title", "presenter", "purpose", "kind", "first_page", "last_page", "criterion", "score", "max", "red_flags", "red_flag_text", "status", "asked"}
 
 // WritePack writes a pack in one format.
 func WritePack(w io.Writer, f Format, p *Pack, o Options) error {
@@ -68,31 +69,31 @@ func (pp PackPaper) pages() string {
 	return strconv.Itoa(pp.FirstPage)
 }
 
-// packCSV writes PackCSVHeader's rows.
+// packCSV writes packCSVHeader's rows.
 func packCSV(w io.Writer, p *Pack) error {
 	var rows [][]string
 	for _, pp := range p.Papers {
-		head := []string{Cell(p.Source), Cell(pp.Number), Cell(pp.Title), Cell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
+		head := []string{csvCell(p.Source), csvCell(pp.Number), csvCell(pp.Title), csvCell(pp.Presenter), pp.Purpose, pp.Kind, strconv.Itoa(pp.FirstPage), strconv.Itoa(pp.LastPage)}
 		switch {
 		case pp.Card == nil || len(pp.Card.Criteria) == 0 && pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", "not triaged", Cell(pp.Asked)))
+			rows = append(rows, append(head, "", "", "", "", "", "not triaged", csvCell(pp.Asked)))
 		case !pp.Card.Scored():
-			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status, Cell(pp.Asked)))
+			rows = append(rows, append(head, "", "", "", "", "", pp.Card.Status, csvCell(pp.Asked)))
 		default:
 			for _, cr := range pp.Card.Criteria {
 				rows = append(rows, append(slices.Clone(head), cr.ID, strconv.Itoa(cr.Score), strconv.Itoa(cr.Max),
-					strconv.Itoa(len(cr.RedFlags)), Cell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored, Cell(pp.Asked)))
+					strconv.Itoa(len(cr.RedFlags)), csvCell(strings.Join(cr.RedFlags, " | ")), rules.StatusScored, csvCell(pp.Asked)))
 			}
 		}
 	}
-	return WriteCSV(w, PackCSVHeader, rows)
+	return writeCSV(w, packCSVHeader, rows)
 }
 
 // packMarkdown: the agenda as a table, then each triaged paper's red
 // flags and the questions most worth asking, as in text.
 func packMarkdown(w io.Writer, p *Pack) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n%s · %s\n\n", mdEscape(p.Title), mdEscape(p.Source), plural(len(p.Papers), "paper"))
+	fmt.Fprintf(&b, "# %s\n\n%s · %s\n\n", mdEscape(p.Title), mdEscape(p.Source), textclean.Plural(len(p.Papers), "paper"))
 	b.WriteString("| Item | Title | Purpose | Pages | Kind | Scores (flags) |\n|---|---|---|---|---|---|\n")
 	for _, pp := range p.Papers {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(dash(pp.Number)), mdEscape(pp.Title), dash(pp.Purpose), pp.pages(), pp.Kind, scoresText(pp.Card))
@@ -137,7 +138,7 @@ func packQuestions(c *rules.Scorecard) []string {
 func packText(w io.Writer, p *Pack, o Options) error {
 	pt := painter(o.Color)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n%s · %s\n\n", pt.paint(ansiBold, printable(p.Title)), printable(p.Source), plural(len(p.Papers), "paper"))
+	fmt.Fprintf(&b, "%s\n%s · %s\n\n", pt.paint(ansiBold, printable(p.Title)), printable(p.Source), textclean.Plural(len(p.Papers), "paper"))
 	const titleWidth = 44
 	fmt.Fprintf(&b, "%s\n", pt.paint(ansiBold, fmt.Sprintf("  %-6s %-*s %-11s %-7s %-20s %s", "Item", titleWidth, "Title", "Purpose", "Pages", "Kind", "Scores (flags)")))
 	for _, pp := range p.Papers {
@@ -182,7 +183,7 @@ func scoresText(c *rules.Scorecard) string {
 	}
 	s := strings.Join(parts, " · ")
 	if flags > 0 {
-		s += " (" + plural(flags, "flag") + ")"
+		s += " (" + textclean.Plural(flags, "flag") + ")"
 	}
 	return s
 }
@@ -246,7 +247,7 @@ func (f *Fragments) Pack(w io.Writer, p *Pack) error {
 // section (paper-N, N its place in the pack: item numbers repeat or are
 // missing).
 func packHTMLData(p *Pack) (*htmlPack, string) {
-	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: plural(len(p.Papers), "paper")}
+	hp := &htmlPack{Title: p.Title, Source: p.Source, Count: textclean.Plural(len(p.Papers), "paper")}
 	gen := ""
 	for i, pp := range p.Papers {
 		row := htmlPackRow{Number: dash(pp.Number), Title: pp.Title, Presenter: pp.Presenter, Purpose: dash(pp.Purpose),

@@ -121,13 +121,6 @@ func bar(score, outOf int) string {
 	return strings.Repeat("█", score) + strings.Repeat("░", outOf-score)
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // short cuts a rules version (a SHA-256) to the 12 characters people can
 // compare by eye.
 func short(v string) string {
@@ -135,18 +128,6 @@ func short(v string) string {
 		return v[:12]
 	}
 	return v
-}
-
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	var out []byte
-	for i := range s {
-		if i > 0 && s[i-1] != '-' && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
 }
 
 // firstSentence keeps a summary to one line of an overview.
@@ -158,7 +139,10 @@ func firstSentence(s string) string {
 }
 
 // clip shortens text to n runes at a word boundary where one is near,
-// marking the cut with an ellipsis.
+// marking the cut with an ellipsis; the result is at most n runes, as
+// the text columns and the HTML front page are laid out in characters.
+// It differs on purpose from textclean.Shorten (a bound in bytes) and
+// title.Cut (bytes, any word boundary), and the golden files hold it.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

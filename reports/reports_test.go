@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -270,8 +270,8 @@ func TestCSV(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"=SUM(A1)", "'=SUM(A1)"}, {"+1", "'+1"}, {"-1", "'-1"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"plan.pdf", "plan.pdf"}, {"", ""},
 	} {
-		if got := Cell(tc.in); got != tc.want {
-			t.Errorf("Cell(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := csvCell(tc.in); got != tc.want {
+			t.Errorf("csvCell(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

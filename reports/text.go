@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -78,7 +79,7 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 		fmt.Fprintf(b, "%s\n\n%s\n%s\n", d.Source, p.paint(ansiBold+";"+ansiRed, notScored(c)), wrap(c.Reason, 78, ""))
 		return
 	}
-	fmt.Fprintf(b, "%s · %s · %s · %s words · rules %s\n", d.Source, d.Format, plural(d.Pages, "page"), thousands(d.Words), short(c.Tool.RulesVersion))
+	fmt.Fprintf(b, "%s · %s · %s · %s words · rules %s\n", d.Source, d.Format, textclean.Plural(d.Pages, "page"), textclean.Thousands(int64(d.Words)), short(c.Tool.RulesVersion))
 	if d.Kind != "" {
 		fmt.Fprintf(b, "%s\n", wrap(strings.TrimSpace("Read as: "+d.Kind+". "+d.Fit), 78, ""))
 	}

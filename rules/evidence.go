@@ -10,14 +10,14 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
-// MaxEvidence is how many passages are quoted per criterion.
-const MaxEvidence = 6
+// maxEvidence is how many passages are quoted per criterion.
+const maxEvidence = 6
 
 // maxQuote bounds a quote; longer sentences are cut to a window of words
 // around what matched (still verbatim: no ellipsis is added).
 const maxQuote = 320
 
-// evidence picks up to MaxEvidence passages for tiers of signals (the
+// evidence picks up to maxEvidence passages for tiers of signals (the
 // level reached first). Within a tier it goes round the signals, so that
 // each thing the score needed is shown (a figure, a group, a cause ...)
 // before a second of any. A signal's passages are taken strongest first
@@ -33,10 +33,10 @@ func (r *run) evidence(cc *ccrit, tiers ...[]string) []Evidence {
 		}
 	}
 	for _, names := range tiers {
-		for len(p.out) < MaxEvidence {
+		for len(p.out) < maxEvidence {
 			took := false
 			for _, name := range names {
-				if len(p.out) >= MaxEvidence {
+				if len(p.out) >= maxEvidence {
 					break
 				}
 				if p.next(name) {

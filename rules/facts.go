@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // countable says which counted things a sum can buy: a sum and a count of
@@ -136,20 +137,8 @@ func pounds(v float64) string {
 		return fmt.Sprintf("£%.1fm", v/1e6)
 	case v >= 100:
 		r := int64(math.Round(v/100) * 100)
-		return "£" + thousands(r)
+		return "£" + textclean.Thousands(r)
 	default:
 		return fmt.Sprintf("£%.0f", v)
 	}
-}
-
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

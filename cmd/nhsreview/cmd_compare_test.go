@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 )
 
 // writeFixtures writes generated PDFs into the current directory.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // corpusCrawlOptions are the flags of 'corpus crawl'.
@@ -139,7 +140,7 @@ func (o corpusCrawlOptions) crawlOptions(start string) (pipeline.CrawlOptions, e
 	if o.retries < 0 || o.delay < 0 || o.maxTime < 0 {
 		return pipeline.CrawlOptions{}, errors.New("--retries, --delay and --max-time cannot be negative")
 	}
-	if !fetch.IsURL(start) {
+	if !fetched.IsURL(start) {
 		return pipeline.CrawlOptions{}, fmt.Errorf("%s: crawl needs an http or https URL (use 'corpus add' for files)", start)
 	}
 	return pipeline.CrawlOptions{

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // corpusRepairOptions are the flags of 'corpus repair'.
@@ -55,7 +55,7 @@ func runCorpusRepair(ctx context.Context, opts corpusRepairOptions, stdout, stde
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	get := func(ctx context.Context, src string) (*fetch.Result, error) { return fetchSource(ctx, src, opts.read) }
+	get := func(ctx context.Context, src string) (*fetched.Doc, error) { return fetchSource(ctx, src, opts.read) }
 	done, err := st.Repair(ctx, newReviewer(opts.read, rs), get)
 	if err != nil {
 		return fail(stderr, err)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/rules"
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )

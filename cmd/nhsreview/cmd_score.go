@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -91,7 +91,7 @@ func runScore(ctx context.Context, opts scoreOptions, sources []string, stdout, 
 	var cards []*rules.Scorecard
 	var failed bool
 	if opts.sample {
-		card, err := scoreResult(ctx, &fetch.Result{Source: sampleName, Data: sampleStrategy}, opts.read, rs, sampleName, "")
+		card, err := scoreResult(ctx, &fetched.Doc{Source: sampleName, Data: sampleStrategy}, opts.read, rs, sampleName, "")
 		if err != nil {
 			out.close(false) // no -o file is left, as after any failure
 			return fail(stderr, fmt.Errorf("sample: %w", err))

@@ -12,11 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
 )
 
 // repoRoot is the repository's top folder, from this package's.

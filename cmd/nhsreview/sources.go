@@ -19,7 +19,9 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/pipeline/pack"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -141,7 +143,7 @@ func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.S
 // scoreResult runs the reviewer on fetched bytes: document, annotated
 // document, scorecard; of the pack's paper item when there is one (src is
 // then the paper's name, "pack.pdf#7i").
-func scoreResult(ctx context.Context, res *fetch.Result, ro readOptions, rs *rules.Set, src, item string) (*rules.Scorecard, error) {
+func scoreResult(ctx context.Context, res *fetched.Doc, ro readOptions, rs *rules.Set, src, item string) (*rules.Scorecard, error) {
 	rv := newReviewer(ro, rs)
 	d, err := rv.Read(ctx, res)
 	if err != nil {
@@ -165,7 +167,7 @@ func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Wri
 }
 
 // fetchSource is fetch.Get with the flag of a limit hit named.
-func fetchSource(ctx context.Context, src string, o readOptions) (*fetch.Result, error) {
+func fetchSource(ctx context.Context, src string, o readOptions) (*fetched.Doc, error) {
 	res, err := fetch.Get(ctx, src, o.fetchLimits())
 	return res, nameFetchLimit(ctx, err)
 }
@@ -237,7 +239,5 @@ func pickPaper(d *document.Document, src, item string) (*document.Document, erro
 	return nil, fmt.Errorf("no item %s in the pack (its items: %s)", item, strings.Join(items, ", "))
 }
 
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
-}
+// oneLine is textclean.OneLine, under the name the commands use.
+func oneLine(s string) string { return textclean.OneLine(s) }

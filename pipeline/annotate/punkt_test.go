@@ -9,7 +9,7 @@ import (
 
 	"github.com/jdkato/prose/v2"
 
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 )
 
 // proseStarts is sentenceStarts done the slow way, through

@@ -37,7 +37,8 @@ func Guard(errp *error, doing string) {
 }
 
 // oneLine keeps a panic value to one printable line of bounded length:
-// a message, not a stack trace or a dump of the input.
+// a message, not a stack trace or a dump of the input. Unlike
+// textclean.OneLine it drops what follows the first line break.
 func oneLine(s string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]

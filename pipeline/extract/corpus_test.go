@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/sections"

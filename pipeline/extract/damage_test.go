@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 )
 
 // longSuites reports whether the long reliability suites were asked for

@@ -23,7 +23,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/extract/htmldoc"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
 	"github.com/nhsreview/nhsreview/pipeline/extract/textdoc"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
 
@@ -69,7 +69,7 @@ const DefaultMaxMemory = 4 << 30
 var ErrDeadline = errors.New("deadline exceeded")
 
 // Document reads one fetched source.
-func Document(ctx context.Context, res *fetch.Result, opt Options) (*document.Document, error) {
+func Document(ctx context.Context, res *fetched.Doc, opt Options) (*document.Document, error) {
 	if opt.Deadline <= 0 {
 		opt.Deadline = DefaultDeadline
 	}
@@ -108,7 +108,7 @@ func protect(format document.Format, fn func() (*document.Document, error)) (d *
 // that overruns is told to stop (its context is cancelled, and it checks
 // it in its loops) and is not waited for, and a panic in any reader or in the
 // section builder costs this document, never the run.
-func inProcess(ctx context.Context, format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
+func inProcess(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (*document.Document, error) {
 	type result struct {
 		d   *document.Document
 		err error
@@ -134,7 +134,7 @@ func inProcess(ctx context.Context, format document.Format, res *fetch.Result, o
 	}
 }
 
-func read(ctx context.Context, format document.Format, res *fetch.Result, opt Options) (*document.Document, error) {
+func read(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (*document.Document, error) {
 	var d *document.Document
 	var err error
 	var bm []pdfdoc.Bookmark
@@ -160,12 +160,12 @@ func read(ctx context.Context, format document.Format, res *fetch.Result, opt Op
 // textOf is what textdoc reads: the bytes, as UTF-8 when a byte-order
 // mark said what they were, and the media type of the format Sniff chose,
 // with the charset the server declared unless a mark decided it.
-func textOf(format document.Format, res *fetch.Result) ([]byte, string) {
+func textOf(format document.Format, res *fetched.Doc) ([]byte, string) {
 	ct := "text/plain"
 	if format == document.FormatMarkdown {
 		ct = "text/markdown"
 	}
-	data := fetch.DecodeText(res.Data)
+	data := fetched.DecodeText(res.Data)
 	if len(data) != len(res.Data) || len(data) > 0 && &data[0] != &res.Data[0] {
 		return data, ct // DecodeText read a byte-order mark
 	}
@@ -179,7 +179,7 @@ func textOf(format document.Format, res *fetch.Result) ([]byte, string) {
 // (headings from markup, in every format but PDF, are taken as written).
 // Empty lists become [] rather than null in the JSON: a document from a
 // PDF worker lost them on the way, as gob sends no empty slice.
-func finish(d *document.Document, bm []pdfdoc.Bookmark, res *fetch.Result) *document.Document {
+func finish(d *document.Document, bm []pdfdoc.Bookmark, res *fetched.Doc) *document.Document {
 	var marks []sections.Mark
 	for _, b := range bm {
 		marks = append(marks, sections.Mark{Title: b.Title, Level: b.Level, Page: b.Page})

@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // pdfBuilder writes the hostile files that pdfgen's well-formed builder
@@ -400,7 +400,7 @@ func testHostile(t *testing.T, tc hostileCase) {
 		name = "hostile.pdf"
 	}
 	start := time.Now()
-	d, err := Document(context.Background(), &fetch.Result{Source: name, Data: data}, opt)
+	d, err := Document(context.Background(), &fetched.Doc{Source: name, Data: data}, opt)
 	took := time.Since(start)
 	o := outcome{d, err, took}
 	checkOutcome(t, tc.name, o, opt.Deadline+5*time.Second)
@@ -507,7 +507,7 @@ func TestEncryptedPDFs(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			d, err := Document(context.Background(), &fetch.Result{Source: out, Data: data}, Options{Deadline: 30 * time.Second})
+			d, err := Document(context.Background(), &fetched.Doc{Source: out, Data: data}, Options{Deadline: 30 * time.Second})
 			checkOutcome(t, tt.name, outcome{d, err, time.Since(start)}, 20*time.Second)
 			t.Logf("%v", summary(d, err))
 			if tt.wantErr == "" {
@@ -535,7 +535,7 @@ func TestTenThousandPages(t *testing.T) {
 	}
 	data := pdfgen.ManyPages(10000).PDF
 	start := time.Now()
-	d, err := Document(context.Background(), &fetch.Result{Source: "ten-thousand.pdf", Data: data}, Options{})
+	d, err := Document(context.Background(), &fetched.Doc{Source: "ten-thousand.pdf", Data: data}, Options{})
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -552,7 +552,7 @@ func TestTenThousandPages(t *testing.T) {
 	if peak > 2<<30 {
 		t.Errorf("child peak memory %s, want under 2 GiB", bytesize.Human(peak))
 	}
-	_, err = Document(context.Background(), &fetch.Result{Source: "ten-thousand.pdf", Data: data}, Options{PDF: pdfdoc.Options{MaxPages: 9999}})
+	_, err = Document(context.Background(), &fetched.Doc{Source: "ten-thousand.pdf", Data: data}, Options{PDF: pdfdoc.Options{MaxPages: 9999}})
 	if err == nil || !strings.Contains(err.Error(), "(--max-pages)") {
 		t.Errorf("with --max-pages 9999: err = %v, want the page limit named", err)
 	}

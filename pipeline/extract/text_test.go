@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // TestTextCharset: the charset a server declares reaches the text reader,
@@ -27,7 +27,7 @@ func TestTextCharset(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := &fetch.Result{Source: "notes.txt", Data: tt.data, ContentType: tt.contentType}
+			res := &fetched.Doc{Source: "notes.txt", Data: tt.data, ContentType: tt.contentType}
 			d, err := Document(context.Background(), res, Options{})
 			if err != nil {
 				t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 )
 

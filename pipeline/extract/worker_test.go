@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
-func fixtureResult(name string, data []byte) *fetch.Result {
-	return &fetch.Result{Source: name, Data: data}
+func fixtureResult(name string, data []byte) *fetched.Doc {
+	return &fetched.Doc{Source: name, Data: data}
 }
 
 // The deadline really stops the work: a 3,000-page document with a 100ms

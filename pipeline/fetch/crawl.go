@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // DiscoverOptions says how far Discover goes and what it keeps.
@@ -34,7 +35,7 @@ type Found struct {
 	Page string
 	// Result holds the bytes when the link was fetched as a page and
 	// turned out to be a document (a download link with no extension).
-	Result *Result
+	Result *fetched.Doc
 }
 
 // Discover fetches the start page, and the pages it links to down to
@@ -43,18 +44,18 @@ type Found struct {
 // walk goes on. Only the start page failing is an error. found may be
 // slow (it is where the documents are fetched): pages are not read ahead.
 func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions, found func(Found), failed func(link string, err error)) error {
-	if !IsURL(start) {
+	if !fetched.IsURL(start) {
 		return errors.New("crawl needs an http or https URL")
 	}
 	depth := opt.Depth
 	if depth <= 0 {
 		depth = 1
 	}
-	isDoc := IsDocumentLink
+	isDoc := isDocumentLink
 	if opt.Match != nil {
 		isDoc = opt.Match.MatchString
 	}
-	res, err := p.Get(ctx, start, Validators{})
+	res, err := p.Get(ctx, start, fetched.Validators{})
 	if err != nil {
 		return err
 	}
@@ -63,15 +64,15 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 		return fmt.Errorf("start page URL: %w", err)
 	}
 	home := strings.ToLower(startURL.Host)
-	seen := map[string]bool{CanonicalURL(start): true, CanonicalURL(res.Name()): true}
+	seen := map[string]bool{fetched.CanonicalURL(start): true, fetched.CanonicalURL(res.Name()): true}
 
 	type page struct {
-		res   *Result
+		res   *fetched.Doc
 		depth int
 	}
 	format, _ := res.Sniff()
 	if format != document.FormatHTML {
-		found(Found{URL: CanonicalURL(start), Result: res})
+		found(Found{URL: fetched.CanonicalURL(start), Result: res})
 		return nil
 	}
 	queue := []page{{res, 0}}
@@ -81,7 +82,7 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 		}
 		pg := queue[0]
 		queue = queue[1:]
-		links, err := Links(pg.res)
+		links, err := pageLinks(pg.res)
 		if err != nil {
 			failed(pg.res.Name(), err)
 			continue
@@ -108,7 +109,7 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 			}
 		}
 		for _, link := range pages {
-			r, err := p.Get(ctx, link, Validators{})
+			r, err := p.Get(ctx, link, fetched.Validators{})
 			if err != nil {
 				if ctx.Err() != nil {
 					return fmt.Errorf("canceled: %w", context.Cause(ctx))
@@ -116,7 +117,7 @@ func (p *Polite) Discover(ctx context.Context, start string, opt DiscoverOptions
 				failed(link, err)
 				continue
 			}
-			seen[CanonicalURL(r.Name())] = true
+			seen[fetched.CanonicalURL(r.Name())] = true
 			switch f, err := r.Sniff(); {
 			case err != nil:
 				// Not a document nhsreview reads: neither page nor document.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // FuzzLinks feeds untrusted pages to the link finder: it must not panic,
@@ -16,7 +18,7 @@ func FuzzLinks(f *testing.F) {
 	f.Add(`<a href="https://user:pw@EXAMPLE.nhs.uk:443">`)
 	f.Add("<a href=\"\x00\xff%zz\">")
 	f.Fuzz(func(t *testing.T, page string) {
-		links, err := Links(&Result{Source: "https://example.nhs.uk/pubs/", Data: []byte(page)})
+		links, err := pageLinks(&fetched.Doc{Source: "https://example.nhs.uk/pubs/", Data: []byte(page)})
 		if err != nil {
 			return
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 func htmlHandler(body string) http.HandlerFunc {
@@ -19,7 +21,7 @@ func htmlHandler(body string) http.HandlerFunc {
 }
 
 func TestLinks(t *testing.T) {
-	page := &Result{
+	page := &fetched.Doc{
 		Source: "https://example.nhs.uk/about/publications",
 		URL:    "https://Example.NHS.uk:443/about/publications/",
 		Data: []byte(`<html><head><base href="/papers/"></head><body>
@@ -36,7 +38,7 @@ func TestLinks(t *testing.T) {
 			<a href="http://user:pw@example.nhs.uk:80/d.pdf">creds</a>
 		</body></html>`),
 	}
-	got, err := Links(page)
+	got, err := pageLinks(page)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestLinks(t *testing.T) {
 		"http://example.nhs.uk/d.pdf",
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("Links:\n got %q\nwant %q", got, want)
+		t.Errorf("pageLinks:\n got %q\nwant %q", got, want)
 	}
 }
 

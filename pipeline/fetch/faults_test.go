@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
-	"github.com/nhsreview/nhsreview/internal/faultweb"
+	"github.com/nhsreview/nhsreview/internal/testkit/faultweb"
 )
 
 // Network faults against local servers: each must end in one clear line

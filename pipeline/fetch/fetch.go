@@ -1,5 +1,6 @@
 // Package fetch turns a SOURCE (a local path or an http/https URL) into
-// bytes plus metadata, and decides which document format those bytes are.
+// bytes plus metadata (a *fetched.Doc, which also says which document
+// format those bytes are), politely for a crawl, and finds a page's links.
 // It knows nothing of parsing: extractors take it from there.
 //
 // Error messages are one line, start in lower case and never repeat the
@@ -17,7 +18,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
-	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // Defaults applied to zero-valued Options fields.
@@ -30,10 +31,6 @@ const (
 // ErrTooLarge is wrapped by every error about a document exceeding
 // Options.MaxBytes, so a server can answer 413 rather than 502.
 var ErrTooLarge = errors.New("document too large")
-
-// ErrUnsupported is wrapped by Sniff errors for bytes that are not a
-// document nhsreview reads.
-var ErrUnsupported = errors.New("unsupported document")
 
 // ErrBadURL is wrapped by the errors for a URL that cannot be fetched as
 // written (no host, a malformed address, a scheme other than http(s)).
@@ -85,44 +82,10 @@ func DefaultUserAgent(version string) string {
 	return "nhsreview/" + version + " (+https://github.com/nhsreview/nhsreview)"
 }
 
-// Result is a fetched document.
-type Result struct {
-	Source      string // as given by the user
-	URL         string // final URL after redirects, credentials redacted; "" for files
-	Data        []byte
-	ContentType string // from the server; "" for files
-	Status      int    // HTTP status; 0 for files
-	ETag        string
-	// LastModified is the Last-Modified header as sent, for conditional
-	// requests; "" for files.
-	LastModified string
-	FetchedAt    time.Time
-}
-
-// Name is what Sniff should see as the file name: the final URL (whose
-// path carries the extension) or the local path.
-func (r *Result) Name() string {
-	if r.URL != "" {
-		return r.URL
-	}
-	return r.Source
-}
-
-// Sniff decides the format of the fetched bytes; see the package Sniff.
-func (r *Result) Sniff() (document.Format, error) {
-	return Sniff(r.Data, r.ContentType, r.Name())
-}
-
-// IsURL reports whether source is an http or https URL rather than a path.
-func IsURL(source string) bool {
-	s := strings.ToLower(strings.TrimSpace(source))
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
-}
-
 // Get reads source: a URL over HTTP(S), anything else as a local file.
-func Get(ctx context.Context, source string, opt Options) (*Result, error) {
+func Get(ctx context.Context, source string, opt Options) (*fetched.Doc, error) {
 	opt = opt.withDefaults()
-	if IsURL(source) {
+	if fetched.IsURL(source) {
 		return getHTTP(ctx, source, opt)
 	}
 	// "ftp://..." or "file://..." is not a path anyone has on disk; saying

@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
-func getFile(ctx context.Context, path string, opt Options) (*Result, error) {
+func getFile(ctx context.Context, path string, opt Options) (*fetched.Doc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("canceled: %w", err)
 	}
@@ -68,7 +69,7 @@ func getFile(ctx context.Context, path string, opt Options) (*Result, error) {
 	if buf.Len() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	return &Result{
+	return &fetched.Doc{
 		Source:    path,
 		Data:      buf.Bytes(),
 		FetchedAt: time.Now(),
@@ -95,7 +96,7 @@ func fileErr(err error) error {
 // readPipe reads a named pipe without blocking on it: it waits for a
 // writer and for data up to the timeout (a writer may start late), stops
 // when ctx is cancelled, and keeps to the size limit.
-func readPipe(ctx context.Context, path string, opt Options) (*Result, error) {
+func readPipe(ctx context.Context, path string, opt Options) (*fetched.Doc, error) {
 	f, err := openPipe(path)
 	if err != nil {
 		return nil, fileErr(err)
@@ -126,7 +127,7 @@ func readPipe(ctx context.Context, path string, opt Options) (*Result, error) {
 		case err == nil:
 			continue
 		case errors.Is(err, io.EOF) && buf.Len() > 0:
-			return &Result{Source: path, Data: buf.Bytes(), FetchedAt: time.Now()}, nil
+			return &fetched.Doc{Source: path, Data: buf.Bytes(), FetchedAt: time.Now()}, nil
 		case errors.Is(err, io.EOF):
 			// No writer yet (a pipe opened without blocking reads as
 			// ended until one opens it): wait a little and look again.

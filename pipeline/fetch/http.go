@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // acceptHeader prefers the formats that carry the most structure; many
@@ -73,7 +74,7 @@ func send(ctx context.Context, rawURL, accept string, opt Options) (*http.Respon
 	return resp, nil
 }
 
-func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
+func getHTTP(ctx context.Context, source string, opt Options) (*fetched.Doc, error) {
 	u, err := url.Parse(strings.TrimSpace(source))
 	if err != nil {
 		var ue *url.Error
@@ -124,7 +125,7 @@ func getHTTP(ctx context.Context, source string, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("empty response body (HTTP %d)", resp.StatusCode)
 	}
 
-	return &Result{
+	return &fetched.Doc{
 		Source:       source,
 		URL:          resp.Request.URL.Redacted(),
 		Data:         buf.Bytes(),
@@ -210,7 +211,8 @@ func statusErr(resp *http.Response) error {
 }
 
 // oneLine keeps server-controlled text from breaking the one-line error
-// format (and from smuggling terminal escapes).
+// format (and from smuggling terminal escapes). Unlike textclean.OneLine
+// it drops every control character and bounds the length.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {

@@ -9,13 +9,15 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
-// Links returns the http and https links of an HTML page (a, area, and
+// pageLinks returns the http and https links of an HTML page (a, area, and
 // the frames and embeds that publications pages use to show a PDF), made
 // absolute against the page's final URL or its <base href>, without
 // fragments, each once, in page order.
-func Links(page *Result) ([]string, error) {
+func pageLinks(page *fetched.Doc) ([]string, error) {
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Data))
 	if err != nil {
 		return nil, fmt.Errorf("reading the page's links: %w", err)
@@ -43,7 +45,7 @@ func Links(page *Result) ([]string, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			return
 		}
-		link := Canonical(u)
+		link := fetched.Canonical(u)
 		if p, err := url.Parse(link); err != nil || p.Hostname() == "" {
 			// A host the resolver let through but that no request can
 			// name ("//:0:" gives the host ":0:").
@@ -57,37 +59,6 @@ func Links(page *Result) ([]string, error) {
 	return out, nil
 }
 
-// Canonical writes a URL the way the corpus keys it: lower-case scheme
-// and host, no default port, no fragment, no credentials.
-func Canonical(u *url.URL) string {
-	c := *u
-	c.Scheme = strings.ToLower(c.Scheme)
-	c.Host = strings.ToLower(c.Host)
-	if (c.Scheme == "http" && c.Port() == "80") || (c.Scheme == "https" && c.Port() == "443") {
-		// Not Hostname(): it would drop the brackets of an IPv6 address.
-		c.Host = strings.TrimSuffix(c.Host, ":"+c.Port())
-	}
-	c.Fragment, c.RawFragment = "", ""
-	c.User = nil
-	if c.Path == "" && c.RawQuery == "" {
-		c.Path = "/"
-	}
-	return c.String()
-}
-
-// CanonicalURL is Canonical for a URL string; strings that are not
-// http(s) URLs are returned unchanged.
-func CanonicalURL(s string) string {
-	if !IsURL(s) {
-		return s
-	}
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || u.Host == "" {
-		return s
-	}
-	return Canonical(u)
-}
-
 // documentExt is what a link to a document (not a page) ends with by
 // default: the formats nhsreview reads that are not web pages.
 var documentExt = regexp.MustCompile(`(?i)\.(pdf|docx|md|markdown)$`)
@@ -99,9 +70,9 @@ var pageExt = map[string]bool{
 	".asp": true, ".aspx": true, ".jsp": true, ".shtml": true, ".cfm": true,
 }
 
-// IsDocumentLink reports whether a link's path names a PDF, DOCX or
+// isDocumentLink reports whether a link's path names a PDF, DOCX or
 // Markdown file.
-func IsDocumentLink(link string) bool {
+func isDocumentLink(link string) bool {
 	u, err := url.Parse(link)
 	if err != nil {
 		return false

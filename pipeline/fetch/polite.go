@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // Defaults of a Polite fetcher.
@@ -40,13 +42,6 @@ var ErrNotModified = errors.New("not modified")
 // ErrDisallowed is wrapped by errors for URLs that robots.txt closes to
 // nhsreview, and for hosts whose robots.txt could not be read.
 var ErrDisallowed = errors.New("disallowed by robots.txt")
-
-// Validators are what a server said about the copy held, so that a
-// request can ask for the document only if it changed.
-type Validators struct {
-	ETag         string
-	LastModified string
-}
 
 // Polite fetches URLs the way a crawler should: robots.txt is obeyed,
 // with its Crawl-delay; requests to one host go one at a time, spaced by
@@ -138,8 +133,8 @@ func (p *Polite) logf(format string, args ...any) {
 // Get fetches a URL once robots.txt allows it and the host's turn comes.
 // With validators it is a conditional request and a 304 answer returns
 // ErrNotModified. Local paths are read as Get reads them.
-func (p *Polite) Get(ctx context.Context, rawURL string, v Validators) (*Result, error) {
-	if !IsURL(rawURL) {
+func (p *Polite) Get(ctx context.Context, rawURL string, v fetched.Validators) (*fetched.Doc, error) {
+	if !fetched.IsURL(rawURL) {
 		return Get(ctx, rawURL, p.Options)
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
@@ -167,7 +162,7 @@ func (p *Polite) Get(ctx context.Context, rawURL string, v Validators) (*Result,
 			opt.Header.Set("If-Modified-Since", v.LastModified)
 		}
 	}
-	var res *Result
+	var res *fetched.Doc
 	err = p.paced(ctx, h, rawURL, func() error {
 		var err error
 		res, err = Get(ctx, rawURL, opt)

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // site is a test server that records when each path was requested.
@@ -102,7 +104,7 @@ func TestPoliteRobots(t *testing.T) {
 			s := newSite(t, tt.robots, map[string]http.HandlerFunc{"/": pdfHandler})
 			p := quick()
 			p.Retries = 1
-			res, err := p.Get(context.Background(), s.URL+tt.path, Validators{})
+			res, err := p.Get(context.Background(), s.URL+tt.path, fetched.Validators{})
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("Get: %v", err)
@@ -126,7 +128,7 @@ func TestPoliteRobotsReadOnce(t *testing.T) {
 	s := newSite(t, "User-agent: *\nAllow: /\n", map[string]http.HandlerFunc{"/": pdfHandler})
 	p := quick()
 	for _, path := range []string{"/a.pdf", "/b.pdf", "/c.pdf"} {
-		if _, err := p.Get(context.Background(), s.URL+path, Validators{}); err != nil {
+		if _, err := p.Get(context.Background(), s.URL+path, fetched.Validators{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -166,7 +168,7 @@ func TestPoliteCrawlDelayAndOneAtATime(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := p.Get(context.Background(), s.URL+path, Validators{}); err != nil {
+			if _, err := p.Get(context.Background(), s.URL+path, fetched.Validators{}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -197,7 +199,7 @@ func TestPoliteDelayPerHost(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := p.Get(context.Background(), s.URL+path, Validators{}); err != nil {
+				if _, err := p.Get(context.Background(), s.URL+path, fetched.Validators{}); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -255,7 +257,7 @@ func TestPoliteRetries(t *testing.T) {
 			var logged []string
 			p.Logf = func(f string, a ...any) { logged = append(logged, f) }
 			start := time.Now()
-			res, err := p.Get(context.Background(), s.URL+"/doc.pdf", Validators{})
+			res, err := p.Get(context.Background(), s.URL+"/doc.pdf", fetched.Validators{})
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("Get: %v", err)
@@ -327,19 +329,19 @@ func TestPoliteLimits(t *testing.T) {
 	p.Options.Timeout = 200 * time.Millisecond
 	p.Options.MaxBytes = 1024
 
-	_, err := p.Get(context.Background(), s.URL+"/slow.pdf", Validators{})
+	_, err := p.Get(context.Background(), s.URL+"/slow.pdf", fetched.Validators{})
 	checkErr(t, err, "timed out after 200ms", s.URL)
 	if n := s.count("/slow.pdf"); n != 1 {
 		t.Errorf("a timeout was retried (%d requests)", n)
 	}
 
-	_, err = p.Get(context.Background(), s.URL+"/big.pdf", Validators{})
+	_, err = p.Get(context.Background(), s.URL+"/big.pdf", fetched.Validators{})
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("oversized body: err = %v, want ErrTooLarge", err)
 	}
 	checkErr(t, err, "exceeds the size limit of 1 KiB", s.URL)
 
-	res, err := p.Get(context.Background(), s.URL+"/old", Validators{})
+	res, err := p.Get(context.Background(), s.URL+"/old", fetched.Validators{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,31 +377,31 @@ func TestPoliteConditional(t *testing.T) {
 	p := quick()
 	ctx := context.Background()
 
-	res, err := p.Get(ctx, s.URL+"/etag.pdf", Validators{})
+	res, err := p.Get(ctx, s.URL+"/etag.pdf", fetched.Validators{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.ETag != etag || gotINM.Load() != "" {
 		t.Fatalf("first fetch: ETag %q, If-None-Match sent %q", res.ETag, gotINM.Load())
 	}
-	if _, err := p.Get(ctx, s.URL+"/etag.pdf", Validators{ETag: res.ETag}); !errors.Is(err, ErrNotModified) {
+	if _, err := p.Get(ctx, s.URL+"/etag.pdf", fetched.Validators{ETag: res.ETag}); !errors.Is(err, ErrNotModified) {
 		t.Fatalf("second fetch: err = %v, want ErrNotModified", err)
 	}
 	if gotINM.Load() != etag {
 		t.Errorf("If-None-Match sent %q, want %q", gotINM.Load(), etag)
 	}
-	if _, err := p.Get(ctx, s.URL+"/etag.pdf", Validators{ETag: `"v0"`}); err != nil {
+	if _, err := p.Get(ctx, s.URL+"/etag.pdf", fetched.Validators{ETag: `"v0"`}); err != nil {
 		t.Fatalf("stale ETag: %v", err)
 	}
 
-	res, err = p.Get(ctx, s.URL+"/lastmod.pdf", Validators{})
+	res, err = p.Get(ctx, s.URL+"/lastmod.pdf", fetched.Validators{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.LastModified != lastMod {
 		t.Fatalf("Last-Modified %q", res.LastModified)
 	}
-	if _, err := p.Get(ctx, s.URL+"/lastmod.pdf", Validators{LastModified: res.LastModified}); !errors.Is(err, ErrNotModified) {
+	if _, err := p.Get(ctx, s.URL+"/lastmod.pdf", fetched.Validators{LastModified: res.LastModified}); !errors.Is(err, ErrNotModified) {
 		t.Fatalf("second fetch: err = %v, want ErrNotModified", err)
 	}
 	if gotIMS.Load() != lastMod {
@@ -418,7 +420,7 @@ func TestPoliteCancel(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		// robots.txt was the first request: this one waits 30s.
-		_, err := p.Get(ctx, s.URL+"/a.pdf", Validators{})
+		_, err := p.Get(ctx, s.URL+"/a.pdf", fetched.Validators{})
 		done <- err
 	}()
 	time.Sleep(50 * time.Millisecond)

@@ -4,10 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // A PDF pack with bookmarks and no cover sheets is split at its
@@ -15,7 +15,7 @@ import (
 // appendix (a child bookmark) kept with its paper, pages exact.
 func TestSplitBookmarks(t *testing.T) {
 	fx := pdfgen.BoardPack()
-	d, err := extract.Document(context.Background(), &fetch.Result{Source: "pack.pdf", Data: fx.PDF}, extract.Options{InProcess: true})
+	d, err := extract.Document(context.Background(), &fetched.Doc{Source: "pack.pdf", Data: fx.PDF}, extract.Options{InProcess: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,16 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // readPack extracts a generated pack as the pipeline does.
 func readPack(t *testing.T, fx pdfgen.PackFixture) *document.Document {
 	t.Helper()
-	d, err := extract.Document(context.Background(), &fetch.Result{Source: "pack.pdf", Data: fx.PDF}, extract.Options{InProcess: true})
+	d, err := extract.Document(context.Background(), &fetched.Doc{Source: "pack.pdf", Data: fx.PDF}, extract.Options{InProcess: true})
 	if err != nil {
 		t.Fatalf("%s: extract: %v", fx.Name, err)
 	}

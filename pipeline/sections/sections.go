@@ -80,9 +80,9 @@ func usableMarks(marks []Mark, pages int) bool {
 	return ok*2 >= len(marks)
 }
 
-// Key normalises a title for comparison: lower case, letters and digits
+// key normalises a title for comparison: lower case, letters and digits
 // only, single spaces.
-func Key(s string) string {
+func key(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(s) {
@@ -103,7 +103,7 @@ func Key(s string) string {
 // normalising, or one a prefix of the other making up most of it (outline
 // titles are often shortened, or carry a number the page omits).
 func Similar(a, b string) bool {
-	ka, kb := Key(a), Key(b)
+	ka, kb := key(a), key(b)
 	if ka == "" || kb == "" {
 		return false
 	}
@@ -143,7 +143,7 @@ func fromMarks(d *document.Document, marks []Mark) []entry {
 			if (document.BlockRef{Page: pi, Block: bi}).Less(lastRef) {
 				continue
 			}
-			if Similar(blocks[bi].Text, m.Title) || strings.HasPrefix(Key(blocks[bi].Text), Key(m.Title)) && Key(m.Title) != "" {
+			if Similar(blocks[bi].Text, m.Title) || strings.HasPrefix(key(blocks[bi].Text), key(m.Title)) && key(m.Title) != "" {
 				ref, found = document.BlockRef{Page: pi, Block: bi}, true
 				break
 			}

@@ -1,10 +1,13 @@
 // Package textclean normalises text coming out of any extractor so that
 // every later stage sees the same characters: NFKC (ligatures, non-breaking
 // spaces, full-width forms), control characters removed and counted, and
-// whitespace folded.
+// whitespace folded. It is also the one home of the small text helpers
+// several packages share: Shorten, ASCIILower, OneLine, Plural and
+// Thousands (byte counts are internal/bytesize's).
 package textclean
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -150,7 +153,7 @@ func isFolded(s string) bool {
 // Shorten cuts s to at most n bytes at the last space before n (at n
 // itself when that space is in the first half), marking the cut with an
 // ellipsis; a text that fits is returned as it is. The cut never splits a
-// character.
+// character. (Titles are cut by title.Cut, at any word boundary.)
 func Shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -179,4 +182,33 @@ func ASCIILower(s string) string {
 		}
 	}
 	return s
+}
+
+// OneLine keeps a field or message on its line: each carriage return and
+// line feed becomes a space, and nothing else changes.
+func OneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// Plural counts word: "1 page", "3 pages" (the plural adds an s).
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// Thousands writes n with a comma between groups of three digits:
+// "12,345", "-1,000".
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var out []byte
+	for i := range s {
+		if i > 0 && s[i-1] != '-' && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
 }

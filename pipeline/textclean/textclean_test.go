@@ -89,3 +89,47 @@ func TestASCIILower(t *testing.T) {
 		}
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"one line":         "one line",
+		"a\nb\r\nc\rd":     "a b  c d",
+		"tab\tstays  wide": "tab\tstays  wide",
+	} {
+		if got := OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	tests := []struct {
+		n    int
+		word string
+		want string
+	}{
+		{0, "page", "0 pages"},
+		{1, "page", "1 page"},
+		{2, "red flag", "2 red flags"},
+		{-1, "document", "-1 documents"},
+	}
+	for _, tt := range tests {
+		if got := Plural(tt.n, tt.word); got != tt.want {
+			t.Errorf("Plural(%d, %q) = %q, want %q", tt.n, tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0", 7: "7", 999: "999", 1000: "1,000", 12345: "12,345", 1234567: "1,234,567",
+		-5: "-5", -999: "-999", -1000: "-1,000", -123456: "-123,456",
+		9223372036854775807:  "9,223,372,036,854,775,807",
+		-9223372036854775808: "-9,223,372,036,854,775,808",
+	} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

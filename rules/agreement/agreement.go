@@ -256,7 +256,7 @@ func stats(pairs []Pair) Stats {
 	s.Exact = round3(float64(exact) / float64(s.N))
 	s.WithinOne = round3(float64(within) / float64(s.N))
 	s.MeanDiff = round3(float64(diff) / float64(s.N))
-	s.QWK = round3(QWK(h, t, 4))
+	s.QWK = round3(qwk(h, t, 4))
 	if s.PageRows > 0 {
 		s.PageHitRate = round3(float64(hits) / float64(s.PageRows))
 	}
@@ -265,11 +265,11 @@ func stats(pairs []Pair) Stats {
 
 func inRange(x int) bool { return x >= 0 && x <= 3 }
 
-// QWK is Cohen's kappa with quadratic weights for ratings 0..k-1. When
+// qwk is Cohen's kappa with quadratic weights for ratings 0..k-1. When
 // both raters give one and the same rating throughout, agreement is
 // perfect and the kappa is 1; when only the expected disagreement is zero
 // otherwise, it is 0.
-func QWK(a, b []int, k int) float64 {
+func qwk(a, b []int, k int) float64 {
 	n := len(a)
 	if n == 0 || n != len(b) {
 		return 0

@@ -24,9 +24,9 @@ func TestQWK(t *testing.T) {
 		{"mixed", []int{0, 1, 1, 2, 3, 3, 2, 0}, []int{0, 1, 2, 2, 3, 2, 1, 1}, 0.75},
 	}
 	for _, tc := range tests {
-		got := QWK(tc.a, tc.b, 4)
+		got := qwk(tc.a, tc.b, 4)
 		if math.Abs(got-tc.want) > 0.001 {
-			t.Errorf("%s: QWK = %.4f, want %.3f", tc.name, got, tc.want)
+			t.Errorf("%s: qwk = %.4f, want %.3f", tc.name, got, tc.want)
 		}
 	}
 }

@@ -213,7 +213,7 @@ func MergeJudgements(lists ...[]Judgement) ([]Judgement, error) {
 type evidenceKey struct{ document, criterion, signal, quote string }
 
 func keyOf(document, criterion, signal, quote string) evidenceKey {
-	return evidenceKey{document, criterion, signal, NormaliseQuote(quote)}
+	return evidenceKey{document, criterion, signal, normaliseQuote(quote)}
 }
 
 // straightQuotes maps typographic quotes and apostrophes to straight ones:
@@ -223,10 +223,10 @@ var straightQuotes = strings.NewReplacer(
 	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`,
 )
 
-// NormaliseQuote is the form in which quotes are compared: whitespace
+// normaliseQuote is the form in which quotes are compared: whitespace
 // runs folded to one space, ends trimmed, curly quotes and apostrophes
 // straight.
-func NormaliseQuote(q string) string {
+func normaliseQuote(q string) string {
 	return straightQuotes.Replace(textclean.Fold(q))
 }
 
@@ -234,7 +234,7 @@ func NormaliseQuote(q string) string {
 // letter or roman numeral followed by "." or ")".
 var listItem = regexp.MustCompile(`^(?:[•●◦▪■□‣⁃∙·*❱➢►▶✓✔–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s`)
 
-// Readable reports whether a printed quote reads as a unit a person can
+// readable reports whether a printed quote reads as a unit a person can
 // take in on its own. It is a rough measure for the evidence report, not
 // a filter: a quote is not readable when it has fewer than 4 words (tokens
 // with a letter or digit), has no lowercase letter (a heading, a label, a
@@ -243,7 +243,7 @@ var listItem = regexp.MustCompile(`^(?:[•●◦▪■□‣⁃∙·*❱➢►�
 // quotes or brackets) nor starts like a list item (a bullet or "1.",
 // "a)", "(iv)"), since list items often end without a full stop. Glued
 // columns that happen to end with a full stop pass; readers catch those.
-func Readable(quote string) bool {
+func readable(quote string) bool {
 	q := strings.TrimSpace(quote)
 	words := 0
 	for _, w := range strings.Fields(q) {
@@ -261,13 +261,13 @@ func Readable(quote string) bool {
 	return end != "" && strings.ContainsAny(end[len(end)-1:], ".!?:;")
 }
 
-// ReadableUnit is Readable for a quote whose form the scorer gave (the
+// readableUnit is readable for a quote whose form the scorer gave (the
 // claim's form: sentence, item or row). A list item and a table row
 // quoted under its headers ("Service: Urgent care; 2023/24: £12.1m") are
 // whole units without a full stop: an item needs four words with a
 // lower-case letter, a row a "header: value" cell. A list run together
 // into one line (two inline bullets) is never readable.
-func ReadableUnit(quote, form string) bool {
+func readableUnit(quote, form string) bool {
 	if annotate.GluedList(quote) {
 		return false
 	}
@@ -283,16 +283,16 @@ func ReadableUnit(quote, form string) bool {
 	case annotate.FormRow:
 		return strings.Contains(quote, ": ") && strings.IndexFunc(quote, unicode.IsLetter) >= 0
 	}
-	return Readable(quote)
+	return readable(quote)
 }
 
-// readableEvidence is ReadableUnit with the form the scorer gave, when it
+// readableEvidence is readableUnit with the form the scorer gave, when it
 // gave one.
 func readableEvidence(e rules.Evidence) bool {
 	if e.Claim == nil {
-		return Readable(e.Quote)
+		return readable(e.Quote)
 	}
-	return ReadableUnit(e.Quote, e.Claim.Form)
+	return readableUnit(e.Quote, e.Claim.Form)
 }
 
 // ScoredDocument is a document's file name (as in the judgements file)
@@ -396,7 +396,7 @@ type EvidenceReport struct {
 
 // MeasureEvidence matches every evidence quote of the scorecards with
 // the judgements (same document, criterion, signal and quote after
-// NormaliseQuote; the first judgement of a key counts) and counts.
+// normaliseQuote; the first judgement of a key counts) and counts.
 func MeasureEvidence(docs []ScoredDocument, judgements []Judgement) EvidenceReport {
 	byKey := make(map[evidenceKey]*Judgement, len(judgements))
 	for i := range judgements {
@@ -548,6 +548,11 @@ func frac(n, of int) string {
 	return fmt.Sprintf("%.2f", float64(n)/float64(of))
 }
 
+// clip cuts s to n runes, wherever that falls, and marks the cut: stale
+// judgements are listed by the start of their quote, enough to find them
+// in the judgements file. It is not textclean.Shorten (bytes, at a word)
+// nor the reports' clip (runes, at a word where one is near), and eval's
+// output stays as it was.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

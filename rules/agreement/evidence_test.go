@@ -130,8 +130,8 @@ func TestReadable(t *testing.T) {
 		{"", false},
 	}
 	for _, tc := range tests {
-		if got := Readable(tc.quote); got != tc.want {
-			t.Errorf("Readable(%q) = %v, want %v", tc.quote, got, tc.want)
+		if got := readable(tc.quote); got != tc.want {
+			t.Errorf("readable(%q) = %v, want %v", tc.quote, got, tc.want)
 		}
 	}
 }
@@ -150,18 +150,18 @@ func TestReadableUnit(t *testing.T) {
 		{"We will open three clinics by 2026.", "sentence", true},
 		{"the pilot programme aims to increase", "sentence", false},
 		{"Priorities • housing • transport • jobs.", "sentence", false},
-		{"We will open three clinics by 2026.", "", true}, // no form: Readable
+		{"We will open three clinics by 2026.", "", true}, // no form: readable
 	}
 	for _, tc := range tests {
-		if got := ReadableUnit(tc.quote, tc.form); got != tc.want {
-			t.Errorf("ReadableUnit(%q, %q) = %v, want %v", tc.quote, tc.form, got, tc.want)
+		if got := readableUnit(tc.quote, tc.form); got != tc.want {
+			t.Errorf("readableUnit(%q, %q) = %v, want %v", tc.quote, tc.form, got, tc.want)
 		}
 	}
 }
 
 func TestNormaliseQuote(t *testing.T) {
-	if got, want := NormaliseQuote(" GP’s  “new”\n\tclinics‘ "), `GP's "new" clinics'`; got != want {
-		t.Errorf("NormaliseQuote = %q, want %q", got, want)
+	if got, want := normaliseQuote(" GP’s  “new”\n\tclinics‘ "), `GP's "new" clinics'`; got != want {
+		t.Errorf("normaliseQuote = %q, want %q", got, want)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 )
 
 func main() {

@@ -14,9 +14,9 @@ import (
 	"path"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -241,7 +241,6 @@ const (
 	openingBlocks  = 20  // blocks that make the opening of a document
 	maxTitleWords  = 30  // a paragraph longer than this is no title
 	largeTypeRatio = 1.5 // title type is at least this much larger than body text
-	maxTitleBytes  = 200
 )
 
 // chooseTitle picks dc:title when the opening of the document echoes it,
@@ -281,7 +280,7 @@ func chooseTitle(core string, body *bodyResult, bodySize float64) string {
 	}
 	for _, b := range blocks {
 		if b.Kind == document.Paragraph || b.Kind == document.Heading {
-			return truncate(b.Text, maxTitleBytes)
+			return title.Cut(b.Text)
 		}
 	}
 	return core
@@ -312,20 +311,4 @@ func echoed(title, opening string) bool {
 	// copied from ("... constitution Master V1.3" on version 1.6) differs
 	// in a word or two.
 	return total > 0 && found == total
-}
-
-// truncate cuts s at a word boundary (or, failing one, a character
-// boundary) to at most n bytes.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }

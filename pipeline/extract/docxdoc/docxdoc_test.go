@@ -11,10 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/readertest"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/internal/readertest"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 )
 
 // buildDocx zips the parts (name to content) into a DOCX in memory, so no
@@ -208,7 +209,7 @@ func TestChooseTitle(t *testing.T) {
 		}
 	}
 	plain := []document.Block{{Kind: document.Paragraph, Text: strings.Repeat("word ", 60), FontSize: 11}}
-	if got := chooseTitle("", &bodyResult{blocks: plain}, 11); !strings.HasSuffix(got, "…") || len(got) > maxTitleBytes+len("…") {
+	if got := chooseTitle("", &bodyResult{blocks: plain}, 11); !strings.HasSuffix(got, "…") || len(got) > title.MaxLen+len("…") {
 		t.Errorf("first paragraph not truncated: %q", got)
 	}
 	heading := append(plain[:0:0], document.Block{Kind: document.Heading, Text: "First heading", Level: 2})

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/readertest"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/internal/readertest"
 )
 
 // goldenDoc is what the golden files hold: the parts of the document this

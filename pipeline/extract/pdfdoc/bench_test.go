@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 )
 
 // BenchmarkExtractCorpus reads every PDF of the shared corpus once per

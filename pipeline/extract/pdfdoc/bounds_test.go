@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 )
 
 // checkXrefBounds must refuse exactly the cross-reference numbers the PDF

@@ -9,9 +9,9 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
 
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 )
 
 // FuzzExtract feeds mutated PDFs to the extractor. It must return a

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
 )
 
 // A cell's text that runs up to the vertical rule beside it stays in its

@@ -56,14 +56,14 @@ const twoColumnMargin = 0.15
 // Executive") does not, and is left as it is.
 const minFollow = 1.3
 
-// Rejoined says what rejoinLines did, for the document's quality report.
-type Rejoined struct {
+// rejoined says what rejoinLines did, for the document's quality report.
+type rejoined struct {
 	Lines      int  // line paragraphs rejoined
 	TwoColumns bool // the document was read as two columns read across
 }
 
 // rejoinLines rewrites runs of line paragraphs in reading order.
-func rejoinLines(blocks []document.Block) ([]document.Block, Rejoined) {
+func rejoinLines(blocks []document.Block) ([]document.Block, rejoined) {
 	type run struct {
 		i, j   int
 		lines  []string
@@ -93,7 +93,7 @@ func rejoinLines(blocks []document.Block) ([]document.Block, Rejoined) {
 		}
 		i = j
 	}
-	var rj Rejoined
+	var rj rejoined
 	if len(runs) == 0 {
 		return blocks, rj
 	}

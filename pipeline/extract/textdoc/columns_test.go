@@ -47,7 +47,7 @@ func TestRejoinLines(t *testing.T) {
 	}
 	got, rj := rejoinLines(paras(doc...))
 	if !rj.TwoColumns || rj.Lines != len(doc) {
-		t.Fatalf("Rejoined %+v, want two columns and %d lines", rj, len(doc))
+		t.Fatalf("rejoined %+v, want two columns and %d lines", rj, len(doc))
 	}
 	want := []string{
 		"Welcome to the annual report of the trust, looking back at what our teams did in the last financial year. This year has been one of great effort for our teams as we have dealt with rising demand and long waiting lists.",
@@ -91,7 +91,7 @@ func TestRejoinLines(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, g, tt.want)
 		}
 		if rj.Lines != tt.lines || rj.TwoColumns {
-			t.Errorf("%s: Rejoined %+v, want %d lines in one column", tt.name, rj, tt.lines)
+			t.Errorf("%s: rejoined %+v, want %d lines in one column", tt.name, rj, tt.lines)
 		}
 	}
 }

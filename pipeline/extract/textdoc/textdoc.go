@@ -31,9 +31,6 @@ import (
 // keeps memory in proportion; the largest real board pack is under 1 MB.
 const maxInput = 64 << 20
 
-// maxTitle is the longest title taken from a first line, in bytes.
-const maxTitle = 200
-
 // Read parses Markdown or plain text. contentType ("text/markdown",
 // "text/plain", optionally with a charset) says which; when it is empty
 // or says neither, the content decides (see looksLikeMarkdown).
@@ -79,7 +76,7 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 	if err := b.stopped(); err != nil {
 		return nil, err
 	}
-	var rj Rejoined
+	var rj rejoined
 	b.blocks, rj = rejoinLines(b.blocks)
 	if err := b.stopped(); err != nil {
 		return nil, err
@@ -287,7 +284,7 @@ func chooseTitle(blocks []document.Block, firstLine string, opening []string) st
 		}
 		if strings.HasPrefix(l, "# ") {
 			if t := strings.TrimSpace(stripInline(strings.TrimPrefix(l, "# "))); t != "" && !title.Label(t) {
-				return truncate(t, maxTitle)
+				return title.Cut(t)
 			}
 		}
 	}
@@ -315,7 +312,7 @@ func chooseTitle(blocks []document.Block, firstLine string, opening []string) st
 			return bl.Text
 		}
 	}
-	return truncate(firstLine, maxTitle)
+	return title.Cut(firstLine)
 }
 
 // openingLines returns the first lines of a text that hold words, where
@@ -338,19 +335,4 @@ func openingLines(text string) []string {
 		}
 	}
 	return out
-}
-
-// truncate cuts s at a word boundary to at most n bytes.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimSpace(s[:cut]) + "…"
 }

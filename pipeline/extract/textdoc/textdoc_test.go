@@ -10,10 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
-	"github.com/nhsreview/nhsreview/internal/sharedcorpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/readertest"
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/internal/readertest"
+	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 )
 
 type goldenDoc struct {
@@ -317,7 +318,7 @@ func TestTitle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Title) > maxTitle+len("…") || !strings.HasSuffix(d.Title, "…") {
+	if len(d.Title) > title.MaxLen+len("…") || !strings.HasSuffix(d.Title, "…") {
 		t.Errorf("long first line not truncated: %d bytes", len(d.Title))
 	}
 }

@@ -39,7 +39,8 @@ type Line struct {
 // title set large.
 const maxLines = 5
 
-// MaxLen bounds a title: a longer one is a paragraph taken for a title.
+// MaxLen bounds a title, in bytes: a longer one is a paragraph taken for
+// a title, and is cut (Cut).
 const MaxLen = 200
 
 var (
@@ -212,7 +213,7 @@ func FromSized(lines []Line) string {
 		if round == 0 && (len(parts) > maxLines || len(parts) > 1 && anySentence(parts)) {
 			// the whole page is in one size (a letter, a slide of text):
 			// its first line is the best there is
-			return cut(parts[0])
+			return Cut(parts[0])
 		}
 		if needsMore(parts) {
 			continue
@@ -227,7 +228,7 @@ func FromSized(lines []Line) string {
 	if t := join(parts); t != "" {
 		return t
 	}
-	return cut(ls[0].Text)
+	return Cut(ls[0].Text)
 }
 
 func anySentence(parts []string) bool {
@@ -306,11 +307,19 @@ func join(parts []string) string {
 	parts, _ = core(parts)
 	s := strings.Join(parts, " ")
 	s = strings.Join(strings.Fields(s), " ")
-	return cut(s)
+	return Cut(s)
 }
 
-// cut bounds s at a word boundary.
-func cut(s string) string {
+// Cut bounds a title to MaxLen bytes: at its last space before the
+// bound, or (with none) at the last character boundary, trimmed and
+// marked with an ellipsis. The choosers here, and the readers for the
+// titles they take themselves (a first line, a first paragraph), use it.
+//
+// It differs from textclean.Shorten, which cuts mid-word rather than
+// keep less than half of its bound and does not trim: a title keeps
+// whole words however early its last space. Stored titles and golden
+// files depend on each, so they are not merged.
+func Cut(s string) string {
 	if len(s) <= MaxLen {
 		return s
 	}
@@ -413,7 +422,7 @@ func FromLines(lines []Line) string {
 		// usually a few lines down
 		for _, ln := range lines {
 			if l := clean(ln.Text); Org(l) && words(l) >= 3 && !strings.Contains(t, l) {
-				return cut(l + " " + t)
+				return Cut(l + " " + t)
 			}
 		}
 	}

@@ -41,7 +41,7 @@ func Pack(ctx context.Context, src string, d *document.Document, score Scorer) (
 			if err != nil {
 				failed = append(failed, PaperError{Number: paper.Number, Err: err})
 			} else {
-				pp.Card = Only(card, apply)
+				pp.Card = only(card, apply)
 			}
 		}
 		view.Papers = append(view.Papers, pp)
@@ -49,8 +49,8 @@ func Pack(ctx context.Context, src string, d *document.Document, score Scorer) (
 	return view, failed, nil
 }
 
-// Only keeps the criteria of a card that apply to a paper's kind.
-func Only(c *rules.Scorecard, ids []string) *rules.Scorecard {
+// only keeps the criteria of a card that apply to a paper's kind.
+func only(c *rules.Scorecard, ids []string) *rules.Scorecard {
 	out := *c
 	out.Criteria = nil
 	for _, cr := range c.Criteria {

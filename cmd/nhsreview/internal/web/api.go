@@ -64,7 +64,7 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, herr)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), JobTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), jobTimeout)
 	defer cancel()
 	out, herr := s.score(ctx, in, func(string) {})
 	if herr != nil {

@@ -17,8 +17,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nhsreview/nhsreview/corpus"
-	"github.com/nhsreview/nhsreview/internal/golden"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 )
 
 // samplePDF typesets the bundled sample strategy (Markdown) as an A4 PDF:

@@ -111,7 +111,7 @@ func buildDocView(id int64, d *document.Document, card *rules.Scorecard) *docVie
 	if v.Title == "" {
 		v.Title = "(no title)"
 	}
-	v.PageCount = plural(len(d.Pages), "page")
+	v.PageCount = textclean.Plural(len(d.Pages), "page")
 	byPage := map[int][]*quoteOnPage{}
 	byAnchor := map[string]*quoteOnPage{}
 	if card != nil {
@@ -380,6 +380,9 @@ func scoreClass(score, outOf int) string {
 	return fmt.Sprintf("s%d", min(max(score*3/outOf, 0), 3))
 }
 
+// clipText folds s and cuts it to n runes, at a space in the second half
+// where there is one, for the short quotes of the evidence list. Unlike
+// textclean.Shorten it counts runes, and it folds first.
 func clipText(s string, n int) string {
 	s = textclean.Fold(s)
 	if utf8.RuneCountInString(s) <= n {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhsreview/nhsreview/internal/golden"
+	"github.com/nhsreview/nhsreview/internal/testkit/golden"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"

@@ -15,8 +15,8 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
 
-// ErrBlockedAddress is wrapped by every refusal of the SSRF guard.
-var ErrBlockedAddress = errors.New("address not allowed")
+// errBlockedAddress is wrapped by every refusal of the SSRF guard.
+var errBlockedAddress = errors.New("address not allowed")
 
 // blockedError says which host and address were refused, in words a
 // user who pasted a link understands.
@@ -36,7 +36,7 @@ func (e *blockedError) Error() string {
 	return fmt.Sprintf("refused to fetch from %s: %s", e.addr, e.why)
 }
 
-func (e *blockedError) Unwrap() error { return ErrBlockedAddress }
+func (e *blockedError) Unwrap() error { return errBlockedAddress }
 
 // blockedPrefixes are ranges that are not the public internet, beyond
 // what netip.Addr's own predicates (loopback, private, link-local,
@@ -170,7 +170,7 @@ func (g *guard) allowed(host string, a netip.Addr) error {
 func (g *guard) control(network, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("refused to connect to %q: %w", address, ErrBlockedAddress)
+		return fmt.Errorf("refused to connect to %q: %w", address, errBlockedAddress)
 	}
 	return g.allowed("", ap.Addr())
 }

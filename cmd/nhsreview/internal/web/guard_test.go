@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 func TestCheckAddr(t *testing.T) {
@@ -114,7 +115,7 @@ func loopbackOnly(t testing.TB, g *guard) *guard {
 	return g
 }
 
-func fetchWith(g *guard, u string) (*fetch.Result, error) {
+func fetchWith(g *guard, u string) (*fetched.Doc, error) {
 	return fetch.Get(context.Background(), u, fetch.Options{Client: g.client(), Timeout: 5 * time.Second})
 }
 
@@ -149,7 +150,7 @@ func TestGuardRefuses(t *testing.T) {
 		"http://0x7f.1:" + port + "/",
 	} {
 		_, err := fetchWith(g, u)
-		if !errors.Is(err, ErrBlockedAddress) {
+		if !errors.Is(err, errBlockedAddress) {
 			if strings.Contains(u, "2130706433") && err != nil {
 				continue // Go refuses to parse the name as a host; refused either way
 			}
@@ -158,7 +159,7 @@ func TestGuardRefuses(t *testing.T) {
 	}
 	// A real name that resolves to loopback, through the system's
 	// resolver (/etc/hosts).
-	if _, err := fetchWith(loopbackOnly(t, newGuard(false)), "http://localhost:"+port+"/plan.md"); !errors.Is(err, ErrBlockedAddress) {
+	if _, err := fetchWith(loopbackOnly(t, newGuard(false)), "http://localhost:"+port+"/plan.md"); !errors.Is(err, errBlockedAddress) {
 		t.Errorf("localhost: err = %v, want a refusal", err)
 	}
 	if n := hits.Load(); n != 0 {
@@ -188,7 +189,7 @@ func TestGuardRefusesRedirects(t *testing.T) {
 	g.resolver = &fakeResolver{answers: map[string][][]netip.Addr{"rebound.test": {addrs("127.0.0.3")}}}
 	for path := range targets {
 		_, err := fetchWith(g, outer.URL+path)
-		if !errors.Is(err, ErrBlockedAddress) {
+		if !errors.Is(err, errBlockedAddress) {
 			t.Errorf("%s: err = %v, want a refusal", path, err)
 		}
 	}
@@ -211,14 +212,14 @@ func TestGuardChecksAtConnect(t *testing.T) {
 	// The transport's check sees 127.0.0.1 (permitted); the dial's own
 	// lookup gets 10.9.9.9 and must refuse it.
 	_, err := fetchWith(g, "http://flip.test:"+port+"/plan.md")
-	if !errors.Is(err, ErrBlockedAddress) {
+	if !errors.Is(err, errBlockedAddress) {
 		t.Errorf("rebinding: err = %v, want a refusal", err)
 	}
 	if hits.Load() != 0 {
 		t.Error("the rebound name reached the server")
 	}
 	for _, a := range []string{"127.0.0.2:80", "10.0.0.1:443", "[::1]:80", "[fe80::1%eth0]:80", "169.254.169.254:80", "not an address"} {
-		if err := g.control("tcp", a, nil); !errors.Is(err, ErrBlockedAddress) {
+		if err := g.control("tcp", a, nil); !errors.Is(err, errBlockedAddress) {
 			t.Errorf("control(%s) = %v, want a refusal", a, err)
 		}
 	}
@@ -283,7 +284,7 @@ func TestBrowserIPv4(t *testing.T) {
 	g := newGuard(false)
 	g.resolver = lookupForbidden{t}
 	for _, h := range []string{"127.1", "2130706433", "0x7f000001", "0177.0.0.1", "999999999999"} {
-		if _, err := g.resolve(context.Background(), h); !errors.Is(err, ErrBlockedAddress) {
+		if _, err := g.resolve(context.Background(), h); !errors.Is(err, errBlockedAddress) {
 			t.Errorf("%s: err = %v, want a refusal", h, err)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -51,11 +52,11 @@ func reviewerOf(rs *rules.Set) *pipeline.Reviewer {
 // others are its corpus.Reviewer's.
 type stageFuncs struct {
 	corpus.Reviewer
-	read  func(ctx context.Context, res *fetch.Result) (*document.Document, error)
+	read  func(ctx context.Context, res *fetched.Doc) (*document.Document, error)
 	score func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
 }
 
-func (f stageFuncs) Read(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+func (f stageFuncs) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 	if f.read != nil {
 		return f.read(ctx, res)
 	}

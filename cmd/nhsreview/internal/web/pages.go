@@ -22,7 +22,8 @@ import (
 	"github.com/nhsreview/nhsreview/internal/bytesize"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -229,7 +230,7 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 		defer f.discard()
 		// The job outlives the request that started it; the server's
 		// context ends it at shutdown.
-		ctx, cancel := context.WithTimeout(s.ctx, JobTimeout)
+		ctx, cancel := context.WithTimeout(s.ctx, jobTimeout)
 		defer cancel()
 		out, herr := s.score(ctx, in, j.setStage)
 		if herr != nil {
@@ -529,7 +530,7 @@ func (s *Server) documentList(w http.ResponseWriter, r *http.Request) {
 	for i := range b.Entries {
 		b.Entries[i].FirstSeen = dateOf(b.Entries[i].FirstSeen)
 	}
-	b.Count = plural(len(b.Entries), "document")
+	b.Count = textclean.Plural(len(b.Entries), "document")
 	all := url.Values{}
 	for _, k := range []string{"org", "kind", "since"} {
 		if v := q.Get(k); v != "" {
@@ -548,13 +549,6 @@ func dateOf(stamp string) string {
 		return stamp[:10]
 	}
 	return stamp
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // maxCompare bounds a comparison: beyond it the heatmap is unreadable and
@@ -843,7 +837,7 @@ func checkURL(raw string) *httpError {
 		return &httpError{http.StatusBadRequest, "The link is too long."}
 	}
 	u, err := url.Parse(raw)
-	if err != nil || !fetch.IsURL(raw) || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+	if err != nil || !fetched.IsURL(raw) || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return bad
 	}
 	return nil

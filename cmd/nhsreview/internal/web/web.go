@@ -28,6 +28,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -35,9 +36,9 @@ import (
 // document when Config.MaxUpload is 0.
 const DefaultMaxUpload = 100 << 20
 
-// JobTimeout bounds one scoring job, from waiting for a slot to storing
+// jobTimeout bounds one scoring job, from waiting for a slot to storing
 // the result: a document that takes longer is not worth keeping a slot.
-const JobTimeout = 5 * time.Minute
+const jobTimeout = 5 * time.Minute
 
 // Config is what the command gives the server.
 type Config struct {
@@ -163,14 +164,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // NewHTTPServer is an http.Server for h with a timeout on every phase of a
 // request, so that a slow or stalled client cannot hold a connection: the
 // headers in 10 s, a whole upload in 10 minutes, the answer (a JSON score
-// waits for its job) within JobTimeout and a margin.
+// waits for its job) within jobTimeout and a margin.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       10 * time.Minute,
-		WriteTimeout:      JobTimeout + 11*time.Minute,
+		WriteTimeout:      jobTimeout + 11*time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
@@ -352,7 +353,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	}()
 	defer crash.Guard(&crashed, "scoring")
 
-	var res *fetch.Result
+	var res *fetched.Doc
 	if in.url != "" {
 		stage(stageFetching)
 		opt := s.cfg.Fetch
@@ -369,7 +370,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 			s.log.Printf("%s: %v", in.source(), err)
 			return nil, &httpError{http.StatusInternalServerError, "The upload could not be read back for scoring; the server's log says why."}
 		}
-		res = &fetch.Result{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
+		res = &fetched.Doc{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
 	}
 
 	// The job's page shows the stage the reviewer has reached.
@@ -387,7 +388,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	if err != nil {
 		var failed *pipeline.StageError
 		switch {
-		case errors.Is(err, fetch.ErrUnsupported):
+		case errors.Is(err, fetched.ErrUnsupported):
 			return nil, &httpError{http.StatusUnsupportedMediaType, "This is not a document nhsreview can read: " + oneLine(err.Error())}
 		case ctx.Err() != nil:
 			return nil, &httpError{http.StatusServiceUnavailable, "Stopped: " + oneLine(context.Cause(ctx).Error())}
@@ -420,7 +421,7 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 func fetchError(err error, limit int64) *httpError {
 	msg := oneLine(err.Error())
 	switch {
-	case errors.Is(err, ErrBlockedAddress):
+	case errors.Is(err, errBlockedAddress):
 		return &httpError{http.StatusBadRequest, "This link cannot be fetched: " + msg + ". Only public web addresses are allowed."}
 	case errors.Is(err, fetch.ErrTooLarge):
 		return &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("The document is larger than this server's limit of %s.", bytesize.Human(limit))}
@@ -468,6 +469,9 @@ func (s *Server) cardOfDetail(ctx context.Context, d *corpus.Detail) (card *rule
 	return card, doc, nil
 }
 
+// oneLine folds an error message's whitespace for a page. It is not
+// textclean.OneLine, which only turns line breaks into spaces, nor
+// textclean.Fold, which also rewrites invalid UTF-8.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -20,9 +20,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
-	"github.com/nhsreview/nhsreview/pipeline/extract/pdfdoc/pdfgen"
-	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -468,7 +468,7 @@ func TestJobLimit(t *testing.T) {
 	srv, ts := newTestServer(t, func(c *Config) {
 		c.Jobs = 2
 		inner := c.Reviewer
-		c.Reviewer = stageFuncs{Reviewer: inner, read: func(ctx context.Context, res *fetch.Result) (*document.Document, error) {
+		c.Reviewer = stageFuncs{Reviewer: inner, read: func(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 			n := running.Add(1)
 			defer running.Add(-1)
 			for {
@@ -588,7 +588,7 @@ func TestPanicInPipeline(t *testing.T) {
 
 func TestHTTPServerTimeouts(t *testing.T) {
 	hs := NewHTTPServer("127.0.0.1:0", http.NotFoundHandler())
-	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= JobTimeout || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= jobTimeout || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
 		t.Errorf("a phase without a timeout: %+v", hs)
 	}
 }

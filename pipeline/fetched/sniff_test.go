@@ -1,4 +1,4 @@
-package fetch
+package fetched
 
 import (
 	"archive/zip"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -198,7 +199,10 @@ func TestSniffRealCorpus(t *testing.T) {
 		".md": document.FormatMarkdown, ".tsv": document.FormatText,
 	}
 	var paths []string
-	for _, dir := range []string{"/work/shared/corpus/real", "/work/shared/corpus/real-text"} {
+	for _, dir := range []string{sharedcorpus.Path("corpus", "real"), sharedcorpus.Path("corpus", "real-text")} {
+		if dir == "" {
+			continue
+		}
 		m, _ := filepath.Glob(filepath.Join(dir, "*"))
 		paths = append(paths, m...)
 	}

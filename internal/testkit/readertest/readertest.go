@@ -81,19 +81,19 @@ func foldedPieces(b document.Block) []string {
 	return []string{b.Text}
 }
 
-// StopAfter is a context that is never done until its Err has been asked
+// stopAfter is a context that is never done until its Err has been asked
 // After times, and done from then on: a reader that checks it in its
 // loop stops part-way, and Calls says how often it asked.
-type StopAfter struct {
+type stopAfter struct {
 	After int
 	Calls int
 }
 
-func (c *StopAfter) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *StopAfter) Done() <-chan struct{}       { return nil }
-func (c *StopAfter) Value(any) any               { return nil }
+func (c *stopAfter) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *stopAfter) Done() <-chan struct{}       { return nil }
+func (c *stopAfter) Value(any) any               { return nil }
 
-func (c *StopAfter) Err() error {
+func (c *stopAfter) Err() error {
 	c.Calls++
 	if c.After > 0 && c.Calls >= c.After {
 		return context.Canceled
@@ -108,14 +108,14 @@ func (c *StopAfter) Err() error {
 // done at the third asking, where read must fail with context.Canceled.
 func CheckStops(t *testing.T, n, every int, read func(ctx context.Context) error) {
 	t.Helper()
-	never := &StopAfter{}
+	never := &stopAfter{}
 	if err := read(never); err != nil {
 		t.Fatalf("with a context that is never done: %v", err)
 	}
 	if want := n/every - 1; never.Calls < want {
 		t.Errorf("the reader asked its context %d times over %d units, want at least %d (once every %d)", never.Calls, n, want, every)
 	}
-	stop := &StopAfter{After: 3}
+	stop := &stopAfter{After: 3}
 	err := read(stop)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("with a context done part-way: error %v, want context.Canceled", err)
