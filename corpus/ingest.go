@@ -61,6 +61,10 @@ type Outcome struct {
 	Seq        int // version number within the document
 	Title      string
 	Card       *rules.Scorecard // nil when unchanged
+	// Papers are the board pack's papers stored with the score (nil when
+	// unchanged, or not a pack), PapersErr why none could be made.
+	Papers    []Paper
+	PapersErr error
 }
 
 // Key is how a source is named in the corpus: the canonical URL, or the
@@ -160,6 +164,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetch.Result, meta
 			verID, _ = r.LastInsertId()
 			out.Card = work.card
 			out.Title = work.title
+			out.Papers, out.PapersErr = work.papers, work.papersErr
 		}
 		out.VersionID, out.Seq = verID, seq
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
@@ -288,6 +293,10 @@ type prepared struct {
 	card      *rules.Scorecard
 	cardJSON  []byte
 	haveScore bool
+	// papers are the pack's papers scored with card (none when it is not
+	// a pack), papersErr why they could not be made.
+	papers    []Paper
+	papersErr error
 }
 
 // prepare extracts and scores new bytes, reusing what the store already
@@ -329,6 +338,9 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetch.Result, sha
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {
 		return nil, fmt.Errorf("encoding the scorecard: %w", err)
 	}
+	// The papers come from the same document, scored with the same
+	// rules; they cannot fail the pack (see putPapers).
+	w.papers, w.papersErr = rv.Papers(ctx, w.doc)
 	return w, nil
 }
 
@@ -344,7 +356,10 @@ func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []by
 		}
 	}
 	if !w.haveScore {
-		return putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON)
+		if err := putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON); err != nil {
+			return err
+		}
+		return putPapers(ctx, tx, w.sha, rv.RulesVersion(), w.papers, w.papersErr)
 	}
 	return nil
 }
