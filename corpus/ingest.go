@@ -61,10 +61,14 @@ type Outcome struct {
 	Seq        int // version number within the document
 	Title      string
 	Card       *rules.Scorecard // nil when unchanged
-	// Papers are the board pack's papers stored with the score (nil when
-	// unchanged, or not a pack), PapersErr why none could be made.
-	Papers    []Paper
-	PapersErr error
+	// Papers are the board pack's papers made and stored with the score
+	// (nil when unchanged, reused from the same bytes stored before, or
+	// not a pack), PapersErr why none could be made. PaperCount is how
+	// many papers the stored pack holds, made now or before (0 when
+	// unchanged or not a pack).
+	Papers     []Paper
+	PapersErr  error
+	PaperCount int
 }
 
 // Key is how a source is named in the corpus: the canonical URL, or the
@@ -164,7 +168,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetch.Result, meta
 			verID, _ = r.LastInsertId()
 			out.Card = work.card
 			out.Title = work.title
-			out.Papers, out.PapersErr = work.papers, work.papersErr
+			out.Papers, out.PapersErr, out.PaperCount = work.papers, work.papersErr, work.paperCount
 		}
 		out.VersionID, out.Seq = verID, seq
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
@@ -297,6 +301,9 @@ type prepared struct {
 	// a pack), papersErr why they could not be made.
 	papers    []Paper
 	papersErr error
+	// paperCount is how many papers the pack holds: those made, or
+	// those stored with the reused score.
+	paperCount int
 }
 
 // prepare extracts and scores new bytes, reusing what the store already
@@ -317,6 +324,12 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetch.Result, sha
 		}
 		if card != nil {
 			w.card, w.haveScore = card, true
+			// NULL (not split yet) is 0 here: the next rescore splits it.
+			err := s.db.QueryRowContext(ctx, `SELECT coalesce(papers, 0) FROM scores WHERE sha256 = ? AND rules_version = ?`,
+				sha, rv.RulesVersion()).Scan(&w.paperCount)
+			if err != nil {
+				return nil, fmt.Errorf("reading the score: %w", err)
+			}
 			return w, nil
 		}
 		if w.doc, _, err = s.extraction(ctx, sha); err != nil {
@@ -341,6 +354,9 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetch.Result, sha
 	// The papers come from the same document, scored with the same
 	// rules; they cannot fail the pack (see putPapers).
 	w.papers, w.papersErr = rv.Papers(ctx, w.doc)
+	if w.papersErr == nil {
+		w.paperCount = len(w.papers)
+	}
 	return w, nil
 }
 

@@ -73,8 +73,8 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}
-	if len(o.Papers) > 0 {
-		total += fmt.Sprintf("  %d papers", len(o.Papers))
+	if o.PaperCount > 0 {
+		total += fmt.Sprintf("  %d papers", o.PaperCount)
 	}
 	title := o.Title
 	if title == "" {
