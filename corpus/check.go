@@ -33,7 +33,14 @@ var wholeness = []struct{ query, problem string }{
 		"fetches of a version that is not there"},
 	{`SELECT count(*) FROM contents WHERE length(data) <> size`,
 		"contents whose bytes are not the size recorded"},
+	{papersIncomplete,
+		"scores whose board pack's papers are not all stored"},
 }
+
+// papersIncomplete counts the scores whose count of papers is not the
+// number of paper rows they have.
+const papersIncomplete = `SELECT count(*) FROM scores s WHERE s.papers IS NOT NULL
+	AND s.papers <> (SELECT count(*) FROM papers p WHERE p.sha256 = s.sha256 AND p.rules_version = s.rules_version)`
 
 // Check looks for damage: SQLite's own check of the file, then documents
 // stored in part (a document without a version, a version without its
@@ -160,6 +167,15 @@ func (s *Store) checkRows(ctx context.Context) ([]string, error) {
 		var c rules.Scorecard
 		if err := json.Unmarshal(text, &c); err != nil {
 			return "a stored scorecard cannot be read (" + err.Error() + "; 'corpus rescore --all' scores it again)"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT sha256, CAST(scorecard AS BLOB) FROM papers WHERE scorecard <> ''`, func(_ string, text []byte) string {
+		var c rules.Scorecard
+		if err := json.Unmarshal(text, &c); err != nil {
+			return "a stored board pack paper's scorecard cannot be read (" + err.Error() + "; 'corpus repair' scores it again)"
 		}
 		return ""
 	}); err != nil {

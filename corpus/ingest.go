@@ -61,6 +61,14 @@ type Outcome struct {
 	Seq        int // version number within the document
 	Title      string
 	Card       *rules.Scorecard // nil when unchanged
+	// Papers are the board pack's papers made and stored with the score
+	// (nil when unchanged, reused from the same bytes stored before, or
+	// not a pack), PapersErr why none could be made. PaperCount is how
+	// many papers the stored pack holds, made now or before (0 when
+	// unchanged or not a pack).
+	Papers     []Paper
+	PapersErr  error
+	PaperCount int
 }
 
 // Key is how a source is named in the corpus: the canonical URL, or the
@@ -160,6 +168,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 			verID, _ = r.LastInsertId()
 			out.Card = work.card
 			out.Title = work.title
+			out.Papers, out.PapersErr, out.PaperCount = work.papers, work.papersErr, work.paperCount
 		}
 		out.VersionID, out.Seq = verID, seq
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
@@ -288,6 +297,13 @@ type prepared struct {
 	card      *rules.Scorecard
 	cardJSON  []byte
 	haveScore bool
+	// papers are the pack's papers scored with card (none when it is not
+	// a pack), papersErr why they could not be made.
+	papers    []Paper
+	papersErr error
+	// paperCount is how many papers the pack holds: those made, or
+	// those stored with the reused score.
+	paperCount int
 }
 
 // prepare extracts and scores new bytes, reusing what the store already
@@ -308,6 +324,12 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetched.Doc, sha 
 		}
 		if card != nil {
 			w.card, w.haveScore = card, true
+			// NULL (not split yet) is 0 here: the next rescore splits it.
+			err := s.db.QueryRowContext(ctx, `SELECT coalesce(papers, 0) FROM scores WHERE sha256 = ? AND rules_version = ?`,
+				sha, rv.RulesVersion()).Scan(&w.paperCount)
+			if err != nil {
+				return nil, fmt.Errorf("reading the score: %w", err)
+			}
 			return w, nil
 		}
 		if w.doc, _, err = s.extraction(ctx, sha); err != nil {
@@ -329,6 +351,12 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetched.Doc, sha 
 	if w.cardJSON, err = json.Marshal(w.card); err != nil {
 		return nil, fmt.Errorf("encoding the scorecard: %w", err)
 	}
+	// The papers come from the same document, scored with the same
+	// rules; they cannot fail the pack (see putPapers).
+	w.papers, w.papersErr = rv.Papers(ctx, w.doc)
+	if w.papersErr == nil {
+		w.paperCount = len(w.papers)
+	}
 	return w, nil
 }
 
@@ -344,7 +372,10 @@ func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []by
 		}
 	}
 	if !w.haveScore {
-		return putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON)
+		if err := putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON); err != nil {
+			return err
+		}
+		return putPapers(ctx, tx, w.sha, rv.RulesVersion(), w.papers, w.papersErr)
 	}
 	return nil
 }

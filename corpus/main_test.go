@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -30,8 +32,11 @@ func TestMain(m *testing.M) {
 // (these tests cannot import package pipeline, which imports corpus); a
 // test may replace them.
 type counting struct {
-	read             func(ctx context.Context, res *fetched.Doc) (*document.Document, error)
-	score            func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
+	read  func(ctx context.Context, res *fetched.Doc) (*document.Document, error)
+	score func(ctx context.Context, d *document.Document) (*rules.Scorecard, error)
+	// papers, when set, replaces the split (splitPapers).
+	papers           func(ctx context.Context, d *document.Document) ([]Paper, error)
+	splits           atomic.Int32
 	extractorVersion int
 	rulesVersion     string
 	extracts, scores atomic.Int32
@@ -52,6 +57,42 @@ func (c *counting) Score(ctx context.Context, d *document.Document) (*rules.Scor
 	// reviewer reports.
 	card.Tool.RulesVersion = c.rulesVersion
 	return card, nil
+}
+
+// Papers splits a pack as pipeline.Reviewer does (these tests cannot
+// import it): package pack's split, each paper its kind triages scored
+// with Score on the criteria its kind calls for.
+func (c *counting) Papers(ctx context.Context, d *document.Document) ([]Paper, error) {
+	c.splits.Add(1)
+	if c.papers != nil {
+		return c.papers(ctx, d)
+	}
+	split := pack.Split(d)
+	if len(split) < 2 {
+		return nil, nil
+	}
+	var out []Paper
+	for _, p := range split {
+		sp := Paper{Number: p.Number, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose, Asked: p.Asked,
+			Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage}
+		if apply := pack.Criteria(p.Kind); len(apply) > 0 {
+			card, err := c.Score(ctx, p.Document(d))
+			if err != nil {
+				sp.Err = err
+			} else {
+				kept := *card
+				kept.Criteria = nil
+				for _, cr := range card.Criteria {
+					if slices.Contains(apply, cr.ID) {
+						kept.Criteria = append(kept.Criteria, cr)
+					}
+				}
+				sp.Card = &kept
+			}
+		}
+		out = append(out, sp)
+	}
+	return out, nil
 }
 
 func (c *counting) ExtractorVersion() int { return c.extractorVersion }

@@ -94,6 +94,55 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 		`ALTER TABLE scores ADD COLUMN status TEXT NOT NULL DEFAULT 'scored'`,
 		`UPDATE scores SET status = coalesce(json_extract(scorecard, '$.status'), 'scored')`,
 	),
+	// A board pack's papers (issue 15): stored once per content and rule
+	// set, as its score is, so that two versions or two documents with the
+	// same bytes share them. Existing scores get theirs on the next
+	// 'corpus rescore'.
+	addPapers,
+}
+
+// addPapers adds the papers table and the count of a score's papers. It
+// may run on a database that has either already (a step that shipped
+// must be safe to run again on a copy someone mended by hand).
+func addPapers(ctx context.Context, tx *sql.Tx) error {
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'papers'`).Scan(&have); err != nil {
+		return fmt.Errorf("reading the scores table: %w", err)
+	}
+	stmts := []string{
+		// One row per paper: its place in the pack, what its cover says,
+		// and its scorecard on the criteria its kind calls for. A paper
+		// whose scoring failed keeps its row, with the error, so that one
+		// bad paper never loses the pack. The rows go with their score:
+		// a score dropped (by 'corpus repair') drops its papers.
+		`CREATE TABLE IF NOT EXISTS papers (
+			sha256        TEXT NOT NULL,
+			rules_version TEXT NOT NULL,
+			item_index    INTEGER NOT NULL,           -- 0, 1, ... in the pack's order
+			number        TEXT NOT NULL,              -- the agenda item ("7i"); '' before the first paper
+			title         TEXT NOT NULL,
+			presenter     TEXT NOT NULL DEFAULT '',
+			purpose       TEXT NOT NULL DEFAULT '',   -- decision, assurance, discussion, information
+			kind          TEXT NOT NULL,              -- package pack's kind of paper
+			first_page    INTEGER NOT NULL,
+			last_page     INTEGER NOT NULL,
+			asked         TEXT NOT NULL DEFAULT '',   -- what the board is asked to do
+			status        TEXT NOT NULL,              -- scored, unreadable, not triaged, failed
+			total         INTEGER NOT NULL DEFAULT 0,
+			max           INTEGER NOT NULL DEFAULT 0,
+			scorecard     TEXT NOT NULL DEFAULT '',   -- the score JSON; '' when not triaged or failed
+			error         TEXT NOT NULL DEFAULT '',   -- why scoring failed
+			PRIMARY KEY (sha256, rules_version, item_index),
+			FOREIGN KEY (sha256, rules_version) REFERENCES scores(sha256, rules_version) ON DELETE CASCADE
+		)`,
+	}
+	if have == 0 {
+		// How many papers the score's content holds: NULL until it is
+		// split (scored before papers were stored), 0 when it is not a
+		// pack.
+		stmts = append(stmts, `ALTER TABLE scores ADD COLUMN papers INTEGER`)
+	}
+	return execAll(stmts...)(ctx, tx)
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -93,6 +93,10 @@ type Entry struct {
 	// Status is that score's status: "scored", "unreadable" (too little
 	// text to judge: Total means nothing), or "" when there is no score.
 	Status string `json:"status"`
+	// Papers is how many papers of a board pack are stored with that
+	// score: 0 for a document that is not a pack, or for one scored
+	// before papers were stored (the next 'corpus rescore' splits it).
+	Papers int `json:"papers"`
 }
 
 // TotalText is the total as listings print it: "9/15", "unreadable", or
@@ -115,7 +119,7 @@ const (
 	v.seq, (SELECT count(*) FROM versions WHERE document_id = d.id), v.sha256, c.size, v.first_seen,
 	coalesce((SELECT max(fetched_at) FROM fetches WHERE document_id = d.id), ''),
 	coalesce(e.title, ''), coalesce(e.format, ''), coalesce(e.pages, 0), coalesce(e.extractor_version, 0),
-	coalesce(s.total, -1), coalesce(s.max, 0), coalesce(s.rules_version, ''), coalesce(s.status, '')`
+	coalesce(s.total, -1), coalesce(s.max, 0), coalesce(s.rules_version, ''), coalesce(s.status, ''), coalesce(s.papers, 0)`
 	entryFrom = `
 FROM documents d
 JOIN versions v ON v.document_id = d.id
@@ -147,7 +151,7 @@ func (s *Store) entries(ctx context.Context, tail string, args []any, cards bool
 		var text string
 		dest := []any{&e.ID, &e.Source, &e.Org, &e.OrgName, &e.Region, &e.Kind, &e.Version, &e.Versions,
 			&e.SHA256, &e.Size, &e.FirstSeen, &e.LastFetched, &e.Title, &e.Format, &e.Pages,
-			&e.ExtractorVersion, &e.Total, &e.Max, &e.RulesVersion, &e.Status}
+			&e.ExtractorVersion, &e.Total, &e.Max, &e.RulesVersion, &e.Status, &e.Papers}
 		if cards {
 			dest = append(dest, &text)
 		}

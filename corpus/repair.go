@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -114,12 +115,84 @@ func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Co
 			out = append(out, Repaired{Versions: joinNames(names[b.sha], b.sha), Problem: q.what, Done: true, Note: "made again from the stored bytes"})
 		}
 	}
+	// A pack's papers that cannot be read, or are not all there: dropped
+	// with their count, so that the rescore below makes them again from
+	// the stored extraction.
+	packs, err := s.damagedPapers(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range packs {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM papers WHERE sha256 = ? AND rules_version = ?`, p.sha, p.rules); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE scores SET papers = NULL WHERE sha256 = ? AND rules_version = ?`, p.sha, p.rules)
+			return err
+		})
+		if err != nil {
+			return out, fmt.Errorf("dropping the papers of %s: %w", joinNames(names[p.sha], p.sha), err)
+		}
+		dropped++
+		out = append(out, Repaired{Versions: joinNames(names[p.sha], p.sha), Problem: p.problem, Done: true, Note: "made again from the stored extraction"})
+	}
 	if dropped > 0 {
 		if _, err := s.Rescore(ctx, rv, 1, false, nil); err != nil {
 			return out, fmt.Errorf("making the dropped rows again: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// damagedPack is a content's papers under a rule set that must be made
+// again.
+type damagedPack struct{ sha, rules, problem string }
+
+// damagedPapers lists the packs whose stored papers cannot be read, or
+// are not all there, once each.
+func (s *Store) damagedPapers(ctx context.Context) ([]damagedPack, error) {
+	var out []damagedPack
+	seen := map[[2]string]bool{}
+	add := func(sha, set, problem string) {
+		if !seen[[2]string{sha, set}] {
+			seen[[2]string{sha, set}] = true
+			out = append(out, damagedPack{sha, set, problem})
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT sha256, rules_version, CAST(scorecard AS BLOB) FROM papers WHERE scorecard <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var sha, set string
+		var text []byte
+		if err := rows.Scan(&sha, &set, &text); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var c rules.Scorecard
+		if json.Unmarshal(text, &c) != nil {
+			add(sha, set, "a stored board pack paper's scorecard cannot be read")
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT s.sha256, s.rules_version FROM scores s WHERE s.papers IS NOT NULL
+		AND s.papers <> (SELECT count(*) FROM papers p WHERE p.sha256 = s.sha256 AND p.rules_version = s.rules_version)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha, set string
+		if err := rows.Scan(&sha, &set); err != nil {
+			return nil, err
+		}
+		add(sha, set, "a board pack's papers are not all stored")
+	}
+	return out, rows.Err()
 }
 
 // damagedContents lists the contents whose bytes do not match their

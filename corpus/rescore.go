@@ -27,20 +27,28 @@ type RescoreEvent struct {
 	SHA256 string
 	Action string // "extracted", "scored" or "failed"
 	Err    error
+	// Warnings are what did not stop the content: a pack's paper that
+	// could not be scored, and is stored without a score.
+	Warnings []string
 }
 
 type rescoreItem struct {
 	sha, source, url, contentType string
 	extractor                     int
 	hasScore                      bool
+	// hasPapers: the score under the reviewer's rules has been split
+	// into papers (or found not to be a pack).
+	hasPapers bool
 }
 
 // Rescore brings every stored version up to the reviewer: contents read
 // by another extractor version are extracted again from the stored bytes
 // (nothing is downloaded) and scored; the others are scored again from
 // their stored extraction where no score under rv.RulesVersion() exists.
-// All reads again everything. Each content is written in one transaction;
-// one that fails keeps what it had.
+// All reads again everything. A version scored before papers were stored
+// has its papers made from its stored extraction (a pack is counted as
+// scored, a document that is not one as current). Each content is
+// written in one transaction; one that fails keeps what it had.
 func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
 	var st RescoreStats
 	// The latest fetch of each content is found once, for its URL and
@@ -49,19 +57,20 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 			SELECT fv.sha256, max(f.id) AS id FROM fetches f JOIN versions fv ON fv.id = f.version_id GROUP BY fv.sha256)
 		SELECT v.sha256, min(d.source), coalesce(lf.url, ''), coalesce(lf.content_type, ''),
 		coalesce(e.extractor_version, -1),
-		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?)
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?),
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL)
 		FROM versions v JOIN documents d ON d.id = v.document_id
 		LEFT JOIN extractions e ON e.sha256 = v.sha256
 		LEFT JOIN latest l ON l.sha256 = v.sha256
 		LEFT JOIN fetches lf ON lf.id = l.id
-		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion())
+		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion(), rv.RulesVersion())
 	if err != nil {
 		return st, fmt.Errorf("corpus: listing versions: %w", err)
 	}
 	var items []rescoreItem
 	for rows.Next() {
 		var it rescoreItem
-		if err := rows.Scan(&it.sha, &it.source, &it.url, &it.contentType, &it.extractor, &it.hasScore); err != nil {
+		if err := rows.Scan(&it.sha, &it.source, &it.url, &it.contentType, &it.extractor, &it.hasScore, &it.hasPapers); err != nil {
 			rows.Close()
 			return st, fmt.Errorf("corpus: listing versions: %w", err)
 		}
@@ -80,7 +89,7 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 		go func() {
 			defer wg.Done()
 			for it := range work {
-				action, err := s.rescoreOne(ctx, rv, it, all)
+				action, warnings, err := s.rescoreOne(ctx, rv, it, all)
 				mu.Lock()
 				switch {
 				case err != nil:
@@ -93,8 +102,8 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 				default:
 					st.Current++
 				}
-				if action != "" && report != nil {
-					report(RescoreEvent{Source: it.source, SHA256: it.sha, Action: action, Err: err})
+				if (action != "" || len(warnings) > 0) && report != nil {
+					report(RescoreEvent{Source: it.source, SHA256: it.sha, Action: action, Err: err, Warnings: warnings})
 				}
 				mu.Unlock()
 			}
@@ -114,48 +123,85 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 	return st, nil
 }
 
-func (s *Store) rescoreOne(ctx context.Context, rv Reviewer, it rescoreItem, all bool) (string, error) {
+func (s *Store) rescoreOne(ctx context.Context, rv Reviewer, it rescoreItem, all bool) (string, []string, error) {
 	extract := all || it.extractor != rv.ExtractorVersion()
-	if !extract && it.hasScore {
-		return "", nil
+	switch {
+	case !extract && it.hasScore && it.hasPapers:
+		return "", nil, nil
+	case !extract && it.hasScore:
+		return s.splitStored(ctx, rv, it.sha)
 	}
 	var d *document.Document
 	var blob []byte
 	if extract {
 		var data []byte
 		if err := s.db.QueryRowContext(ctx, `SELECT data FROM contents WHERE sha256 = ?`, it.sha).Scan(&data); err != nil {
-			return "", fmt.Errorf("reading the stored bytes: %w", err)
+			return "", nil, fmt.Errorf("reading the stored bytes: %w", err)
 		}
 		res := &fetched.Doc{Source: it.source, URL: it.url, ContentType: it.contentType, Data: data}
 		var err error
 		if d, err = rv.Read(ctx, res); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if blob, err = packDocument(d); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	} else {
 		var err error
 		if d, _, err = s.extraction(ctx, it.sha); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if d == nil {
-			return "", errors.New("no stored extraction")
+			return "", nil, errors.New("no stored extraction")
 		}
 	}
-	if _, err := s.scoreAndStore(ctx, rv, it.sha, d, blob); err != nil {
-		return "", err
+	sc, err := s.scoreAndStore(ctx, rv, it.sha, d, blob)
+	if err != nil {
+		return "", nil, err
 	}
+	warnings := PaperWarnings(sc.papers, sc.papersErr)
 	if extract {
-		return "extracted", nil
+		return "extracted", warnings, nil
 	}
-	return "scored", nil
+	return "scored", warnings, nil
 }
 
-// scoreAndStore scores d, the extraction of content sha, and stores the
-// score, and the extraction too when blob (its packed form) is given, in
-// one transaction.
-func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *document.Document, blob []byte) (*rules.Scorecard, error) {
+// splitStored makes the papers of a content scored before papers were
+// stored, from its stored extraction, keeping its score: a pack is
+// "scored" (its papers were), a document that is not one is current.
+func (s *Store) splitStored(ctx context.Context, rv Reviewer, sha string) (string, []string, error) {
+	d, _, err := s.extraction(ctx, sha)
+	if err != nil {
+		return "", nil, err
+	}
+	if d == nil {
+		return "", nil, errors.New("no stored extraction")
+	}
+	papers, perr := rv.Papers(ctx, d)
+	if err := s.tx(ctx, func(tx *sql.Tx) error { return putPapers(ctx, tx, sha, rv.RulesVersion(), papers, perr) }); err != nil {
+		return "", nil, fmt.Errorf("corpus: %w", err)
+	}
+	if perr != nil {
+		return "", nil, fmt.Errorf("the board pack's papers: %w", perr)
+	}
+	if len(papers) == 0 {
+		return "", nil, nil
+	}
+	return "scored", PaperWarnings(papers, nil), nil
+}
+
+// scored is what scoreAndStore scored and stored.
+type scored struct {
+	card      *rules.Scorecard
+	papers    []Paper
+	papersErr error
+}
+
+// scoreAndStore scores d, the extraction of content sha, and its papers
+// when it is a board pack, and stores the score and papers, and the
+// extraction too when blob (its packed form) is given, in one
+// transaction. Papers that could not be made do not stop the score.
+func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *document.Document, blob []byte) (*scored, error) {
 	card, err := rv.Score(ctx, d)
 	if err != nil {
 		return nil, err
@@ -164,24 +210,29 @@ func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *d
 	if err != nil {
 		return nil, fmt.Errorf("encoding the scorecard: %w", err)
 	}
+	sc := &scored{card: card}
+	sc.papers, sc.papersErr = rv.Papers(ctx, d)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if blob != nil {
 			if err := putExtraction(ctx, tx, sha, rv.ExtractorVersion(), d, blob); err != nil {
 				return err
 			}
 		}
-		return putScore(ctx, tx, sha, rv, card, cardJSON)
+		if err := putScore(ctx, tx, sha, rv, card, cardJSON); err != nil {
+			return err
+		}
+		return putPapers(ctx, tx, sha, rv.RulesVersion(), sc.papers, sc.papersErr)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
-	return card, nil
+	return sc, nil
 }
 
 // ScoreStored scores the stored extraction of content sha with rv and
-// keeps the score, as a rescore would, so that a document stored under
-// other rules is scored once, not at every look. It returns the
-// extraction too; both are nil when none is stored.
+// keeps the score (and a pack's papers), as a rescore would, so that a
+// document stored under other rules is scored once, not at every look.
+// It returns the extraction too; both are nil when none is stored.
 func (s *Store) ScoreStored(ctx context.Context, rv Reviewer, sha string) (*rules.Scorecard, *document.Document, error) {
 	d, _, err := s.extraction(ctx, sha)
 	if err != nil {
@@ -190,9 +241,9 @@ func (s *Store) ScoreStored(ctx context.Context, rv Reviewer, sha string) (*rule
 	if d == nil {
 		return nil, nil, nil
 	}
-	card, err := s.scoreAndStore(ctx, rv, sha, d, nil)
+	sc, err := s.scoreAndStore(ctx, rv, sha, d, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	return card, d, nil
+	return sc.card, d, nil
 }

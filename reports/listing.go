@@ -58,6 +58,19 @@ type ListingEntry struct {
 	// Status is that score's status: "scored", "unreadable" (too little
 	// text to judge: Total means nothing), or "" when there is no score.
 	Status string `json:"status"`
+	// Papers is how many papers of a board pack are stored with that
+	// score: 0 for a document that is not a pack, or for one scored
+	// before papers were stored.
+	Papers int `json:"papers"`
+}
+
+// PapersText is the count of papers as listings print it: "4", or "-"
+// for a document that is not a pack.
+func (e ListingEntry) PapersText() string {
+	if e.Papers == 0 {
+		return "-"
+	}
+	return strconv.Itoa(e.Papers)
 }
 
 // TotalText is the total as listings print it: "9/15", "unreadable", or
@@ -129,8 +142,9 @@ type Organisation struct {
 	Documents  int    `json:"documents"`
 }
 
-// listingCSVHeader is the column order of the listing's CSV.
-var listingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version"}
+// listingCSVHeader is the column order of the listing's CSV. New columns
+// are only ever added at the end (papers: issue 15).
+var listingCSVHeader = []string{"id", "version", "versions", "source", "org", "org_name", "region", "kind", "title", "format", "pages", "first_seen", "last_fetched", "sha256", "size", "total", "rules_version", "extractor_version", "papers"}
 
 // scoreRowCSVHeader is the column order of the export's CSV.
 var scoreRowCSVHeader = []string{"document_id", "version", "source", "org", "org_name", "region", "kind", "title", "sha256", "first_seen", "last_fetched", "rules_version", "criterion", "score", "max", "evidence", "red_flags"}
@@ -158,7 +172,7 @@ func listingRows(list []ListingEntry) [][]string {
 	for _, e := range list {
 		rows = append(rows, []string{strconv.FormatInt(e.ID, 10), strconv.Itoa(e.Version), strconv.Itoa(e.Versions), csvCell(e.Source), csvCell(e.Org), csvCell(e.OrgName),
 			csvCell(e.Region), e.Kind, csvCell(e.Title), e.Format, strconv.Itoa(e.Pages), e.FirstSeen, e.LastFetched, e.SHA256,
-			strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion)})
+			strconv.FormatInt(e.Size, 10), strconv.Itoa(e.Total), e.RulesVersion, strconv.Itoa(e.ExtractorVersion), strconv.Itoa(e.Papers)})
 	}
 	return rows
 }
@@ -167,16 +181,19 @@ func listingRows(list []ListingEntry) [][]string {
 // would otherwise be as wide as the longest title.
 const listingTitleRunes = 50
 
+// listingText writes the table. PAPERS, the count of a board pack's
+// stored papers, is the last column so that the columns before it stay
+// where scripts and readers found them before packs were stored.
 func listingText(w io.Writer, list []ListingEntry) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tV\tORG\tKIND\tFIRST SEEN\tSCORE\tTITLE\tSOURCE")
+	fmt.Fprintln(tw, "ID\tV\tORG\tKIND\tFIRST SEEN\tSCORE\tTITLE\tSOURCE\tPAPERS")
 	for _, e := range list {
 		title := e.Title
 		if r := []rune(title); len(r) > listingTitleRunes {
 			title = string(r[:listingTitleRunes-1]) + "…"
 		}
-		fmt.Fprintf(tw, "%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Version, e.Versions, orHyphen(e.Org), orHyphen(e.Kind),
-			day(e.FirstSeen), e.TotalText(), orHyphen(textclean.OneLine(title)), e.Source)
+		fmt.Fprintf(tw, "%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Version, e.Versions, orHyphen(e.Org), orHyphen(e.Kind),
+			day(e.FirstSeen), e.TotalText(), orHyphen(textclean.OneLine(title)), e.Source, e.PapersText())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -206,6 +223,9 @@ func documentText(w io.Writer, d *DocumentDetail) error {
 		fmt.Fprintf(&b, "organisation  %s %s (%s)\n", d.Org, d.OrgName, d.Region)
 	}
 	fmt.Fprintf(&b, "kind          %s\n", orHyphen(d.Kind))
+	if d.Papers > 0 {
+		fmt.Fprintf(&b, "papers        %d (nhsreview corpus papers %d)\n", d.Papers, d.ID)
+	}
 	fmt.Fprintf(&b, "\nversions\n")
 	versionsTable(&b, d.History)
 	fmt.Fprintf(&b, "\nfetches\n")

@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// listingOf is a listing of three versions: one scored and filed under
+// listingOf is a listing of four versions: one scored and filed under
 // an organisation, with a title too long for the table; one with nothing
 // but its source (no organisation, kind, title or score); one too short
 // to judge, whose title a spreadsheet would run as a formula and which
-// holds a line break.
+// holds a line break; a board pack with its papers stored.
 func listingOf() []ListingEntry {
 	return []ListingEntry{
 		{ID: 1, Source: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf", Org: "QWO", OrgName: "NHS West Yorkshire Integrated Care Board",
@@ -23,6 +23,10 @@ func listingOf() []ListingEntry {
 			Version: 1, Versions: 3, SHA256: strings.Repeat("9f", 32), Size: 812, FirstSeen: "2026", LastFetched: "",
 			Title: "=HYPERLINK(\"http://example.org\")\r\nBoard paper", Format: "html", Pages: 0, ExtractorVersion: 1, Total: 0, Max: 0,
 			RulesVersion: strings.Repeat("c6", 32), Status: "unreadable"},
+		{ID: 4, Source: "https://www.northshire.nhs.uk/board-2026-03.pdf", Org: "RJ1", OrgName: "Guy's and St Thomas' NHS Foundation Trust",
+			Region: "London", Kind: "board-papers", Version: 1, Versions: 1, SHA256: strings.Repeat("4a", 32), Size: 2202009,
+			FirstSeen: "2026-03-05T12:00:00Z", LastFetched: "2026-03-05T12:00:00Z", Title: "Board of Directors meeting in public",
+			Format: "pdf", Pages: 212, ExtractorVersion: 2, Total: 7, Max: 15, RulesVersion: strings.Repeat("c6", 32), Status: "scored", Papers: 12},
 	}
 }
 
@@ -103,7 +107,7 @@ func TestListingEmpty(t *testing.T) {
 		write func(*bytes.Buffer) error
 		want  string
 	}{
-		{"text", func(b *bytes.Buffer) error { return WriteListing(b, FormatText, nil) }, "ID  V  ORG  KIND  FIRST SEEN  SCORE  TITLE  SOURCE\n0 documents\n"},
+		{"text", func(b *bytes.Buffer) error { return WriteListing(b, FormatText, nil) }, "ID  V  ORG  KIND  FIRST SEEN  SCORE  TITLE  SOURCE  PAPERS\n0 documents\n"},
 		{"json", func(b *bytes.Buffer) error { return WriteListing(b, FormatJSON, nil) }, "[]\n"},
 		{"csv", func(b *bytes.Buffer) error { return WriteListing(b, FormatCSV, nil) }, strings.Join(listingCSVHeader, ",") + "\r\n"},
 		{"one", func(b *bytes.Buffer) error { return WriteListing(b, FormatText, listingOf()[1:2]) }, "1 document\n"},

@@ -19,9 +19,11 @@ type compareOptions struct {
 	fromCorpus bool
 	db         corpusFlags
 	filter     filterFlags
-	// corpusOnly is the first flag given that is for --corpus only
-	// (--db or a filter), or "".
+	// corpusOnly is the first filter given, which is for --corpus only,
+	// or ""; dbGiven: --db was given, which is for --corpus or corpus:
+	// sources.
 	corpusOnly string
+	dbGiven    bool
 }
 
 func newCompareCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -39,6 +41,12 @@ version; see 'nhsreview corpus ls' with the same filters), compared from
 their stored scores, so nothing is fetched or scored again: under the rules
 of --rules, or the built-in rules, where a version has scores under several.
 
+A SOURCE may also name what the corpus (--db) stores: corpus:ID (a document's
+latest version), corpus:SHA256-PREFIX (one version) or corpus:ID#ITEM (a paper
+of a stored board pack, as 'corpus papers ID' lists them), compared from its
+stored score beside files and URLs: 'nhsreview compare corpus:3#4 corpus:7#4
+plan.pdf'. A stored paper holds the criteria its kind calls for.
+
 A source that could not be read, or had too little text to judge, keeps its
 row, marked "not scored" with the reason (in the CSV: the status and reason
 columns).
@@ -46,13 +54,14 @@ columns).
 Exit codes: 0 every source scored; 2 a source could not be read or judged
 (the others are still compared), or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.corpusOnly = firstChanged(c, append([]string{"db"}, filterFlagNames...)...)
+			opts.corpusOnly = firstChanged(c, filterFlagNames...)
+			opts.dbGiven = c.Flags().Changed("db")
 			return exitWith(runCompare(c.Context(), opts, args, stdout, stderr))
 		},
 	}
 	opts.report.register(c, reports.ComparisonFormats)
 	c.Flags().BoolVar(&opts.fromCorpus, "corpus", false, "compare the documents stored in the corpus (filtered by --org, --region, --kind, --since) instead of SOURCE arguments")
-	opts.db.register(c.Flags(), ", with --corpus")
+	opts.db.register(c.Flags(), ", with --corpus or corpus: sources")
 	opts.filter.register(c)
 	opts.read.register(c)
 	return c
@@ -91,7 +100,11 @@ func runCompare(ctx context.Context, opts compareOptions, sources []string, stdo
 			return fail(stderr, err)
 		}
 	} else {
-		cards, failed = cardsOf(scoreAll(ctx, sources, opts.read, rs, stderr), true)
+		outs, err := compareSources(ctx, &opts.db, sources, opts.read, rs, stderr)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		cards, failed = cardsOf(outs, true)
 	}
 	out, err := openOutput(opts.report.outPath, stdout)
 	if err != nil {
@@ -113,8 +126,8 @@ func runCompare(ctx context.Context, opts compareOptions, sources []string, stdo
 	return exitOK
 }
 
-// checkSources refuses sources with --corpus, and the corpus's flags
-// without it.
+// checkSources refuses sources with --corpus, the filters without it,
+// and --db with neither it nor a corpus: source.
 func (o compareOptions) checkSources(sources []string) error {
 	switch {
 	case o.fromCorpus && len(sources) > 0:
@@ -123,8 +136,34 @@ func (o compareOptions) checkSources(sources []string) error {
 		return errors.New("give the sources to compare (files or URLs)")
 	case !o.fromCorpus && o.corpusOnly != "":
 		return fmt.Errorf("--%s is for --corpus", o.corpusOnly)
+	case !o.fromCorpus && o.dbGiven && !anyCorpusSource(sources):
+		return errors.New("--db is for --corpus or corpus: sources (corpus:ID, corpus:ID#ITEM)")
 	}
 	return nil
+}
+
+// compareSources scores every source, taking those that name the corpus
+// (corpus:ID, corpus:ID#ITEM) from its stored scores; the error is for a
+// corpus that could not be opened.
+func compareSources(ctx context.Context, cf *corpusFlags, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) ([]outcome[*rules.Scorecard], error) {
+	if !anyCorpusSource(sources) {
+		return scoreAll(ctx, sources, ro, rs, stderr), nil
+	}
+	st, err := cf.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
+		if !isCorpusSource(src) {
+			return scoreOne(ctx, src, ro, rs)
+		}
+		s, err := readStored(ctx, st, src, rs.Version, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.card, cardWarnings(s.card), nil
+	}), nil
 }
 
 // storedCards are the stored scorecards of the corpus's documents that

@@ -35,6 +35,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusLsCmd(cf, stdout, stderr),
 		newCorpusShowCmd(cf, stdout, stderr),
 		newCorpusPackCmd(cf, stdout, stderr),
+		newCorpusPapersCmd(cf, stdout, stderr),
 		newCorpusRescoreCmd(cf, stdout, stderr),
 		newCorpusExportCmd(cf, stdout, stderr),
 		newCorpusOrgCmd(cf, stdout, stderr),
@@ -72,11 +73,23 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}
+	if o.PaperCount > 0 {
+		total += fmt.Sprintf("  %d papers", o.PaperCount)
+	}
 	title := o.Title
 	if title == "" {
 		title = "(no title)"
 	}
 	return fmt.Sprintf("%-9s #%d v%d  %s  %s%s", o.Status, o.DocumentID, o.Seq, src, oneLine(title), total)
+}
+
+// paperWarnings writes a stderr line for each paper of a stored pack
+// that could not be scored (it is stored without a score), or one when
+// the papers could not be made at all (the pack's score is stored).
+func paperWarnings(w io.Writer, src string, o *corpus.Outcome) {
+	for _, line := range corpus.PaperWarnings(o.Papers, o.PapersErr) {
+		fmt.Fprintf(w, "nhsreview: %s: warning: %s\n", src, oneLine(line))
+	}
 }
 
 // currentRules is the version of the built-in rules: listings prefer

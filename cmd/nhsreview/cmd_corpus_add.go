@@ -26,7 +26,10 @@ func newCorpusAddCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
 		Long: `Fetches each SOURCE (a file or an http(s) URL), reads and scores it, and
 stores it: a new document, a new version of one already stored (new bytes
 from the same source), or nothing new (the same bytes). One line per source
-on stdout: new, changed or unchanged, the document number and version.
+on stdout: new, changed or unchanged, the document number and version. A board
+pack is stored once, with its papers (split and scored as 'nhsreview pack'
+does) as its parts: 'corpus papers ID' lists them, and the line ends with
+their count.
 
 Exit codes: 0 every source stored; 2 a source could not be fetched or read
 (the others are still stored), or bad usage.`,
@@ -68,7 +71,12 @@ func runCorpusAdd(ctx context.Context, opts corpusAddOptions, sources []string, 
 			return nil, nil, err
 		}
 		out, err := st.Ingest(ctx, rv, res, meta)
-		return out, nil, err
+		if err != nil {
+			return nil, nil, err
+		}
+		// A pack's paper that could not be scored is stored without a
+		// score: a warning, not a failure of the pack.
+		return out, corpus.PaperWarnings(out.Papers, out.PapersErr), nil
 	}) {
 		if r.err != nil {
 			failed = true

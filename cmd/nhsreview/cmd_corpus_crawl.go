@@ -189,6 +189,7 @@ func (l *crawlLog) event(ctx context.Context, ev pipeline.CrawlEvent) {
 	default:
 		l.prog.clear()
 		fmt.Fprintln(l.stdout, outcomeLine(ev.URL, ev.Outcome))
+		paperWarnings(l.errw, ev.URL, ev.Outcome)
 	}
 }
 

@@ -15,24 +15,34 @@ type corpusExportOptions struct {
 	filter  filterFlags
 	format  formatFlag
 	outPath string
+	papers  bool
 }
 
 func newCorpusExportCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
 	opts := corpusExportOptions{db: cf}
 	c := &cobra.Command{
-		Use:   "export --format csv|json [-o FILE] [--org CODE] [--region R] [--kind KIND] [--since DATE]",
+		Use:   "export --format csv|json [--papers] [-o FILE] [--org CODE] [--region R] [--kind KIND] [--since DATE]",
 		Short: "Write every stored score: one row per document version and criterion",
 		Long: `Writes the stored scores, one row per document version and criterion, with
 the document's source, organisation, region, kind, title, when the version
 was first seen and when the document was last fetched, and the rules the
 score was made with (the current rules where a version has several). CSV
-for spreadsheets, JSON (an array of the same rows) for scripts.`,
+for spreadsheets, JSON (an array of the same rows) for scripts.
+
+--papers writes the stored board packs' papers instead: one row per paper and
+criterion (a paper not triaged, such as the minutes, in one row with the
+criterion empty), the pack version's columns first, then the paper's:
+paper_index, item, paper_title, presenter, purpose, paper_kind, first_page,
+last_page, status, criterion, score, max, evidence, red_flags, asked. They are
+rows of their own, not added to the documents' rows, so that a script summing
+a document's scores does not count a pack's papers twice.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return exitWith(runCorpusExport(c.Context(), opts, stdout, stderr))
 		},
 	}
 	opts.filter.register(c)
+	c.Flags().BoolVar(&opts.papers, "papers", false, "export the stored board packs' papers: one row per paper and criterion")
 	opts.format.register(c, reports.FormatCSV, reports.ScoreRowFormats, "")
 	registerOutput(c, &opts.outPath)
 	return c
@@ -54,6 +64,17 @@ func runCorpusExport(ctx context.Context, opts corpusExportOptions, stdout, stde
 		return fail(stderr, err)
 	}
 	defer st.Close()
+	if opts.papers {
+		rows, err := st.ExportPapers(ctx, f, currentRules())
+		if err != nil {
+			return fail(stderr, err)
+		}
+		papers := paperScoreRows(rows)
+		if err := writeOutput(opts.outPath, stdout, func(w io.Writer) error { return reports.WritePaperScoreRows(w, format, papers) }); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	}
 	rows, err := st.Export(ctx, f, currentRules())
 	if err != nil {
 		return fail(stderr, err)

@@ -28,6 +28,9 @@ func newCorpusRescoreCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Comma
 the extractor, and re-scores every version that has no score under the
 current rules (the built-in set, or --rules DIR). Nothing is downloaded.
 Scores under other rules are kept. --all re-reads and re-scores everything.
+A board pack's papers are split and scored with it and stored as its parts
+('corpus papers ID'); a version scored before papers were stored has them made
+from its stored extraction (a pack counts as re-scored).
 
 Exit codes: 0 done; 2 some versions could not be read again (they keep what
 they had), or bad usage.`,
@@ -62,6 +65,9 @@ func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, st
 		defer mu.Unlock()
 		if ev.Err != nil {
 			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): %s\n", ev.Source, ev.SHA256, oneLine(ev.Err.Error()))
+		}
+		for _, w := range ev.Warnings {
+			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): warning: %s\n", ev.Source, ev.SHA256, oneLine(w))
 		}
 	})
 	if err != nil {

@@ -125,3 +125,62 @@ func TestCorpusRunsWithoutCobra(t *testing.T) {
 		t.Errorf("show 2: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// TestCorpusPapersAfterUpgrade: a corpus made before papers were stored
+// (no papers table, no count in scores) lists its pack, says its papers
+// are not stored yet, and has them after 'corpus rescore', which counts
+// the pack as re-scored and reads nothing again.
+func TestCorpusPapersAfterUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "corpus.db")
+	pack := filepath.Join(dir, "pack.md")
+	if err := os.WriteFile(pack, []byte(`# Board meeting in public, 4 March 2026
+
+Agenda
+
+**Agenda item:** 2
+
+**Title of report:** Minutes of the last meeting
+
+The minutes were approved.
+
+**Agenda item:** 3
+
+**Title of report:** Population Health Strategy
+
+We will reduce the gap in healthy life expectancy in the most deprived wards, with £2m a year from 2026.
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCLI(t, "corpus", "add", "--db", db, pack); code != 0 {
+		t.Fatalf("corpus add: exit %d: %s", code, stderr)
+	}
+	// Back to the schema before papers, as an older nhsreview left it.
+	sqldb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE papers`, `ALTER TABLE scores DROP COLUMN papers`, `PRAGMA user_version = 3`} {
+		if _, err := sqldb.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	sqldb.Close()
+
+	stdout, stderr, code := runCLI(t, "corpus", "papers", "--db", db, "1")
+	if want := "nhsreview: document 1 version 1: its papers are not stored yet (it was scored before papers were): run 'nhsreview corpus rescore'\n"; code != exitFailure || stdout != "" || stderr != want {
+		t.Errorf("papers before the rescore: exit %d, %q, %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = runCLI(t, "corpus", "rescore", "--db", db)
+	if code != 0 || !strings.HasPrefix(stdout, "rescore: 0 re-extracted, 1 re-scored, 0 current, 0 failed") || stderr != "" {
+		t.Errorf("rescore: exit %d, %q, %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = runCLI(t, "corpus", "papers", "--db", db, "1")
+	if code != 0 || !strings.Contains(stdout, "\n3     Population Health Strategy ") || !strings.HasSuffix(stdout, "\n3 papers\n") {
+		t.Errorf("papers after the rescore: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	stdout, _, _ = runCLI(t, "corpus", "ls", "--db", db, "--format", "csv")
+	if !strings.HasSuffix(strings.TrimSpace(stdout), ",3") {
+		t.Errorf("ls after the rescore:\n%s", stdout)
+	}
+}

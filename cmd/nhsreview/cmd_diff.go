@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
@@ -19,6 +21,9 @@ import (
 type diffOptions struct {
 	read   readOptions
 	report reportFlags
+	db     corpusFlags
+	// dbGiven: --db was on the command line.
+	dbGiven bool
 }
 
 func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -35,12 +40,23 @@ in May's).
 Formats: text, md, html (one self-contained file) or json
 (reports/schema/diff.schema.json).
 
+OLD and NEW may name what the corpus (--db) stores instead: corpus:ID (a
+document's latest version), corpus:SHA256-PREFIX (one version) or
+corpus:ID#ITEM (a paper of a stored board pack, as 'corpus papers ID' lists
+them): 'nhsreview diff corpus:3#4 corpus:7#4' diffs the strategy of the March
+pack stored as document 3 against the May pack's. Their stored scores are used
+(under --rules, or the built-in rules, where a version has scores under
+several), so nothing is fetched or scored again; a stored paper holds the
+criteria its kind calls for.
+
 Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.dbGiven = c.Flags().Changed("db")
 			return exitWith(runDiff(c.Context(), opts, args, stdout, stderr))
 		},
 	}
 	opts.report.register(c, reports.DiffFormats)
+	opts.db.register(c.Flags(), ", for corpus: sources")
 	opts.read.register(c)
 	return c
 }
@@ -59,7 +75,20 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout, stder
 		return fail(stderr, err)
 	}
 	rv := newReviewer(opts.read, rs)
+	var st *corpus.Store
+	switch {
+	case anyCorpusSource(args):
+		if st, err = opts.db.open(ctx); err != nil {
+			return fail(stderr, err)
+		}
+		defer st.Close()
+	case opts.dbGiven:
+		return fail(stderr, errors.New("--db is for corpus: sources (corpus:ID, corpus:ID#ITEM)"))
+	}
 	versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
+		if isCorpusSource(src) {
+			return storedVersion(ctx, st, src, rs.Version)
+		}
 		return scoreVersion(ctx, src, opts.read, rv)
 	})
 	for _, v := range versions {
@@ -99,6 +128,21 @@ func scoreVersion(ctx context.Context, src string, ro readOptions, rv *pipeline.
 	text := foldedText(d)
 	contains := func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
 	return diffSide{card, contains}, card.Document.Quality.Warnings, nil
+}
+
+// storedVersion is one side named in the corpus: its stored scorecard,
+// and its stored text to tell where passages went.
+func storedVersion(ctx context.Context, st *corpus.Store, src, rulesVersion string) (diffSide, []string, error) {
+	s, err := readStored(ctx, st, src, rulesVersion, true)
+	if err != nil {
+		return diffSide{}, nil, err
+	}
+	side := diffSide{card: s.card}
+	if s.doc != nil {
+		text := foldedText(s.doc)
+		side.contains = func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
+	}
+	return side, nil, nil
 }
 
 // foldedText is the document's text as evidence quotes are taken from it:

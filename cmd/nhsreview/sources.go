@@ -123,21 +123,33 @@ func newReviewer(ro readOptions, rs *rules.Set) *pipeline.Reviewer {
 // scoreAll reads and scores every source (see eachSource).
 func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []outcome[*rules.Scorecard] {
 	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
-		base, item := paperRef(src)
-		res, err := fetchSource(ctx, base, ro)
-		if err != nil {
-			return nil, nil, err
-		}
-		card, err := scoreResult(ctx, res, ro, rs, src, item)
-		if err != nil {
-			return nil, nil, err
-		}
-		warnings := card.Document.Quality.Warnings
-		if !card.Scored() {
-			warnings = append(slices.Clone(warnings), "not scored: "+card.Reason)
-		}
-		return card, warnings, nil
+		return scoreOne(ctx, src, ro, rs)
 	})
+}
+
+// scoreOne reads and scores one source (a file or URL, or a pack's paper
+// of one), with its warnings.
+func scoreOne(ctx context.Context, src string, ro readOptions, rs *rules.Set) (*rules.Scorecard, []string, error) {
+	base, item := paperRef(src)
+	res, err := fetchSource(ctx, base, ro)
+	if err != nil {
+		return nil, nil, err
+	}
+	card, err := scoreResult(ctx, res, ro, rs, src, item)
+	if err != nil {
+		return nil, nil, err
+	}
+	return card, cardWarnings(card), nil
+}
+
+// cardWarnings are a card's document's warnings, and why it was not
+// scored.
+func cardWarnings(card *rules.Scorecard) []string {
+	warnings := card.Document.Quality.Warnings
+	if !card.Scored() {
+		warnings = append(slices.Clone(warnings), "not scored: "+card.Reason)
+	}
+	return warnings
 }
 
 // scoreResult runs the reviewer on fetched bytes: document, annotated
