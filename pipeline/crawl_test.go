@@ -15,6 +15,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/internal/testkit/faultweb"
+	"github.com/nhsreview/nhsreview/internal/testkit/hang"
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 )
@@ -334,7 +335,7 @@ func TestCrawlNetworkFaults(t *testing.T) {
 		t.Errorf("stats %+v, want 1 new and %d failed or skipped", st, len(faults))
 	}
 	// Every fault waits at most one timeout; four at a time.
-	if limit := time.Duration(len(faults)/4+2) * 3 * time.Second; took > limit {
+	if limit := hang.Bound(time.Duration(len(faults)/4+2) * 3 * time.Second); took > limit {
 		t.Errorf("crawl took %s", took.Round(time.Millisecond))
 	}
 	byURL := map[string]error{}
@@ -404,7 +405,7 @@ func TestCrawlTimeLimit(t *testing.T) {
 	if want := "stopped at the crawl's time limit of 1s"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
 	}
-	if took > limit+2*time.Second {
+	if took > hang.Bound(limit) {
 		t.Errorf("stopped %s after a limit of %s", took.Round(time.Millisecond), limit)
 	}
 	stored := count(t, s, `SELECT count(*) FROM documents`)
