@@ -212,3 +212,9 @@ func Thousands(n int64) string {
 	}
 	return string(out)
 }
+
+// StartsLower: s starts with a lower-case letter.
+func StartsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}

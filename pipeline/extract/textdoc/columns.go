@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // Text converted from a PDF often keeps the PDF's lines as paragraphs of
@@ -158,7 +159,7 @@ func endsSentence(s string) bool {
 // capital after an unfinished one (a name, or the other column's line),
 // 0 for a lower-case start after a finished sentence.
 func follows(tail, line string) float64 {
-	lower := startsLower(strings.TrimLeft(line, " •▪-–(\"“‘'"))
+	lower := textclean.StartsLower(strings.TrimLeft(line, " •▪-–(\"“‘'"))
 	switch {
 	case hyphenBreak(tail) && lower:
 		return 3
@@ -243,7 +244,7 @@ func joinColumn(lines []string) []string {
 		if b.Len() > 0 {
 			prev := b.String()
 			switch {
-			case hyphenBreak(prev) && startsLower(l):
+			case hyphenBreak(prev) && textclean.StartsLower(l):
 				s := strings.TrimRight(prev, " ")
 				b.Reset()
 				b.WriteString(s[:len(s)-1])

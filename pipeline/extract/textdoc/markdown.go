@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 var (
@@ -246,7 +247,7 @@ func (p *mdParser) atx(level int, raw string) {
 	}
 	if p.open >= 0 && p.open < len(p.b.blocks) {
 		prev := p.b.blocks[p.open].Text
-		if (startsLower(text) || endsJoining(prev)) &&
+		if (textclean.StartsLower(text) || endsJoining(prev)) &&
 			len(strings.Fields(prev))+len(strings.Fields(text)) <= maxMergedWords {
 			p.b.blocks[p.open].Text = p.b.clean(prev + " " + text)
 			p.openTrailing = false
@@ -254,7 +255,7 @@ func (p *mdParser) atx(level int, raw string) {
 		}
 	}
 	p.closeHeading()
-	if !plausibleHeading(text, 0) || startsLower(text) {
+	if !plausibleHeading(text, 0) || textclean.StartsLower(text) {
 		p.b.paragraph(text, false)
 		return
 	}
@@ -334,7 +335,7 @@ func (p *mdParser) boldLine(inner string, trailing bool) {
 	}
 	if p.open >= 0 && p.open < len(p.b.blocks) {
 		prev := p.b.blocks[p.open].Text
-		continues := startsLower(text) || endsJoining(prev) ||
+		continues := textclean.StartsLower(text) || endsJoining(prev) ||
 			p.openTrailing && !endsComplete(prev) && !sectionNumberRe.MatchString(text)
 		if continues &&
 			len(strings.Fields(prev))+len(strings.Fields(text)) <= maxMergedWords {
@@ -352,7 +353,7 @@ func (p *mdParser) boldLine(inner string, trailing bool) {
 	// A contents entry ("Introduction p.5") is not the heading itself, and
 	// a fragment starting in lower case that did not join the heading
 	// before it is the tail of a sentence.
-	if !plausibleHeading(text, maxHeadingWords) || tocEntryRe.MatchString(text) || startsLower(text) {
+	if !plausibleHeading(text, maxHeadingWords) || tocEntryRe.MatchString(text) || textclean.StartsLower(text) {
 		p.closeHeading()
 		p.b.paragraph(text, true)
 		return
@@ -371,13 +372,6 @@ var sectionNumberRe = regexp.MustCompile(`^\d{1,2}(?:\.\d{1,2})*[a-z]?[.)]? `)
 func endsComplete(s string) bool {
 	s = strings.TrimSpace(s)
 	return strings.HasSuffix(s, ")") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!")
-}
-
-func startsLower(s string) bool {
-	for _, r := range s {
-		return unicode.IsLower(r)
-	}
-	return false
 }
 
 var joiningWords = map[string]bool{

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // Line is one line or block of the opening of a document.
@@ -278,7 +280,7 @@ var annualRe = regexp.MustCompile(`(?i)^(annual|yearly|quarterly)\b`)
 // or a line that ends with a colon or dash (the title goes on).
 func core(parts []string) (p []string, ok bool) {
 	i := 0
-	for i < len(parts) && Label(parts[i]) && !(i+1 < len(parts) && startsLower(parts[i+1])) {
+	for i < len(parts) && Label(parts[i]) && !(i+1 < len(parts) && textclean.StartsLower(parts[i+1])) {
 		i++
 	}
 	p = parts[i:]
@@ -367,7 +369,7 @@ func FromLines(lines []Line) string {
 		key := strings.ToLower(l)
 		// a label that the next line continues ("Annual Report" / "and
 		// Accounts 2024-2025") is part of the title
-		continued := k+1 < len(lines) && startsLower(clean(lines[k+1].Text))
+		continued := k+1 < len(lines) && textclean.StartsLower(clean(lines[k+1].Text))
 		switch {
 		case ln.Break:
 			flush()
@@ -442,11 +444,6 @@ func masthead(key string, skipped []string) bool {
 		}
 	}
 	return false
-}
-
-func startsLower(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsLower(r)
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
