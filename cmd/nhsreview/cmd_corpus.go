@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -68,7 +69,7 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 	total := ""
 	switch {
 	case o.Card != nil && !o.Card.Scored():
-		total = "  not scored (" + o.Card.Status + "): " + oneLine(o.Card.Reason)
+		total = "  not scored (" + o.Card.Status + "): " + textclean.OneLine(o.Card.Reason)
 	case o.Card != nil:
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
@@ -80,7 +81,7 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 	if title == "" {
 		title = "(no title)"
 	}
-	return fmt.Sprintf("%-9s #%d v%d  %s  %s%s", o.Status, o.DocumentID, o.Seq, src, oneLine(title), total)
+	return fmt.Sprintf("%-9s #%d v%d  %s  %s%s", o.Status, o.DocumentID, o.Seq, src, textclean.OneLine(title), total)
 }
 
 // paperWarnings writes a stderr line for each paper of a stored pack
@@ -88,7 +89,7 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 // the papers could not be made at all (the pack's score is stored).
 func paperWarnings(w io.Writer, src string, o *corpus.Outcome) {
 	for _, line := range corpus.PaperWarnings(o.Papers, o.PapersErr) {
-		fmt.Fprintf(w, "nhsreview: %s: warning: %s\n", src, oneLine(line))
+		fmt.Fprintf(w, "nhsreview: %s: warning: %s\n", src, textclean.OneLine(line))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // corpusCrawlOptions are the flags of 'corpus crawl'.
@@ -183,9 +184,9 @@ func (l *crawlLog) event(ctx context.Context, ev pipeline.CrawlEvent) {
 	l.prog.end(ev.URL, ev.Err)
 	switch {
 	case errors.Is(ev.Err, fetch.ErrDisallowed):
-		fmt.Fprintf(l.errw, "nhsreview: %s: skipped: %s\n", ev.URL, oneLine(ev.Err.Error()))
+		fmt.Fprintf(l.errw, "nhsreview: %s: skipped: %s\n", ev.URL, textclean.OneLine(ev.Err.Error()))
 	case ev.Err != nil:
-		fmt.Fprintf(l.errw, "nhsreview: %s: %s\n", ev.URL, oneLine(nameFetchLimit(ctx, ev.Err).Error()))
+		fmt.Fprintf(l.errw, "nhsreview: %s: %s\n", ev.URL, textclean.OneLine(nameFetchLimit(ctx, ev.Err).Error()))
 	default:
 		l.prog.clear()
 		fmt.Fprintln(l.stdout, outcomeLine(ev.URL, ev.Outcome))

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 )
 
@@ -30,9 +33,10 @@ func newCorpusPackCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command 
 each paper's scores on the criteria its kind calls for, what the board is asked
 to do, red flags and questions; in text, md, html, json (the pack schema) or csv
 (one row per paper and criterion), to list or export a pack's papers. The
-papers are split from the stored extraction of the document's latest version
-(or of the version a SHA-256 prefix names) and scored under the current rules;
-nothing is stored.
+papers are those stored with the document's latest version (or the version a
+SHA-256 prefix names) under the current rules; a pack stored before papers
+were, or read with other --rules, is split from its stored extraction and
+scored now. Nothing is stored.
 
 Exit codes: 0 triaged; 2 no such document, its text is not stored, or bad usage.`,
 		Args: cobra.ExactArgs(1),
@@ -66,19 +70,45 @@ func runCorpusPack(ctx context.Context, opts corpusPackOptions, id string, stdou
 	if err != nil {
 		return fail(stderr, err)
 	}
-	doc, err := st.Extraction(ctx, d.SHA256)
-	if err != nil || doc == nil {
-		return fail(stderr, fmt.Errorf("document %d: its text is not stored; run 'nhsreview corpus rescore --all' to read it again", d.ID))
+	view, failed, err := storedPack(ctx, st, id, d, rs.Version)
+	if view == nil && err == nil {
+		// Not stored under these rules (another --rules, or a database
+		// from before papers were stored): split and score it now.
+		doc, xerr := st.Extraction(ctx, d.SHA256)
+		if xerr != nil || doc == nil {
+			return fail(stderr, fmt.Errorf("document %d: its text is not stored; run 'nhsreview corpus rescore --all' to read it again", d.ID))
+		}
+		view, failed, err = triage.Pack(ctx, d.Source, doc, newReviewer(opts.read, rs).Score)
 	}
-	view, failed, err := triage.Pack(ctx, d.Source, doc, newReviewer(opts.read, rs).Score)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("document %d: %w", d.ID, err))
 	}
 	for _, p := range failed {
-		fmt.Fprintf(stderr, "nhsreview: document %d: item %s: %s\n", d.ID, p.Number, oneLine(p.Err.Error()))
+		fmt.Fprintf(stderr, "nhsreview: document %d: item %s: %s\n", d.ID, p.Number, textclean.OneLine(p.Err.Error()))
 	}
 	if err := writeOutput(opts.report.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, ropt) }); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// storedPack is the pack's view from the papers the corpus stored for its
+// version under rulesVersion, the ones add, crawl and rescore split and
+// scored with the same code as triage.Pack; nil, with no error, when
+// none are stored under those rules.
+func storedPack(ctx context.Context, st *corpus.Store, id string, d *corpus.Detail, rulesVersion string) (*reports.Pack, []triage.PaperError, error) {
+	e, papers, err := st.Papers(ctx, id, rulesVersion)
+	if err != nil || len(papers) == 0 || e.RulesVersion != rulesVersion || e.SHA256 != d.SHA256 {
+		return nil, nil, nil
+	}
+	view := &reports.Pack{SchemaVersion: 1, Source: d.Source, Title: d.Title}
+	var failed []triage.PaperError
+	for _, p := range papers {
+		view.Papers = append(view.Papers, reports.PackPaper{Number: p.Item, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose,
+			Asked: p.Asked, Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Card: p.Card})
+		if p.Status == "failed" {
+			failed = append(failed, triage.PaperError{Number: p.Item, Err: errors.New(p.Error)})
+		}
+	}
+	return view, failed, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // corpusRepairOptions are the flags of 'corpus repair'.
@@ -67,7 +68,7 @@ func runCorpusRepair(ctx context.Context, opts corpusRepairOptions, stdout, stde
 			continue
 		}
 		failed = true
-		fmt.Fprintf(stderr, "nhsreview: %s: %s: %s\n", r.Versions, r.Problem, oneLine(r.Note))
+		fmt.Fprintf(stderr, "nhsreview: %s: %s: %s\n", r.Versions, r.Problem, textclean.OneLine(r.Note))
 	}
 	fmt.Fprintf(stdout, "repair: %d damaged, %d repaired\n", len(done), countDone(done))
 	if failed {

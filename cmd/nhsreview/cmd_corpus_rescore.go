@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // corpusRescoreOptions are the flags of 'corpus rescore'.
@@ -64,10 +65,10 @@ func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, st
 		mu.Lock()
 		defer mu.Unlock()
 		if ev.Err != nil {
-			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): %s\n", ev.Source, ev.SHA256, oneLine(ev.Err.Error()))
+			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): %s\n", ev.Source, ev.SHA256, textclean.OneLine(ev.Err.Error()))
 		}
 		for _, w := range ev.Warnings {
-			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): warning: %s\n", ev.Source, ev.SHA256, oneLine(w))
+			fmt.Fprintf(stderr, "nhsreview: %s (%.12s): warning: %s\n", ev.Source, ev.SHA256, textclean.OneLine(w))
 		}
 	})
 	if err != nil {

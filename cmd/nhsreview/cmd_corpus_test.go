@@ -184,3 +184,55 @@ We will reduce the gap in healthy life expectancy in the most deprived wards, wi
 		t.Errorf("ls after the rescore:\n%s", stdout)
 	}
 }
+
+// TestCorpusPackReadsStoredPapers: 'corpus pack' shows the papers stored
+// with the pack rather than splitting and scoring it again, and splits the
+// stored text when no papers are stored under the current rules; both give
+// the same pack.
+func TestCorpusPackReadsStoredPapers(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "corpus.db")
+	pack := filepath.Join(dir, "pack.md")
+	if err := os.WriteFile(pack, []byte("# Board meeting in public, 4 March 2026\n\nAgenda\n\n**Agenda item:** 2\n\n**Title of report:** Minutes of the last meeting\n\nThe minutes were approved.\n\n**Agenda item:** 3\n\n**Title of report:** Population Health Strategy\n\nWe will reduce the gap in healthy life expectancy in the most deprived wards, with £2m a year from 2026.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCLI(t, "corpus", "add", "--db", db, pack); code != 0 {
+		t.Fatalf("corpus add: exit %d: %s", code, stderr)
+	}
+	split, stderr, code := runCLI(t, "corpus", "pack", "--db", db, "--format", "json", "1")
+	if code != 0 || !strings.Contains(split, "Population Health Strategy") {
+		t.Fatalf("corpus pack: exit %d, %q:\n%s", code, stderr, split)
+	}
+	exec := func(qs ...string) {
+		sqldb, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sqldb.Close()
+		for _, q := range qs {
+			if _, err := sqldb.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	// With the papers gone the text is split again ...
+	exec(`DELETE FROM papers`, `UPDATE scores SET papers = NULL`)
+	fresh, stderr, code := runCLI(t, "corpus", "pack", "--db", db, "--format", "json", "1")
+	if code != 0 || fresh != split {
+		t.Errorf("split from the text: exit %d, %q, differs from the stored pack:\n%s", code, stderr, fresh)
+	}
+	// ... and once a rescore has stored them again, the stored papers are
+	// what is shown (a title changed in the store shows through).
+	if _, stderr, code := runCLI(t, "corpus", "rescore", "--db", db); code != 0 {
+		t.Fatalf("rescore: exit %d: %s", code, stderr)
+	}
+	stored, stderr, code := runCLI(t, "corpus", "pack", "--db", db, "--format", "json", "1")
+	if code != 0 || stored != split {
+		t.Errorf("from the stored papers: exit %d, %q, differs from the first:\n%s", code, stderr, stored)
+	}
+	exec(`UPDATE papers SET title = 'Population Health Strategy (as stored)' WHERE number = '3'`)
+	stored, _, _ = runCLI(t, "corpus", "pack", "--db", db, "--format", "json", "1")
+	if !strings.Contains(stored, "Population Health Strategy (as stored)") {
+		t.Errorf("corpus pack split the text again instead of reading the stored papers:\n%s", stored)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 )
 
@@ -76,7 +77,7 @@ func runPack(ctx context.Context, opts packOptions, src string, stdout, stderr i
 		return fail(stderr, fmt.Errorf("%s: %w", src, err))
 	}
 	for _, p := range failed {
-		fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, p.Number, oneLine(p.Err.Error()))
+		fmt.Fprintf(stderr, "nhsreview: %s: item %s: %s\n", src, p.Number, textclean.OneLine(p.Err.Error()))
 	}
 	if err := writeOutput(opts.report.outPath, stdout, func(w io.Writer) error { return reports.WritePack(w, f, view, ropt) }); err != nil {
 		return fail(stderr, err)

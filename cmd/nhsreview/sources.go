@@ -57,11 +57,11 @@ func eachSource[T any](sources []string, jobs int, verb string, stderr io.Writer
 			defer mu.Unlock()
 			defer prog.end(src, err)
 			if err != nil {
-				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, oneLine(err.Error()))
+				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, textclean.OneLine(err.Error()))
 				return
 			}
 			for _, w := range warnings {
-				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, oneLine(w))
+				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, textclean.OneLine(w))
 			}
 		}()
 	}
@@ -250,6 +250,3 @@ func pickPaper(d *document.Document, src, item string) (*document.Document, erro
 	}
 	return nil, fmt.Errorf("no item %s in the pack (its items: %s)", item, strings.Join(items, ", "))
 }
-
-// oneLine is textclean.OneLine, under the name the commands use.
-func oneLine(s string) string { return textclean.OneLine(s) }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 // Claim is what a sentence claims beyond its words: whether a reader can
@@ -688,7 +689,7 @@ func namedReportsThat(t *text) bool {
 				own = true
 			case cl[j]&(sources|reporters) != 0:
 				named = true
-			case capitalised(t.s[t.toks[j].start:t.toks[j].end]) && (j > 0 || k-start == 1):
+			case textclean.StartsUpper(t.s[t.toks[j].start:t.toks[j].end]) && (j > 0 || k-start == 1):
 				// A capitalised first word is a name only when it is
 				// the whole subject ("Parry reports that"): "Many
 				// parents said" and "Overall, ..." are not names.
@@ -700,12 +701,6 @@ func namedReportsThat(t *text) bool {
 		}
 	}
 	return false
-}
-
-// capitalised: a word starting with an upper-case letter.
-func capitalised(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 // speakerOf is who the sentence's own words say is speaking: people

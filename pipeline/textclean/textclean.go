@@ -218,3 +218,9 @@ func StartsLower(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLower(r)
 }
+
+// StartsUpper: s starts with an upper-case letter.
+func StartsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
