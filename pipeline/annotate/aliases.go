@@ -1,7 +1,9 @@
 package annotate
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -10,6 +12,11 @@ import (
 // aliases are abbreviations a document defines for population groups or
 // voluntary organisations: "people experiencing homelessness (PEH)" makes
 // every later "PEH" a mention of that group, as a reader would take it.
+// They are also the names a document says are voluntary organisations
+// ("FFT, a national information, advice and advocacy organisation",
+// "Stonepillow Trust is a local charity"): no list of the sector's bodies
+// can hold every local charity, but the document introducing one says
+// what it is.
 type aliases struct {
 	re   *regexp.Regexp // whole-word matcher for all aliases
 	kind map[string]Annotation
@@ -50,6 +57,18 @@ func findAliases(d *document.Document) *aliases {
 			}
 		}
 	}
+	// What the document says an organisation is comes first: "Friends,
+	// Families and Travellers (FFT)" names a group, but FFT is "a
+	// national information, advice and advocacy organisation".
+	for _, p := range d.Pages {
+		for _, b := range p.Blocks {
+			for _, name := range describedBodies(b.Text) {
+				if len(al.kind) < maxAliases && al.kind[name].Kind == "" {
+					al.kind[name] = Annotation{Kind: VCS, Sub: SubBody}
+				}
+			}
+		}
+	}
 	for _, p := range d.Pages {
 		for _, b := range p.Blocks {
 			see(b.Text)
@@ -60,7 +79,19 @@ func findAliases(d *document.Document) *aliases {
 	}
 	var names []string
 	for a := range al.kind {
-		names = append(names, regexp.QuoteMeta(a))
+		names = append(names, a)
+	}
+	// Longest first, so that "Impact Initiatives" is not matched as a
+	// shorter alias inside it, and in one order, so that the matcher is
+	// the same on every run (map order is not).
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	for i, n := range names {
+		names[i] = regexp.QuoteMeta(n)
 	}
 	al.re = regexp.MustCompile(`\b(?:` + strings.Join(names, "|") + `)\b`)
 	return al
@@ -82,4 +113,101 @@ func (al *aliases) find(t *text, have []Annotation) []Annotation {
 		out = append(out, a)
 	}
 	return out
+}
+
+// describedRE finds a name said to be a voluntary organisation, by
+// apposition or copula: "<Name> (<ABBR>), a local charity", "<Name> is a
+// national charity", "<ABBR>, a national information, advice and
+// advocacy organisation". The article must be "a" or "an": "the charity"
+// and "the official charity" describe an organisation's own charity, and
+// "the voluntary sector" the sector, not a body.
+var describedRE = regexp.MustCompile(`((?:[A-Z][\p{L}’'&-]*)(?: (?:of|for|and|the|&|[A-Z][\p{L}’'&-]*))*)` +
+	`(?: \(([A-Z][A-Za-z]{1,6})\))?(?:,| is| was| are) (?:a|an) ((?:[\p{L}’'-]+,? ){0,6}?)` +
+	`(?:registered )?(?:charity|voluntary (?:and community )?(?:sector )?organisation|community (?:and voluntary )?organisation|` +
+	`advocacy organisation|third sector organisation|faith(?:-based)? organisation|social enterprise|community interest company|` +
+	`not-for-profit organisation|non-profit organisation|voluntary group|community group)\b`)
+
+// describedCue is what a block must hold for describedRE to be tried.
+var describedCue = []string{"charity", "organisation", "social enterprise", "community interest company", "community group", "voluntary group"}
+
+// roleOfWords before "of" make the name the organisation after it: "Chief
+// Executive of Touchstone, a mental health charity".
+var roleOfWords = wordSet("chief", "executive", "director", "chair", "chairman", "chairwoman", "trustee", "member", "head",
+	"manager", "founder", "officer", "president", "patron")
+
+// notBodyWords in a name make it something other than a voluntary
+// organisation a plan works with: an NHS body's charity, Healthwatch (the
+// public's statutory voice), or the document speaking of itself.
+var notBodyWords = wordSet("nhs", "hospital", "hospitals", "infirmary", "healthwatch", "we", "we’re", "we're", "our", "it",
+	"this", "they", "below", "above", "list")
+
+// describedBodies returns the names a block says are voluntary
+// organisations, with any abbreviation given beside them. A name is a
+// run of capitalised words; a heading glued before it ("Other Services
+// Worthing Churches Homeless Projects") is cut where the name repeats or
+// after "The". One word alone is taken only in capitals ("SANE", "CRI"):
+// a capitalised common word ("Together is a national charity") would
+// otherwise match every sentence it begins.
+func describedBodies(s string) []string {
+	if !slices.ContainsFunc(describedCue, func(c string) bool { return strings.Contains(s, c) }) {
+		return nil
+	}
+	var out []string
+	for _, m := range describedRE.FindAllStringSubmatch(s, -1) {
+		if strings.Contains(" "+m[3], " of ") {
+			continue // "a list of national mental health charities"
+		}
+		if name := bodyName(m[1]); name != "" {
+			out = append(out, name)
+			if m[2] != "" && !commonAbbreviations[strings.ToLower(m[2])] {
+				out = append(out, m[2])
+			}
+		}
+	}
+	return out
+}
+
+// bodyName cleans the capitalised run before a description down to the
+// organisation's name, or "" when it is not one.
+func bodyName(run string) string {
+	words := strings.Fields(run)
+	// "Chief Executive of Touchstone": the name follows the role's "of".
+	for i := len(words) - 1; i > 0; i-- {
+		if words[i] == "of" && roleOfWords[strings.ToLower(words[i-1])] {
+			words = words[i+1:]
+			break
+		}
+	}
+	// "Operating and Financial Review The Leeds ...": a heading before
+	// "The" is not the name.
+	for i := len(words) - 1; i >= 0; i-- {
+		if words[i] == "The" {
+			words = words[i+1:]
+			break
+		}
+	}
+	// "Combat Stress Combat Stress": a heading that repeats the name.
+	for n := len(words) / 2; n > 0; n-- {
+		if slices.Equal(words[len(words)-n:], words[len(words)-2*n:len(words)-n]) ||
+			n < len(words)-n && strings.Contains(" "+strings.Join(words[:len(words)-n], " ")+" ", " "+strings.Join(words[len(words)-n:], " ")+" ") {
+			words = words[len(words)-n:]
+			break
+		}
+	}
+	for len(words) > 0 && (words[len(words)-1] == "and" || words[len(words)-1] == "of" || words[len(words)-1] == "for" ||
+		words[len(words)-1] == "the" || words[len(words)-1] == "&") {
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	for _, w := range words {
+		if notBodyWords[strings.ToLower(w)] {
+			return ""
+		}
+	}
+	if len(words) == 1 && (len(words[0]) < 2 || strings.ToUpper(words[0]) != words[0]) {
+		return ""
+	}
+	return strings.Join(words, " ")
 }
