@@ -720,6 +720,12 @@ func speakerOf(t *text) string {
 	if namedReportsThat(t) {
 		return SpeakerSource
 	}
+	// "Health visitors told us that ...", "One woman told us: ...": whoever
+	// the subject is, "told us" reports what the authors were told, however
+	// far the subject is from the verb ("the people we spoke to told us").
+	if adjacent(t, "told", "us") || adjacent(t, "tell", "us") || adjacent(t, "telling", "us") {
+		return SpeakerRespondents
+	}
 	if strings.Contains(t.lower, "according to") || strings.Contains(t.lower, " et al") {
 		return SpeakerSource
 	}

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -84,4 +85,57 @@ func TestAliases(t *testing.T) {
 	if len(got) != 1 || got[0].Text != "PEH" || got[0].Sub != SubPlus {
 		t.Errorf("group annotations %+v, want PEH as an inclusion health group", got)
 	}
+}
+
+// A name the document says is a voluntary organisation is one wherever it
+// appears; the description is read from real shapes of it.
+func TestDescribedBodies(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"For this part of the project, OPM worked in partnership with FFT, a national information, advice and advocacy organisation for Gypsies and Travellers.", []string{"FFT"}},
+		{"Worthing Churches Homeless Projects Other Services Worthing Churches Homeless Projects (WCHP), a local charity provides a variety of services.", []string{"Worthing Churches Homeless Projects", "WCHP"}},
+		{"Combat Stress Combat Stress is a national veterans' mental health charity.", []string{"Combat Stress"}},
+		{"Frame of Mind is a local community interest company.", []string{"Frame of Mind"}},
+		{"Helen is Chief Executive of Touchstone Leeds, a mental health charity.", []string{"Touchstone Leeds"}},
+		{"SANE is a national charity.", []string{"SANE"}},
+		// One capitalised common word would match every sentence it begins.
+		{"Together is a national charity.", nil},
+		// An NHS body's own charity, and "the" charity, are not the sector's.
+		{"Leeds Hospitals Charity, a registered charity, funds projects.", nil},
+		{"The Leeds Hospitals Charity is the official charity of the Trust.", nil},
+		{"Healthwatch, the voluntary community social enterprise, reported.", nil},
+		// A list of charities is not one named charity.
+		{"National Mental Health Charities Below is a list of national mental health charities.", nil},
+		{"We’re a charity.", nil},
+	}
+	for _, c := range cases {
+		if got := describedBodies(c.text); !slices.Equal(got, c.want) {
+			t.Errorf("describedBodies(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// A body the document describes is a named voluntary organisation later,
+// even where an abbreviation was first defined after a group's name.
+func TestDescribedBodyAlias(t *testing.T) {
+	d := doc(
+		document.Block{Kind: document.Paragraph, Text: "Documents were provided by Friends, Families and Travellers (FFT)."},
+		document.Block{Kind: document.Paragraph, Text: "We worked with FFT, a national information, advice and advocacy organisation."},
+		document.Block{Kind: document.Paragraph, Text: "A project run by FFT was funded by the county council."},
+	)
+	ad := Annotate(d)
+	for _, s := range ad.Sentences {
+		if s.Text != "A project run by FFT was funded by the county council." {
+			continue
+		}
+		for _, a := range s.Annotations {
+			if a.Text == "FFT" && (a.Kind != VCS || a.Sub != SubBody) {
+				t.Errorf("FFT annotated %s:%s, want vcs:body", a.Kind, a.Sub)
+			}
+		}
+		return
+	}
+	t.Fatal("sentence not found")
 }
