@@ -99,7 +99,7 @@ func (c *fileCheck) signal(key string, s *SignalSpec) {
 	if s.Claim != nil {
 		c.claim(key, s.Name, s.Claim)
 	}
-	for _, p := range s.Prefer {
+	for _, p := range append(slices.Clip(s.Prefer), s.Avoid...) {
 		c.part(key, p)
 	}
 	for _, b := range s.Blocks {

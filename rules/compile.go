@@ -47,6 +47,7 @@ type csignal struct {
 	scope       map[string]bool
 	polarity    string
 	prefer      []*cpart
+	avoid       []*cpart
 	// kind matches the signal (kind.go); its compile sets what its eval
 	// reads: list (terms), all, any and none (composite, and annotation,
 	// a composite of one part), context (composite), of (count), ifSig
@@ -130,6 +131,7 @@ func (b *compiler) signal(spec *SignalSpec) *csignal {
 		}
 	}
 	cs.prefer = b.parts(spec.Prefer)
+	cs.avoid = b.parts(spec.Avoid)
 	cs.kind.compile(b, cs)
 	return cs
 }

@@ -440,6 +440,36 @@ func TestEvidencePrefer(t *testing.T) {
 	}
 }
 
+// A signal's avoid parts put the passages where they hold last, below
+// any without them, and change nothing that counts.
+func TestEvidenceAvoid(t *testing.T) {
+	d := testDoc([]document.Block{
+		para("We will open a clinic for rough sleepers with the voluntary sector."),
+		para("We will open a clinic next year."),
+	})
+	rule := func(avoid string) string {
+		return ruleFile("  - {name: x, kind: terms, terms: [clinic], prefer: [{annotation: beneficiary}]" + avoid + "}")
+	}
+	plain, err := loadRules(t, map[string]string{"test.yaml": rule("")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	avoid, err := loadRules(t, map[string]string{"test.yaml": rule(", avoid: [{terms: [voluntary sector]}]")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := plain.Score(d, Tool{}).Criteria[0], avoid.Score(d, Tool{}).Criteria[0]
+	if a.Score != b.Score || a.Signals["x"] != b.Signals["x"] {
+		t.Errorf("avoid changed what counts: %d (%v) against %d (%v)", a.Score, a.Signals, b.Score, b.Signals)
+	}
+	if got := a.Evidence[0].Quote; !strings.Contains(got, "rough sleepers") {
+		t.Errorf("without avoid the first quote is %q, want the preferred one", got)
+	}
+	if got := b.Evidence[0].Quote; got != "We will open a clinic next year." {
+		t.Errorf("with avoid the first quote is %q, want the one without the avoided words, even over a preferred one", got)
+	}
+}
+
 // A claim's speaker narrows a signal: what respondents said is left out,
 // a cited source and the document's own words are kept, and Explain says
 // why a passage is left out.

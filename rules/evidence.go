@@ -188,8 +188,11 @@ func (r *run) rank(level []*csignal, cs *csignal, i int) int {
 	if len(s.Text) <= maxQuote || s.Kind == document.Table && s.Header != "" {
 		rank += 1000
 	}
-	if r.preferred(cs, i) {
+	if r.anyPartIn(cs.prefer, i) {
 		rank += 100 // after whole units, before any count of parts
+	}
+	if r.anyPartIn(cs.avoid, i) {
+		rank -= 200 // below every passage without it, preferred or not
 	}
 	parts := 0
 	for _, cs := range level {
@@ -216,10 +219,10 @@ func (r *run) showable(cs *csignal, i int) bool {
 	return s.Kind == document.Heading || quotable(s, quoteOf(s.Sentence, r.where[cs.idx][i]))
 }
 
-// preferred reports whether one of the signal's prefer parts holds in
-// sentence i.
-func (r *run) preferred(cs *csignal, i int) bool {
-	for _, p := range cs.prefer {
+// anyPartIn reports whether one of parts (a signal's prefer or avoid
+// parts) holds in sentence i.
+func (r *run) anyPartIn(parts []*cpart, i int) bool {
+	for _, p := range parts {
 		if _, ok := r.partIn(p, i); ok {
 			return true
 		}

@@ -92,6 +92,11 @@ type SignalSpec struct {
 	// by one that says whom it is for). It changes which passages are
 	// quoted, never what counts.
 	Prefer []Part `yaml:"prefer"`
+	// Avoid names what makes a passage weak evidence of the claim, quoted
+	// only when nothing better is left ("a role of the sector" is weakly
+	// shown by the sector named in a list of partners). Like prefer, it
+	// changes which passages are quoted, never what counts.
+	Avoid []Part `yaml:"avoid"`
 }
 
 // ContextSpec is a condition on the unit (paragraph, section or
@@ -217,7 +222,7 @@ func (s *SignalSpec) deps() []string {
 			part(q)
 		}
 	}
-	lists := [][]Part{s.All, s.Any, s.None, s.Prefer}
+	lists := [][]Part{s.All, s.Any, s.None, s.Prefer, s.Avoid}
 	if s.Context != nil {
 		lists = append(lists, s.Context.All, s.Context.None)
 	}

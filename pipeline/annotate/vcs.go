@@ -15,6 +15,7 @@ const (
 	SubAlliance          = "alliance"           // VCSE alliance or assembly, a seat on a board
 	SubFunding           = "funding"            // grants programmes, community funds, commissioning the sector
 	SubSocialPrescribing = "social-prescribing" // social prescribing, link workers, community connectors
+	SubPartnerList       = "partner-list"       // the sector as one of a list of partners: "the NHS, councils and the voluntary sector"
 )
 
 // FindVCS finds the voluntary and community sector: Sub "term", "body",
@@ -64,8 +65,88 @@ func findVCS(t *text) []Annotation {
 			out = append(kept, Annotation{Kind: VCS, Sub: SubAlliance, Text: t.s[a:b], Start: a, End: b})
 		}
 	}
+	out = append(out, partnerLists(t, out)...)
 	sortAnnotations(out)
 	return out
+}
+
+// otherSectors are words naming the other kinds of organisation a
+// partner list puts the sector beside: "the NHS, local authorities and
+// the voluntary sector", "public, private and voluntary organisations",
+// "primary care and voluntary sector organisations".
+var otherSectors = wordSet("nhs", "council", "councils", "authority", "authorities", "trusts", "ccgs", "icb", "icbs",
+	"hospitals", "police", "schools", "universities", "businesses", "employers", "providers", "commissioners", "government",
+	"private", "public", "statutory", "independent", "care", "justice", "probation", "prisons", "housing", "practices", "pcns")
+
+// listGlue are the words a list joins its items with or puts before one.
+var listGlue = wordSet("and", "or", "the", "our", "wider", "local", "other", "with")
+
+// partnerLists marks the sector named as one item of a list of partners
+// (RUBRIC.md's passing mention "in a list of partners or stakeholders"):
+// a sector's words joined by "and", "or" or a comma to another kind of
+// organisation, before or after them, with nothing but the list's glue
+// between.
+func partnerLists(t *text, found []Annotation) []Annotation {
+	var out []Annotation
+	for _, a := range found {
+		if a.Sub != SubTerm && a.Sub != SubBody {
+			continue
+		}
+		i, j := t.tokenAt(a.Start), t.tokenAt(a.End)
+		if i >= len(t.toks) {
+			continue
+		}
+		if k := listedBefore(t, i); k >= 0 {
+			out = append(out, Annotation{Kind: VCS, Sub: SubPartnerList, Text: t.s[t.toks[k].start:a.End], Start: t.toks[k].start, End: a.End})
+		} else if k := listedAfter(t, j); k >= 0 {
+			out = append(out, Annotation{Kind: VCS, Sub: SubPartnerList, Text: t.s[a.Start:t.toks[k].end], Start: a.Start, End: t.toks[k].end})
+		}
+	}
+	return out
+}
+
+// listedBefore: the token at i is joined to an earlier list item of
+// another sector (within eight words, no hard break); the index of that
+// item's word, or -1.
+func listedBefore(t *text, i int) int {
+	joined := false
+	for k := i - 1; k >= 0 && k >= i-8; k-- {
+		if t.toks[k+1].brk {
+			return -1
+		}
+		gap := t.s[t.toks[k].end:t.toks[k+1].start]
+		if strings.Contains(gap, ",") || t.toks[k].norm == "and" || t.toks[k].norm == "or" {
+			joined = true
+		}
+		switch {
+		case otherSectors[t.toks[k].norm] && joined:
+			return k
+		case !listGlue[t.toks[k].norm] && !joined:
+			return -1 // a word that is not the list's: "the NHS funds the voluntary sector"
+		}
+	}
+	return -1
+}
+
+// listedAfter: the sector's words end at token j and are joined to a later
+// item of another sector (within six words).
+func listedAfter(t *text, j int) int {
+	if j >= len(t.toks) || t.toks[j].brk {
+		return -1
+	}
+	gap := t.s[t.toks[j-1].end:t.toks[j].start]
+	if !strings.Contains(gap, ",") && t.toks[j].norm != "and" && t.toks[j].norm != "or" {
+		return -1
+	}
+	for k := j; k < len(t.toks) && k < j+6; k++ {
+		if k > j && t.toks[k].brk {
+			return -1
+		}
+		if otherSectors[t.toks[k].norm] {
+			return k
+		}
+	}
+	return -1
 }
 
 // hasVCS reports whether the sentence names the sector, computing it once.
