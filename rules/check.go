@@ -213,6 +213,16 @@ func (c *fileCheck) questions() {
 			c.ref(key, q.About)
 		}
 		c.kinds(key, q.NotKinds)
+		lo, hi := 0, 3
+		if q.MinScore != nil {
+			lo = *q.MinScore
+		}
+		if q.MaxScore != nil {
+			hi = *q.MaxScore
+		}
+		if lo < 0 || hi > 3 || lo > hi {
+			c.add(key, "min_score %d, max_score %d: scores run from 0 to 3, the least first", lo, hi)
+		}
 	}
 }
 

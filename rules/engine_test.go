@@ -496,3 +496,38 @@ func TestSpeakerFilter(t *testing.T) {
 		}
 	}
 }
+
+// A question's min_score and max_score keep it beside the scores it fits:
+// one about an action only where the score says actions are described.
+func TestQuestionScoreRange(t *testing.T) {
+	d := testDoc([]document.Block{para("We will open a clinic for rough sleepers.")})
+	rule := func(q string) string {
+		return ruleFile("  - {name: x, kind: terms, terms: [clinic]}") + "questions:\n" + q
+	}
+	for _, tc := range []struct {
+		q    string
+		want int
+	}{
+		{"  - {ask: 'Who is it for?', about: x}\n", 1},
+		{"  - {ask: 'Who is it for?', about: x, min_score: 1}\n", 1},
+		{"  - {ask: 'Who is it for?', about: x, min_score: 2}\n", 0},
+		{"  - {ask: 'Why none?', max_score: 0}\n", 0},
+		{"  - {ask: 'Why none?', max_score: 1}\n", 1},
+	} {
+		s, err := loadRules(t, map[string]string{"test.yaml": rule(tc.q)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.q, err)
+		}
+		c := s.Score(d, Tool{}).Criteria[0]
+		if c.Score != 1 {
+			t.Fatalf("score %d, want 1 (the test rule's one level)", c.Score)
+		}
+		if len(c.Questions) != tc.want {
+			t.Errorf("%s: %d questions, want %d", strings.TrimSpace(tc.q), len(c.Questions), tc.want)
+		}
+	}
+	if _, err := loadRules(t, map[string]string{"test.yaml": rule("  - {ask: 'Never?', min_score: 3, max_score: 1}\n")}); err == nil ||
+		!strings.Contains(err.Error(), "min_score 3, max_score 1") {
+		t.Errorf("min_score above max_score: err %v, want it named", err)
+	}
+}

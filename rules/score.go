@@ -185,7 +185,7 @@ func (r *run) scoreCriterion(cc *ccrit) Criterion {
 		}
 		out.Evidence = r.evidence(cc, tiers...)
 	}
-	out.Questions = r.questions(cc)
+	out.Questions = r.questions(cc, score)
 	out.RedFlags = r.redFlags(cc, score)
 	return out
 }
@@ -208,13 +208,14 @@ func (r *run) gaps(cc *ccrit, score int) []string {
 	return out
 }
 
-// questions are the criterion's questions whose conditions hold; a
-// question about a signal names a passage of its own, or is not asked.
-func (r *run) questions(cc *ccrit) []string {
+// questions are the criterion's questions whose conditions hold beside the
+// score; a question about a signal names a passage of its own, or is not
+// asked.
+func (r *run) questions(cc *ccrit, score int) []string {
 	out := []string{}
 	asked := map[string]bool{} // passages questions are already about
 	for _, q := range cc.file.Questions {
-		if slices.Contains(q.NotKinds, r.kind) {
+		if slices.Contains(q.NotKinds, r.kind) || q.MinScore != nil && score < *q.MinScore || q.MaxScore != nil && score > *q.MaxScore {
 			continue
 		}
 		if q.When != nil && !r.holds(cc, q.When, nil) {

@@ -182,6 +182,14 @@ type Question struct {
 	// asked of: what a plan's costs are is not a question for a research
 	// review, which plans nothing.
 	NotKinds []string `yaml:"not_kinds"`
+	// MinScore and MaxScore are the scores the question can stand beside:
+	// a question that presumes what a level establishes ("which groups
+	// will this action reach?") is asked only beside a score that says
+	// the document has it, and one that says something is missing ("no
+	// specific action is tied to a group") only beside a score that says
+	// so too, so that a scorecard never asks against its own score.
+	MinScore *int `yaml:"min_score"`
+	MaxScore *int `yaml:"max_score"`
 }
 
 // RedFlag is raised when its condition holds; Show names a signal whose
