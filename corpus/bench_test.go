@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -64,5 +67,98 @@ func BenchmarkIngestUnchanged(b *testing.B) {
 		if _, err := s.Ingest(ctx, p, res, Meta{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// searchBenchDocs is the size of the corpus BenchmarkSearch searches.
+const searchBenchDocs = 1000
+
+// BenchmarkSearch is a search over 1,000 stored documents of 40 pages
+// (200,000 passages), as 'corpus search' and the web's search page run
+// it: the 20 best passages with their snippets and signals, for a rare
+// phrase, a common word, a prefix, and a common word with filters. The
+// target is under 100 ms a search.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b)
+	if p := os.Getenv("NHSREVIEW_KEEP_BENCH_DB"); p != "" {
+		s.Close()
+		var err error
+		if s, err = Open(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	words := strings.Fields(`the plan will we our and of to in for people services care health community local partners
+		support deliver improve access waiting times hospital primary mental children young families carers staff workforce
+		digital estates quality safety outcomes population needs priorities funding budget investment year years board
+		committee assurance risk performance finance report update approve note discuss decision action inform engage`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	sentence := func() string {
+		n := 12 + rng.IntN(14)
+		w := make([]string, n)
+		for i := range w {
+			w[i] = words[rng.IntN(len(words))]
+		}
+		return strings.ToUpper(w[0][:1]) + w[0][1:] + " " + strings.Join(w[1:], " ") + "."
+	}
+	var doc *document.Document
+	var card *rules.Scorecard
+	fixed := &counting{
+		extractorVersion: 1, rulesVersion: "r1",
+		read:   func(context.Context, *fetched.Doc) (*document.Document, error) { return doc, nil },
+		score:  func(context.Context, *document.Document) (*rules.Scorecard, error) { return card, nil },
+		papers: func(context.Context, *document.Document) ([]Paper, error) { return nil, nil },
+	}
+	for i := range searchBenchDocs {
+		doc = &document.Document{Title: fmt.Sprintf("Plan %d", i), Format: document.FormatPDF}
+		var quotes []rules.Evidence
+		for pg := range 40 {
+			p := document.Page{Number: pg + 1, Blocks: []document.Block{{Kind: document.Heading, Text: fmt.Sprintf("%d. %s", pg+1, sentence()[:30])}}}
+			for range 4 {
+				text := sentence() + " " + sentence()
+				switch {
+				case i%10 == 0 && pg == 3:
+					text += " We will keep you informed of progress on Core20PLUS5."
+					quotes = append(quotes, rules.Evidence{Quote: text, Page: pg + 1, Signal: "inform"})
+				case rng.IntN(50) == 0:
+					text += " We will invest £2m a year from 2026/27."
+					quotes = append(quotes, rules.Evidence{Quote: text, Page: pg + 1, Signal: "costed"})
+				}
+				p.Blocks = append(p.Blocks, document.Block{Kind: document.Paragraph, Text: text})
+			}
+			doc.Pages = append(doc.Pages, p)
+		}
+		card = &rules.Scorecard{Status: rules.StatusScored, Criteria: []rules.Criterion{
+			{ID: "costed-plans", Score: i % 4, Max: 3, Evidence: quotes},
+			{ID: "public-involvement", Score: (i / 4) % 4, Max: 3, RedFlags: make([]string, i%3)},
+		}}
+		data := fmt.Appendf(nil, "document %d\n", i)
+		if _, err := s.Ingest(ctx, fixed, result(fmt.Sprintf("https://x.nhs.uk/%d.md", i), data), Meta{Kind: Kinds[i%len(Kinds)]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n := count(b, s, `SELECT count(*) FROM passages`); n != searchBenchDocs*200 {
+		b.Fatalf("%d passages, want %d", n, searchBenchDocs*200)
+	}
+	for _, q := range []struct {
+		name string
+		q    Search
+	}{
+		{"phrase", Search{Query: `"keep you informed"`}},
+		{"common-word", Search{Query: "health"}},
+		{"prefix", Search{Query: "improv*"}},
+		{"boolean", Search{Query: "funding AND (children OR families) NOT hospital"}},
+		{"filtered", Search{Query: "health", Filter: Filter{Kind: "strategy"}, MinScore: map[string]int{"public-involvement": 2}, RedFlag: true}},
+		{"signal", Search{Query: "invest", Criterion: "costed-plans", Signal: "costed"}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				hits, err := s.Search(ctx, q.q, "r1")
+				if err != nil || len(hits) == 0 {
+					b.Fatalf("%d hits, %v", len(hits), err)
+				}
+			}
+		})
 	}
 }

@@ -390,7 +390,7 @@ func putExtraction(ctx context.Context, tx *sql.Tx, sha string, version int, d *
 	if err != nil {
 		return fmt.Errorf("storing the extraction: %w", err)
 	}
-	return nil
+	return putPassages(ctx, tx, sha, d)
 }
 
 func putScore(ctx context.Context, tx *sql.Tx, sha string, rv Reviewer, card *rules.Scorecard, cardJSON []byte) error {
@@ -408,7 +408,7 @@ func putScore(ctx context.Context, tx *sql.Tx, sha string, rv Reviewer, card *ru
 	if err != nil {
 		return fmt.Errorf("storing the score: %w", err)
 	}
-	return nil
+	return putQuoted(ctx, tx, sha, rv.RulesVersion(), card)
 }
 
 // extraction returns the stored document model of a content, if any,
@@ -440,9 +440,18 @@ func (s *Store) scorecard(ctx context.Context, sha, rulesVersion string) (*rules
 	if err != nil {
 		return nil, fmt.Errorf("reading the score: %w", err)
 	}
+	c, err := decodeCard(text)
+	if err != nil {
+		return nil, fmt.Errorf("reading the stored score of %.12s: %w (damaged: 'nhsreview corpus check' lists what else is)", sha, err)
+	}
+	return c, nil
+}
+
+// decodeCard reads a stored scorecard's JSON.
+func decodeCard(text string) (*rules.Scorecard, error) {
 	var c rules.Scorecard
 	if err := json.Unmarshal([]byte(text), &c); err != nil {
-		return nil, fmt.Errorf("reading the stored score of %.12s: %w (damaged: 'nhsreview corpus check' lists what else is)", sha, err)
+		return nil, err
 	}
 	return &c, nil
 }

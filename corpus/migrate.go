@@ -99,6 +99,9 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// same bytes share them. Existing scores get theirs on the next
 	// 'corpus rescore'.
 	addPapers,
+	// The passage index for search (issue 17): built from the stored
+	// extractions and scores, nothing read or scored again.
+	addPassages,
 }
 
 // addPapers adds the papers table and the count of a score's papers. It

@@ -19,6 +19,7 @@ type Filter struct {
 	Region string    // NHS England region name or code
 	Kind   string    // document kind
 	Since  time.Time // documents with a version first seen at or after this
+	Until  time.Time // ... and before this (zero: no end)
 	// AllVersions lists every version instead of each document's latest
 	// (exports).
 	AllVersions bool
@@ -54,6 +55,10 @@ func (f Filter) where(args *[]any) string {
 	if !f.Since.IsZero() {
 		conds = append(conds, "v.first_seen >= ?")
 		*args = append(*args, stamp(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "v.first_seen < ?")
+		*args = append(*args, stamp(f.Until))
 	}
 	if !f.AllVersions {
 		conds = append(conds, "v.seq = (SELECT max(seq) FROM versions WHERE document_id = d.id)")

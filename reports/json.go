@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,4 +48,21 @@ func withStatus(cards []*rules.Scorecard) []*rules.Scorecard {
 		out[i] = c
 	}
 	return out
+}
+
+// WriteJSONLines writes each row as one line of JSON (JSON Lines), so
+// that a reader can take a large export a row at a time.
+func WriteJSONLines[T any](w io.Writer, rows []T) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("writing JSON Lines: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing JSON Lines: %w", err)
+	}
+	return nil
 }

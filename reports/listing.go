@@ -25,7 +25,7 @@ import (
 var (
 	ListingFormats      = []Format{FormatText, FormatJSON, FormatCSV}
 	DocumentFormats     = []Format{FormatText, FormatJSON}
-	ScoreRowFormats     = []Format{FormatCSV, FormatJSON}
+	ScoreRowFormats     = []Format{FormatCSV, FormatJSON, FormatJSONL}
 	OrganisationFormats = []Format{FormatText, FormatJSON}
 )
 
@@ -286,6 +286,8 @@ func WriteScoreRows(w io.Writer, f Format, rows []ScoreRow) error {
 			rows = []ScoreRow{}
 		}
 		return WriteJSON(w, rows)
+	case FormatJSONL:
+		return WriteJSONLines(w, rows)
 	case FormatCSV:
 		var out [][]string
 		for _, r := range rows {

@@ -218,6 +218,8 @@ func WritePaperScoreRows(w io.Writer, f Format, rows []PaperScoreRow) error {
 			rows = []PaperScoreRow{}
 		}
 		return WriteJSON(w, rows)
+	case FormatJSONL:
+		return WriteJSONLines(w, rows)
 	case FormatCSV:
 		var out [][]string
 		for _, r := range rows {

@@ -26,6 +26,10 @@ const (
 	FormatHTML     Format = "html"
 	FormatJSON     Format = "json"
 	FormatCSV      Format = "csv"
+	// FormatJSONL is JSON Lines: one object a line, for exports large
+	// enough to stream (jq, pandas' read_json(lines=True), R's
+	// jsonlite::stream_in).
+	FormatJSONL Format = "jsonl"
 )
 
 // Formats each report supports, in the order help texts list them.

@@ -244,7 +244,7 @@ func TestRuleFileErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"unknown key", strings.Replace(good, "terms: [a]", "terms: [a], termz: [b]", 1), "test.yaml:6: field termz not found"},
+		{"unknown key", strings.Replace(good, "terms: [a]", "terms: [a], termz: [b]", 1), "test.yaml:6: unknown key \"termz\""},
 		{"unknown kind", strings.Replace(good, "kind: terms", "kind: existence", 1), `test.yaml:6: signal "x": unknown kind "existence" (terms, annotation, composite, count or conditional)`},
 		{"terms without terms", strings.Replace(good, "terms: [a]", "exclude: [a]", 1), `test.yaml:6: signal "x": kind terms needs terms`},
 		{"composite without all or any", strings.Replace(good, "kind: terms, terms: [a]", "kind: composite, none: [{terms: [a]}]", 1), `signal "x": kind composite needs all or any`},
@@ -265,7 +265,7 @@ func TestRuleFileErrors(t *testing.T) {
 		{"unknown speaker", strings.Replace(good, "terms: [a]", "terms: [a], claim: {speaker: [board]}", 1), `signal "x": unknown claim speaker "board" (own, respondents, source, quotation)`},
 		{"prefer names an unknown signal", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{signal: nope}]", 1), `unknown signal "nope"`},
 		{"prefer names an unknown annotation", strings.Replace(good, "terms: [a]", "terms: [a], prefer: [{annotation: beneficiary:pets}]", 1), `unknown sub-kind`},
-		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "field tense not found"},
+		{"unknown claim key", strings.Replace(good, "terms: [a]", "terms: [a], claim: {tense: [past]}", 1), "unknown key \"tense\""},
 		{"red flag max_score out of range", good + "red_flags:\n  - {message: m, max_score: 3, when: {signal: x}}\n", "max_score 3"},
 		{"red flag for an unknown kind", good + "red_flags:\n  - {message: m, not_kinds: [novel], when: {signal: x}}\n", `not_kinds: unknown kind "novel"`},
 		{"question about an unknown signal", good + "questions:\n  - {ask: q, about: nope}\n", `unknown signal "nope"`},

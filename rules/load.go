@@ -1,20 +1,19 @@
 package rules
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/nhsreview/nhsreview/internal/strictyaml"
 )
 
 //go:embed criteria/*.yaml
@@ -86,36 +85,16 @@ func load(fsys fs.FS, dir string) (*Set, error) {
 	return s, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
 // parseFile decodes one file strictly (unknown keys are errors) and checks
 // it; every error carries the file and line.
 func parseFile(path string, data []byte) (*File, Errors) {
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		var errs Errors
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for _, e := range te.Errors {
-				errs = append(errs, yamlError(path, e))
-			}
-			return nil, errs
-		}
-		return nil, Errors{yamlError(path, err.Error())}
+	if errs := strictyaml.Decode(path, data, &f); errs != nil {
+		return nil, errs
 	}
 	f.path = path
 	f.lines = lineIndex(data)
 	return &f, checkFile(&f)
-}
-
-func yamlError(path, msg string) string {
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("%s:%s: %s", path, m[1], m[2])
-	}
-	return fmt.Sprintf("%s:1: %s", path, msg)
 }
 
 // lineIndex maps "signal NAME" and "level N" to their lines, from the

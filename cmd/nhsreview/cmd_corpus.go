@@ -34,6 +34,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusAddCmd(cf, stdout, stderr),
 		newCorpusCrawlCmd(cf, stdout, stderr),
 		newCorpusLsCmd(cf, stdout, stderr),
+		newCorpusSearchCmd(cf, stdout, stderr),
 		newCorpusShowCmd(cf, stdout, stderr),
 		newCorpusPackCmd(cf, stdout, stderr),
 		newCorpusPapersCmd(cf, stdout, stderr),

@@ -143,6 +143,13 @@ type formatFlag struct {
 func (f *formatFlag) register(c *cobra.Command, def reports.Format, allowed []reports.Format, note string) {
 	f.allowed = allowed
 	c.Flags().StringVarP(&f.name, "format", "f", string(def), "output format: "+reports.FormatList(allowed)+note)
+	// A configuration file's format applies to the commands that write
+	// it (applyConfig).
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	_ = c.Flags().SetAnnotation("format", formatsAnnotation, names)
 }
 
 // parse checks the name as given, for the commands whose formats are

@@ -51,7 +51,7 @@ func TestSizeFlag(t *testing.T) {
 func TestFormatFlag(t *testing.T) {
 	var f formatFlag
 	c := &cobra.Command{}
-	f.register(c, reports.FormatCSV, reports.ScoreRowFormats, " (rows)")
+	f.register(c, reports.FormatCSV, []reports.Format{reports.FormatCSV, reports.FormatJSON}, " (rows)")
 	if got, want := c.Flags().Lookup("format").Usage, "output format: csv or json (rows)"; got != want {
 		t.Errorf("help %q, want %q", got, want)
 	}

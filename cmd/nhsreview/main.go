@@ -133,6 +133,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newCompareCmd(stdout, stderr), newDiffCmd(stdout, stderr), newPackCmd(stdout, stderr))
 	root.AddCommand(newCorpusCmd(stdout, stderr))
 	root.AddCommand(newServeCmd(stdout, stderr))
+	root.AddCommand(newConfigCmd(stdout, stderr))
 	return root
 }
 
@@ -149,7 +150,12 @@ func (p *profileFlags) register(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&p.mem, "memprofile", "", "write a heap profile to this file at exit")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	_ = root.PersistentFlags().MarkHidden("memprofile")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return p.start() }
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if err := applyConfig(c); err != nil {
+			return err
+		}
+		return p.start()
+	}
 	root.PersistentPostRunE = func(*cobra.Command, []string) error { return p.stop() }
 }
 

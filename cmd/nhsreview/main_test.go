@@ -18,6 +18,12 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.Worker()
+	// The tests that run commands in this process must not read the
+	// configuration of whoever runs them; the scripts' commands (run with
+	// testscript's $WORK) have the scripts' own.
+	if os.Getenv("WORK") == "" {
+		os.Setenv("XDG_CONFIG_HOME", filepath.Join(os.TempDir(), "nhsreview-test-no-config"))
+	}
 	// The test binary runs as nhsreview itself, signals and all, for the
 	// tests that send it signals (TestSignals).
 	if os.Getenv("NHSREVIEW_TEST_MAIN") == "1" {

@@ -2,6 +2,7 @@ package document
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -89,5 +90,26 @@ func TestTables(t *testing.T) {
 	}
 	if FilledRows([][]string{{""}}) != nil || TableText(nil) != "" {
 		t.Error("an empty table is no rows and no text")
+	}
+}
+
+// EachBlock names each block's section as evidence does: the titles
+// down to the deepest section started at or before it, a title root left
+// out.
+func TestEachBlock(t *testing.T) {
+	d := &Document{Pages: []Page{
+		{Number: 1, Blocks: []Block{{Kind: Heading, Text: "Plan"}, {Kind: Paragraph, Text: "Intro."}, {Kind: Heading, Text: "2. Money"}}},
+		{Number: 2, Blocks: []Block{{Kind: Heading, Text: "Capital"}, {Kind: Table, Rows: [][]string{{"Year", "£m"}, {"2026/27", "4"}}}, {Kind: List, Items: []string{"a", "b"}}}},
+	}}
+	money := &Section{Title: "2. Money", Start: BlockRef{0, 2}, Children: []*Section{{Title: "Capital", Start: BlockRef{1, 0}}}}
+	d.Sections = []*Section{{Title: "Plan", Start: BlockRef{0, 0}, Children: []*Section{money}}}
+	var got []string
+	d.EachBlock(func(ref BlockRef, b Block, section string) {
+		got = append(got, fmt.Sprintf("%d/%d %s: %s", ref.Page, ref.Block, section, BlockText(b)))
+	})
+	want := []string{"0/0 Plan: Plan", "0/1 Plan: Intro.", "0/2 2. Money: 2. Money", "1/0 2. Money > Capital: Capital",
+		"1/1 2. Money > Capital: Year | £m\n2026/27 | 4", "1/2 2. Money > Capital: a\nb"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -27,6 +27,10 @@ func evidenceAnchor(e rules.Evidence) string {
 	return fmt.Sprintf("ev-p%d-%s", e.Page, shortHash([]byte(textclean.Fold(e.Quote))))
 }
 
+// PassageAnchor names a block in the document view (its id): the
+// passage a search found, the start of a section.
+func PassageAnchor(pageIndex, block int) string { return fmt.Sprintf("b%d-%d", pageIndex, block) }
+
 // docView is what the document page reads.
 type docView struct {
 	ID                    int64
@@ -143,7 +147,7 @@ func buildDocView(id int64, d *document.Document, card *rules.Scorecard) *docVie
 		pageNumbers[p.Number] = true
 		qs := byPage[p.Number]
 		for bi, b := range p.Blocks {
-			vp.Blocks = append(vp.Blocks, layoutBlock(fmt.Sprintf("b%d-%d", pi, bi), b, qs))
+			vp.Blocks = append(vp.Blocks, layoutBlock(PassageAnchor(pi, bi), b, qs))
 		}
 		for _, q := range qs {
 			if !q.placed {
@@ -186,7 +190,7 @@ func toc(secs []*document.Section, d *document.Document, depth int) []tocEntry {
 		}
 		anchor := fmt.Sprintf("page-%d", s.PageStart)
 		if p := s.Start.Page; p >= 0 && p < len(d.Pages) && s.Start.Block >= 0 && s.Start.Block < len(d.Pages[p].Blocks) {
-			anchor = fmt.Sprintf("b%d-%d", p, s.Start.Block)
+			anchor = PassageAnchor(p, s.Start.Block)
 		}
 		out = append(out, tocEntry{Title: s.Title, Anchor: anchor, Page: s.PageStart, Children: toc(s.Children, d, depth+1)})
 	}

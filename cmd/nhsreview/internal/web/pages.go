@@ -49,10 +49,10 @@ type staticFile struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "job", "scorecard", "pack", "document", "documents", "compare", "about", "error"}
+var pageNames = []string{"home", "job", "scorecard", "pack", "document", "documents", "compare", "about", "error", "search"}
 
 func newPages() (*pages, error) {
-	layout, err := template.New("layout").ParseFS(files, "templates/layout.html.tmpl")
+	layout, err := template.New("layout").Funcs(template.FuncMap{"list": func(v ...int) []int { return v }}).ParseFS(files, "templates/layout.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

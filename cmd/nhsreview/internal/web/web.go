@@ -188,6 +188,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /documents/{id}/text", s.documentView)
 	m.HandleFunc("GET /documents/{id}/pack", s.packPage)
 	m.HandleFunc("GET /compare", s.comparePage)
+	m.HandleFunc("GET /search", s.searchPage)
 	m.HandleFunc("GET /about", s.aboutPage)
 	m.HandleFunc("GET /static/{name}", s.static)
 
