@@ -43,6 +43,8 @@ func TestSplitGeneratedPDFs(t *testing.T) {
 		{pdfgen.PackAgendaPages(), "Agenda and papers before the first item"},
 		{pdfgen.PackAgendaLines(), "Agenda and papers before the first item"},
 		{pdfgen.PackBookmarks(), "Agenda"},
+		{pdfgen.PackRunningHeaders(), "Agenda and papers before the first item"},
+		{pdfgen.PackRunningFooters(), "Agenda and papers before the first item"},
 	} {
 		t.Run(tc.fx.Name, func(t *testing.T) {
 			d := readPack(t, tc.fx)

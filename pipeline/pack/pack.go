@@ -78,7 +78,10 @@ var (
 )
 
 // Split finds the papers of a pack by its bookmarks (byBookmarks), else
-// by their cover sheets (byCovers), else by its agenda (byAgenda). What
+// by their cover sheets (byCovers), else by the pages its agenda gives
+// (byAgendaPages), else by the running "Agenda item 7" lines of its pages
+// (byRunning), else by the headings its agenda's titles name
+// (byAgendaHeadings). What
 // comes before the first paper is the agenda; each paper runs from its
 // start to the next paper's (its appendices stay with it). A document in
 // which none of these finds papers is one paper: it is not a pack.
@@ -102,10 +105,16 @@ func split(d *document.Document, us []unit) []Paper {
 	if out := byBookmarks(d, us, covers, agenda, text); len(out) > 0 {
 		return out
 	}
-	if len(covers) == 0 {
-		return byAgenda(d, us, agenda, text)
+	if len(covers) > 0 {
+		return byCovers(us, covers, agenda, text)
 	}
-	return byCovers(us, covers, agenda, text)
+	if out := byAgendaPages(us, agenda, text); out != nil {
+		return out
+	}
+	if out := byRunning(d, us, agenda, text); out != nil {
+		return out
+	}
+	return byAgendaHeadings(d, us, agenda, text)
 }
 
 // cover is a cover sheet: where its paper starts, and its "Agenda item"
