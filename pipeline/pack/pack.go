@@ -19,6 +19,15 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
+// Version identifies what Split makes of a document. The corpus records
+// it with a pack's stored papers, and papers an older splitter made are
+// split again: by 'corpus rescore', and, until then, 'corpus pack' and
+// the web's pack page split the stored text rather than show them. Bump
+// it whenever a change to the splitter changes the papers a document
+// gives. (Papers stored before it was recorded carry 0; 2 splits at
+// running "Agenda item N" lines.)
+const Version = 2
+
 // Paper is one item of a pack.
 type Paper struct {
 	// Number is the agenda item ("4ai", "13"), "" for what comes before
