@@ -375,7 +375,7 @@ func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []by
 		if err := putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON); err != nil {
 			return err
 		}
-		return putPapers(ctx, tx, w.sha, rv.RulesVersion(), w.papers, w.papersErr)
+		return putPapers(ctx, tx, w.sha, rv.RulesVersion(), rv.SplitterVersion(), w.papers, w.papersErr)
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ type counting struct {
 	splits           atomic.Int32
 	extractorVersion int
 	rulesVersion     string
+	// splitterVersion is pack.Version unless a test says otherwise.
+	splitterVersion  int
 	extracts, scores atomic.Int32
 }
 
@@ -96,6 +98,7 @@ func (c *counting) Papers(ctx context.Context, d *document.Document) ([]Paper, e
 }
 
 func (c *counting) ExtractorVersion() int { return c.extractorVersion }
+func (c *counting) SplitterVersion() int  { return c.splitterVersion }
 func (c *counting) RulesVersion() string  { return c.rulesVersion }
 
 var (
@@ -114,6 +117,7 @@ func newReviewer(t testing.TB, extractorVersion int, rulesVersion string) *count
 	return &counting{
 		extractorVersion: extractorVersion,
 		rulesVersion:     rulesVersion,
+		splitterVersion:  pack.Version,
 		read: func(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
 			return extract.Document(ctx, res, extract.Options{})
 		},

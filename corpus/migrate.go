@@ -102,6 +102,9 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// The passage index for search (issue 17): built from the stored
 	// extractions and scores, nothing read or scored again.
 	addPassages,
+	// The version of the splitter that made a pack's papers (issue 15),
+	// so that papers an older splitter made are split again.
+	addSplitterVersion,
 }
 
 // addPapers adds the papers table and the count of a score's papers. It
@@ -146,6 +149,21 @@ func addPapers(ctx context.Context, tx *sql.Tx) error {
 		stmts = append(stmts, `ALTER TABLE scores ADD COLUMN papers INTEGER`)
 	}
 	return execAll(stmts...)(ctx, tx)
+}
+
+// addSplitterVersion adds to each score the version of the splitter that
+// made its papers: 0 for papers stored before it was recorded, which the
+// next 'corpus rescore' splits again. Like addPapers, it may run on a
+// database that has the column already.
+func addSplitterVersion(ctx context.Context, tx *sql.Tx) error {
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'splitter_version'`).Scan(&have); err != nil {
+		return fmt.Errorf("reading the scores table: %w", err)
+	}
+	if have > 0 {
+		return nil
+	}
+	return execAll(`ALTER TABLE scores ADD COLUMN splitter_version INTEGER NOT NULL DEFAULT 0`)(ctx, tx)
 }
 
 // SchemaVersion is the schema version this code writes.

@@ -22,13 +22,13 @@ const (
 )
 
 // putPapers stores the papers of content sha under a rule set, replacing
-// those stored before, and their count in the score's row, which must be
-// written already. papers is empty for a document that is not a pack.
+// those stored before, and their count and the version of the splitter
+// that made them in the score's row, which must be written already. papers is empty for a document that is not a pack.
 // When splitErr says the papers could not be made at all, none are
 // stored and the count is NULL, so that the next 'corpus rescore' tries
 // again; the score is kept either way. A paper whose scoring failed is
 // stored without a scorecard, with its error.
-func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, papers []Paper, splitErr error) error {
+func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, splitterVersion int, papers []Paper, splitErr error) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM papers WHERE sha256 = ? AND rules_version = ?`, sha, rulesVersion); err != nil {
 		return fmt.Errorf("storing the papers: %w", err)
 	}
@@ -62,7 +62,8 @@ func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, papers
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE scores SET papers = ? WHERE sha256 = ? AND rules_version = ?`, n, sha, rulesVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE scores SET papers = ?, splitter_version = ? WHERE sha256 = ? AND rules_version = ?`,
+		n, splitterVersion, sha, rulesVersion); err != nil {
 		return fmt.Errorf("storing the papers: %w", err)
 	}
 	return nil
@@ -124,10 +125,13 @@ type PaperEntry struct {
 }
 
 // StoredPaper is a stored paper with its scorecard (nil when not triaged
-// or failed).
+// or failed), and the version of the splitter that made the pack's
+// papers (0 for papers stored before it was recorded): a caller that
+// splits with another shows its own split, not these.
 type StoredPaper struct {
 	PaperEntry
-	Card *rules.Scorecard
+	Card            *rules.Scorecard
+	SplitterVersion int
 }
 
 // Papers returns the stored papers of a board pack, named as Show names
@@ -201,7 +205,9 @@ func (s *Store) papersOf(ctx context.Context, e Entry) ([]StoredPaper, error) {
 		return nil, noPapersError(fmt.Sprintf("%s has no score: run 'nhsreview corpus rescore'", versionName(e)))
 	}
 	var n sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT papers FROM scores WHERE sha256 = ? AND rules_version = ?`, e.SHA256, e.RulesVersion).Scan(&n)
+	var splitter int
+	err := s.db.QueryRowContext(ctx, `SELECT papers, splitter_version FROM scores WHERE sha256 = ? AND rules_version = ?`,
+		e.SHA256, e.RulesVersion).Scan(&n, &splitter)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: reading the papers of %s: %w", versionName(e), err)
 	}
@@ -219,7 +225,8 @@ func (s *Store) papersOf(ctx context.Context, e Entry) ([]StoredPaper, error) {
 	defer rows.Close()
 	var out []StoredPaper
 	for rows.Next() {
-		p := StoredPaper{PaperEntry: PaperEntry{DocumentID: e.ID, Version: e.Version, Source: e.Source, SHA256: e.SHA256, RulesVersion: e.RulesVersion}}
+		p := StoredPaper{PaperEntry: PaperEntry{DocumentID: e.ID, Version: e.Version, Source: e.Source, SHA256: e.SHA256, RulesVersion: e.RulesVersion},
+			SplitterVersion: splitter}
 		var card string
 		if err := rows.Scan(&p.Index, &p.Item, &p.Title, &p.Presenter, &p.Purpose, &p.Kind, &p.FirstPage, &p.LastPage, &p.Asked,
 			&p.Status, &p.Total, &p.Max, &card, &p.Error); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -398,6 +399,63 @@ func TestMigratePapers(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM papers`); n != 4 {
 		t.Errorf("%d paper rows after the step ran again, want 4", n)
+	}
+}
+
+// TestPapersSplitterVersion: papers split by an older splitter (a
+// database whose scores carry an older splitter_version, or none, as one
+// made before the version was recorded) are split again by 'corpus
+// rescore' from the stored extraction, without reading or scoring the
+// documents again, and carry the splitter's version after; papers of the
+// current splitter are left alone. The version is read back with the
+// papers. The step that adds it is safe to run twice.
+func TestPapersSplitterVersion(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	old := newReviewer(t, 1, "r1")
+	old.splitterVersion = pack.Version - 1
+	for i, data := range [][]byte{packMarch, strategy(1)} {
+		if _, err := s.Ingest(ctx, old, result(fmt.Sprintf("https://t.nhs.uk/%d.md", i), data), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ps, err := s.Papers(ctx, "1", "r1"); err != nil || ps[0].SplitterVersion != pack.Version-1 {
+		t.Fatalf("papers stored by the older splitter: %+v, %v", ps, err)
+	}
+	for _, step := range []struct {
+		name string
+		sql  string
+		want RescoreStats
+		// splits and scores are the reviewer's: both documents split
+		// again, the pack's two triaged papers scored
+		splits, scores int32
+	}{
+		{"an older splitter", "", RescoreStats{Scored: 1, Current: 1}, 2, 2},
+		{"the current splitter", "", RescoreStats{Current: 2}, 0, 0},
+		{"stored before the version was", `UPDATE scores SET splitter_version = 0`, RescoreStats{Scored: 1, Current: 1}, 2, 2},
+	} {
+		if step.sql != "" {
+			if _, err := s.db.Exec(step.sql); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rv := newReviewer(t, 1, "r1")
+		got, err := s.Rescore(ctx, rv, 1, false, nil)
+		if err != nil || got != step.want || rv.splits.Load() != step.splits {
+			t.Errorf("%s: %+v, %v, %d splits; want %+v, %d", step.name, got, err, rv.splits.Load(), step.want, step.splits)
+		}
+		if rv.extracts.Load() != 0 || rv.scores.Load() != step.scores {
+			t.Errorf("%s: %d extractions, %d scorings; want 0, %d", step.name, rv.extracts.Load(), rv.scores.Load(), step.scores)
+		}
+		if n := count(t, s, `SELECT count(*) FROM scores WHERE splitter_version = ?`, pack.Version); n != 2 {
+			t.Errorf("%s: %d scores at splitter version %d, want 2", step.name, n, pack.Version)
+		}
+		if _, ps, err := s.Papers(ctx, "1", "r1"); err != nil || packItems(ps) != wantItems || ps[0].SplitterVersion != pack.Version {
+			t.Errorf("%s: papers %s, %v", step.name, packItems(ps), err)
+		}
+	}
+	if err := s.tx(ctx, func(tx *sql.Tx) error { return addSplitterVersion(ctx, tx) }); err != nil {
+		t.Errorf("the step again: %v", err)
 	}
 }
 

@@ -45,9 +45,10 @@ type rescoreItem struct {
 // by another extractor version are extracted again from the stored bytes
 // (nothing is downloaded) and scored; the others are scored again from
 // their stored extraction where no score under rv.RulesVersion() exists.
-// All reads again everything. A version scored before papers were stored
-// has its papers made from its stored extraction (a pack is counted as
-// scored, a document that is not one as current). Each content is
+// All reads again everything. A version scored before papers were stored,
+// or whose papers another splitter made (rv.SplitterVersion()), has its
+// papers made from its stored extraction (a pack is counted as scored, a
+// document that is not one as current). Each content is
 // written in one transaction; one that fails keeps what it had.
 func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
 	var st RescoreStats
@@ -58,12 +59,13 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 		SELECT v.sha256, min(d.source), coalesce(lf.url, ''), coalesce(lf.content_type, ''),
 		coalesce(e.extractor_version, -1),
 		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?),
-		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL)
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL
+			AND s.splitter_version = ?)
 		FROM versions v JOIN documents d ON d.id = v.document_id
 		LEFT JOIN extractions e ON e.sha256 = v.sha256
 		LEFT JOIN latest l ON l.sha256 = v.sha256
 		LEFT JOIN fetches lf ON lf.id = l.id
-		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion(), rv.RulesVersion())
+		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion(), rv.RulesVersion(), rv.SplitterVersion())
 	if err != nil {
 		return st, fmt.Errorf("corpus: listing versions: %w", err)
 	}
@@ -178,7 +180,9 @@ func (s *Store) splitStored(ctx context.Context, rv Reviewer, sha string) (strin
 		return "", nil, errors.New("no stored extraction")
 	}
 	papers, perr := rv.Papers(ctx, d)
-	if err := s.tx(ctx, func(tx *sql.Tx) error { return putPapers(ctx, tx, sha, rv.RulesVersion(), papers, perr) }); err != nil {
+	if err := s.tx(ctx, func(tx *sql.Tx) error {
+		return putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), papers, perr)
+	}); err != nil {
 		return "", nil, fmt.Errorf("corpus: %w", err)
 	}
 	if perr != nil {
@@ -221,7 +225,7 @@ func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *d
 		if err := putScore(ctx, tx, sha, rv, card, cardJSON); err != nil {
 			return err
 		}
-		return putPapers(ctx, tx, sha, rv.RulesVersion(), sc.papers, sc.papersErr)
+		return putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), sc.papers, sc.papersErr)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)

@@ -36,6 +36,9 @@ type Reviewer interface {
 	Papers(ctx context.Context, d *document.Document) ([]Paper, error)
 	ExtractorVersion() int
 	RulesVersion() string
+	// SplitterVersion is recorded with a pack's papers, and says which
+	// were split by another splitter and must be split again.
+	SplitterVersion() int
 }
 
 // Paper is one paper of a board pack as a Reviewer makes it (package

@@ -18,6 +18,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -38,6 +39,9 @@ func NewReviewer(opt extract.Options, rs *rules.Set, tool rules.Tool) *Reviewer 
 
 // ExtractorVersion is recorded with each extraction (extract.Version).
 func (r *Reviewer) ExtractorVersion() int { return extract.Version }
+
+// SplitterVersion is recorded with a pack's papers (pack.Version).
+func (r *Reviewer) SplitterVersion() int { return pack.Version }
 
 // RulesVersion is recorded with each score (the rule set's Version).
 func (r *Reviewer) RulesVersion() string { return r.rules.Version }

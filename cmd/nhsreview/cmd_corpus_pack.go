@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
-	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 )
@@ -35,8 +33,8 @@ to do, red flags and questions; in text, md, html, json (the pack schema) or csv
 (one row per paper and criterion), to list or export a pack's papers. The
 papers are those stored with the document's latest version (or the version a
 SHA-256 prefix names) under the current rules; a pack stored before papers
-were, or read with other --rules, is split from its stored extraction and
-scored now. Nothing is stored.
+were, whose papers an older nhsreview split, or read with other --rules, is
+split from its stored extraction and scored now. Nothing is stored.
 
 Exit codes: 0 triaged; 2 no such document, its text is not stored, or bad usage.`,
 		Args: cobra.ExactArgs(1),
@@ -70,10 +68,11 @@ func runCorpusPack(ctx context.Context, opts corpusPackOptions, id string, stdou
 	if err != nil {
 		return fail(stderr, err)
 	}
-	view, failed, err := storedPack(ctx, st, id, d, rs.Version)
-	if view == nil && err == nil {
+	view, failed := triage.Stored(ctx, st, id, d, rs.Version)
+	if view == nil {
 		// Not stored under these rules (another --rules, or a database
-		// from before papers were stored): split and score it now.
+		// from before papers were stored), or split by an older
+		// splitter: split and score it now.
 		doc, xerr := st.Extraction(ctx, d.SHA256)
 		if xerr != nil || doc == nil {
 			return fail(stderr, fmt.Errorf("document %d: its text is not stored; run 'nhsreview corpus rescore --all' to read it again", d.ID))
@@ -90,25 +89,4 @@ func runCorpusPack(ctx context.Context, opts corpusPackOptions, id string, stdou
 		return fail(stderr, err)
 	}
 	return exitOK
-}
-
-// storedPack is the pack's view from the papers the corpus stored for its
-// version under rulesVersion, the ones add, crawl and rescore split and
-// scored with the same code as triage.Pack; nil, with no error, when
-// none are stored under those rules.
-func storedPack(ctx context.Context, st *corpus.Store, id string, d *corpus.Detail, rulesVersion string) (*reports.Pack, []triage.PaperError, error) {
-	e, papers, err := st.Papers(ctx, id, rulesVersion)
-	if err != nil || len(papers) == 0 || e.RulesVersion != rulesVersion || e.SHA256 != d.SHA256 {
-		return nil, nil, nil
-	}
-	view := &reports.Pack{SchemaVersion: 1, Source: d.Source, Title: d.Title}
-	var failed []triage.PaperError
-	for _, p := range papers {
-		view.Papers = append(view.Papers, reports.PackPaper{Number: p.Item, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose,
-			Asked: p.Asked, Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Card: p.Card})
-		if p.Status == "failed" {
-			failed = append(failed, triage.PaperError{Number: p.Item, Err: errors.New(p.Error)})
-		}
-	}
-	return view, failed, nil
 }

@@ -57,6 +57,14 @@ type Page struct {
 	Width  float64 `json:"width,omitempty"`  // points; 0 where the format has no pages
 	Height float64 `json:"height,omitempty"` // points
 	Blocks []Block `json:"blocks"`
+	// Running are the running lines the reader took out of the page's
+	// blocks (headers, footers and page numbers repeated from page to
+	// page), top to bottom: not the page's text, so no quote or count
+	// sees them, but kept for the stages that read a page's place in the
+	// document from them (a board pack's "Agenda item 7" header says
+	// which paper the page belongs to). Empty where the format has no
+	// pages.
+	Running []string `json:"running,omitempty"`
 }
 
 // Block is a run of text of one kind: a heading, a paragraph, a whole list,

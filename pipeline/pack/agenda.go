@@ -169,43 +169,60 @@ func agendaStarts(us []unit, agenda []agendaItem) map[int]int {
 	return out
 }
 
-// byAgenda splits a pack with neither bookmarks nor cover sheets by its
-// agenda. Where the agenda gives each paper's page (agendaStarts), each
-// item starts at the top of its page. Otherwise (a converted file whose
-// papers start with their titles) each item starts at the first heading
-// after the agenda, and after the item before it, whose title words are
-// mostly the item's. The papers take their numbers, titles, presenters
-// and purposes from the agenda. Nil unless two items are found: a
-// document that merely lists items is not split.
-func byAgenda(d *document.Document, us []unit, agenda []agendaItem, text func(int) string) []Paper {
+// byAgendaPages splits a pack with neither bookmarks nor cover sheets by
+// the pages its agenda gives its items (agendaStarts): each item starts at
+// the top of its page. The papers take their numbers, titles, presenters
+// and purposes from the agenda. Nil unless two items are placed.
+func byAgendaPages(us []unit, agenda []agendaItem, text func(int) string) []Paper {
+	starts := agendaStarts(us, agenda)
+	if starts == nil {
+		return nil
+	}
+	var out []Paper
+	for k, it := range agenda {
+		if at, ok := starts[k]; ok {
+			out = append(out, agendaPaper(it, at))
+		}
+	}
+	return agendaSplit(out, us, text)
+}
+
+// byAgendaHeadings splits a pack with neither bookmarks, cover sheets,
+// agenda pages nor running item lines (a converted file whose papers
+// start with their titles) by its agenda: each item starts at the first
+// heading after the agenda, and after the item before it, whose title
+// words are mostly the item's. Nil unless two items are found: a document
+// that merely lists items is not split.
+func byAgendaHeadings(d *document.Document, us []unit, agenda []agendaItem, text func(int) string) []Paper {
 	if len(agenda) < 2 {
 		return nil
 	}
-	paper := func(it agendaItem, at int) Paper {
-		return Paper{Number: it.number, Title: it.title, Presenter: it.presenter, Purpose: it.purpose, Kind: kindOf(it.title), start: at}
+	heading := func(i int) bool {
+		return d.Pages[us[i].page].Blocks[us[i].block].Kind == document.Heading
 	}
 	var out []Paper
-	if starts := agendaStarts(us, agenda); starts != nil {
-		for k, it := range agenda {
-			if at, ok := starts[k]; ok {
-				out = append(out, paper(it, at))
-			}
-		}
-	} else {
-		heading := func(i int) bool {
-			return d.Pages[us[i].page].Blocks[us[i].block].Kind == document.Heading
-		}
-		from := agenda[len(agenda)-1].at + 1
-		for _, it := range agenda {
-			for i := from; i < len(us); i++ {
-				if heading(i) && sameTitle(it.title, text(i)) {
-					out = append(out, paper(it, i))
-					from = i + 1
-					break
-				}
+	from := agenda[len(agenda)-1].at + 1
+	for _, it := range agenda {
+		for i := from; i < len(us); i++ {
+			if heading(i) && sameTitle(it.title, text(i)) {
+				out = append(out, agendaPaper(it, i))
+				from = i + 1
+				break
 			}
 		}
 	}
+	return agendaSplit(out, us, text)
+}
+
+// agendaPaper is the paper of agenda item it, starting at unit at.
+func agendaPaper(it agendaItem, at int) Paper {
+	return Paper{Number: it.number, Title: it.title, Presenter: it.presenter, Purpose: it.purpose, Kind: kindOf(it.title), start: at}
+}
+
+// agendaSplit ends each paper where the next starts, reads what each asks
+// of the board, and puts what comes before the first paper in front as
+// the agenda. Nil for fewer than two papers.
+func agendaSplit(out []Paper, us []unit, text func(int) string) []Paper {
 	if len(out) < 2 {
 		return nil
 	}
@@ -215,6 +232,9 @@ func byAgenda(d *document.Document, us []unit, agenda []agendaItem, text func(in
 			out[k].end = out[k+1].start
 		}
 		out[k].Asked = askedOf(text, out[k].start, min(out[k].end, out[k].start+askWindow))
+	}
+	if out[0].start == 0 {
+		return out // the first paper starts the pack: there is no agenda before it
 	}
 	return append([]Paper{{Title: "Agenda and papers before the first item", Kind: KindAgenda, start: 0, end: out[0].start}}, out...)
 }

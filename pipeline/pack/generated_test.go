@@ -2,6 +2,7 @@ package pack
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,6 +44,8 @@ func TestSplitGeneratedPDFs(t *testing.T) {
 		{pdfgen.PackAgendaPages(), "Agenda and papers before the first item"},
 		{pdfgen.PackAgendaLines(), "Agenda and papers before the first item"},
 		{pdfgen.PackBookmarks(), "Agenda"},
+		{pdfgen.PackRunningHeaders(), "Agenda and papers before the first item"},
+		{pdfgen.PackRunningFooters(), "Agenda and papers before the first item"},
 	} {
 		t.Run(tc.fx.Name, func(t *testing.T) {
 			d := readPack(t, tc.fx)
@@ -123,6 +126,24 @@ func TestTwoColumnPaper(t *testing.T) {
 			if !whole {
 				t.Errorf("%s: %q is not whole in one block of:\n%q", fx.Name, s, blocks)
 			}
+		}
+	}
+}
+
+// TestSplitManyPagesPack: the long generated pack the benchmarks use
+// splits at its running "Agenda item N" headers into its papers, each
+// titled from the agenda's lines and spanning its pages.
+func TestSplitManyPagesPack(t *testing.T) {
+	fx := pdfgen.ManyPagesPack(5, 3)
+	d := readPack(t, pdfgen.PackFixture{Fixture: fx})
+	got := Split(d)
+	if len(got) != 6 {
+		t.Fatalf("%d papers, want 6:\n%s", len(got), show(got))
+	}
+	for k, p := range got[1:] {
+		first := 2 + 3*k
+		if p.Number != fmt.Sprint(k+1) || !strings.HasSuffix(p.Title, " report "+p.Number) || p.FirstPage != first || p.LastPage != first+2 {
+			t.Errorf("paper %d: %+v, want item %d on pages %d-%d", k+1, p, k+1, first, first+2)
 		}
 	}
 }

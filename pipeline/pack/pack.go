@@ -19,6 +19,15 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
+// Version identifies what Split makes of a document. The corpus records
+// it with a pack's stored papers, and papers an older splitter made are
+// split again: by 'corpus rescore', and, until then, 'corpus pack' and
+// the web's pack page split the stored text rather than show them. Bump
+// it whenever a change to the splitter changes the papers a document
+// gives. (Papers stored before it was recorded carry 0; 2 splits at
+// running "Agenda item N" lines.)
+const Version = 2
+
 // Paper is one item of a pack.
 type Paper struct {
 	// Number is the agenda item ("4ai", "13"), "" for what comes before
@@ -78,7 +87,10 @@ var (
 )
 
 // Split finds the papers of a pack by its bookmarks (byBookmarks), else
-// by their cover sheets (byCovers), else by its agenda (byAgenda). What
+// by their cover sheets (byCovers), else by the pages its agenda gives
+// (byAgendaPages), else by the running "Agenda item 7" lines of its pages
+// (byRunning), else by the headings its agenda's titles name
+// (byAgendaHeadings). What
 // comes before the first paper is the agenda; each paper runs from its
 // start to the next paper's (its appendices stay with it). A document in
 // which none of these finds papers is one paper: it is not a pack.
@@ -102,10 +114,16 @@ func split(d *document.Document, us []unit) []Paper {
 	if out := byBookmarks(d, us, covers, agenda, text); len(out) > 0 {
 		return out
 	}
-	if len(covers) == 0 {
-		return byAgenda(d, us, agenda, text)
+	if len(covers) > 0 {
+		return byCovers(us, covers, agenda, text)
 	}
-	return byCovers(us, covers, agenda, text)
+	if out := byAgendaPages(us, agenda, text); out != nil {
+		return out
+	}
+	if out := byRunning(d, us, agenda, text); out != nil {
+		return out
+	}
+	return byAgendaHeadings(d, us, agenda, text)
 }
 
 // cover is a cover sheet: where its paper starts, and its "Agenda item"

@@ -463,3 +463,25 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSplitRealPack splits the real trust board pack of the shared
+// corpus (62,775 words, 23 papers), as read from its Markdown.
+//
+//	go test ./pipeline/pack -run XXX -bench SplitRealPack -benchmem -cpu 1
+func BenchmarkSplitRealPack(b *testing.B) {
+	dir := sharedcorpus.Require(b, "corpus", "real-text")
+	data, err := os.ReadFile(filepath.Join(dir, "lch-trust-board-public-papers-2025-09.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := textdoc.Read(data, "text/markdown")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := Split(d); len(got) != 23 {
+			b.Fatalf("%d papers, want 23", len(got))
+		}
+	}
+}

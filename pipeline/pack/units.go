@@ -86,6 +86,12 @@ var coverFieldRe = regexp.MustCompile(`(?i)(?:^|\s)(?:meeting(?: date)?|date(?: 
 // "purpose:" is left whole. "Meeting:" is a label only at the start: after
 // it, it ends a title ("Minutes of the Board Meeting: 4 February 2026").
 func coverFields(t string) []string {
+	// Each label ends in a colon: a paragraph with fewer than two has no
+	// two labels, and most of a pack's paragraphs are prose, over which
+	// the labels' pattern is slow.
+	if strings.Count(t, ":") < 2 {
+		return []string{t}
+	}
 	var locs [][]int
 	for _, l := range coverFieldRe.FindAllStringIndex(t, -1) {
 		if len(locs) == 0 || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(t[l[0]:l[1]])), "meeting") {
@@ -125,6 +131,11 @@ func agendaLines(fields []string) []string {
 		return fields
 	}
 	t := fields[0]
+	// Each line holds "Item" or "ITEM": a paragraph with fewer than two
+	// has no two lines (a cheap test before the slower pattern).
+	if strings.Count(t, "Item")+strings.Count(t, "ITEM") < 2 {
+		return fields
+	}
 	locs := agendaLineRe.FindAllStringIndex(t, -1)
 	if len(locs) < 2 {
 		return fields

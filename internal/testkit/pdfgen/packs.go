@@ -50,6 +50,12 @@ type PackOptions struct {
 	// Covers gives papers cover sheets, each paper its own style (see
 	// packItems). Without covers each paper opens with a heading.
 	Covers bool
+	// RunningItem, when set, is a running line naming each paper's item
+	// on every page of the paper ("Agenda item %s", the item's number
+	// for %s): in the header above the text, or, with RunningFooter, in
+	// the footer beside the page number. The agenda's pages have none.
+	RunningItem   string
+	RunningFooter bool
 }
 
 // PackFixture is a generated board pack with the split it was laid out
@@ -102,6 +108,22 @@ func PackAgendaLines() PackFixture {
 	return BoardPackOf("pack-agenda-lines", PackOptions{AgendaPages: true, AgendaLines: true})
 }
 
+// PackRunningHeaders is a pack with neither bookmarks, cover sheets nor
+// pages in its agenda (a table of items, presenters and purposes) whose
+// papers carry their item in a running header ("Agenda item 5.1"): the
+// only sign of where the paper whose heading is not its agenda title
+// starts.
+func PackRunningHeaders() PackFixture {
+	return BoardPackOf("pack-running-headers", PackOptions{RunningItem: "Agenda item %s"})
+}
+
+// PackRunningFooters is PackRunningHeaders with an agenda of lines, which
+// gives no presenters or purposes, and the item in the footer beside the
+// page number ("Item 5.1").
+func PackRunningFooters() PackFixture {
+	return BoardPackOf("pack-running-footers", PackOptions{AgendaLines: true, RunningItem: "Item %s", RunningFooter: true})
+}
+
 // PackBookmarks is PackCovers with bookmarks: one per paper, numbered
 // ("5.1 Finance report, month 10"), and the appendix under its paper.
 func PackBookmarks() PackFixture {
@@ -111,7 +133,8 @@ func PackBookmarks() PackFixture {
 // Packs returns the generated packs, in a fixed order. Like BoardPack,
 // they are not in All: they test splitting, not reading.
 func Packs() []PackFixture {
-	return []PackFixture{PackCovers(), PackCoversNoPages(), PackAgendaPages(), PackAgendaLines(), PackBookmarks()}
+	return []PackFixture{PackCovers(), PackCoversNoPages(), PackAgendaPages(), PackAgendaLines(), PackBookmarks(),
+		PackRunningHeaders(), PackRunningFooters()}
 }
 
 // coverStyle is how a paper's cover sheet is drawn.
@@ -293,11 +316,13 @@ func BoardPackOf(name string, o PackOptions) PackFixture {
 	agenda := l.newPage() // drawn last, when the pages are known
 	out := PackFixture{Options: o, AgendaLast: 1}
 	first := map[string]int{}
+	itemOf := map[int]string{} // a page's item, by the page's index
 	var appendixPage int
 	for _, it := range items {
 		if it.verbal {
 			continue
 		}
+		from := len(l.sheets)
 		pp := PackPaper{Number: it.number, Title: it.title, Asked: it.asked, Kind: it.kind}
 		covered := o.Covers && it.cover != coverNone
 		if covered || !o.AgendaLines {
@@ -357,13 +382,30 @@ func BoardPackOf(name string, o PackOptions) PackFixture {
 		pp.LastPage = len(l.sheets)
 		first[it.number] = pp.FirstPage
 		out.Papers = append(out.Papers, pp)
+		for i := from; i < len(l.sheets); i++ {
+			itemOf[i] = it.number
+		}
 	}
 	l.agenda(agenda, items, first, o)
 	total := len(l.sheets)
 	running := []string{packMeeting + ", " + packDate}
 	for _, p := range l.sheets {
+		item := ""
+		if n, ok := itemOf[p.idx]; ok && o.RunningItem != "" {
+			item = fmt.Sprintf(o.RunningItem, n)
+			running = append(running, item)
+		}
+		if item != "" && !o.RunningFooter {
+			// the header, above the text at the page's top
+			w := l.foot.m.StringWidth(item, 9)
+			p.c.Text(l.foot, 9, A4Width-margin-w, A4Height-40, item)
+			p.s.blocks[p.idx] = append([]string{item}, p.s.blocks[p.idx]...)
+		}
 		p.c.Text(l.foot, 8, margin, 40, running[0])
 		footer := fmt.Sprintf("Page %d of %d", p.idx+1, total)
+		if item != "" && o.RunningFooter {
+			footer = item + " | " + footer
+		}
 		p.c.Text(l.foot, 8, A4Width-margin-l.foot.m.StringWidth(footer, 8), 40, footer)
 		p.record(running[0] + " " + footer)
 		running = append(running, footer)

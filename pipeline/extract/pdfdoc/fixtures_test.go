@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,9 +106,18 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("word %q: %d times, want %d", w, got[w], n)
 				}
 			}
+			var kept []string
+			for _, p := range d.Pages {
+				kept = append(kept, p.Running...)
+			}
 			for _, l := range f.RunningLines {
 				if strings.Contains(text, l) {
 					t.Errorf("running line %q not removed", l)
+				}
+				// removed from the text, kept for the stages that
+				// read them (a pack's "Agenda item 7")
+				if !slices.ContainsFunc(kept, func(k string) bool { return strings.Contains(k, l) }) {
+					t.Errorf("running line %q not kept in the pages' running lines %q", l, kept)
 				}
 			}
 			checkHeadings(t, d, f.WantHeadings)

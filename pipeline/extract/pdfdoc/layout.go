@@ -460,6 +460,15 @@ func markerClass(s string) byte {
 func startsItem(s string) bool { return itemRE.MatchString(s) }
 
 var digitsRE = regexp.MustCompile(`\d+`)
+
+// runningItemRE is a pack's running "Agenda item 4a", "Item 7", "Paper C"
+// or "Enclosure B": each paper's pages carry its own, so the item is
+// ignored, as digits are, when lines are matched across pages. Without
+// that, a paper of two pages under "Agenda item 4ai" and the next under
+// "Agenda item 4aii" would each repeat too few times to be running lines.
+// (pipeline/pack reads the item from the line kept in Page.Running with
+// a pattern of its own, since extraction knows nothing of packs.)
+var runningItemRE = regexp.MustCompile(`\b((?i:agenda item|item|paper|enclosure|enc\.))\s*:?\s*(?:[0-9]+(?:\.[0-9]+)*[a-zA-Z]{0,4}|[A-Z][0-9]{0,2})\b`)
 var pageNumRE = regexp.MustCompile(`(?i)^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$`)
 
 // dropRunning marks running headers and footers: lines in the top or
@@ -483,7 +492,7 @@ func (l *layout) dropRunning() {
 		if f.top > marginZone*p.height && f.bottom < (1-marginZone)*p.height || w.around(f) {
 			return key{}, false
 		}
-		t := strings.ToLower(digitsRE.ReplaceAllString(textclean.Fold(f.text), "#"))
+		t := strings.ToLower(digitsRE.ReplaceAllString(runningItemRE.ReplaceAllString(textclean.Fold(f.text), "$1 #"), "#"))
 		return key{t, int(math.Round(f.base / 4))}, true
 	}
 	for i, fs := range l.frags {
@@ -514,6 +523,27 @@ func (l *layout) dropRunning() {
 			}
 		}
 	}
+}
+
+// runningLines are the texts of a page's running lines, top to bottom
+// and left to right, cleaned as block text is: the document keeps them
+// (document.Page.Running) for the stages that read them, out of the
+// page's text.
+func runningLines(fs []*frag) []string {
+	sort.SliceStable(fs, func(a, b int) bool {
+		if math.Abs(fs[a].base-fs[b].base) > 0.5 {
+			return fs[a].base < fs[b].base
+		}
+		return fs[a].x0 < fs[b].x0
+	})
+	var out []string
+	for _, f := range fs {
+		c, _ := textclean.Clean(f.text, false)
+		if t := strings.TrimSpace(textclean.Fold(c)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // blk is a block being built.
@@ -550,12 +580,15 @@ func (b *blk) add(f *frag) {
 func (l *layout) page(i int) (document.Page, textclean.Stats) {
 	rp := l.pages[i]
 	p := document.Page{Number: rp.number, Width: round2(rp.width), Height: round2(rp.height), Blocks: []document.Block{}}
-	var frags []*frag
+	var frags, running []*frag
 	for _, f := range l.frags[i] {
-		if !f.drop {
+		if f.drop {
+			running = append(running, f)
+		} else {
 			frags = append(frags, f)
 		}
 	}
+	p.Running = runningLines(running)
 	sort.SliceStable(frags, func(a, b int) bool {
 		if math.Abs(frags[a].base-frags[b].base) > 0.5 {
 			return frags[a].base < frags[b].base

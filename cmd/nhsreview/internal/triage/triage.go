@@ -1,13 +1,16 @@
-// Package triage makes the view of a board pack that `nhsreview pack` and
-// the web interface show: the pack split into its papers (package pack),
-// each scored on the criteria its kind calls for (pipeline.ScorePapers,
-// which the corpus's stored papers are made with too). One home for both,
+// Package triage makes the view of a board pack that `nhsreview pack`,
+// `corpus pack` and the web interface show: the pack split into its papers
+// (package pack), each scored on the criteria its kind calls for
+// (pipeline.ScorePapers, which the corpus's stored papers are made with
+// too), or the papers the corpus stored with the pack. One home for both,
 // so that the command line and the browser say the same of a pack.
 package triage
 
 import (
 	"context"
+	"errors"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/pack"
@@ -39,4 +42,30 @@ func Pack(ctx context.Context, src string, d *document.Document, score Scorer) (
 		}
 	}
 	return view, failed, err
+}
+
+// Stored is the view of a stored pack from the papers the corpus stored
+// for the version ref names (a document's latest, or a SHA-256 prefix)
+// under rulesVersion, which add, crawl and rescore split and scored with
+// the same code as Pack: nothing is split or scored. It is nil when the
+// papers cannot be shown for d's content as Pack would make them: none
+// stored under those rules (or none readable: 'corpus check' says why),
+// or split by another splitter than this one (pack.Version; 'corpus
+// rescore' splits them again). The caller then splits the stored
+// extraction with Pack.
+func Stored(ctx context.Context, st *corpus.Store, ref string, d *corpus.Detail, rulesVersion string) (*reports.Pack, []PaperError) {
+	e, papers, err := st.Papers(ctx, ref, rulesVersion)
+	if err != nil || len(papers) == 0 || e.RulesVersion != rulesVersion || e.SHA256 != d.SHA256 || papers[0].SplitterVersion != pack.Version {
+		return nil, nil
+	}
+	view := &reports.Pack{SchemaVersion: 1, Source: d.Source, Title: d.Title}
+	var failed []PaperError
+	for _, p := range papers {
+		view.Papers = append(view.Papers, reports.PackPaper{Number: p.Item, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose,
+			Asked: p.Asked, Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Card: p.Card})
+		if p.Status == corpus.PaperFailed {
+			failed = append(failed, PaperError{Number: p.Item, Err: errors.New(p.Error)})
+		}
+	}
+	return view, failed
 }

@@ -372,10 +372,19 @@ func (s *Server) extraction(ctx context.Context, d *corpus.Detail, doc *document
 	return doc, nil
 }
 
-// packOf splits a stored document into its papers and triages each
-// (package triage, as 'nhsreview pack' does), from its stored
-// extraction.
+// packOf is a stored pack's papers, as 'corpus pack' shows them: those
+// stored with it (package triage), or, where none are stored under the
+// server's rules and this splitter, its stored extraction split into
+// papers and each triaged now (not stored: the next 'corpus rescore'
+// stores them). Splitting and scoring a pack of 23 papers takes a third
+// of a second, too long to spend on every look at its page.
 func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Document) (*reports.Pack, *httpError) {
+	if view, failed := triage.Stored(ctx, s.cfg.Store, fmt.Sprint(d.ID), d, s.cfg.Reviewer.RulesVersion()); view != nil {
+		for _, f := range failed {
+			s.log.Printf("document %d: item %s: %v", d.ID, f.Number, f.Err)
+		}
+		return view, nil
+	}
 	doc, herr := s.extraction(ctx, d, doc)
 	if herr != nil {
 		return nil, herr

@@ -23,6 +23,7 @@ import (
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/pack"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -734,6 +735,77 @@ func TestPackView(t *testing.T) {
 	}
 	if resp, _ := get(t, c, ts.URL+"/documents/9/pack"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the pack of a missing document: %d", resp.StatusCode)
+	}
+}
+
+// splitterReviewer counts the documents the server scores itself (a
+// pack's papers stored at upload are scored inside Papers, not counted)
+// and records papers as made by the splitter version it is set to.
+type splitterReviewer struct {
+	corpus.Reviewer
+	scores   atomic.Int32
+	splitter atomic.Int32
+}
+
+func (r *splitterReviewer) Score(ctx context.Context, d *document.Document) (*rules.Scorecard, error) {
+	r.scores.Add(1)
+	return r.Reviewer.Score(ctx, d)
+}
+
+func (r *splitterReviewer) SplitterVersion() int { return int(r.splitter.Load()) }
+
+// The pack page and the text view of a stored pack show the papers
+// stored with it, scoring nothing; papers an older splitter made are not
+// shown but split and scored anew from the stored text, and say the same.
+func TestPackViewStored(t *testing.T) {
+	var rv *splitterReviewer
+	_, ts := newTestServer(t, func(c *Config) {
+		rv = &splitterReviewer{Reviewer: c.Reviewer}
+		c.Reviewer = rv
+	})
+	c := browser(t)
+	upload := func(name string, data []byte) string {
+		tok := formToken(t, c, ts.URL)
+		body, ct := multipartBody(t, [][2]string{{"csrf_token", tok}}, name, data)
+		resp, _ := post(t, c, ts.URL+"/score", body, ct, nil)
+		resp, _ = waitJob(t, c, ts.URL, resp.Header.Get("Location"))
+		return resp.Header.Get("Location")
+	}
+	var pages []string
+	for _, tc := range []struct {
+		name     string
+		splitter int
+		// scores is how many documents each look at the pack page
+		// scores: none, or the pack's two triaged papers
+		scores int32
+	}{
+		{"the current splitter", pack.Version, 0},
+		{"an older splitter", pack.Version - 1, 2},
+	} {
+		rv.splitter.Store(int32(tc.splitter))
+		doc := upload(tc.name+".md", append(slices.Clip(packDoc), "\n<!-- "+tc.name+" -->\n"...))
+		if doc == "" {
+			t.Fatalf("%s: the upload was not stored", tc.name)
+		}
+		for _, view := range []string{"pack", "text"} {
+			before := rv.scores.Load()
+			resp, page := get(t, c, ts.URL+doc+view)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %s: %d", tc.name, view, resp.StatusCode)
+			}
+			if got := rv.scores.Load() - before; got != tc.scores {
+				t.Errorf("%s: the %s view scored %d documents, want %d", tc.name, view, got, tc.scores)
+			}
+			if view == "pack" {
+				pages = append(pages, page)
+			}
+		}
+	}
+	// the same papers, whichever way they were made (the page names its
+	// source, the file uploaded)
+	same := func(p string) string { return regexp.MustCompile(`(?s)<table class="agenda">.*`).FindString(p) }
+	if same(pages[0]) == "" || same(pages[0]) != same(pages[1]) {
+		t.Errorf("the stored papers and those split anew differ:\n%s\n----\n%s", same(pages[0]), same(pages[1]))
 	}
 }
 

@@ -1,0 +1,109 @@
+package pack
+
+import (
+	"testing"
+
+	"github.com/nhsreview/nhsreview/pipeline/document"
+)
+
+// page is a printed page with the given running lines and blocks (a
+// heading first, then paragraphs).
+func page(n int, running []string, heading string, paras ...string) document.Page {
+	p := document.Page{Number: n, Width: 595, Height: 842, Running: running}
+	if heading != "" {
+		p.Blocks = append(p.Blocks, document.Block{Kind: document.Heading, Text: heading, Level: 1})
+	}
+	for _, t := range paras {
+		p.Blocks = append(p.Blocks, document.Block{Kind: document.Paragraph, Text: t})
+	}
+	return p
+}
+
+// TestSplitRunning: a pack whose only sign of its papers is the item its
+// pages' running lines name ("Paper C" in the footer beside the page
+// number) splits where that item changes; a page that names none stays
+// with the paper before it; titles come from the papers' headings, as the
+// agenda lists no items of those names.
+func TestSplitRunning(t *testing.T) {
+	foot := func(item string, n int) []string {
+		return []string{"Trust Board, 4 March 2026", "Paper " + item + " | Page " + string(rune('0'+n))}
+	}
+	d := &document.Document{Title: "Trust Board pack", Pages: []document.Page{
+		page(1, []string{"Trust Board, 4 March 2026"}, "Trust Board meeting in public", "Agenda", "Apologies and declarations of interest."),
+		page(2, foot("A", 2), "Minutes of the meeting held on 4 February 2026", "Present: the Chair and eight directors."),
+		page(3, foot("A", 3), "", "The meeting closed at 12:40."),
+		page(4, foot("B", 4), "Winter Plan 2026/27", "The Board is asked to approve the plan.", "We will open 40 beds."),
+		page(5, []string{"Trust Board, 4 March 2026"}, "Appendix A: surge capacity", "Wards open in turn."),
+		page(6, foot("C", 6), "Finance report, month 10", "The Trust reports a deficit of 2.1 million pounds."),
+	}}
+	got := Split(d)
+	want := []Paper{
+		{Title: "Agenda and papers before the first item", Kind: KindAgenda, FirstPage: 1, LastPage: 1},
+		{Number: "A", Title: "Minutes of the meeting held on 4 February 2026", Kind: KindMinutes, FirstPage: 2, LastPage: 3},
+		{Number: "B", Title: "Winter Plan 2026/27", Kind: KindStrategy, Asked: "The Board is asked to approve the plan.", FirstPage: 4, LastPage: 5},
+		{Number: "C", Title: "Finance report, month 10", Kind: KindFinance, FirstPage: 6, LastPage: 6},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d papers, want %d:\n%s", len(got), len(want), show(got))
+	}
+	for i := range want {
+		g := got[i]
+		g.start, g.end = 0, 0
+		if g != want[i] {
+			t.Errorf("paper %d\n got %+v\nwant %+v", i, g, want[i])
+		}
+	}
+}
+
+// TestSplitRunningNotTrusted: running lines that do not name one paper
+// after another (an item back after another), or that name one item
+// only, do not split a document; nor do items in lower case or inside
+// the text rather than in the running lines.
+func TestSplitRunningNotTrusted(t *testing.T) {
+	for name, pages := range map[string][]document.Page{
+		"an item back after another": {
+			page(1, []string{"Agenda item 4"}, "Winter Plan", "Text."),
+			page(2, []string{"Agenda item 5"}, "Finance report", "Text."),
+			page(3, []string{"Agenda item 4"}, "", "Text."),
+		},
+		"one item": {
+			page(1, []string{"Agenda item 4"}, "Winter Plan", "Text."),
+			page(2, []string{"Agenda item 4"}, "", "Text."),
+		},
+		"a letter in lower case": {
+			page(1, []string{"item a"}, "Winter Plan", "Text."),
+			page(2, []string{"item b"}, "Finance report", "Text."),
+		},
+		"items in the text": {
+			page(1, nil, "Winter Plan", "Agenda item 4"),
+			page(2, nil, "Finance report", "Agenda item 5"),
+		},
+	} {
+		d := &document.Document{Title: "A plan", Pages: pages}
+		if got := Split(d); len(got) != 1 {
+			t.Errorf("%s: split into %d papers:\n%s", name, len(got), show(got))
+		}
+	}
+}
+
+// TestRunningItem reads the item of running lines as packs write it.
+func TestRunningItem(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"Agenda item 7"}, "7"},
+		{[]string{"Trust Board 4 March 2026", "AGENDA ITEM 4aii"}, "4aii"},
+		{[]string{"Item 5.1 | Page 6 of 12"}, "5.1"},
+		{[]string{"Board of Directors - Paper C"}, "C"},
+		{[]string{"Enclosure B2"}, "B2"},
+		{[]string{"Agenda item: 12"}, "12"},
+		{[]string{"Page 3 of 40", "Trust Board"}, ""},
+		{[]string{"Board paper assurance"}, ""},
+		{nil, ""},
+	} {
+		if got := runningItem(tc.lines); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.lines, got, tc.want)
+		}
+	}
+}
