@@ -92,7 +92,8 @@ func TestQuestionsNameAPassage(t *testing.T) {
 		t.Errorf("no question names the sum's passage and section: %q", c.Questions)
 	}
 	c = criterionOf(t, func() []document.Block {
-		return []document.Block{para("Our vision is for everyone to live well for longer, in a county where services work together.")}
+		return []document.Block{para("Our vision is for everyone to live well for longer, in a county where services work together."),
+			para("We will open two new community diagnostic centres by 2027."), para("We will recruit 40 more district nurses next year.")}
 	}, "costed-plans")
 	for _, q := range c.Questions {
 		if strings.Contains(q, "this new money") || strings.Contains(q, "“") {
@@ -101,6 +102,14 @@ func TestQuestionsNameAPassage(t *testing.T) {
 	}
 	if len(c.Questions) != 1 || !strings.HasPrefix(c.Questions[0], "The document gives no money") {
 		t.Errorf("questions %q, want the one that names the absence", c.Questions)
+	}
+	// Without actions there is nothing to cost: a data profile is not
+	// asked what its actions cost.
+	c = criterionOf(t, func() []document.Block {
+		return []document.Block{para("Smoking prevalence in Crawley was 14.2% in 2017, against 13.9% in the county.")}
+	}, "costed-plans")
+	if len(c.Questions) != 0 {
+		t.Errorf("a document with no actions is asked %q", c.Questions)
 	}
 }
 
@@ -144,7 +153,8 @@ func TestQuestionsNotForKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := func(title string) bool {
-		d := testDoc([]document.Block{para("Staffing levels follow need more closely in some districts than in others.")})
+		d := testDoc([]document.Block{para("Staffing levels follow need more closely in some districts than in others."),
+			para("We will open two new community diagnostic centres by 2027."), para("We will recruit 40 more district nurses next year.")})
 		d.Title = title
 		d.Kind = annotate.KindOf(d.Document)
 		for _, c := range s.Score(d, Tool{}).Criteria {
