@@ -203,3 +203,43 @@ func TestNoTimeFlag(t *testing.T) {
 		}
 	}
 }
+
+// A text much of which was put back from columns read across may hold
+// the passage a flag would call missing: no absence is claimed of it,
+// while a flag that quotes what is there still stands.
+func TestNoAbsenceInReorderedText(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := []document.Block{
+		para("We will engage with residents and listen to communities as the plan develops."),
+		para("We will hear from residents and have conversations with communities about the plan."),
+		para("We will keep residents informed through our newsletter and website."),
+	}
+	for _, tc := range []struct {
+		share    float64
+		promised bool
+	}{{0, true}, {0.1, true}, {0.4, false}} {
+		d := testDoc(blocks)
+		d.Quality.ColumnShare = tc.share
+		var flags, questions []string
+		for _, c := range s.Score(d, Tool{}).Criteria {
+			if c.ID == "public-involvement" {
+				flags, questions = c.RedFlags, c.Questions
+			}
+		}
+		promised := false
+		for _, f := range flags {
+			promised = promised || strings.HasPrefix(f, "Engagement is promised")
+		}
+		if promised != tc.promised {
+			t.Errorf("column share %.1f: 'engagement is promised, but none is described' raised %v, want %v (flags %q)", tc.share, promised, tc.promised, flags)
+		}
+		for _, q := range questions {
+			if tc.share >= 0.25 && strings.Contains(q, "none that took place") {
+				t.Errorf("column share %.1f: asked %q", tc.share, q)
+			}
+		}
+	}
+}

@@ -40,14 +40,18 @@ type sentence struct {
 
 // run holds one document's evaluation.
 type run struct {
-	ctx   context.Context // nil: never stopped
-	kind  string          // the document's kind (annotate.Kind*)
-	c     *compiled
-	sents []*sentence
-	words int
-	pages int
-	nPara int
-	nSect int
+	ctx context.Context // nil: never stopped
+	// unsureOfAbsence: so much of the text was put back from interleaved
+	// columns that a passage the document has may not read whole, so
+	// nothing is said to be missing from it (maxColumnShare).
+	unsureOfAbsence bool
+	kind            string // the document's kind (annotate.Kind*)
+	c               *compiled
+	sents           []*sentence
+	words           int
+	pages           int
+	nPara           int
+	nSect           int
 	// matched and where are indexed by the signal's place in its
 	// criterion (csignal.idx): these lookups are the engine's inner loop.
 	matched [][]bool
@@ -136,8 +140,17 @@ func countWords(s string) int {
 	return n
 }
 
+// maxColumnShare is the share of a converted text put back from columns
+// read across (document.Quality.ColumnShare) above which the scorer says
+// nothing is missing: a red flag or question with max_score says a thing
+// is absent, and in a text a quarter of which was reordered the passage
+// may be there, unreadable (a reader found the actions that such a flag
+// said were missing from a strategy whose text was 40% reordered).
+const maxColumnShare = 0.25
+
 func (c *compiled) prepare(d *annotate.Doc) *run {
-	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{}}
+	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{},
+		unsureOfAbsence: d.Quality.ColumnShare >= maxColumnShare}
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""

@@ -215,7 +215,8 @@ func (r *run) questions(cc *ccrit, score int) []string {
 	out := []string{}
 	asked := map[string]bool{} // passages questions are already about
 	for _, q := range cc.file.Questions {
-		if slices.Contains(q.NotKinds, r.kind) || q.MinScore != nil && score < *q.MinScore || q.MaxScore != nil && score > *q.MaxScore {
+		if slices.Contains(q.NotKinds, r.kind) || q.MinScore != nil && score < *q.MinScore ||
+			q.MaxScore != nil && (score > *q.MaxScore || r.unsureOfAbsence) {
 			continue
 		}
 		if q.When != nil && !r.holds(cc, q.When, nil) {
@@ -242,7 +243,7 @@ func (r *run) questions(cc *ccrit, score int) []string {
 func (r *run) redFlags(cc *ccrit, score int) []string {
 	out := []string{}
 	for _, rf := range cc.file.RedFlags {
-		if rf.MaxScore != nil && score > *rf.MaxScore || slices.Contains(rf.NotKinds, r.kind) || !r.holds(cc, &rf.When, nil) {
+		if rf.MaxScore != nil && (score > *rf.MaxScore || r.unsureOfAbsence) || slices.Contains(rf.NotKinds, r.kind) || !r.holds(cc, &rf.When, nil) {
 			continue
 		}
 		msg := r.fill(cc, rf.Message)

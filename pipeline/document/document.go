@@ -133,11 +133,16 @@ type Quality struct {
 	// ReplacementShare is the share of characters that are U+FFFD (text
 	// that could not be decoded); ControlShare the share of control
 	// characters found (and removed) in the raw text.
-	ReplacementShare float64  `json:"replacement_share"`
-	ControlShare     float64  `json:"control_share"`
-	FailedPages      []int    `json:"failed_pages,omitempty"`
-	EmptyPages       []int    `json:"empty_pages,omitempty"`
-	Warnings         []string `json:"warnings"`
+	ReplacementShare float64 `json:"replacement_share"`
+	ControlShare     float64 `json:"control_share"`
+	// ColumnShare is the share of a converted text's blocks that read two
+	// columns across, line by line, and were put back in column order: a
+	// repair that may be imperfect, so a passage the document has may not
+	// read whole. 0 when nothing was put back.
+	ColumnShare float64  `json:"column_share,omitempty"`
+	FailedPages []int    `json:"failed_pages,omitempty"`
+	EmptyPages  []int    `json:"empty_pages,omitempty"`
+	Warnings    []string `json:"warnings"`
 }
 
 // Warn records a warning once.

@@ -110,3 +110,28 @@ func TestRejoinWarning(t *testing.T) {
 		t.Errorf("warnings %q", d.Quality.Warnings)
 	}
 }
+
+// The document's quality says what share of its blocks was put back from
+// columns read across, so that later stages know what may not read whole.
+func TestColumnShare(t *testing.T) {
+	var lines []string
+	for range 3 {
+		lines = append(lines, interleaved...)
+	}
+	text := "# Annual report\n\n" + strings.Join(lines, "\n\n") + "\n"
+	d, err := Read([]byte(text), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 36 reordered lines of the 37 blocks read (a heading and 36 lines).
+	if got, want := d.Quality.ColumnShare, 0.973; got != want {
+		t.Errorf("column share %v, want %v", got, want)
+	}
+	d, err = Read([]byte(strings.Repeat("A paragraph of ordinary running text that reads as one whole sentence.\n\n", 10)), "text/markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Quality.ColumnShare != 0 {
+		t.Errorf("column share %v of a text with no columns, want 0", d.Quality.ColumnShare)
+	}
+}

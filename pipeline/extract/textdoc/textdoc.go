@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"mime"
 	"net/http"
 	"strings"
@@ -77,6 +78,7 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 		return nil, err
 	}
 	var rj rejoined
+	read := len(b.blocks)
 	b.blocks, rj = rejoinLines(b.blocks)
 	if err := b.stopped(); err != nil {
 		return nil, err
@@ -84,6 +86,7 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 	switch {
 	case rj.TwoColumns && rj.Lines > 0:
 		d.Quality.Warn(fmt.Sprintf("the text reads two columns across, line by line (a conversion from PDF): %d lines were put back in column order; check quotes against the original", rj.Lines))
+		d.Quality.ColumnShare = math.Round(float64(rj.Lines)/float64(read)*1000) / 1000
 	case rj.Lines > 0:
 		d.Quality.Warn(fmt.Sprintf("the text has a paragraph per line (a conversion from PDF): %d lines were joined into paragraphs", rj.Lines))
 	}
