@@ -32,6 +32,7 @@ func ApplyOCR(doc *document.Document, scans *Scans, results []OCRResult, engine 
 	info := &document.OCR{Engine: engine, Pages: []document.OCRPage{}}
 	var raws []rawPage
 	var frags [][]*frag
+	var boxes [][4]float64
 	var words, sum float64
 	for i, sc := range scans.Pages {
 		op := document.OCRPage{Page: sc.Page}
@@ -50,6 +51,7 @@ func ApplyOCR(doc *document.Document, scans *Scans, results []OCRResult, engine 
 		default:
 			rp := ocrRawPage(sc, res.Page)
 			raws = append(raws, rp)
+			boxes = append(boxes, sc.Box)
 			frags = append(frags, buildFrags(rp))
 			n := float64(res.Page.Words())
 			op.Words = int(n)
@@ -66,7 +68,7 @@ func ApplyOCR(doc *document.Document, scans *Scans, results []OCRResult, engine 
 			p, st := lay.page(i)
 			controls += st.Controls
 			if k := rp.number - 1; k >= 0 && k < len(doc.Pages) {
-				doc.Pages[k] = p
+				doc.Pages[k] = mergeOCR(doc.Pages[k], p, boxes[i])
 			}
 		}
 	}
@@ -82,6 +84,27 @@ func ApplyOCR(doc *document.Document, scans *Scans, results []OCRResult, engine 
 	}
 	doc.Title = chooseTitle(scans.Info, doc)
 	doc.Measure(controls)
+}
+
+// mergeOCR is the page read by OCR, with the text layer's blocks that lie
+// wholly outside the scanned image kept (a running title, a caption, a
+// page number beside a picture of text): those above the image first,
+// then what OCR read, then the rest.
+func mergeOCR(text, read document.Page, box [4]float64) document.Page {
+	var above, below []document.Block
+	for _, b := range text.Blocks {
+		if b.Box == nil {
+			continue
+		}
+		switch {
+		case b.Box.Y1 <= box[1]+1:
+			above = append(above, b)
+		case b.Box.Y0 >= box[3]-1 || b.Box.X1 <= box[0]+1 || b.Box.X0 >= box[2]-1:
+			below = append(below, b)
+		}
+	}
+	read.Blocks = append(append(above, read.Blocks...), below...)
+	return read
 }
 
 // ocrRawPage places a page's words on it as glyph runs: one run a word, on

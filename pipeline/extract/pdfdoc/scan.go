@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"unicode"
 
 	"github.com/ledongthuc/pdf"
 	xdraw "golang.org/x/image/draw"
@@ -28,8 +29,12 @@ type ScanMode int
 const (
 	// ScanNone takes none (no OCR).
 	ScanNone ScanMode = iota
-	// ScanNeeded takes the image of each page with almost no text and a
-	// large image.
+	// ScanNeeded takes, in a document with almost no text (needs_ocr),
+	// the image of each page with almost no text and a large image. A
+	// document with a text layer is left as it is, image pages and all:
+	// its pages of photographs would cost an OCR run each for nothing,
+	// and its output must not change under a reader who never asked for
+	// OCR.
 	ScanNeeded
 	// ScanAll takes the image of every page drawn as a large image,
 	// whatever text it has.
@@ -41,7 +46,7 @@ const (
 	// pageTextChars: a page with fewer visible characters than this has
 	// "almost no text" (the document-wide threshold of needs_ocr, per
 	// page: a page number or a caption, not a page of text).
-	pageTextChars = 40
+	pageTextChars = document.OCRThreshold
 	// pageImageShare: the page's images cover at least this share of it.
 	pageImageShare = 0.5
 	// partShare: an image smaller than this share of the page (a logo, an
@@ -107,6 +112,15 @@ type Scans struct {
 // scans takes out the images of the pages mode asks for. A page whose
 // image cannot be taken gets a Scan with Err, and a warning.
 func (x *extractor) scans(doc *document.Document, raws []rawPage, mode ScanMode) (out []Scan, noImage []int) {
+	if mode == ScanNeeded {
+		chars := 0
+		for _, p := range doc.Pages {
+			chars += visibleChars(p)
+		}
+		if len(doc.Pages) == 0 || float64(chars)/float64(len(doc.Pages)) >= document.OCRThreshold {
+			return nil, nil
+		}
+	}
 	for i, rp := range raws {
 		if i >= len(doc.Pages) {
 			break
@@ -135,7 +149,7 @@ func visibleChars(p document.Page) int {
 	n := 0
 	for _, b := range p.Blocks {
 		for _, r := range b.Text {
-			if r > ' ' {
+			if !unicode.IsSpace(r) {
 				n++
 			}
 		}
