@@ -47,9 +47,12 @@ func ParseOCRMode(s string) (OCRMode, error) {
 // OCRAvailable reports whether Tesseract and its English model are
 // installed, or the one line that says how to install them.
 func OCRAvailable() error {
-	_, _, err := ocr.Find()
+	_, _, err := findOCR()
 	return err
 }
+
+// findOCR finds Tesseract (a variable, so that tests can take it away).
+var findOCR = ocr.Find
 
 // scanMode is what the PDF reader is asked to take out for mode, and
 // the OCR engine's name; missing is Tesseract's absence in auto mode
@@ -59,13 +62,13 @@ func scanMode(mode OCRMode) (scan pdfdoc.ScanMode, engine string, missing error,
 	case OCRNever:
 		return pdfdoc.ScanNone, "", nil, nil
 	case OCRAlways:
-		_, v, err := ocr.Find()
+		_, v, err := findOCR()
 		if err != nil {
 			return 0, "", nil, fmt.Errorf("--ocr always: %w", err)
 		}
 		return pdfdoc.ScanAll, v, nil, nil
 	case OCRAuto, "":
-		_, v, err := ocr.Find()
+		_, v, err := findOCR()
 		if err != nil {
 			return pdfdoc.ScanNone, "", err, nil
 		}
@@ -196,7 +199,7 @@ const maxHOCRBytes = 64 << 20
 // readScan runs Tesseract on one page image, in a process of its own with
 // the deadline and the memory limit of the PDF worker.
 func readScan(ctx context.Context, sc pdfdoc.Scan, opt Options) pdfdoc.OCRResult {
-	path, _, err := ocr.Find()
+	path, _, err := findOCR()
 	if err != nil {
 		return pdfdoc.OCRResult{Err: err.Error()}
 	}

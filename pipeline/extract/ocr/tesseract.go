@@ -3,7 +3,6 @@ package ocr
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -111,6 +110,3 @@ func Env(base []string) []string {
 	}
 	return append(out, "OMP_THREAD_LIMIT=1")
 }
-
-// ErrMissing is wrapped by errors that say Tesseract is not there.
-var ErrMissing = errors.New("Tesseract is not installed")
