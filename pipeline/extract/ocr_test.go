@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -159,7 +160,9 @@ func TestOCRModes(t *testing.T) {
 
 	old := findOCR
 	t.Cleanup(func() { findOCR = old })
-	findOCR = func() (string, string, error) { return "", "", errors.New("Tesseract is not installed: " + ocr.InstallHint) }
+	findOCR = func() (string, string, error) {
+		return "", "", errors.New("Tesseract is not installed: " + ocr.InstallHint)
+	}
 	d, err = readPDF(t, scan, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -170,4 +173,38 @@ func TestOCRModes(t *testing.T) {
 	if _, err := readPDF(t, scan, Options{OCR: OCRAlways}); err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "--ocr always") {
 		t.Errorf("no Tesseract, --ocr always: err %v, want one line naming the flag", err)
 	}
+}
+
+// TestCorpusScannedByOCR: the image-only page of the shared corpus (a
+// single JPEG poster) is read by OCR: its title and headings come from
+// the image, quality says the page was read by OCR and how surely.
+func TestCorpusScannedByOCR(t *testing.T) {
+	needTesseract(t)
+	dir := sharedCorpus(t)
+	d, err := readFile(t, filepath.Join(dir, "wscc-public-health-outcomes-walkthrough-2017-imageonly.pdf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(d.Title, "A WALK THROUGH THE LIFE COURSE IN WEST SUSSEX") {
+		t.Errorf("title %q, want the poster's", d.Title)
+	}
+	var heads []string
+	for _, b := range d.Pages[0].Blocks {
+		if b.Kind == document.Heading {
+			heads = append(heads, b.Text)
+		}
+	}
+	if h := strings.Join(heads, "|"); !strings.Contains(h, "WEST SUSSEX PUBLIC HEALTH OUTCOMES") {
+		t.Errorf("headings %q, want the poster's heading", heads)
+	}
+	q := d.Quality
+	if q.NeedsOCR || q.OCR == nil || len(q.OCR.Pages) != 1 || q.OCR.Pages[0].Words < 300 || q.OCR.Confidence < 60 {
+		t.Fatalf("quality %+v (ocr %+v): want page 1 read by OCR", q, q.OCR)
+	}
+	for _, w := range []string{"life", "expectancy", "smokers", "BIRTHWEIGHT"} {
+		if !strings.Contains(d.PlainText(), w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+	t.Logf("title %q; %d words at mean confidence %.1f", d.Title, q.OCR.Pages[0].Words, q.OCR.Confidence)
 }
