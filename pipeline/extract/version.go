@@ -5,4 +5,7 @@ package extract
 // extracted by another version: bump it whenever a change to any reader,
 // the section builder or the text cleaning changes the document a source
 // gives (not for changes that only make extraction faster).
-const Version = 2
+//
+// 3: scanned PDFs are read by OCR (--ocr auto) where Tesseract is
+// installed.
+const Version = 3
