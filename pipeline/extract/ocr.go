@@ -51,8 +51,12 @@ func OCRAvailable() error {
 	return err
 }
 
-// findOCR finds Tesseract (a variable, so that tests can take it away).
-var findOCR = ocr.Find
+// findOCR finds Tesseract, and lookPath looks for it on PATH (variables,
+// so that tests can take it away).
+var (
+	findOCR  = ocr.Find
+	lookPath = exec.LookPath
+)
 
 // scanMode is what the PDF reader is asked to take out for mode, and
 // the OCR engine's name; missing is Tesseract's absence in auto mode
@@ -68,11 +72,13 @@ func scanMode(mode OCRMode) (scan pdfdoc.ScanMode, engine string, missing error,
 		}
 		return pdfdoc.ScanAll, v, nil, nil
 	case OCRAuto, "":
-		_, v, err := findOCR()
-		if err != nil {
-			return pdfdoc.ScanNone, "", err, nil
+		// Only a look on PATH here: most PDFs have text, and asking
+		// Tesseract for its models and version (two processes) waits
+		// for a document that needs it (finishOCR).
+		if _, err := lookPath(ocr.Program); err != nil {
+			return pdfdoc.ScanNone, "", fmt.Errorf("Tesseract is not installed: %s", ocr.InstallHint), nil
 		}
-		return pdfdoc.ScanNeeded, v, nil, nil
+		return pdfdoc.ScanNeeded, "", nil, nil
 	}
 	return 0, "", nil, fmt.Errorf("unknown OCR mode %q", mode)
 }
@@ -81,6 +87,14 @@ func scanMode(mode OCRMode) (scan pdfdoc.ScanMode, engine string, missing error,
 // or, when Tesseract is missing, says how to install it on a document
 // that needs it.
 func finishOCR(ctx context.Context, d *document.Document, scans *pdfdoc.Scans, engine string, missing error, opt Options) error {
+	if scans != nil && engine == "" {
+		_, v, err := findOCR()
+		if err != nil {
+			// On PATH, but without the English model (or broken).
+			scans, missing = nil, err
+		}
+		engine = v
+	}
 	if scans != nil {
 		results, err := readScans(ctx, scans, opt)
 		if err != nil {

@@ -158,11 +158,12 @@ func TestOCRModes(t *testing.T) {
 		t.Errorf("--ocr always on a text PDF: warnings %q, want the pages without an image named", d.Quality.Warnings)
 	}
 
-	old := findOCR
-	t.Cleanup(func() { findOCR = old })
+	oldFind, oldLook := findOCR, lookPath
+	t.Cleanup(func() { findOCR, lookPath = oldFind, oldLook })
 	findOCR = func() (string, string, error) {
 		return "", "", errors.New("Tesseract is not installed: " + ocr.InstallHint)
 	}
+	lookPath = func(string) (string, error) { return "", errors.New("not found") }
 	d, err = readPDF(t, scan, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -172,6 +173,16 @@ func TestOCRModes(t *testing.T) {
 	}
 	if _, err := readPDF(t, scan, Options{OCR: OCRAlways}); err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "--ocr always") {
 		t.Errorf("no Tesseract, --ocr always: err %v, want one line naming the flag", err)
+	}
+	// On PATH but without its English model: the same line, once the
+	// document is found to need OCR.
+	lookPath = oldLook
+	d, err = readPDF(t, scan, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Quality.NeedsOCR || d.Quality.OCR != nil || !strings.Contains(strings.Join(d.Quality.Warnings, "\n"), "tesseract-ocr-eng") {
+		t.Errorf("Tesseract without a model: quality %+v, want needs_ocr and how to install it", d.Quality)
 	}
 }
 
