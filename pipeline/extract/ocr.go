@@ -305,10 +305,11 @@ func runOCRExec(limit string) int {
 }
 
 // ocrCommand starts Tesseract through this binary (see ocrExecEnv)
-// where the memory limit can be set, else directly.
+// where the memory limit can be set and the binary answers as Worker
+// does, else directly, with the deadline only.
 func ocrCommand(ctx context.Context, tesseract string, args []string, mem int64) *exec.Cmd {
 	exe, err := os.Executable()
-	if err != nil || !canLimitChild {
+	if err != nil || !canLimitChild || !answersWorker.Load() {
 		cmd := exec.CommandContext(ctx, tesseract, args...)
 		cmd.Env = os.Environ()
 		return cmd

@@ -219,3 +219,31 @@ func TestCorpusScannedByOCR(t *testing.T) {
 	}
 	t.Logf("title %q; %d words at mean confidence %.1f", d.Title, q.OCR.Pages[0].Words, q.OCR.Confidence)
 }
+
+// TestOCRMemoryLimit: Tesseract runs under the memory limit; a page it
+// cannot read within it is that page's failure, with a reason, and the
+// document is still read.
+func TestOCRMemoryLimit(t *testing.T) {
+	needTesseract(t)
+	if !canLimitChild {
+		t.Skip("skipping: no memory limit for child processes on this system")
+	}
+	scan, err := pdfgen.ScannedPDF(scanText, pdfgen.ScanOptions{DPI: 200, Codec: pdfgen.ImageJPEG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := readPDF(t, scan, Options{InProcess: true, MaxMemory: 8 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := d.Quality.OCR
+	if o == nil || len(o.Pages) != 2 {
+		t.Fatalf("quality.ocr %+v: want both pages", o)
+	}
+	for _, p := range o.Pages {
+		if p.Error == "" || !strings.Contains(p.Error, "Tesseract failed") {
+			t.Errorf("page %+v: want Tesseract's failure under an 8 MiB limit", p)
+		}
+	}
+	t.Logf("under 8 MiB: %s", o.Pages[0].Error)
+}

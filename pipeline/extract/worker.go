@@ -58,10 +58,16 @@ func Worker() {
 	}
 	spec, ok := os.LookupEnv(workerEnv)
 	if !ok {
+		answersWorker.Store(true)
 		return
 	}
 	os.Exit(serveWorker(spec))
 }
+
+// answersWorker records that this process called Worker, so that a re-run
+// of it as the OCR process (ocrExecEnv) becomes Tesseract: a test binary
+// whose TestMain does not call Worker would run its tests again instead.
+var answersWorker atomic.Bool
 
 // A worker reads PDFs one after another, each sent on standard input as an
 // 8-byte big-endian length and the bytes, until its input ends. Reusing a
