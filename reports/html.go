@@ -135,6 +135,9 @@ type htmlCriterion struct {
 	rules.Criterion
 	Anchor, Class, FrontSummary string
 	Next                        int
+	// OCRPages are the document's pages read by OCR, whose evidence
+	// says so.
+	OCRPages map[int]bool
 }
 
 type frontItem struct{ Text, Criterion string }
@@ -230,6 +233,14 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 	for _, cr := range c.Criteria {
 		score := cr.Score
 		hcr := htmlCriterion{Criterion: cr, Anchor: hc.ID + "-" + cr.ID, Class: scoreClass(&score, cr.Max), Next: cr.Score + 1, FrontSummary: clip(cr.Summary, frontText+40)}
+		for _, e := range cr.Evidence {
+			if d.Quality.ReadByOCR(e.Page) {
+				if hcr.OCRPages == nil {
+					hcr.OCRPages = map[int]bool{}
+				}
+				hcr.OCRPages[e.Page] = true
+			}
+		}
 		hc.Criteria = append(hc.Criteria, hcr)
 		hc.FlagCount += len(cr.RedFlags)
 		rows = append(rows, chartRow{label: cr.Name, title: fmt.Sprintf("%s: %d out of %d", cr.Name, cr.Score, cr.Max), scoreText: fmt.Sprintf("%d/%d", cr.Score, cr.Max), class: hcr.Class, score: cr.Score, outOf: cr.Max})

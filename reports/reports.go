@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -183,8 +184,13 @@ func wrap(s string, width int, indent string) string {
 }
 
 // where names the place of a passage: page and section.
-func where(e rules.Evidence) string {
+func where(e rules.Evidence, q *document.Quality) string {
 	s := fmt.Sprintf("p. %d", e.Page)
+	if q != nil && q.ReadByOCR(e.Page) {
+		// OCR's words can be misread: the reader checks them against
+		// the page.
+		s += " (read by OCR)"
+	}
 	if e.Section != "" {
 		s += ", " + e.Section
 	}

@@ -154,7 +154,7 @@ func compareSources(ctx context.Context, cf *corpusFlags, sources []string, ro r
 		return nil, err
 	}
 	defer st.Close()
-	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
+	return eachSource(ctx, sources, ro.jobs, "scored", stderr, func(ctx context.Context, src string) (*rules.Scorecard, []string, error) {
 		if !isCorpusSource(src) {
 			return scoreOne(ctx, src, ro, rs)
 		}

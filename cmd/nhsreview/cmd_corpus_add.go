@@ -65,7 +65,7 @@ func runCorpusAdd(ctx context.Context, opts corpusAddOptions, sources []string, 
 	}
 	rv := newReviewer(opts.read, rs)
 	failed := false
-	for _, r := range eachSource(sources, opts.read.jobs, "stored", stderr, func(src string) (*corpus.Outcome, []string, error) {
+	for _, r := range eachSource(ctx, sources, opts.read.jobs, "stored", stderr, func(ctx context.Context, src string) (*corpus.Outcome, []string, error) {
 		res, err := fetchSource(ctx, src, opts.read)
 		if err != nil {
 			return nil, nil, err

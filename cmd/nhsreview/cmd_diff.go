@@ -85,7 +85,7 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout, stder
 	case opts.dbGiven:
 		return fail(stderr, errors.New("--db is for corpus: sources (corpus:ID, corpus:ID#ITEM)"))
 	}
-	versions := eachSource(args, 2, "scored", stderr, func(src string) (diffSide, []string, error) {
+	versions := eachSource(ctx, args, 2, "scored", stderr, func(ctx context.Context, src string) (diffSide, []string, error) {
 		if isCorpusSource(src) {
 			return storedVersion(ctx, st, src, rs.Version)
 		}

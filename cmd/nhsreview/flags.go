@@ -36,6 +36,7 @@ type readOptions struct {
 	maxStreamBytes sizeValue
 	maxDepth       int
 	maxMemory      sizeValue
+	ocr            string
 }
 
 // defaultReadOptions are the limits without flags: the defaults of the
@@ -49,6 +50,7 @@ func defaultReadOptions() readOptions {
 		maxPages:       extract.DefaultMaxPages,
 		maxStreamBytes: extract.DefaultMaxStreamBytes,
 		maxMemory:      extract.DefaultMaxMemory,
+		ocr:            string(extract.OCRAuto),
 	}
 }
 
@@ -62,7 +64,8 @@ func (o *readOptions) register(c *cobra.Command) {
 	c.Flags().IntVar(&o.maxPages, "max-pages", o.maxPages, "a PDF with more pages is refused")
 	c.Flags().Var(&o.maxStreamBytes, "max-stream-bytes", "decompressed size limit of one PDF stream (a larger one is cut, with a warning)")
 	c.Flags().IntVar(&o.maxDepth, "max-depth", o.maxDepth, "nesting limit of PDF Form XObjects and HTML and DOCX elements (0: 12 forms, 1000 HTML, 256 DOCX elements)")
-	c.Flags().Var(&o.maxMemory, "max-memory", "memory limit of the process reading one PDF (Linux)")
+	c.Flags().Var(&o.maxMemory, "max-memory", "memory limit of the process reading one PDF, and of each OCR process (Linux)")
+	c.Flags().StringVar(&o.ocr, "ocr", o.ocr, "read scanned PDF pages with Tesseract: auto (when a document needs it and Tesseract is installed), never, or always (every page drawn as an image)")
 	// The limits are checked before the command runs, whatever it is, so
 	// that a bad limit is the one error even when the arguments are bad.
 	prev := c.PreRunE
@@ -96,6 +99,16 @@ func (o *readOptions) check() error {
 		// Below this the PDF reader fails on the smallest file.
 		return fmt.Errorf("--max-memory %s: must be at least 128MiB", o.maxMemory.String())
 	}
+	mode, err := extract.ParseOCRMode(o.ocr)
+	if err != nil {
+		return err
+	}
+	if mode == extract.OCRAlways {
+		// Said once, before any source is read, rather than once a PDF.
+		if err := extract.OCRAvailable(); err != nil {
+			return fmt.Errorf("--ocr always: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -107,6 +120,8 @@ func (o readOptions) extractLimits() extract.Options {
 		MaxDepth:       o.maxDepth,
 		MaxPages:       o.maxPages,
 		MaxStreamBytes: int64(o.maxStreamBytes),
+		OCR:            extract.OCRMode(o.ocr),
+		OCRJobs:        o.jobs,
 	}
 }
 

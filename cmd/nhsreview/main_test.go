@@ -45,6 +45,17 @@ func TestScripts(t *testing.T) {
 					return err
 				}
 			}
+			// A page of text drawn as an image, for the OCR scenarios.
+			scan, err := pdfgen.ScannedPDF([][]pdfgen.ScanLine{{
+				{Text: "Scanned board paper", Size: 18, Bold: true},
+				{Text: "The integrated care board will invest £2.5m in 2025/26 in services for people in the most deprived wards, working with the voluntary and community sector."},
+			}}, pdfgen.ScanOptions{DPI: 200, Codec: pdfgen.ImageJPEG})
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(env.WorkDir, "scan.pdf"), scan, 0o644); err != nil {
+				return err
+			}
 			if shared := sharedDir(); shared != "" {
 				env.Setenv("SHARED", shared)
 			}
@@ -59,6 +70,8 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "shared":
 				return sharedDir() != "", nil
+			case "tesseract":
+				return extract.OCRAvailable() == nil, nil
 			}
 			return false, errors.New("unknown condition " + cond)
 		},

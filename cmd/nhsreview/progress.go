@@ -44,7 +44,8 @@ type progress struct {
 	total   int
 	done    int
 	failed  int
-	current []string // sources being read, oldest first
+	current []string          // sources being read, oldest first
+	ocr     map[string][2]int // pages read by OCR and pages to read, by source
 	start   time.Time
 	now     func() time.Time
 	width   int
@@ -227,10 +228,63 @@ func (p *progress) draw() {
 	line += fmt.Sprintf(" · %d:%02d", int(el.Minutes()), int(el.Seconds())%60)
 	if len(p.current) > 0 {
 		line += " · " + path.Base(strings.ReplaceAll(p.current[0], "\\", "/"))
+		if n, ok := p.ocr[p.current[0]]; ok {
+			line += fmt.Sprintf(" (OCR %d/%d pages)", n[0], n[1])
+		}
 	}
 	if r := []rune(line); len(r) > p.width-1 {
 		line = string(r[:p.width-2]) + "…"
 	}
 	io.WriteString(p.w, "\r\x1b[K"+line)
 	p.drawn = true
+}
+
+// ocrPages records how many of src's pages OCR has read, for the
+// progress line.
+func (p *progress) ocrPages(src string, done, total int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ocr == nil {
+		p.ocr = map[string][2]int{}
+	}
+	if done >= total {
+		delete(p.ocr, src)
+	} else {
+		p.ocr[src] = [2]int{done, total}
+	}
+	p.draw()
+}
+
+// set sets the count done (a progress whose units are pages).
+func (p *progress) set(done int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done = done
+	p.draw()
+}
+
+// pageProgress is the page count of a scanned source for the progress
+// display: on the run's progress line when there is one (several
+// sources), else on a line of its own ("3/12 pages read by OCR"), which
+// the returned end erases.
+func pageProgress(prog *progress, stderr io.Writer, src string) (pages func(done, total int), end func()) {
+	if prog != nil {
+		return func(done, total int) { prog.ocrPages(src, done, total) }, func() {}
+	}
+	var own *progress
+	started := false
+	pages = func(done, total int) {
+		if !started {
+			started = true
+			own = startProgress(stderr, "pages read by OCR", total)
+		}
+		own.set(done)
+	}
+	return pages, func() { own.finish() }
 }

@@ -169,3 +169,26 @@ func TestUseColor(t *testing.T) {
 		}
 	}
 }
+
+// The pages of a scanned source read by OCR show beside its name, and go
+// once all are read; a nil progress ignores them.
+func TestProgressOCRPages(t *testing.T) {
+	var out syncBuffer
+	p := newProgress(&out, "scored", 2, 80, 0)
+	p.begin("scan.pdf")
+	p.ocrPages("scan.pdf", 3, 12)
+	if s := out.String(); !strings.HasSuffix(s, "scan.pdf (OCR 3/12 pages)") {
+		t.Errorf("line %q: want the pages read", s)
+	}
+	p.ocrPages("scan.pdf", 12, 12)
+	if s := out.String(); !strings.HasSuffix(s, "· scan.pdf") {
+		t.Errorf("line %q: want the count gone once every page is read", s)
+	}
+	p.finish()
+	var none *progress
+	none.ocrPages("scan.pdf", 1, 2)
+	none.set(1)
+	pages, end := pageProgress(nil, &out, "scan.pdf") // not a terminal: no line
+	pages(1, 3)
+	end()
+}

@@ -36,11 +36,17 @@ type outcome[T any] struct {
 // returns the outcomes in the order given. Each failure and each warning
 // work returns is one line on stderr as it happens, above the progress
 // line ("3/10 read") that a terminal shows.
-func eachSource[T any](sources []string, jobs int, verb string, stderr io.Writer, work func(src string) (T, []string, error)) []outcome[T] {
+//
+// work's context carries a page count for scanned PDFs
+// (extract.WithPageProgress): the progress line shows how many pages of a
+// source OCR has read, and a single source that is being read by OCR gets
+// a line of its own for its pages.
+func eachSource[T any](ctx context.Context, sources []string, jobs int, verb string, stderr io.Writer, work func(ctx context.Context, src string) (T, []string, error)) []outcome[T] {
 	out := make([]outcome[T], len(sources))
 	var mu sync.Mutex // one line at a time on stderr
 	prog := startProgress(stderr, verb, len(sources))
 	defer prog.finish()
+	term := stderr
 	stderr = prog.writer(stderr)
 	sem := make(chan struct{}, max(jobs, 1))
 	var wg sync.WaitGroup
@@ -51,7 +57,9 @@ func eachSource[T any](sources []string, jobs int, verb string, stderr io.Writer
 			defer wg.Done()
 			defer func() { <-sem }()
 			prog.begin(src)
-			val, warnings, err := work(src)
+			pages, done := pageProgress(prog, term, src)
+			val, warnings, err := work(extract.WithPageProgress(ctx, pages), src)
+			done()
 			out[i] = outcome[T]{src, val, err}
 			mu.Lock()
 			defer mu.Unlock()
@@ -122,7 +130,7 @@ func newReviewer(ro readOptions, rs *rules.Set) *pipeline.Reviewer {
 
 // scoreAll reads and scores every source (see eachSource).
 func scoreAll(ctx context.Context, sources []string, ro readOptions, rs *rules.Set, stderr io.Writer) []outcome[*rules.Scorecard] {
-	return eachSource(sources, ro.jobs, "scored", stderr, func(src string) (*rules.Scorecard, []string, error) {
+	return eachSource(ctx, sources, ro.jobs, "scored", stderr, func(ctx context.Context, src string) (*rules.Scorecard, []string, error) {
 		return scoreOne(ctx, src, ro, rs)
 	})
 }
@@ -169,7 +177,7 @@ func scoreResult(ctx context.Context, res *fetched.Doc, ro readOptions, rs *rule
 
 // readAll fetches and extracts every source (see eachSource).
 func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Writer) []outcome[*document.Document] {
-	return eachSource(sources, o.jobs, "read", stderr, func(src string) (*document.Document, []string, error) {
+	return eachSource(ctx, sources, o.jobs, "read", stderr, func(ctx context.Context, src string) (*document.Document, []string, error) {
 		d, err := readOne(ctx, src, o)
 		if err != nil {
 			return nil, nil, err

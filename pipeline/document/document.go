@@ -143,6 +143,41 @@ type Quality struct {
 	FailedPages []int    `json:"failed_pages,omitempty"`
 	EmptyPages  []int    `json:"empty_pages,omitempty"`
 	Warnings    []string `json:"warnings"`
+	// OCR says which pages were read by OCR (scanned pages), and how
+	// sure the OCR engine was of their words; nil when none was tried.
+	OCR *OCR `json:"ocr,omitempty"`
+}
+
+// OCR describes the pages read by OCR.
+type OCR struct {
+	// Engine names the OCR program and its version ("tesseract 5.3.0").
+	Engine string `json:"engine"`
+	// Confidence is the mean confidence of the words read, 0 to 100,
+	// over every page (each word counts once).
+	Confidence float64   `json:"confidence"`
+	Pages      []OCRPage `json:"pages"`
+}
+
+// OCRPage is one page given to OCR: read (its words and their mean
+// confidence), or not, and why.
+type OCRPage struct {
+	Page       int     `json:"page"`
+	Words      int     `json:"words"`
+	Confidence float64 `json:"confidence"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// ReadByOCR reports whether page number n was read by OCR.
+func (q *Quality) ReadByOCR(n int) bool {
+	if q.OCR == nil {
+		return false
+	}
+	for _, p := range q.OCR.Pages {
+		if p.Page == n && p.Error == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Warn records a warning once.

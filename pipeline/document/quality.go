@@ -5,10 +5,11 @@ import (
 	"unicode"
 )
 
-// ocrThreshold is the average number of visible characters per page below
+// OCRThreshold is the average number of visible characters per page below
 // which a document is taken to be scanned or outlined: a real text page has
 // hundreds, a page of images with a caption or a page number only a few.
-const ocrThreshold = 40
+// The PDF reader takes a page with fewer than this for a scanned one.
+const OCRThreshold = 40
 
 // Measure fills the quality figures from the pages. controls is the number
 // of control characters the extractor removed while cleaning (they are no
@@ -49,8 +50,10 @@ func (d *Document) Measure(controls int) {
 	if total+controls > 0 {
 		q.ControlShare = round4(float64(controls) / float64(total+controls))
 	}
-	q.NeedsOCR = q.Pages > 0 && q.CharsPerPage < ocrThreshold
+	q.NeedsOCR = q.Pages > 0 && q.CharsPerPage < OCRThreshold
 	switch {
+	case q.NeedsOCR && q.OCR != nil:
+		q.Warn(fmt.Sprintf("almost no text, even by OCR (%.0f characters a page): pictures, or outlined text", q.CharsPerPage))
 	case q.NeedsOCR:
 		q.Warn(fmt.Sprintf("almost no text (%.0f characters a page): scanned or outlined, needs OCR", q.CharsPerPage))
 	case len(q.EmptyPages) > 0 && d.Format == FormatPDF:

@@ -219,7 +219,8 @@ func TestCorpusHeadings(t *testing.T) {
 }
 
 // TestCorpusHardCases: the corrupt file fails with one line; the scanned
-// page and the outlined infographic succeed and say they need OCR.
+// page and the outlined infographic succeed and, without OCR (--ocr
+// never, as before OCR), say they need it.
 func TestCorpusHardCases(t *testing.T) {
 	dir := sharedCorpus(t)
 	_, err := readFile(t, filepath.Join(dir, "reliability-corrupt-not-a-pdf.pdf"), Options{})
@@ -227,10 +228,13 @@ func TestCorpusHardCases(t *testing.T) {
 		t.Errorf("corrupt file: err = %v, want a one-line 'not a PDF' error", err)
 	}
 	for _, name := range []string{"wscc-public-health-outcomes-walkthrough-2017-imageonly.pdf", "nhse-core20plus5-cyp-infographic-2022.pdf"} {
-		d, err := readFile(t, filepath.Join(dir, name), Options{})
+		d, err := readFile(t, filepath.Join(dir, name), Options{OCR: OCRNever})
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
+		}
+		if d.Quality.OCR != nil {
+			t.Errorf("%s: quality.ocr set with --ocr never", name)
 		}
 		if !d.Quality.NeedsOCR {
 			t.Errorf("%s: needs_ocr false, want true (chars per page %.1f)", name, d.Quality.CharsPerPage)

@@ -49,6 +49,11 @@ type Options struct {
 	MaxPages       int
 	MaxStreamBytes int64
 	PDF            pdfdoc.Options
+	// OCR says whether a PDF's scanned pages are read by OCR (--ocr;
+	// "" is OCRAuto), and OCRJobs how many pages at a time, across all
+	// the documents being read (-j; 0 for the number of cores).
+	OCR     OCRMode
+	OCRJobs int
 }
 
 // The PDF reader's default limits, for flags that show them.
@@ -87,14 +92,43 @@ func Document(ctx context.Context, res *fetched.Doc, opt Options) (*document.Doc
 	if err != nil {
 		return nil, err
 	}
-	if format == document.FormatPDF && !opt.InProcess {
-		d, bm, err := runWorker(ctx, res.Data, opt)
-		if err != nil {
+	var engine string
+	var missing error
+	if format == document.FormatPDF {
+		var scan pdfdoc.ScanMode
+		if scan, engine, missing, err = scanMode(opt.OCR); err != nil {
 			return nil, err
 		}
-		return protect(format, func() (*document.Document, error) { return finish(d, bm, res), nil })
+		opt.PDF.Scan = scan
 	}
-	return inProcess(ctx, format, res, opt)
+	var r readResult
+	if format == document.FormatPDF && !opt.InProcess {
+		r.d, r.marks, r.scans, err = runWorker(ctx, res.Data, opt)
+	} else {
+		r, err = inProcess(ctx, format, res, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if format != document.FormatPDF {
+		return r.d, nil // finished by read, under the deadline
+	}
+	return protect(format, func() (*document.Document, error) {
+		// Scanned pages are read after the PDF, outside its worker: each
+		// page is a Tesseract process of its own, with its own deadline.
+		if err := finishOCR(ctx, r.d, r.scans, engine, missing, opt); err != nil {
+			return nil, err
+		}
+		return finish(r.d, r.marks, res), nil
+	})
+}
+
+// readResult is what a reader gives: the document, and for a PDF its
+// bookmarks and its scanned pages' images.
+type readResult struct {
+	d     *document.Document
+	marks []pdfdoc.Bookmark
+	scans *pdfdoc.Scans
 }
 
 // protect turns a panic into an error naming the format: one document
@@ -106,11 +140,11 @@ func protect(format document.Format, fn func() (*document.Document, error)) (d *
 
 // inProcess runs a reader in this process under the deadline. A reader
 // that overruns is told to stop (its context is cancelled, and it checks
-// it in its loops) and is not waited for, and a panic in any reader or in the
-// section builder costs this document, never the run.
-func inProcess(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (*document.Document, error) {
+// it in its loops) and is not waited for, and a panic in any reader costs
+// this document, never the run.
+func inProcess(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (readResult, error) {
 	type result struct {
-		d   *document.Document
+		r   readResult
 		err error
 	}
 	// The readers check rctx in their loops, so that one abandoned at
@@ -119,42 +153,46 @@ func inProcess(ctx context.Context, format document.Format, res *fetched.Doc, op
 	defer cancel()
 	done := make(chan result, 1)
 	go func() {
-		d, err := protect(format, func() (*document.Document, error) { return read(rctx, format, res, opt) })
-		done <- result{d, err}
+		var out result
+		func() {
+			defer crash.Guard(&out.err, fmt.Sprintf("reading the %s", format))
+			out.r, out.err = read(rctx, format, res, opt)
+		}()
+		done <- out
 	}()
 	timer := time.NewTimer(opt.Deadline)
 	defer timer.Stop()
 	select {
 	case r := <-done:
-		return r.d, r.err
+		return r.r, r.err
 	case <-timer.C:
-		return nil, fmt.Errorf("%w: reading the document took longer than %s (--deadline)", ErrDeadline, opt.Deadline)
+		return readResult{}, fmt.Errorf("%w: reading the document took longer than %s (--deadline)", ErrDeadline, opt.Deadline)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return readResult{}, ctx.Err()
 	}
 }
 
-func read(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (*document.Document, error) {
-	var d *document.Document
+func read(ctx context.Context, format document.Format, res *fetched.Doc, opt Options) (readResult, error) {
+	var r readResult
 	var err error
-	var bm []pdfdoc.Bookmark
 	switch format {
 	case document.FormatPDF:
-		d, bm, err = pdfdoc.Extract(res.Data, opt.PDF)
+		r.d, r.marks, r.scans, err = pdfdoc.ExtractScans(res.Data, opt.PDF)
 	case document.FormatHTML:
-		d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
+		r.d, err = htmldoc.ReadWith(res.Data, res.ContentType, htmldoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
 	case document.FormatDOCX:
-		d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
+		r.d, err = docxdoc.ReadWith(res.Data, res.ContentType, docxdoc.Options{MaxDepth: opt.MaxDepth, Context: ctx})
 	case document.FormatMarkdown, document.FormatText:
 		data, ct := textOf(format, res)
-		d, err = textdoc.ReadContext(ctx, data, ct)
+		r.d, err = textdoc.ReadContext(ctx, data, ct)
 	default:
-		return nil, fmt.Errorf("format %q not supported", format)
+		return r, fmt.Errorf("format %q not supported", format)
 	}
-	if err != nil {
-		return nil, err
+	if err != nil || format == document.FormatPDF {
+		return r, err // a PDF is finished once its scanned pages are read
 	}
-	return finish(d, bm, res), nil
+	r.d = finish(r.d, nil, res)
+	return r, nil
 }
 
 // textOf is what textdoc reads: the bytes, as UTF-8 when a byte-order

@@ -15,3 +15,11 @@ func setAddressSpaceLimit(n int64) {
 	as := uint64(n) + 4<<30
 	_ = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: as, Max: as})
 }
+
+// canLimitChild: a Tesseract process gets its memory limit by starting as
+// this binary, which sets the limit and then execs Tesseract.
+const canLimitChild = true
+
+func execProgram(path string, args, env []string) error {
+	return syscall.Exec(path, args, env)
+}

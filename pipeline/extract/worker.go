@@ -34,8 +34,11 @@ type workerResult struct {
 	Doc   *document.Document
 	Marks []pdfdoc.Bookmark
 	Err   string
-	// Pages is how many page messages follow (sendResult).
-	Pages int
+	// Pages is how many page messages follow (sendResult), then
+	// ScanPages page images, each a message too, into Scans.Pages.
+	Pages     int
+	Scans     *pdfdoc.Scans
+	ScanPages int
 	// Retire says the worker exits after this result (its heap grew past
 	// retireHeap); the parent starts another for the next PDF.
 	Retire bool
@@ -50,12 +53,21 @@ type workerOptions struct {
 // then exits; otherwise it returns at once. Call it first in main (and in
 // TestMain of packages whose tests extract PDFs).
 func Worker() {
+	if limit, ok := os.LookupEnv(ocrExecEnv); ok {
+		os.Exit(runOCRExec(limit))
+	}
 	spec, ok := os.LookupEnv(workerEnv)
 	if !ok {
+		answersWorker.Store(true)
 		return
 	}
 	os.Exit(serveWorker(spec))
 }
+
+// answersWorker records that this process called Worker, so that a re-run
+// of it as the OCR process (ocrExecEnv) becomes Tesseract: a test binary
+// whose TestMain does not call Worker would run its tests again instead.
+var answersWorker atomic.Bool
 
 // A worker reads PDFs one after another, each sent on standard input as an
 // 8-byte big-endian length and the bytes, until its input ends. Reusing a
@@ -103,8 +115,8 @@ func serveWorker(spec string) int {
 			res.Err = fmt.Sprintf("reading input: %v", err)
 		} else {
 			debug.SetGCPercent(gcPercent(len(data)))
-			doc, marks, err := pdfdoc.Extract(data, opt.PDF)
-			res.Doc, res.Marks = doc, marks
+			doc, marks, scans, err := pdfdoc.ExtractScans(data, opt.PDF)
+			res.Doc, res.Marks, res.Scans = doc, marks, scans
 			if err != nil {
 				res.Err = err.Error()
 			}
@@ -178,6 +190,12 @@ func sendResult(enc *gob.Encoder, res *workerResult) error {
 		res.Doc.Pages = nil
 		res.Pages = len(pages)
 	}
+	var scans []pdfdoc.Scan
+	if res.Scans != nil {
+		scans = res.Scans.Pages
+		res.Scans.Pages = nil
+		res.ScanPages = len(scans)
+	}
 	if err := enc.Encode(res); err != nil {
 		return err
 	}
@@ -186,6 +204,12 @@ func sendResult(enc *gob.Encoder, res *workerResult) error {
 			return err
 		}
 		pages[i] = document.Page{}
+	}
+	for i := range scans {
+		if err := enc.Encode(&scans[i]); err != nil {
+			return err
+		}
+		scans[i] = pdfdoc.Scan{}
 	}
 	return nil
 }
@@ -205,6 +229,17 @@ func receiveResult(dec *gob.Decoder, res *workerResult) error {
 	for i := range res.Doc.Pages {
 		if err := dec.Decode(&res.Doc.Pages[i]); err != nil {
 			return fmt.Errorf("page %d of %d: %w", i+1, res.Pages, err)
+		}
+	}
+	if res.ScanPages < 0 || res.ScanPages > res.Pages || res.ScanPages > 0 && res.Scans == nil {
+		return fmt.Errorf("worker announced %d page images", res.ScanPages)
+	}
+	if res.Scans != nil {
+		res.Scans.Pages = make([]pdfdoc.Scan, res.ScanPages)
+		for i := range res.Scans.Pages {
+			if err := dec.Decode(&res.Scans.Pages[i]); err != nil {
+				return fmt.Errorf("page image %d of %d: %w", i+1, res.ScanPages, err)
+			}
 		}
 	}
 	return nil
@@ -384,33 +419,33 @@ func (w *worker) ending() {
 }
 
 // runWorker reads a PDF in a worker process with the deadline.
-func runWorker(ctx context.Context, data []byte, opt Options) (*document.Document, []pdfdoc.Bookmark, error) {
+func runWorker(ctx context.Context, data []byte, opt Options) (*document.Document, []pdfdoc.Bookmark, *pdfdoc.Scans, error) {
 	mem := opt.MaxMemory
 	if mem == 0 {
 		mem = DefaultMaxMemory
 	}
 	spec, err := json.Marshal(workerOptions{PDF: opt.PDF, MaxMemory: mem})
 	if err != nil {
-		return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+		return nil, nil, nil, fmt.Errorf("starting PDF reader: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Deadline)
 	defer cancel()
 	for {
 		w, reused, err := takeWorker(string(spec))
 		if err != nil {
-			return nil, nil, fmt.Errorf("starting PDF reader: %w", err)
+			return nil, nil, nil, fmt.Errorf("starting PDF reader: %w", err)
 		}
-		doc, marks, sent, err := w.read(ctx, data, opt.Deadline, mem)
+		res, sent, err := w.read(ctx, data, opt.Deadline, mem)
 		if !sent && reused && ctx.Err() == nil {
 			continue // it ended while idle, before taking this PDF: start another
 		}
-		return doc, marks, err
+		return res.Doc, res.Marks, res.Scans, err
 	}
 }
 
 // read has the worker read one PDF. sent reports whether the worker took
 // the whole input.
-func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, mem int64) (doc *document.Document, marks []pdfdoc.Bookmark, sent bool, err error) {
+func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, mem int64) (res workerResult, sent bool, err error) {
 	w.reading.Lock()
 	defer w.reading.Unlock()
 	w.stderr.reset()
@@ -435,21 +470,21 @@ func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, 
 		w.kill()
 		<-done
 		if ctx.Err() == context.DeadlineExceeded {
-			return nil, nil, true, fmt.Errorf("%w: reading the PDF took longer than %s (--deadline)", ErrDeadline, deadline)
+			return res, true, fmt.Errorf("%w: reading the PDF took longer than %s (--deadline)", ErrDeadline, deadline)
 		}
-		return nil, nil, true, ctx.Err()
+		return res, true, ctx.Err()
 	}
 	switch {
 	case o.err == nil && o.res.Err != "":
 		w.retire()
-		return nil, nil, true, errors.New(o.res.Err)
+		return res, true, errors.New(o.res.Err)
 	case o.err == nil && o.res.Doc != nil:
 		if o.res.Retire {
 			w.retire()
 		} else {
 			release(w)
 		}
-		return o.res.Doc, o.res.Marks, true, nil
+		return o.res, true, nil
 	}
 	// The worker died or garbled its answer: wait for it to end, then
 	// say why.
@@ -461,9 +496,9 @@ func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, 
 	case <-time.After(5 * time.Second):
 	}
 	if waitErr != nil || !o.sent {
-		return nil, nil, o.sent, fmt.Errorf("the PDF reader crashed: %s", w.stderr.reason(waitErr, mem))
+		return res, o.sent, fmt.Errorf("the PDF reader crashed: %s", w.stderr.reason(waitErr, mem))
 	}
-	return nil, nil, true, fmt.Errorf("the PDF reader sent no result: %v", o.err)
+	return res, true, fmt.Errorf("the PDF reader sent no result: %v", o.err)
 }
 
 // tailBuffer keeps the first and the last few kilobytes written to it: a

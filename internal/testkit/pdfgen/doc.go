@@ -1,7 +1,10 @@
 package pdfgen
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"slices"
 )
 
@@ -33,15 +36,30 @@ type Form struct {
 
 func (f *Form) resName() string { return f.Res }
 
-// Image is an 8-bit DeviceGray image XObject.
+// Image is a DeviceGray image XObject.
 type Image struct {
 	// Res is the resource name (/Im1).
 	Res           string
 	Width, Height int
-	// Data holds Width×Height samples, unencoded.
+	// Data holds Width×Height 8-bit samples, unencoded.
 	Data   []byte
 	Filter Filter
+	// Codec is how the samples are stored: ImageSamples (8 bits each,
+	// through Filter), ImageJPEG (DCTDecode) or ImageCCITT (1 bit,
+	// CCITTFaxDecode Group 4, black below 128). Filter applies to
+	// samples only.
+	Codec ImageCodec
 }
+
+// ImageCodec is how an Image's samples are stored in the PDF.
+type ImageCodec int
+
+// The image codings the builder writes.
+const (
+	ImageSamples ImageCodec = iota
+	ImageJPEG
+	ImageCCITT
+)
 
 func (im *Image) resName() string { return im.Res }
 
@@ -387,10 +405,6 @@ func (b *builder) xobject(x XObject) (Ref, error) {
 		if len(x.Data) != x.Width*x.Height {
 			return 0, fmt.Errorf("image %s: %dx%d needs %d bytes, got %d", x.Res, x.Width, x.Height, x.Width*x.Height, len(x.Data))
 		}
-		data, err := x.Filter.Encode(x.Data)
-		if err != nil {
-			return 0, fmt.Errorf("image %s: %w", x.Res, err)
-		}
 		d := Dict{
 			"Type":             Name("XObject"),
 			"Subtype":          Name("Image"),
@@ -399,8 +413,29 @@ func (b *builder) xobject(x XObject) (Ref, error) {
 			"ColorSpace":       Name("DeviceGray"),
 			"BitsPerComponent": 8,
 		}
-		if n := x.Filter.Name(); n != "" {
-			d["Filter"] = Name(n)
+		var data []byte
+		g := &image.Gray{Pix: x.Data, Stride: x.Width, Rect: image.Rect(0, 0, x.Width, x.Height)}
+		switch x.Codec {
+		case ImageJPEG:
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, g, &jpeg.Options{Quality: 90}); err != nil {
+				return 0, fmt.Errorf("image %s: %w", x.Res, err)
+			}
+			data = buf.Bytes()
+			d["Filter"] = Name("DCTDecode")
+		case ImageCCITT:
+			data = EncodeG4(g)
+			d["BitsPerComponent"] = 1
+			d["Filter"] = Name("CCITTFaxDecode")
+			d["DecodeParms"] = Dict{"K": -1, "Columns": x.Width, "Rows": x.Height}
+		default:
+			var err error
+			if data, err = x.Filter.Encode(x.Data); err != nil {
+				return 0, fmt.Errorf("image %s: %w", x.Res, err)
+			}
+			if n := x.Filter.Name(); n != "" {
+				d["Filter"] = Name(n)
+			}
 		}
 		b.f.Set(ref, Stream{Dict: d, Data: data})
 	}

@@ -176,7 +176,7 @@ func xrefStreamEntries(body, dict []byte, index []int64, fn func(obj, typ, field
 		if p < 10 || cols <= 0 || cols > 64 {
 			return
 		}
-		raw = unPNG(raw, cols)
+		raw = unPNG(raw, cols, 1)
 	}
 	field := func(b []byte) int64 {
 		var v int64
@@ -202,18 +202,20 @@ func xrefStreamEntries(body, dict []byte, index []int64, fn func(obj, typ, field
 	}
 }
 
-// unPNG undoes the PNG row filters of a one-byte-per-pixel image with cols
-// columns, as cross-reference streams use them (mostly "Up").
-func unPNG(data []byte, cols int) []byte {
+// unPNG undoes the PNG row filters of rows of cols bytes with bpp bytes a
+// pixel (at least 1): cross-reference streams use them with one byte a
+// pixel (mostly "Up"), images with their own.
+func unPNG(data []byte, cols, bpp int) []byte {
 	var out []byte
 	prev := make([]byte, cols)
+	bpp = max(bpp, 1)
 	for len(data) >= cols+1 {
 		ft, row := data[0], append([]byte(nil), data[1:cols+1]...)
 		data = data[cols+1:]
 		for i := range row {
 			var left, upLeft byte
-			if i > 0 {
-				left, upLeft = row[i-1], prev[i-1]
+			if i >= bpp {
+				left, upLeft = row[i-bpp], prev[i-bpp]
 			}
 			up := prev[i]
 			switch ft {

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -33,6 +34,8 @@ type Options struct {
 	MaxStreamBytes int64 // decompressed bytes of one stream
 	MaxFormDepth   int   // nesting of Form XObjects
 	MaxOps         int   // content operators on one page, forms included
+	// Scan says which pages' images ExtractScans takes out for OCR.
+	Scan ScanMode
 }
 
 // Defaults, generous for real documents and still bounded. A 10,000-page
@@ -93,20 +96,29 @@ func (x *extractor) warnOnce(msg string) {
 // Extract reads a PDF. An error means no page could be read at all; damage
 // that costs single pages is reported in the document's quality warnings.
 // The bookmarks come back separately for the section builder.
-func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark, err error) {
+func Extract(data []byte, opt Options) (*document.Document, []Bookmark, error) {
+	doc, marks, _, err := ExtractScans(data, opt)
+	return doc, marks, err
+}
+
+// ExtractScans is Extract that also takes out the images of the pages
+// opt.Scan asks for, for OCR: scans is nil when there are none. The
+// document is complete without them; ApplyOCR puts what OCR read of them
+// in their pages' place.
+func ExtractScans(data []byte, opt Options) (doc *document.Document, marks []Bookmark, scans *Scans, err error) {
 	opt = opt.WithDefaults()
 	x := &extractor{opt: opt, fonts: map[string]*font{}, forms: map[string]formContent{}}
 	defer func() {
 		if r := recover(); r != nil {
-			doc, marks, err = nil, nil, fmt.Errorf("damaged PDF: %v", firstLine(fmt.Sprint(r)))
+			doc, marks, scans, err = nil, nil, nil, fmt.Errorf("damaged PDF: %v", firstLine(fmt.Sprint(r)))
 		}
 	}()
 	if err := x.open(data); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	pages, err := x.pageList()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	doc = &document.Document{SchemaVersion: document.SchemaVersion, Format: document.FormatPDF}
 	limit := len(pages)
@@ -137,16 +149,25 @@ func Extract(data []byte, opt Options) (doc *document.Document, marks []Bookmark
 		doc.Pages = append(doc.Pages, p)
 	}
 	if len(failed) == limit && limit > 0 {
-		return nil, nil, fmt.Errorf("no page could be read: %s", firstLine(strings.TrimPrefix(x.warnings[len(x.warnings)-1], "page 1 could not be read: ")))
+		return nil, nil, nil, fmt.Errorf("no page could be read: %s", firstLine(strings.TrimPrefix(x.warnings[len(x.warnings)-1], "page 1 could not be read: ")))
 	}
 	doc.Quality.FailedPages = failed
-	doc.Title = x.title(doc)
+	info := x.infoTitle()
+	doc.Title = chooseTitle(info, doc)
 	x.marks = x.bookmarks(pages[:limit])
+	if opt.Scan != ScanNone {
+		if list, noImage := x.scans(doc, raws, opt.Scan); len(list) > 0 || len(noImage) > 0 {
+			scans = &Scans{Pages: list, NoImage: noImage, Info: info, Controls: stats.Controls}
+		}
+	}
 	for _, w := range x.warnings {
 		doc.Quality.Warn(w)
 	}
+	if scans != nil {
+		scans.Warnings = slices.Clone(doc.Quality.Warnings)
+	}
 	doc.Measure(stats.Controls)
-	return doc, x.marks, nil
+	return doc, x.marks, scans, nil
 }
 
 // open parses the file, repairing the damage the library rejects but that
@@ -275,6 +296,7 @@ type rawPage struct {
 	height float64
 	spans  []span
 	rules  []rule
+	images []imageDraw
 }
 
 // readPage walks one page; a panic inside the library costs only this page.
@@ -345,6 +367,7 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 	}
 	rp.spans = pw.spans
 	rp.rules = pw.rules
+	rp.images = pw.images
 	if err != nil && len(rp.spans) > 0 {
 		// Text was found before the damage: keep it, say the page is partial.
 		x.warnOnce(fmt.Sprintf("page %d was read only in part: %v", number, firstLine(err.Error())))
@@ -404,13 +427,17 @@ func (x *extractor) pageList() ([]pdf.Value, error) {
 	return pages, nil
 }
 
-// title picks the document title: the Info title when the text bears it
-// out (producers leave "Microsoft Word - draft3.docx" or a previous
-// document's title there), else the largest text on the first page.
-func (x *extractor) title(doc *document.Document) string {
+// infoTitle is the Info dictionary's title, cleaned.
+func (x *extractor) infoTitle() string {
 	info := strings.TrimSpace(x.r.Trailer().Key("Info").Key("Title").Text())
 	info, _ = textclean.Clean(info, false)
-	info = textclean.Fold(info)
+	return textclean.Fold(info)
+}
+
+// chooseTitle picks the document title: the Info title when the text bears it
+// out (producers leave "Microsoft Word - draft3.docx" or a previous
+// document's title there), else the largest text on the first page.
+func chooseTitle(info string, doc *document.Document) string {
 	if info != "" && !junkTitle(info) && title.FromSized([]title.Line{{Text: info, Size: 1}}) == info {
 		var first strings.Builder
 		for i := 0; i < len(doc.Pages) && i < 3; i++ {

@@ -106,6 +106,23 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // filters. The library keeps a stream's file offset private but prints it
 // at the end of Value.String ("<<...>>@1234").
 func (x *extractor) rawStream(v pdf.Value) ([]byte, error) {
+	data, err := x.encodedBytes(v)
+	if err != nil {
+		return nil, err
+	}
+	names, parms := filtersOf(v)
+	for i, name := range names {
+		data, err = decodeFilter(name, parms[i], data, x.opt.MaxStreamBytes)
+		if err != nil {
+			return data, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return data, nil
+}
+
+// encodedBytes are a stream's bytes as the file holds them, before any
+// filter.
+func (x *extractor) encodedBytes(v pdf.Value) ([]byte, error) {
 	if x.encrypted {
 		return nil, errors.New("encrypted stream with a filter the PDF library does not support")
 	}
@@ -123,10 +140,13 @@ func (x *extractor) rawStream(v pdf.Value) ([]byte, error) {
 	if end > int64(len(x.raw)) {
 		end = int64(len(x.raw))
 	}
-	data := x.raw[off:end]
+	return x.raw[off:end], nil
+}
+
+// filtersOf lists a stream's filters and their parameters, in the order
+// they are applied (at most 8: a longer chain is hostile).
+func filtersOf(v pdf.Value) (names []string, parms []pdf.Value) {
 	filters, params := v.Key("Filter"), v.Key("DecodeParms")
-	var names []string
-	var parms []pdf.Value
 	switch filters.Kind() {
 	case pdf.Name:
 		names, parms = []string{filters.Name()}, []pdf.Value{params}
@@ -136,13 +156,7 @@ func (x *extractor) rawStream(v pdf.Value) ([]byte, error) {
 			parms = append(parms, params.Index(i))
 		}
 	}
-	for i, name := range names {
-		data, err = decodeFilter(name, parms[i], data, x.opt.MaxStreamBytes)
-		if err != nil {
-			return data, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return data, nil
+	return names, parms
 }
 
 // decodeFilter applies one standard filter.

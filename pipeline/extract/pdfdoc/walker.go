@@ -67,6 +67,7 @@ type pageWalker struct {
 	tm, tlm matrix
 	spans   []span
 	rules   []rule
+	images  []imageDraw
 	ops     int
 	// fonts resolved in the resources being interpreted, by resource name
 	fonts map[string]*font
@@ -368,7 +369,19 @@ func (w *pageWalker) show(s string) {
 // form interprets a Form XObject with its own resources and matrix.
 func (w *pageWalker) form(name string) {
 	xo := w.res.Key("XObject").Key(name)
-	if xo.Kind() != pdf.Stream || xo.Key("Subtype").Name() != "Form" {
+	if xo.Kind() != pdf.Stream {
+		return
+	}
+	switch xo.Key("Subtype").Name() {
+	case "Image":
+		// Where images are drawn is what finds a scanned page's image
+		// for OCR (scan.go); the pixels are read only if it is wanted.
+		if len(w.images) < maxImageDraws {
+			w.images = append(w.images, imageDraw{ctm: w.g.ctm, xo: xo})
+		}
+		return
+	case "Form":
+	default:
 		return
 	}
 	id := xo.String() // ends in the stream's file offset: unique per stream
