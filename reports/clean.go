@@ -50,10 +50,10 @@ func cleanCard(c *rules.Scorecard) *rules.Scorecard {
 		cr.Gaps, cr.Questions, cr.RedFlags = printables(cr.Gaps), printables(cr.Questions), printables(cr.RedFlags)
 		ev := make([]rules.Evidence, len(cr.Evidence))
 		for j, e := range cr.Evidence {
-			ev[j] = rules.Evidence{Quote: printable(e.Quote), Page: e.Page, Section: printable(e.Section), Signal: printable(e.Signal)}
+			ev[j] = rules.Evidence{Quote: printable(e.Quote), Page: e.Page, Section: printable(e.Section), Signal: printable(e.Signal), OCR: e.OCR}
 			if c := e.Claim; c != nil {
 				ev[j].Claim = &annotate.Claim{Form: printable(c.Form), Voice: printable(c.Voice), Status: printable(c.Status),
-					Polarity: printable(c.Polarity), Scope: printable(c.Scope)}
+					Polarity: printable(c.Polarity), Scope: printable(c.Scope), Speaker: printable(c.Speaker)}
 			}
 		}
 		cr.Evidence = ev

@@ -371,7 +371,7 @@ func criteriaCount(n int) string {
 }
 
 func textEvidenceChange(b *strings.Builder, p painter, mark, color string, e EvidenceChange, note string) {
-	loc := where(e.Evidence, nil) + " [" + e.Signal + "]"
+	loc := where(e.Evidence) + " [" + e.Signal + "]"
 	if note != "" {
 		loc += " (" + note + ")"
 	}
@@ -430,7 +430,7 @@ func mdEvidenceChanges(b *strings.Builder, heading string, ev []EvidenceChange, 
 	}
 	fmt.Fprintf(b, "\n**%s**\n\n", heading)
 	for _, e := range ev {
-		loc := where(e.Evidence, nil)
+		loc := where(e.Evidence)
 		if n := note(e); n != "" {
 			loc += "; " + n
 		}

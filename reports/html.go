@@ -234,7 +234,7 @@ func htmlCardOf(c *rules.Scorecard, n int) htmlCard {
 		score := cr.Score
 		hcr := htmlCriterion{Criterion: cr, Anchor: hc.ID + "-" + cr.ID, Class: scoreClass(&score, cr.Max), Next: cr.Score + 1, FrontSummary: clip(cr.Summary, frontText+40)}
 		for _, e := range cr.Evidence {
-			if d.Quality.ReadByOCR(e.Page) {
+			if e.OCR {
 				if hcr.OCRPages == nil {
 					hcr.OCRPages = map[int]bool{}
 				}

@@ -61,7 +61,7 @@ func mdCard(b *strings.Builder, c *rules.Scorecard) {
 		if len(cr.Evidence) > 0 {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, e := range cr.Evidence {
-				fmt.Fprintf(b, "- “%s”  \n  *%s* (%s)\n", mdEscape(e.Quote), mdEscape(where(e, &d.Quality)), mdEscape(e.Signal))
+				fmt.Fprintf(b, "- “%s”  \n  *%s* (%s)\n", mdEscape(e.Quote), mdEscape(where(e)), mdEscape(e.Signal))
 			}
 		}
 		if len(cr.Gaps) > 0 {

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -184,9 +183,9 @@ func wrap(s string, width int, indent string) string {
 }
 
 // where names the place of a passage: page and section.
-func where(e rules.Evidence, q *document.Quality) string {
+func where(e rules.Evidence) string {
 	s := fmt.Sprintf("p. %d", e.Page)
-	if q != nil && q.ReadByOCR(e.Page) {
+	if e.OCR {
 		// OCR's words can be misread: the reader checks them against
 		// the page.
 		s += " (read by OCR)"

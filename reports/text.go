@@ -112,7 +112,7 @@ func textCard(b *strings.Builder, c *rules.Scorecard, p painter) {
 		if len(cr.Evidence) > 0 {
 			b.WriteString(p.paint(ansiBold, "Evidence:") + "\n")
 			for _, e := range cr.Evidence {
-				fmt.Fprintf(b, "  - %s %s\n%s\n", p.paint(ansiCyan, where(e, &d.Quality)), p.paint(ansiDim, "["+e.Signal+"]"), wrap("“"+e.Quote+"”", 78, "    "))
+				fmt.Fprintf(b, "  - %s %s\n%s\n", p.paint(ansiCyan, where(e)), p.paint(ansiDim, "["+e.Signal+"]"), wrap("“"+e.Quote+"”", 78, "    "))
 			}
 		}
 		if len(cr.Gaps) > 0 {

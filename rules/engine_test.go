@@ -531,3 +531,24 @@ func TestQuestionScoreRange(t *testing.T) {
 		t.Errorf("min_score above max_score: err %v, want it named", err)
 	}
 }
+
+// Evidence from a page read by OCR says so, so that a reader checks its
+// words against the page.
+func TestEvidenceOCR(t *testing.T) {
+	d := testDoc([]document.Block{para("We will open a clinic for rough sleepers.")})
+	s, err := loadRules(t, map[string]string{"test.yaml": ruleFile("  - {name: x, kind: terms, terms: [clinic]}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.Score(d, Tool{}).Criteria[0].Evidence; len(e) != 1 || e[0].OCR {
+		t.Fatalf("evidence %+v, want one not read by OCR", e)
+	}
+	d.Quality.OCR = &document.OCR{Engine: "tesseract 5.3.0", Pages: []document.OCRPage{{Page: 1, Words: 8, Confidence: 91}}}
+	if e := s.Score(d, Tool{}).Criteria[0].Evidence; len(e) != 1 || !e[0].OCR {
+		t.Errorf("evidence %+v, want it marked as read by OCR", e)
+	}
+	d.Quality.OCR.Pages[0].Error = "JBIG2 images are not supported"
+	if e := s.Score(d, Tool{}).Criteria[0].Evidence; len(e) != 1 || e[0].OCR {
+		t.Errorf("evidence %+v: a page OCR failed on was not read by it", e)
+	}
+}

@@ -45,6 +45,8 @@ type run struct {
 	// columns that a passage the document has may not read whole, so
 	// nothing is said to be missing from it (maxColumnShare).
 	unsureOfAbsence bool
+	// ocrPages are the pages read by OCR, whose evidence says so.
+	ocrPages map[int]bool
 	kind            string // the document's kind (annotate.Kind*)
 	c               *compiled
 	sents           []*sentence
@@ -151,6 +153,12 @@ const maxColumnShare = 0.25
 func (c *compiled) prepare(d *annotate.Doc) *run {
 	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{},
 		unsureOfAbsence: d.Quality.ColumnShare >= maxColumnShare}
+	if d.Quality.OCR != nil {
+		r.ocrPages = map[int]bool{}
+		for _, p := range d.Quality.OCR.Pages {
+			r.ocrPages[p.Page] = d.Quality.ReadByOCR(p.Page)
+		}
+	}
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""

@@ -96,6 +96,9 @@ type Evidence struct {
 	// done or planned ...), so a reader can weigh it before repeating it.
 	// Absent from scorecards written before claims were kept.
 	Claim *annotate.Claim `json:"claim,omitempty"`
+	// OCR says the passage's page was read by OCR (a scanned page): its
+	// words are the OCR engine's, to be checked against the page.
+	OCR bool `json:"ocr,omitempty"`
 }
 
 // Fact is a number found in the document, normalised.
