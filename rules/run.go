@@ -47,13 +47,13 @@ type run struct {
 	unsureOfAbsence bool
 	// ocrPages are the pages read by OCR, whose evidence says so.
 	ocrPages map[int]bool
-	kind            string // the document's kind (annotate.Kind*)
-	c               *compiled
-	sents           []*sentence
-	words           int
-	pages           int
-	nPara           int
-	nSect           int
+	kind     string // the document's kind (annotate.Kind*)
+	c        *compiled
+	sents    []*sentence
+	words    int
+	pages    int
+	nPara    int
+	nSect    int
 	// matched and where are indexed by the signal's place in its
 	// criterion (csignal.idx): these lookups are the engine's inner loop.
 	matched [][]bool
