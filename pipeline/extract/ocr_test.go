@@ -220,6 +220,29 @@ func TestCorpusScannedByOCR(t *testing.T) {
 	t.Logf("title %q; %d words at mean confidence %.1f", d.Title, q.OCR.Pages[0].Words, q.OCR.Confidence)
 }
 
+// TestCorpusPaperPagesByOCR: in PDFs with a text layer, --ocr auto reads a
+// page drawn as an image of paper (a page of a population profile pack:
+// a table of figures) and leaves full-page photographs (a manifesto's)
+// alone.
+func TestCorpusPaperPagesByOCR(t *testing.T) {
+	needTesseract(t)
+	dir := sharedCorpus(t)
+	d, err := readFile(t, filepath.Join(dir, "sussex-icb-crawley-ict-population-profile-pack-2023.pdf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := d.Quality.OCR; q == nil || !d.Quality.ReadByOCR(18) || q.Pages[0].Words < 300 {
+		t.Errorf("population profile pack: ocr %+v, want page 18 read by OCR", q)
+	}
+	d, err = readFile(t, filepath.Join(dir, "conservative-party-manifesto-2024.pdf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Quality.OCR != nil {
+		t.Errorf("manifesto: ocr %+v, want its photographs left alone", d.Quality.OCR)
+	}
+}
+
 // TestOCRMemoryLimit: Tesseract runs under the memory limit; a page it
 // cannot read within it is that page's failure, with a reason, and the
 // document is still read.

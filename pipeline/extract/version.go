@@ -9,5 +9,6 @@ package extract
 // 3: PDF pages keep the running lines taken out of their text, and
 // scanned PDFs are read by OCR (--ocr auto) where Tesseract is installed.
 // 4: converted texts say what share of them was put back from columns
-// (quality.column_share).
+// (quality.column_share), and in PDFs with a text layer the pages drawn as
+// an image of paper are read by OCR.
 const Version = 4

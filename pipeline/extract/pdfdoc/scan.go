@@ -29,12 +29,12 @@ type ScanMode int
 const (
 	// ScanNone takes none (no OCR).
 	ScanNone ScanMode = iota
-	// ScanNeeded takes, in a document with almost no text (needs_ocr),
-	// the image of each page with almost no text and a large image. A
-	// document with a text layer is left as it is, image pages and all:
-	// its pages of photographs would cost an OCR run each for nothing,
-	// and its output must not change under a reader who never asked for
-	// OCR.
+	// ScanNeeded takes the image of each page with almost no text and a
+	// large image: in a document with almost no text (needs_ocr), every
+	// such page; in a document with a text layer, only those whose image
+	// looks like paper (paperLike: a scanned letter in a board pack),
+	// since its pages of photographs would cost an OCR run each for
+	// nothing.
 	ScanNeeded
 	// ScanAll takes the image of every page drawn as a large image,
 	// whatever text it has.
@@ -112,14 +112,16 @@ type Scans struct {
 // scans takes out the images of the pages mode asks for. A page whose
 // image cannot be taken gets a Scan with Err, and a warning.
 func (x *extractor) scans(doc *document.Document, raws []rawPage, mode ScanMode) (out []Scan, noImage []int) {
+	// In a document with a text layer, a page that is an image is read
+	// only when the image looks like paper (a scanned letter in a board
+	// pack): a page of photographs would cost an OCR run for nothing.
+	textLayer := false
 	if mode == ScanNeeded {
 		chars := 0
 		for _, p := range doc.Pages {
 			chars += visibleChars(p)
 		}
-		if len(doc.Pages) == 0 || float64(chars)/float64(len(doc.Pages)) >= document.OCRThreshold {
-			return nil, nil
-		}
+		textLayer = len(doc.Pages) > 0 && float64(chars)/float64(len(doc.Pages)) >= document.OCRThreshold
 	}
 	for i, rp := range raws {
 		if i >= len(doc.Pages) {
@@ -136,6 +138,9 @@ func (x *extractor) scans(doc *document.Document, raws []rawPage, mode ScanMode)
 			continue
 		}
 		sc := x.pageScan(rp, parts)
+		if textLayer && (sc.Err != "" || !paperLike(sc)) {
+			continue
+		}
 		if sc.Err != "" {
 			x.warnOnce(fmt.Sprintf("page %d could not be read by OCR: %s", rp.number, sc.Err))
 		}
@@ -396,4 +401,45 @@ func (x *extractor) imageData(xo pdf.Value, spec imageSpec) ([]byte, error) {
 		data = out
 	}
 	return data, nil
+}
+
+// Paper: the share of a page image's pixels that must be light (luma of
+// paperLight or more, out of 255), and the share that may be strongly
+// coloured (the spread of red, green and blue above paperChroma), for the
+// image to be a page of paper rather than a photograph.
+const (
+	paperLight      = 180
+	paperChroma     = 64
+	paperLightShare = 0.6
+	paperColorShare = 0.15
+	// paperSamples bounds the pixels looked at: every k-th in each
+	// direction, enough to tell paper from a photograph.
+	paperSamples = 40000
+)
+
+// paperLike reports whether a page image looks like a sheet of paper
+// (mostly light, little colour: a scanned letter, minutes, a table),
+// not a photograph or a colourful picture.
+func paperLike(sc Scan) bool {
+	img, _, err := image.Decode(bytes.NewReader(sc.Data))
+	if err != nil {
+		return false
+	}
+	b := img.Bounds()
+	step := max(1, int(math.Sqrt(float64(b.Dx()*b.Dy())/paperSamples)))
+	var n, light, colour int
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			if (299*r+587*g+114*bl)/1000 >= paperLight {
+				light++
+			}
+			if max(r, g, bl)-min(r, g, bl) > paperChroma {
+				colour++
+			}
+			n++
+		}
+	}
+	return n > 0 && float64(light) >= paperLightShare*float64(n) && float64(colour) <= paperColorShare*float64(n)
 }
