@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -102,6 +103,18 @@ func currentRules() string {
 		return ""
 	}
 	return rs.Version
+}
+
+// currentReviewer reads and scores with the built-in rules and the
+// default limits: listings that show a stored pack's papers split them
+// again with it where an older nhsreview split them
+// (corpus.CurrentPapers).
+func currentReviewer() (*pipeline.Reviewer, error) {
+	rs, err := rules.Default()
+	if err != nil {
+		return nil, fmt.Errorf("the built-in rules: %w", err)
+	}
+	return newReviewer(defaultReadOptions(), rs), nil
 }
 
 // The listings' rows are the store's rows under reports' names: the
