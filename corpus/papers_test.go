@@ -534,6 +534,69 @@ func TestPapersSplitAgainOnRead(t *testing.T) {
 	}
 }
 
+// TestIngestSplitsAgain: adding content already stored makes again the
+// papers an older splitter stored (or that were not made yet), from the
+// stored extraction, and stores them with the score kept, as 'corpus
+// rescore' would: the same bytes from the same source (unchanged), or
+// from another (a new document); papers of the current splitter are left
+// alone, and so is a document under other rules than those scored.
+func TestIngestSplitsAgain(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	old := newReviewer(t, 1, "r1")
+	old.splitterVersion = pack.Version - 1
+	if _, err := s.Ingest(ctx, old, result("https://t.nhs.uk/march.md", packMarch), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	stale := func(sql string) {
+		t.Helper()
+		if _, err := s.db.Exec(`UPDATE papers SET title = 'Older split' WHERE number = '3'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		name, sql, src string
+		rules          string
+		status         Status
+		again          bool
+		splits         int32
+	}{
+		{"an older splitter's, the same source", "", "https://t.nhs.uk/march.md", "r1", Unchanged, true, 1},
+		{"current", "", "https://t.nhs.uk/march.md", "r1", Unchanged, false, 0},
+		{"an older splitter's, another source", `UPDATE scores SET splitter_version = 1`, "https://t.nhs.uk/copy.md", "r1", New, true, 1},
+		{"not made yet", `UPDATE scores SET papers = NULL`, "https://t.nhs.uk/march.md", "r1", Unchanged, true, 1},
+		{"under other rules", `UPDATE scores SET splitter_version = 1`, "https://t.nhs.uk/march.md", "r2", Unchanged, false, 0},
+	} {
+		if step.sql != "" {
+			stale(step.sql)
+		}
+		rv := newReviewer(t, 1, step.rules)
+		out, err := s.Ingest(ctx, rv, result(step.src, packMarch), Meta{})
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if out.Status != step.status || out.SplitAgain != step.again || rv.splits.Load() != step.splits || rv.extracts.Load() != 0 {
+			t.Errorf("%s: %s, split again %v, %d splits, %d extractions; want %s, %v, %d, 0", step.name, out.Status, out.SplitAgain,
+				rv.splits.Load(), rv.extracts.Load(), step.status, step.again, step.splits)
+		}
+		if step.again && (out.PaperCount != 4 || len(out.Papers) != 4 || rv.scores.Load() != 2) {
+			t.Errorf("%s: %d papers (%d made), %d scorings; want 4, and the two triaged scored", step.name, out.PaperCount, len(out.Papers), rv.scores.Load())
+		}
+		if !step.again {
+			continue
+		}
+		if _, ps, err := s.Papers(ctx, "1", "r1"); err != nil || packItems(ps) != wantItems || ps[0].SplitterVersion != pack.Version || ps[2].Title == "Older split" {
+			t.Errorf("%s: stored %s, %v", step.name, packItems(ps), err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM scores WHERE rules_version = 'r1'`); n != 1 {
+			t.Errorf("%s: %d scores, want the one kept", step.name, n)
+		}
+	}
+}
+
 // TestPapersCheckRepair: a paper's scorecard garbled, or a paper row
 // gone, is found by Check and made again by Repair; a pack's score
 // dropped by Repair takes its papers with it, and both are made again.

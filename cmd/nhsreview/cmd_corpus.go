@@ -76,7 +76,10 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}
-	if o.PaperCount > 0 {
+	switch {
+	case o.PaperCount > 0 && o.SplitAgain:
+		total += fmt.Sprintf("  %d papers, split again", o.PaperCount)
+	case o.PaperCount > 0:
 		total += fmt.Sprintf("  %d papers", o.PaperCount)
 	}
 	title := o.Title

@@ -242,7 +242,8 @@ func TestCorpusPackReadsStoredPapers(t *testing.T) {
 // source and 'corpus pack' all show the pack as this nhsreview splits it,
 // from the stored text, each with one line on stderr that says so and how
 // to store them, and store nothing; after 'corpus rescore', they show the
-// stored papers and say nothing.
+// stored papers and say nothing. 'corpus add' of the same file stores
+// them split again.
 func TestCorpusPapersSplitAgain(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "corpus.db")
@@ -318,5 +319,20 @@ func TestCorpusPapersSplitAgain(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, tc.want) || stderr != "" {
 			t.Errorf("%s, stored by this nhsreview: exit %d, stderr %q, stdout:\n%s", strings.Join(args, " "), code, stderr, stdout)
 		}
+	}
+
+	// Adding the file again stores its papers as this nhsreview splits
+	// them, and says so.
+	exec(`UPDATE scores SET splitter_version = 1`)
+	stdout, stderr, code := runCLI(t, "corpus", "add", "--db", db, pack)
+	if code != 0 || !strings.HasPrefix(stdout, "unchanged #1 v1 ") || !strings.HasSuffix(stdout, "  3 papers, split again\n") || stderr != "" {
+		t.Errorf("corpus add of a pack an older nhsreview split: exit %d, stderr %q, stdout %q", code, stderr, stdout)
+	}
+	stdout, stderr, code = runCLI(t, "corpus", "papers", "--db", db, "1")
+	if code != 0 || !strings.Contains(stdout, "\n3     Population Health Strategy ") || strings.Contains(stdout, "(as stored)") || stderr != "" {
+		t.Errorf("papers after the add: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	if stdout, _, _ := runCLI(t, "corpus", "add", "--db", db, pack); strings.Contains(stdout, "split again") {
+		t.Errorf("corpus add of a pack this nhsreview split: %q", stdout)
 	}
 }

@@ -21,7 +21,7 @@ import (
 
 // Version identifies what Split makes of a document. The corpus records
 // it with a pack's stored papers, and papers an older splitter made are
-// split again: by 'corpus rescore', and, until then,
+// split again: by 'corpus rescore' and 'corpus add', and, until then,
 // every command that shows them splits the stored text rather than show
 // them. Bump it whenever a change to the splitter changes the papers a
 // document gives. (Papers stored before it was recorded carry 0; 2 splits at
