@@ -69,6 +69,9 @@ type Outcome struct {
 	Papers     []Paper
 	PapersErr  error
 	PaperCount int
+	// SplitAgain: the bytes were stored, and their papers, made by an
+	// older splitter (or not made yet), were made again and stored.
+	SplitAgain bool
 }
 
 // Key is how a source is named in the corpus: the canonical URL, or the
@@ -102,7 +105,9 @@ func (s *Store) Validators(ctx context.Context, source string) (fetched.Validato
 // Ingest stores a fetched document: a new document, a new version of a
 // known one, or (same bytes as its latest version) only the fetch. New
 // bytes are extracted and scored first, outside the transaction; a source
-// whose bytes cannot be read as a document is not stored at all.
+// whose bytes cannot be read as a document is not stored at all. Known
+// bytes whose papers an older splitter made (or none yet) have them made
+// again from the stored extraction (Outcome.SplitAgain), as Rescore does.
 func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
@@ -115,8 +120,14 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 	if err != nil {
 		return nil, err
 	}
-	var work *prepared
-	if latest != sha {
+	var work, again *prepared
+	if latest == sha {
+		// Nothing new to read or score, but papers an older splitter
+		// stored are made again, as 'corpus rescore' would.
+		if again, err = s.prepareSplit(ctx, rv, sha); err != nil {
+			return nil, err
+		}
+	} else {
 		// The bytes may be stored already, read from another source, and
 		// are not read again here: they must still be what this source
 		// says it is (a web page at a link to a PDF is an error page).
@@ -147,6 +158,12 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 		switch {
 		case have == sha:
 			out.Status = Unchanged
+			if again != nil && again.splitAgain {
+				if err := putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), again.papers, again.papersErr); err != nil {
+					return err
+				}
+				out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = again.papers, again.papersErr, again.paperCount, true
+			}
 		case work == nil:
 			// Prepared nothing because the bytes looked known, but they
 			// are not (another process changed the document meanwhile).
@@ -168,7 +185,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 			verID, _ = r.LastInsertId()
 			out.Card = work.card
 			out.Title = work.title
-			out.Papers, out.PapersErr, out.PaperCount = work.papers, work.papersErr, work.paperCount
+			out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = work.papers, work.papersErr, work.paperCount, work.splitAgain
 		}
 		out.VersionID, out.Seq = verID, seq
 		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
@@ -304,6 +321,9 @@ type prepared struct {
 	// paperCount is how many papers the pack holds: those made, or
 	// those stored with the reused score.
 	paperCount int
+	// splitAgain: the score is reused, and its papers, an older
+	// splitter's (or not made yet), were made again to be stored.
+	splitAgain bool
 }
 
 // prepare extracts and scores new bytes, reusing what the store already
@@ -324,13 +344,7 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetched.Doc, sha 
 		}
 		if card != nil {
 			w.card, w.haveScore = card, true
-			// NULL (not split yet) is 0 here: the next rescore splits it.
-			err := s.db.QueryRowContext(ctx, `SELECT coalesce(papers, 0) FROM scores WHERE sha256 = ? AND rules_version = ?`,
-				sha, rv.RulesVersion()).Scan(&w.paperCount)
-			if err != nil {
-				return nil, fmt.Errorf("reading the score: %w", err)
-			}
-			return w, nil
+			return w, s.splitStale(ctx, rv, w)
 		}
 		if w.doc, _, err = s.extraction(ctx, sha); err != nil {
 			return nil, err
@@ -360,6 +374,66 @@ func (s *Store) prepare(ctx context.Context, rv Reviewer, res *fetched.Doc, sha 
 	return w, nil
 }
 
+// prepareSplit is what adding content sha again stores: its papers made
+// again where its score under rv's rules is stored, from a current
+// extraction, and its papers were not made yet or an older splitter made
+// them (see splitStale); nil when there is nothing to do (a stale
+// extraction or no score under these rules are 'corpus rescore's to
+// redo, as before).
+func (s *Store) prepareSplit(ctx context.Context, rv Reviewer, sha string) (*prepared, error) {
+	var ver int
+	var scored bool
+	err := s.db.QueryRowContext(ctx, `SELECT e.extractor_version, EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = e.sha256 AND s.rules_version = ?)
+		FROM extractions e WHERE e.sha256 = ?`, rv.RulesVersion(), sha).Scan(&ver, &scored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the extraction: %w", err)
+	}
+	if ver != rv.ExtractorVersion() || !scored {
+		return nil, nil
+	}
+	w := &prepared{sha: sha, haveScore: true}
+	if err := s.splitStale(ctx, rv, w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// splitStale reads how many papers are stored with the score of w's
+// content under rv's rules, which must be stored, and makes them again
+// from the stored extraction, as 'corpus rescore' does, where they were
+// not made yet or an older splitter made them (w.splitAgain), for store
+// to write with the score kept.
+func (s *Store) splitStale(ctx context.Context, rv Reviewer, w *prepared) error {
+	var n sql.NullInt64
+	var splitter int
+	err := s.db.QueryRowContext(ctx, `SELECT papers, splitter_version FROM scores WHERE sha256 = ? AND rules_version = ?`,
+		w.sha, rv.RulesVersion()).Scan(&n, &splitter)
+	if err != nil {
+		return fmt.Errorf("reading the score: %w", err)
+	}
+	if n.Valid && splitter == rv.SplitterVersion() {
+		w.paperCount = int(n.Int64)
+		return nil
+	}
+	d, _, err := s.extraction(ctx, w.sha)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return errors.New("no stored extraction")
+	}
+	w.splitAgain = true
+	// Papers that cannot be made do not fail the add (see putPapers).
+	w.papers, w.papersErr = rv.Papers(ctx, d)
+	if w.papersErr == nil {
+		w.paperCount = len(w.papers)
+	}
+	return nil
+}
+
 // store writes the content, extraction and score (what is not stored yet).
 func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []byte) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO contents (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
@@ -375,6 +449,8 @@ func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []by
 		if err := putScore(ctx, tx, w.sha, rv, w.card, w.cardJSON); err != nil {
 			return err
 		}
+	}
+	if !w.haveScore || w.splitAgain {
 		return putPapers(ctx, tx, w.sha, rv.RulesVersion(), rv.SplitterVersion(), w.papers, w.papersErr)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -36,21 +37,15 @@ func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, splitt
 	if splitErr == nil {
 		n = len(papers)
 		for i, p := range papers {
-			status, errText, total, outOf, card := PaperNotTriaged, "", 0, 0, ""
-			switch {
-			case p.Err != nil:
-				status, errText = PaperFailed, p.Err.Error()
-			case p.Card != nil:
+			status, errText, total, outOf := paperStatus(p)
+			card := ""
+			if p.Err == nil && p.Card != nil {
 				data, err := json.Marshal(p.Card)
 				if err != nil {
-					status, errText = PaperFailed, "encoding the scorecard: "+err.Error()
-					break
+					status, errText, total, outOf = PaperFailed, "encoding the scorecard: "+err.Error(), 0, 0
+				} else {
+					card = string(data)
 				}
-				status, card = p.Card.Status, string(data)
-				if status == "" {
-					status = rules.StatusScored
-				}
-				total, outOf = p.Card.Total()
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO papers (sha256, rules_version, item_index, number, title, presenter, purpose,
 				kind, first_page, last_page, asked, status, total, max, scorecard, error)
@@ -67,6 +62,24 @@ func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, splitt
 		return fmt.Errorf("storing the papers: %w", err)
 	}
 	return nil
+}
+
+// paperStatus is what a paper's row says of its score: its status ("not
+// triaged" without a scorecard, "failed" with its error, else the
+// scorecard's), and its total and the most it could be.
+func paperStatus(p Paper) (status, errText string, total, outOf int) {
+	switch {
+	case p.Err != nil:
+		return PaperFailed, p.Err.Error(), 0, 0
+	case p.Card != nil:
+		status = p.Card.Status
+		if status == "" {
+			status = rules.StatusScored
+		}
+		total, outOf = p.Card.Total()
+		return status, "", total, outOf
+	}
+	return PaperNotTriaged, "", 0, 0
 }
 
 // PaperWarnings are the lines that say what went wrong with a pack's
@@ -127,11 +140,23 @@ type PaperEntry struct {
 // StoredPaper is a stored paper with its scorecard (nil when not triaged
 // or failed), and the version of the splitter that made the pack's
 // papers (0 for papers stored before it was recorded): a caller that
-// splits with another shows its own split, not these.
+// splits with another shows its own split, not these. SplitAgain says
+// that the paper was made on reading rather than stored (see
+// CurrentPapers).
 type StoredPaper struct {
 	PaperEntry
 	Card            *rules.Scorecard
 	SplitterVersion int
+	SplitAgain      bool
+}
+
+// Splitter makes a board pack's papers from its text, each scored on the
+// criteria its kind calls for, as a Reviewer does (every Reviewer is
+// one): the papers an older splitter stored are made again with it.
+type Splitter interface {
+	Papers(ctx context.Context, d *document.Document) ([]Paper, error)
+	RulesVersion() string
+	SplitterVersion() int
 }
 
 // Papers returns the stored papers of a board pack, named as Show names
@@ -148,6 +173,80 @@ func (s *Store) Papers(ctx context.Context, ref, rulesVersion string) (Entry, []
 	return e, papers, err
 }
 
+// CurrentPapers returns a board pack's papers as sp makes them, for
+// every read of them to show what 'corpus pack' and the web's pack page
+// show: the stored papers (see Papers, under sp's rules), unless an
+// older splitter than sp's made them (its version is stored with them);
+// those are made again from the stored extraction with sp, nothing is
+// written ('corpus rescore' and 'corpus add' store them), and each is
+// marked SplitAgain for the caller to say so. A version stored as not a
+// pack by an older splitter is split again too.
+func (s *Store) CurrentPapers(ctx context.Context, ref string, sp Splitter) (Entry, []StoredPaper, error) {
+	e, err := s.version(ctx, ref, sp.RulesVersion())
+	if err != nil {
+		return e, nil, err
+	}
+	papers, err := s.currentPapers(ctx, e, sp)
+	return e, papers, err
+}
+
+// currentPapers is CurrentPapers of a listed version.
+func (s *Store) currentPapers(ctx context.Context, e Entry, sp Splitter) ([]StoredPaper, error) {
+	if e.RulesVersion != "" {
+		n, splitter, err := s.splitOf(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		if n.Valid && splitter != sp.SplitterVersion() {
+			return s.splitAgain(ctx, e, sp)
+		}
+	}
+	return s.papersOf(ctx, e)
+}
+
+// splitAgain makes the papers of a listed version from its stored
+// extraction with sp, and writes nothing.
+func (s *Store) splitAgain(ctx context.Context, e Entry, sp Splitter) ([]StoredPaper, error) {
+	d, _, err := s.extraction(ctx, e.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", versionName(e), e.Source, err)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("%s: its papers were split by an older nhsreview and its text is not stored to split again: run 'nhsreview corpus rescore --all'", versionName(e))
+	}
+	made, err := sp.Papers(ctx, d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: splitting its stored text into papers: %w", versionName(e), err)
+	}
+	if len(made) == 0 {
+		return nil, noPapersError(fmt.Sprintf("%s is not a board pack: it has no papers", versionName(e)))
+	}
+	out := make([]StoredPaper, len(made))
+	for i, p := range made {
+		status, errText, total, outOf := paperStatus(p)
+		out[i] = StoredPaper{PaperEntry: PaperEntry{DocumentID: e.ID, Version: e.Version, Source: e.Source, SHA256: e.SHA256,
+			RulesVersion: sp.RulesVersion(), Index: i, Item: p.Number, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose,
+			Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Asked: p.Asked, Status: status, Total: total, Max: outOf,
+			Error: errText}, Card: p.Card, SplitterVersion: sp.SplitterVersion(), SplitAgain: true}
+	}
+	return out, nil
+}
+
+// SplitAgainNote is the line that tells a user that the papers of the
+// pack versions es were split again on reading (see CurrentPapers), and
+// how to store them.
+func SplitAgainNote(es ...Entry) string {
+	const rest = "split by an older nhsreview: shown split again from the stored text, not stored; run 'nhsreview corpus rescore' to store them"
+	if len(es) == 1 {
+		return versionName(es[0]) + ": its stored papers were " + rest
+	}
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = versionName(e)
+	}
+	return fmt.Sprintf("%d packs (%s): their stored papers were %s", len(es), strings.Join(names, ", "), rest)
+}
+
 // Paper returns one stored paper of a board pack (see Papers) by its
 // agenda item ("7i"); an item the pack does not have is an error that
 // lists those it has.
@@ -156,16 +255,33 @@ func (s *Store) Paper(ctx context.Context, ref, item, rulesVersion string) (Entr
 	if err != nil {
 		return e, nil, err
 	}
+	p, err := paperOf(e, papers, item)
+	return e, p, err
+}
+
+// CurrentPaper is Paper as sp makes the pack's papers (see
+// CurrentPapers).
+func (s *Store) CurrentPaper(ctx context.Context, ref, item string, sp Splitter) (Entry, *StoredPaper, error) {
+	e, papers, err := s.CurrentPapers(ctx, ref, sp)
+	if err != nil {
+		return e, nil, err
+	}
+	p, err := paperOf(e, papers, item)
+	return e, p, err
+}
+
+// paperOf is the paper of item among the papers of version e.
+func paperOf(e Entry, papers []StoredPaper, item string) (*StoredPaper, error) {
 	var items []string
 	for i, p := range papers {
 		if strings.EqualFold(p.Item, item) {
-			return e, &papers[i], nil
+			return &papers[i], nil
 		}
 		if p.Item != "" {
 			items = append(items, p.Item)
 		}
 	}
-	return e, nil, notFound(fmt.Sprintf("%s has no item %s (its items: %s)", versionName(e), item, strings.Join(items, ", ")))
+	return nil, notFound(fmt.Sprintf("%s has no item %s (its items: %s)", versionName(e), item, strings.Join(items, ", ")))
 }
 
 func versionName(e Entry) string {
@@ -204,12 +320,9 @@ func (s *Store) papersOf(ctx context.Context, e Entry) ([]StoredPaper, error) {
 	if e.RulesVersion == "" {
 		return nil, noPapersError(fmt.Sprintf("%s has no score: run 'nhsreview corpus rescore'", versionName(e)))
 	}
-	var n sql.NullInt64
-	var splitter int
-	err := s.db.QueryRowContext(ctx, `SELECT papers, splitter_version FROM scores WHERE sha256 = ? AND rules_version = ?`,
-		e.SHA256, e.RulesVersion).Scan(&n, &splitter)
+	n, splitter, err := s.splitOf(ctx, e)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: reading the papers of %s: %w", versionName(e), err)
+		return nil, err
 	}
 	switch {
 	case !n.Valid:
@@ -250,6 +363,17 @@ func (s *Store) papersOf(ctx context.Context, e Entry) ([]StoredPaper, error) {
 	return out, nil
 }
 
+// splitOf reads how many papers are stored with the listed score of e
+// (NULL: not made yet) and the version of the splitter that made them.
+func (s *Store) splitOf(ctx context.Context, e Entry) (n sql.NullInt64, splitter int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT papers, splitter_version FROM scores WHERE sha256 = ? AND rules_version = ?`,
+		e.SHA256, e.RulesVersion).Scan(&n, &splitter)
+	if err != nil {
+		return n, 0, fmt.Errorf("corpus: reading the papers of %s: %w", versionName(e), err)
+	}
+	return n, splitter, nil
+}
+
 // PaperExportRow is one criterion score of one paper of a stored board
 // pack (one row with the criterion empty for a paper its kind does not
 // triage, or whose scoring failed): the version's columns of ExportRow,
@@ -286,27 +410,34 @@ type PaperExportRow struct {
 
 // ExportPapers returns one row per paper and criterion of every stored
 // pack version the filter picks (every version, whatever f.AllVersions
-// says, as Export), under the rules of each version's listed score.
-func (s *Store) ExportPapers(ctx context.Context, f Filter, rulesVersion string) ([]PaperExportRow, error) {
+// says, as Export), under the rules of each version's listed score
+// (sp's where it has one), with the papers as sp makes them (see
+// CurrentPapers): splitAgain are the versions whose papers were made
+// again. A version stored as not a pack is not split again here: that
+// would read every stored document's text at every export.
+func (s *Store) ExportPapers(ctx context.Context, f Filter, sp Splitter) (rows []PaperExportRow, splitAgain []Entry, err error) {
 	f.AllVersions = true
-	entries, err := s.List(ctx, f, rulesVersion)
+	entries, err := s.List(ctx, f, sp.RulesVersion())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rows := []PaperExportRow{}
+	rows = []PaperExportRow{}
 	for _, e := range entries {
 		if e.Papers == 0 {
 			continue
 		}
-		papers, err := s.papersOf(ctx, e)
+		papers, err := s.currentPapers(ctx, e, sp)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if papers[0].SplitAgain {
+			splitAgain = append(splitAgain, e)
 		}
 		for _, p := range papers {
 			head := PaperExportRow{
 				DocumentID: e.ID, Version: e.Version, Source: e.Source, Org: e.Org, OrgName: e.OrgName, Region: e.Region,
 				Kind: e.Kind, Title: e.Title, SHA256: e.SHA256, FirstSeen: e.FirstSeen, LastFetched: e.LastFetched,
-				RulesVersion: e.RulesVersion, PaperIndex: p.Index, Item: p.Item, PaperTitle: p.Title, Presenter: p.Presenter,
+				RulesVersion: p.RulesVersion, PaperIndex: p.Index, Item: p.Item, PaperTitle: p.Title, Presenter: p.Presenter,
 				Purpose: p.Purpose, PaperKind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Status: p.Status, Asked: p.Asked,
 			}
 			if p.Card == nil || len(p.Card.Criteria) == 0 || !p.Card.Scored() {
@@ -320,7 +451,7 @@ func (s *Store) ExportPapers(ctx context.Context, f Filter, rulesVersion string)
 			}
 		}
 	}
-	return rows, nil
+	return rows, splitAgain, nil
 }
 
 // Scorecard returns the stored scorecard of the version ref names (a

@@ -221,9 +221,9 @@ func TestPapersStored(t *testing.T) {
 
 	// The export: per pack, the agenda and minutes in a row each, the
 	// strategy in five, the finance report in one.
-	rows, err := s.ExportPapers(ctx, Filter{}, "r1")
-	if err != nil {
-		t.Fatal(err)
+	rows, again, err := s.ExportPapers(ctx, Filter{}, p)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("export: %v, split again %v", err, again)
 	}
 	if len(rows) != 3*8 {
 		t.Errorf("%d export rows, want 24", len(rows))
@@ -234,7 +234,7 @@ func TestPapersStored(t *testing.T) {
 			t.Errorf("export row %+v", r)
 		}
 	}
-	if rows, err := s.ExportPapers(ctx, Filter{Kind: "strategy"}, "r1"); err != nil || len(rows) != 0 {
+	if rows, _, err := s.ExportPapers(ctx, Filter{Kind: "strategy"}, p); err != nil || len(rows) != 0 {
 		t.Errorf("export of no pack: %d rows, %v", len(rows), err)
 	}
 }
@@ -456,6 +456,144 @@ func TestPapersSplitterVersion(t *testing.T) {
 	}
 	if err := s.tx(ctx, func(tx *sql.Tx) error { return addSplitterVersion(ctx, tx) }); err != nil {
 		t.Errorf("the step again: %v", err)
+	}
+}
+
+// TestPapersSplitAgainOnRead: where an older splitter stored a pack's
+// papers, every read of them (CurrentPapers, CurrentPaper, ExportPapers)
+// shows them as the current splitter makes them, from the stored
+// extraction, marked as split again, and writes nothing; once a rescore
+// has stored them, the stored papers are read and nothing is split. A
+// document an older splitter found no pack in is split again when named.
+func TestPapersSplitAgainOnRead(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	old := newReviewer(t, 1, "r1")
+	old.splitterVersion = pack.Version - 1
+	for i, data := range [][]byte{packMarch, strategy(1)} {
+		if _, err := s.Ingest(ctx, old, result(fmt.Sprintf("https://t.nhs.uk/%d.md", i), data), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What the older splitter stored differs from what the current one
+	// makes: a title it read otherwise.
+	const oldTitle = "Population Health Strategy (as the older splitter read it)"
+	if _, err := s.db.Exec(`UPDATE papers SET title = ? WHERE number = '3'`, oldTitle); err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, s, `SELECT count(*) FROM papers WHERE title = ?`, oldTitle)
+
+	rv := newReviewer(t, 1, "r1")
+	e, ps, err := s.CurrentPapers(ctx, "1", rv)
+	if err != nil || packItems(ps) != wantItems || !ps[0].SplitAgain || ps[2].Title == oldTitle || ps[2].SplitterVersion != pack.Version {
+		t.Errorf("papers of an older splitter: %s, %v (%+v)", packItems(ps), err, ps)
+	}
+	if want := "document 1 version 1: its stored papers were split by an older nhsreview: shown split again from the stored text, not stored; run 'nhsreview corpus rescore' to store them"; SplitAgainNote(e) != want {
+		t.Errorf("note %q, want %q", SplitAgainNote(e), want)
+	}
+	_, paper, err := s.CurrentPaper(ctx, "1", "3", rv)
+	if err != nil || !paper.SplitAgain || paper.Card == nil || paper.Title == oldTitle || paper.Status != "scored" || paper.Max != 15 {
+		t.Errorf("paper 3 of an older splitter: %+v, %v", paper, err)
+	}
+	rows, again, err := s.ExportPapers(ctx, Filter{}, rv)
+	if err != nil || len(rows) != 8 || len(again) != 1 || again[0].ID != 1 || rows[2].PaperTitle == oldTitle {
+		t.Errorf("export of an older splitter's papers: %d rows, split again %+v, %v", len(rows), again, err)
+	}
+	if _, _, err := s.CurrentPapers(ctx, "2", rv); err == nil || err.Error() != "document 2 version 1 is not a board pack: it has no papers" {
+		t.Errorf("a document that is not a pack: %v", err)
+	}
+	if rv.splits.Load() != 4 {
+		t.Errorf("%d splits, want 4 (the pack three times, the plan once)", rv.splits.Load())
+	}
+	// Nothing was written.
+	if n := count(t, s, `SELECT count(*) FROM papers WHERE title = ?`, oldTitle); n != before || count(t, s, `SELECT count(*) FROM scores WHERE splitter_version = ?`, pack.Version) != 0 {
+		t.Errorf("reading wrote: %d stored titles of the older splitter, want %d", n, before)
+	}
+
+	// Stored by the current splitter: read as stored, nothing split.
+	if _, err := s.Rescore(ctx, rv, 1, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE papers SET title = 'Population Health Strategy (as stored)' WHERE number = '3'`); err != nil {
+		t.Fatal(err)
+	}
+	now := newReviewer(t, 1, "r1")
+	_, ps, err = s.CurrentPapers(ctx, "1", now)
+	if err != nil || ps[0].SplitAgain || ps[2].Title != "Population Health Strategy (as stored)" {
+		t.Errorf("papers of the current splitter: %+v, %v", ps, err)
+	}
+	_, paper, err = s.CurrentPaper(ctx, "1", "3", now)
+	if err != nil || paper.SplitAgain || paper.Title != "Population Health Strategy (as stored)" {
+		t.Errorf("paper 3 of the current splitter: %+v, %v", paper, err)
+	}
+	if rows, again, err := s.ExportPapers(ctx, Filter{}, now); err != nil || len(rows) != 8 || len(again) != 0 || rows[2].PaperTitle != "Population Health Strategy (as stored)" {
+		t.Errorf("export of the current splitter's papers: %d rows, split again %+v, %v", len(rows), again, err)
+	}
+	if now.splits.Load() != 0 {
+		t.Errorf("%d splits of papers stored by the current splitter", now.splits.Load())
+	}
+}
+
+// TestIngestSplitsAgain: adding content already stored makes again the
+// papers an older splitter stored (or that were not made yet), from the
+// stored extraction, and stores them with the score kept, as 'corpus
+// rescore' would: the same bytes from the same source (unchanged), or
+// from another (a new document); papers of the current splitter are left
+// alone, and so is a document under other rules than those scored.
+func TestIngestSplitsAgain(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	old := newReviewer(t, 1, "r1")
+	old.splitterVersion = pack.Version - 1
+	if _, err := s.Ingest(ctx, old, result("https://t.nhs.uk/march.md", packMarch), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	stale := func(sql string) {
+		t.Helper()
+		if _, err := s.db.Exec(`UPDATE papers SET title = 'Older split' WHERE number = '3'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		name, sql, src string
+		rules          string
+		status         Status
+		again          bool
+		splits         int32
+	}{
+		{"an older splitter's, the same source", "", "https://t.nhs.uk/march.md", "r1", Unchanged, true, 1},
+		{"current", "", "https://t.nhs.uk/march.md", "r1", Unchanged, false, 0},
+		{"an older splitter's, another source", `UPDATE scores SET splitter_version = 1`, "https://t.nhs.uk/copy.md", "r1", New, true, 1},
+		{"not made yet", `UPDATE scores SET papers = NULL`, "https://t.nhs.uk/march.md", "r1", Unchanged, true, 1},
+		{"under other rules", `UPDATE scores SET splitter_version = 1`, "https://t.nhs.uk/march.md", "r2", Unchanged, false, 0},
+	} {
+		if step.sql != "" {
+			stale(step.sql)
+		}
+		rv := newReviewer(t, 1, step.rules)
+		out, err := s.Ingest(ctx, rv, result(step.src, packMarch), Meta{})
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if out.Status != step.status || out.SplitAgain != step.again || rv.splits.Load() != step.splits || rv.extracts.Load() != 0 {
+			t.Errorf("%s: %s, split again %v, %d splits, %d extractions; want %s, %v, %d, 0", step.name, out.Status, out.SplitAgain,
+				rv.splits.Load(), rv.extracts.Load(), step.status, step.again, step.splits)
+		}
+		if step.again && (out.PaperCount != 4 || len(out.Papers) != 4 || rv.scores.Load() != 2) {
+			t.Errorf("%s: %d papers (%d made), %d scorings; want 4, and the two triaged scored", step.name, out.PaperCount, len(out.Papers), rv.scores.Load())
+		}
+		if !step.again {
+			continue
+		}
+		if _, ps, err := s.Papers(ctx, "1", "r1"); err != nil || packItems(ps) != wantItems || ps[0].SplitterVersion != pack.Version || ps[2].Title == "Older split" {
+			t.Errorf("%s: stored %s, %v", step.name, packItems(ps), err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM scores WHERE rules_version = 'r1'`); n != 1 {
+			t.Errorf("%s: %d scores, want the one kept", step.name, n)
+		}
 	}
 }
 

@@ -45,7 +45,9 @@ A SOURCE may also name what the corpus (--db) stores: corpus:ID (a document's
 latest version), corpus:SHA256-PREFIX (one version) or corpus:ID#ITEM (a paper
 of a stored board pack, as 'corpus papers ID' lists them), compared from its
 stored score beside files and URLs: 'nhsreview compare corpus:3#4 corpus:7#4
-plan.pdf'. A stored paper holds the criteria its kind calls for.
+plan.pdf'. A stored paper holds the criteria its kind calls for; the papers
+of a pack an older nhsreview split are split again from its stored text,
+with a warning that says so.
 
 A source that could not be read, or had too little text to judge, keeps its
 row, marked "not scored" with the reason (in the CSV: the status and reason
@@ -154,15 +156,16 @@ func compareSources(ctx context.Context, cf *corpusFlags, sources []string, ro r
 		return nil, err
 	}
 	defer st.Close()
+	rv := newReviewer(ro, rs)
 	return eachSource(ctx, sources, ro.jobs, "scored", stderr, func(ctx context.Context, src string) (*rules.Scorecard, []string, error) {
 		if !isCorpusSource(src) {
 			return scoreOne(ctx, src, ro, rs)
 		}
-		s, err := readStored(ctx, st, src, rs.Version, false)
+		s, err := readStored(ctx, st, src, rv, false)
 		if err != nil {
 			return nil, nil, err
 		}
-		return s.card, cardWarnings(s.card), nil
+		return s.card, append(s.warnings, cardWarnings(s.card)...), nil
 	}), nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
@@ -75,7 +76,10 @@ func outcomeLine(src string, o *corpus.Outcome) string {
 		n, outOf := o.Card.Total()
 		total = fmt.Sprintf("  %d/%d", n, outOf)
 	}
-	if o.PaperCount > 0 {
+	switch {
+	case o.PaperCount > 0 && o.SplitAgain:
+		total += fmt.Sprintf("  %d papers, split again", o.PaperCount)
+	case o.PaperCount > 0:
 		total += fmt.Sprintf("  %d papers", o.PaperCount)
 	}
 	title := o.Title
@@ -102,6 +106,18 @@ func currentRules() string {
 		return ""
 	}
 	return rs.Version
+}
+
+// currentReviewer reads and scores with the built-in rules and the
+// default limits: listings that show a stored pack's papers split them
+// again with it where an older nhsreview split them
+// (corpus.CurrentPapers).
+func currentReviewer() (*pipeline.Reviewer, error) {
+	rs, err := rules.Default()
+	if err != nil {
+		return nil, fmt.Errorf("the built-in rules: %w", err)
+	}
+	return newReviewer(defaultReadOptions(), rs), nil
 }
 
 // The listings' rows are the store's rows under reports' names: the

@@ -29,7 +29,9 @@ from the same source), or nothing new (the same bytes). One line per source
 on stdout: new, changed or unchanged, the document number and version. A board
 pack is stored once, with its papers (split and scored as 'nhsreview pack'
 does) as its parts: 'corpus papers ID' lists them, and the line ends with
-their count.
+their count. Adding a pack already stored whose papers an older nhsreview
+split stores them split again, as 'corpus rescore' would ("4 papers, split
+again").
 
 Exit codes: 0 every source stored; 2 a source could not be fetched or read
 (the others are still stored), or bad usage.`,

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/reports"
 )
 
@@ -38,7 +40,9 @@ criterion empty), the pack version's columns first, then the paper's:
 paper_index, item, paper_title, presenter, purpose, paper_kind, first_page,
 last_page, status, criterion, score, max, evidence, red_flags, asked. They are
 rows of their own, not added to the documents' rows, so that a script summing
-a document's scores does not count a pack's papers twice.
+a document's scores does not count a pack's papers twice. A pack whose papers
+an older nhsreview split is split again from its stored text and scored (a
+line on stderr names them; 'corpus rescore' stores them).
 
 --evidence writes the passages the scores quote instead: one row per passage
 and criterion, the version's columns first, then criterion, signal, page,
@@ -102,9 +106,16 @@ func runCorpusExport(ctx context.Context, opts corpusExportOptions, stdout, stde
 		return exportWith(opts.outPath, stdout, stderr, func(w io.Writer) error { return reports.WriteRedFlagRows(w, format, out) })
 	}
 	if opts.papers {
-		rows, err := st.ExportPapers(ctx, f, currentRules())
+		rv, err := currentReviewer()
 		if err != nil {
 			return fail(stderr, err)
+		}
+		rows, splitAgain, err := st.ExportPapers(ctx, f, rv)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		if len(splitAgain) > 0 {
+			fmt.Fprintf(stderr, "nhsreview: %s\n", corpus.SplitAgainNote(splitAgain...))
 		}
 		papers := paperScoreRows(rows)
 		if err := writeOutput(opts.outPath, stdout, func(w io.Writer) error { return reports.WritePaperScoreRows(w, format, papers) }); err != nil {

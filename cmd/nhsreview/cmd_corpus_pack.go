@@ -68,7 +68,10 @@ func runCorpusPack(ctx context.Context, opts corpusPackOptions, id string, stdou
 	if err != nil {
 		return fail(stderr, err)
 	}
-	view, failed := triage.Stored(ctx, st, id, d, rs.Version)
+	view, failed, note := triage.Stored(ctx, st, id, d, rs.Version)
+	if note != "" {
+		fmt.Fprintf(stderr, "nhsreview: %s\n", note)
+	}
 	if view == nil {
 		// Not stored under these rules (another --rules, or a database
 		// from before papers were stored), or split by an older

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -27,8 +28,11 @@ func newCorpusPapersCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Comman
 		Long: `Lists the papers stored with a board pack (its latest version, or the version
 a SHA-256 prefix names): each paper's item, title, purpose, pages, kind of paper
 and its stored scores on the criteria its kind calls for, as 'corpus add' and
-'corpus rescore' split and scored it; nothing is read or scored again. Text (a
-table), json (an array, with each paper's scores) or csv (one row per paper).
+'corpus rescore' split and scored it; nothing is read or scored again. Papers
+an older nhsreview split are split again from the stored text and scored, as
+'corpus pack' shows them, with a line on stderr that says so; nothing is
+stored ('corpus rescore' stores them). Text (a table), json (an array, with
+each paper's scores) or csv (one row per paper).
 Name one paper elsewhere as corpus:ID#ITEM ('nhsreview diff corpus:3#4
 corpus:7#4'). 'corpus pack ID' prints the same pack with its questions and
 evidence.
@@ -56,9 +60,16 @@ func runCorpusPapers(ctx context.Context, opts corpusPapersOptions, id string, s
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	e, papers, err := st.Papers(ctx, id, currentRules())
+	rv, err := currentReviewer()
 	if err != nil {
 		return fail(stderr, err)
+	}
+	e, papers, err := st.CurrentPapers(ctx, id, rv)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if papers[0].SplitAgain {
+		fmt.Fprintf(stderr, "nhsreview: %s\n", corpus.SplitAgainNote(e))
 	}
 	if err := writeOutput(opts.outPath, stdout, func(w io.Writer) error {
 		return reports.WritePapers(w, format, reports.ListingEntry(e), storedPapers(papers))

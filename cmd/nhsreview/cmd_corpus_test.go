@@ -236,3 +236,103 @@ func TestCorpusPackReadsStoredPapers(t *testing.T) {
 		t.Errorf("corpus pack split the text again instead of reading the stored papers:\n%s", stored)
 	}
 }
+
+// TestCorpusPapersSplitAgain: where an older nhsreview split a stored
+// pack, 'corpus papers', 'corpus export --papers', a corpus:ID#ITEM
+// source and 'corpus pack' all show the pack as this nhsreview splits it,
+// from the stored text, each with one line on stderr that says so and how
+// to store them, and store nothing; after 'corpus rescore', they show the
+// stored papers and say nothing. 'corpus add' of the same file stores
+// them split again.
+func TestCorpusPapersSplitAgain(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "corpus.db")
+	pack := filepath.Join(dir, "pack.md")
+	if err := os.WriteFile(pack, []byte("# Board meeting in public, 4 March 2026\n\nAgenda\n\n**Agenda item:** 2\n\n**Title of report:** Minutes of the last meeting\n\nThe minutes were approved.\n\n**Agenda item:** 3\n\n**Title of report:** Population Health Strategy\n\nWe will reduce the gap in healthy life expectancy in the most deprived wards, with £2m a year from 2026.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCLI(t, "corpus", "add", "--db", db, pack); code != 0 {
+		t.Fatalf("corpus add: exit %d: %s", code, stderr)
+	}
+	exec := func(qs ...string) {
+		sqldb, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sqldb.Close()
+		for _, q := range qs {
+			if _, err := sqldb.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	// As an older nhsreview stored it: its splitter's version, and a
+	// title it read otherwise.
+	exec(`UPDATE scores SET splitter_version = 1`, `UPDATE papers SET title = 'Population Health (older split)' WHERE number = '3'`)
+	const note = "nhsreview: document 1 version 1: its stored papers were split by an older nhsreview: shown split again from the stored text, not stored; run 'nhsreview corpus rescore' to store them\n"
+	for _, tc := range []struct {
+		args []string
+		// want is in stdout; warning is the note's form on stderr
+		want, warning string
+	}{
+		{[]string{"corpus", "papers", "1"}, "\n3     Population Health Strategy ", note},
+		{[]string{"corpus", "papers", "--format", "csv", "1"}, ",3,Population Health Strategy,", note},
+		{[]string{"corpus", "export", "--papers", "--format", "csv"}, ",3,Population Health Strategy,", note},
+		{[]string{"corpus", "pack", "1"}, "Population Health Strategy", note},
+		{[]string{"diff", "corpus:1#3", "corpus:1#3"}, "Population Health Strategy", "nhsreview: corpus:1#3: warning: " + strings.TrimPrefix(note, "nhsreview: ")},
+	} {
+		stdout, stderr, code := runCLI(t, append(tc.args[:len(tc.args):len(tc.args)], "--db", db)...)
+		if code != 0 || !strings.Contains(stdout, tc.want) || strings.Contains(stdout, "older split") || !strings.Contains(stderr, tc.warning) ||
+			strings.Count(stderr, "\n") != strings.Count(stderr, tc.warning) {
+			t.Errorf("%s, stored by an older nhsreview: exit %d, stderr %q, stdout:\n%s", strings.Join(tc.args, " "), code, stderr, stdout)
+		}
+	}
+	// Nothing was stored by reading: the older split is still there.
+	sqldb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := sqldb.QueryRow(`SELECT count(*) FROM papers WHERE title = 'Population Health (older split)'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("reading stored papers: %d rows of the older split left, %v; want 1", n, err)
+	}
+	sqldb.Close()
+
+	if _, stderr, code := runCLI(t, "corpus", "rescore", "--db", db); code != 0 {
+		t.Fatalf("rescore: exit %d: %s", code, stderr)
+	}
+	// Now current: what is stored is shown (a title changed in the store
+	// shows through; diff titles a paper by its scorecard), and nothing
+	// is said.
+	exec(`UPDATE papers SET title = 'Population Health Strategy (as stored)' WHERE number = '3'`)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"corpus", "papers", "1"}, "Population Health Strategy (as stored)"},
+		{[]string{"corpus", "export", "--papers", "--format", "csv"}, "Population Health Strategy (as stored)"},
+		{[]string{"corpus", "pack", "1"}, "Population Health Strategy (as stored)"},
+		{[]string{"diff", "corpus:1#3", "corpus:1#3"}, "Population Health Strategy"},
+	} {
+		args := tc.args
+		stdout, stderr, code := runCLI(t, append(args, "--db", db)...)
+		if code != 0 || !strings.Contains(stdout, tc.want) || stderr != "" {
+			t.Errorf("%s, stored by this nhsreview: exit %d, stderr %q, stdout:\n%s", strings.Join(args, " "), code, stderr, stdout)
+		}
+	}
+
+	// Adding the file again stores its papers as this nhsreview splits
+	// them, and says so.
+	exec(`UPDATE scores SET splitter_version = 1`)
+	stdout, stderr, code := runCLI(t, "corpus", "add", "--db", db, pack)
+	if code != 0 || !strings.HasPrefix(stdout, "unchanged #1 v1 ") || !strings.HasSuffix(stdout, "  3 papers, split again\n") || stderr != "" {
+		t.Errorf("corpus add of a pack an older nhsreview split: exit %d, stderr %q, stdout %q", code, stderr, stdout)
+	}
+	stdout, stderr, code = runCLI(t, "corpus", "papers", "--db", db, "1")
+	if code != 0 || !strings.Contains(stdout, "\n3     Population Health Strategy ") || strings.Contains(stdout, "(as stored)") || stderr != "" {
+		t.Errorf("papers after the add: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	if stdout, _, _ := runCLI(t, "corpus", "add", "--db", db, pack); strings.Contains(stdout, "split again") {
+		t.Errorf("corpus add of a pack this nhsreview split: %q", stdout)
+	}
+}

@@ -46,7 +46,9 @@ corpus:ID#ITEM (a paper of a stored board pack, as 'corpus papers ID' lists
 them): 'nhsreview diff corpus:3#4 corpus:7#4' diffs the strategy of the March
 pack stored as document 3 against the May pack's. Their stored scores are used
 (under --rules, or the built-in rules, where a version has scores under
-several), so nothing is fetched or scored again; a stored paper holds the
+several), so nothing is fetched or scored again (but a pack an older
+nhsreview split is split again from its stored text, with a warning that
+says so); a stored paper holds the
 criteria its kind calls for.
 
 Exit codes: 0 both scored; 2 a version could not be read, or bad usage.`,
@@ -87,7 +89,7 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout, stder
 	}
 	versions := eachSource(ctx, args, 2, "scored", stderr, func(ctx context.Context, src string) (diffSide, []string, error) {
 		if isCorpusSource(src) {
-			return storedVersion(ctx, st, src, rs.Version)
+			return storedVersion(ctx, st, src, rv)
 		}
 		return scoreVersion(ctx, src, opts.read, rv)
 	})
@@ -132,8 +134,8 @@ func scoreVersion(ctx context.Context, src string, ro readOptions, rv *pipeline.
 
 // storedVersion is one side named in the corpus: its stored scorecard,
 // and its stored text to tell where passages went.
-func storedVersion(ctx context.Context, st *corpus.Store, src, rulesVersion string) (diffSide, []string, error) {
-	s, err := readStored(ctx, st, src, rulesVersion, true)
+func storedVersion(ctx context.Context, st *corpus.Store, src string, sp corpus.Splitter) (diffSide, []string, error) {
+	s, err := readStored(ctx, st, src, sp, true)
 	if err != nil {
 		return diffSide{}, nil, err
 	}
@@ -142,7 +144,7 @@ func storedVersion(ctx context.Context, st *corpus.Store, src, rulesVersion stri
 		text := foldedText(s.doc)
 		side.contains = func(quote string) bool { return strings.Contains(text, textclean.Fold(quote)) }
 	}
-	return side, nil, nil
+	return side, s.warnings, nil
 }
 
 // foldedText is the document's text as evidence quotes are taken from it:

@@ -27,13 +27,14 @@ func newPackCmd(stdout, stderr io.Writer) *cobra.Command {
 minutes and papers), finds its papers by the PDF's bookmarks, their cover
 sheets ("Agenda item", "Title of report", "Presented by", "Purpose") and
 committee reports' covers ("Name of Committee", "Report to") numbered from
-the agenda, else by the pages the agenda gives, the running "Agenda item 7"
-headers or footers of a PDF's pages, or the headings the agenda's titles
-name; reads what the board is asked to do, and scores each paper on the
-criteria that apply to its kind: a strategy or plan, and any other report,
-on all five; a finance or performance report on costed plans; a quality or
-committee report on problem analysis and inequality actions; minutes, action
-logs and the agenda not at all. Prints the agenda as a table (item, title,
+the agenda, the pages the agenda gives and the running "Agenda item 7"
+headers or footers of a PDF's pages (which also place papers without a
+cover), or the headings the agenda's titles name; reads what the board is
+asked to do, and scores each paper on the criteria that apply to its kind:
+a strategy or plan, and any other report, on all five; a finance or
+performance report on costed plans; a quality or committee report on problem
+analysis and inequality actions; minutes, action logs and the agenda not at
+all. Prints the agenda as a table (item, title,
 purpose, pages, kind, scores, red flags), then each paper's red flags and
 the questions most worth asking.
 

@@ -62,18 +62,23 @@ type stored struct {
 	// doc is its text (a paper's part of the pack's stored extraction),
 	// when asked for and stored; nil otherwise.
 	doc *document.Document
+	// warnings: the paper's pack was split again, an older nhsreview
+	// having split it when it was stored.
+	warnings []string
 }
 
 // readStored finds what a corpus: source names in st: its stored
-// scorecard, under rulesVersion where it has one under them (a paper's
-// holds the criteria its kind calls for), and with text its stored text.
-func readStored(ctx context.Context, st *corpus.Store, src, rulesVersion string, text bool) (stored, error) {
+// scorecard, under sp's rules where it has one under them, and with text
+// its stored text. A paper's scorecard holds the criteria its kind calls
+// for, and is made as sp makes the pack's papers (corpus.CurrentPaper):
+// papers an older nhsreview stored are split again, and say so.
+func readStored(ctx context.Context, st *corpus.Store, src string, sp corpus.Splitter, text bool) (stored, error) {
 	ref, item, err := corpusSource(src)
 	if err != nil {
 		return stored{}, err
 	}
 	if item == "" {
-		e, card, err := st.Scorecard(ctx, ref, rulesVersion)
+		e, card, err := st.Scorecard(ctx, ref, sp.RulesVersion())
 		if err != nil {
 			return stored{}, err
 		}
@@ -83,7 +88,7 @@ func readStored(ctx context.Context, st *corpus.Store, src, rulesVersion string,
 		}
 		return out, err
 	}
-	e, p, err := st.Paper(ctx, ref, item, rulesVersion)
+	e, p, err := st.CurrentPaper(ctx, ref, item, sp)
 	if err != nil {
 		return stored{}, err
 	}
@@ -97,6 +102,9 @@ func readStored(ctx context.Context, st *corpus.Store, src, rulesVersion string,
 	// Named as "pack.pdf#4" names a paper of a file: the pack, and the item.
 	card.Document.Source = e.Source + "#" + p.Item
 	out := stored{card: &card}
+	if p.SplitAgain {
+		out.warnings = []string{corpus.SplitAgainNote(e)}
+	}
 	if text {
 		d, err := st.Extraction(ctx, e.SHA256)
 		if err != nil {

@@ -30,8 +30,10 @@ func readPack(t *testing.T, fx pdfgen.PackFixture) *document.Document {
 // four) and as "Label: value" lines (spaced out, and at single spacing,
 // which the reader makes one paragraph of); an agenda as a ruled table
 // with and without the page of each paper, or as lines with the pages
-// after dot leaders; no covers at all; bookmarks. A paper without a cover
-// is placed by the agenda's page; the appendix stays with its paper.
+// after dot leaders; no covers at all; bookmarks; covers on some papers
+// and the item in a running header or footer on every page. A paper
+// without a cover is placed by the agenda's page, or by the running
+// line; the appendix stays with its paper.
 func TestSplitGeneratedPDFs(t *testing.T) {
 	for _, tc := range []struct {
 		fx pdfgen.PackFixture
@@ -46,6 +48,8 @@ func TestSplitGeneratedPDFs(t *testing.T) {
 		{pdfgen.PackBookmarks(), "Agenda"},
 		{pdfgen.PackRunningHeaders(), "Agenda and papers before the first item"},
 		{pdfgen.PackRunningFooters(), "Agenda and papers before the first item"},
+		{pdfgen.PackCoversRunningHeaders(), "Agenda and papers before the first cover sheet"},
+		{pdfgen.PackCoversRunningFooters(), "Agenda and papers before the first cover sheet"},
 	} {
 		t.Run(tc.fx.Name, func(t *testing.T) {
 			d := readPack(t, tc.fx)

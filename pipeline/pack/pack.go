@@ -21,12 +21,13 @@ import (
 
 // Version identifies what Split makes of a document. The corpus records
 // it with a pack's stored papers, and papers an older splitter made are
-// split again: by 'corpus rescore', and, until then, 'corpus pack' and
-// the web's pack page split the stored text rather than show them. Bump
-// it whenever a change to the splitter changes the papers a document
-// gives. (Papers stored before it was recorded carry 0; 2 splits at
-// running "Agenda item N" lines.)
-const Version = 2
+// split again: by 'corpus rescore' and 'corpus add', and, until then,
+// every command that shows them splits the stored text rather than show
+// them. Bump it whenever a change to the splitter changes the papers a
+// document gives. (Papers stored before it was recorded carry 0; 2 splits at
+// running "Agenda item N" lines; 3 at them in packs with cover sheets
+// too.)
+const Version = 3
 
 // Paper is one item of a pack.
 type Paper struct {
@@ -87,10 +88,11 @@ var (
 )
 
 // Split finds the papers of a pack by its bookmarks (byBookmarks), else
-// by their cover sheets (byCovers), else by the pages its agenda gives
-// (byAgendaPages), else by the running "Agenda item 7" lines of its pages
-// (byRunning), else by the headings its agenda's titles name
-// (byAgendaHeadings). What
+// by their cover sheets (byCovers, which places a paper without a cover
+// by the page the agenda gives it, else by the running lines of its
+// pages), else by the pages its agenda gives (byAgendaPages), else by the
+// running "Agenda item 7" lines of its pages (byRunning), else by the
+// headings its agenda's titles name (byAgendaHeadings). What
 // comes before the first paper is the agenda; each paper runs from its
 // start to the next paper's (its appendices stay with it). A document in
 // which none of these finds papers is one paper: it is not a pack.
@@ -115,7 +117,7 @@ func split(d *document.Document, us []unit) []Paper {
 		return out
 	}
 	if len(covers) > 0 {
-		return byCovers(us, covers, agenda, text)
+		return byCovers(d, us, covers, agenda, text)
 	}
 	if out := byAgendaPages(us, agenda, text); out != nil {
 		return out
@@ -211,12 +213,28 @@ func shortLine(t string) bool {
 // byCovers splits a pack at its cover sheets. Where the agenda gives each
 // paper's page and the covers agree with it (agendaPlaced), a paper the
 // agenda lists without a cover of its own starts at the top of its page;
-// without that, it stays in the paper before it.
-func byCovers(us []unit, covers []cover, agenda []agendaItem, text func(int) string) []Paper {
+// where the running lines of a PDF's pages name each page's item and
+// agree with the covers (runningPlaced), such a paper starts on the first
+// page naming its item. Without either, it stays in the paper before it.
+func byCovers(d *document.Document, us []unit, covers []cover, agenda []agendaItem, text func(int) string) []Paper {
+	out := coverPapers(d, us, covers, agenda, nil, text)
+	// The running lines are checked against the papers the covers and
+	// the agenda's pages make, and only then add papers of their own.
+	if more := runningPlaced(us, pageItems(d), out); len(more) > 0 {
+		out = coverPapers(d, us, covers, agenda, more, text)
+	}
+	return out
+}
+
+// coverPapers makes the papers of a pack with cover sheets: one at each
+// cover, at each item the agenda's pages place (agendaPlaced), and at
+// each start the running lines place (running).
+func coverPapers(d *document.Document, us []unit, covers []cover, agenda []agendaItem, running []runningStart, text func(int) string) []Paper {
 	type start struct {
 		at   int
 		c    *cover
 		item *agendaItem
+		run  string // the item running lines name
 	}
 	var starts []start
 	for k := range covers {
@@ -224,6 +242,9 @@ func byCovers(us []unit, covers []cover, agenda []agendaItem, text func(int) str
 	}
 	for _, k := range agendaPlaced(us, covers, agenda, text) {
 		starts = append(starts, start{at: k.at, item: &agenda[k.item]})
+	}
+	for _, r := range running {
+		starts = append(starts, start{at: r.at, run: r.item})
 	}
 	slices.SortStableFunc(starts, func(a, b start) int { return a.at - b.at })
 	var out []Paper
@@ -240,6 +261,8 @@ func byCovers(us []unit, covers []cover, agenda []agendaItem, text func(int) str
 		switch {
 		case s.item != nil:
 			p = Paper{Number: s.item.number, Title: s.item.title, Kind: kindOf(s.item.title)}
+		case s.run != "":
+			p = runningPaper(d, us, s.run, s.at, end, agenda, text)
 		case s.c.isCommittee:
 			p = committeePaper(text, s.c.start, s.c.committee, agenda, used)
 		default:

@@ -2,6 +2,7 @@ package pack
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -35,6 +36,16 @@ func runningItem(lines []string) string {
 	return ""
 }
 
+// pageItems are the items the running lines of d's pages name
+// (runningItem), by the page's index.
+func pageItems(d *document.Document) []string {
+	out := make([]string, len(d.Pages))
+	for i, p := range d.Pages {
+		out[i] = runningItem(p.Running)
+	}
+	return out
+}
+
 // byRunning splits a pack at the pages where the item its running lines
 // name changes: each item's paper runs from the first page that names it
 // to the next item's, and pages that name none (a divider, a cover
@@ -45,15 +56,15 @@ func runningItem(lines []string) string {
 // lines that do not name one paper after another are not the pack's
 // order.
 func byRunning(d *document.Document, us []unit, agenda []agendaItem, text func(int) string) []Paper {
-	var out []Paper
+	items := pageItems(d)
+	var starts []runningStart
 	seen := map[string]bool{}
 	cur := ""
 	for i := range us {
-		pi := us[i].page
-		if i > 0 && us[i-1].page == pi {
+		if i > 0 && us[i-1].page == us[i].page {
 			continue // not the page's first unit
 		}
-		it := runningItem(d.Pages[pi].Running)
+		it := items[us[i].page]
 		if it == "" || it == cur {
 			continue
 		}
@@ -61,26 +72,102 @@ func byRunning(d *document.Document, us []unit, agenda []agendaItem, text func(i
 			return nil
 		}
 		seen[it], cur = true, it
-		out = append(out, Paper{Number: it, start: i})
+		starts = append(starts, runningStart{item: it, at: i})
 	}
-	for k := range out {
-		p := &out[k]
+	var out []Paper
+	for k, s := range starts {
 		end := len(us)
-		if k+1 < len(out) {
-			end = out[k+1].start
+		if k+1 < len(starts) {
+			end = starts[k+1].at
 		}
-		for _, a := range agenda {
-			if a.number == p.Number {
-				p.Title, p.Presenter, p.Purpose = a.title, a.presenter, a.purpose
-				break
-			}
-		}
-		if p.Title == "" {
-			p.Title = openingTitle(d, us, p.start, end, text)
-		}
-		p.Kind = kindOf(p.Title)
+		out = append(out, runningPaper(d, us, s.item, s.at, end, agenda, text))
 	}
 	return agendaSplit(out, us, text)
+}
+
+// runningStart is a paper that running lines place: its item, from unit
+// at.
+type runningStart struct {
+	item string
+	at   int
+}
+
+// runningPaper is the paper of item that runs from unit start to end:
+// titled, presented and purposed by the agenda's item of that number,
+// else titled by its opening (openingTitle).
+func runningPaper(d *document.Document, us []unit, item string, start, end int, agenda []agendaItem, text func(int) string) Paper {
+	p := Paper{Number: item, start: start}
+	for _, a := range agenda {
+		if a.number == item {
+			p.Title, p.Presenter, p.Purpose = a.title, a.presenter, a.purpose
+			break
+		}
+	}
+	if p.Title == "" {
+		p.Title = openingTitle(d, us, start, end, text)
+	}
+	p.Kind = kindOf(p.Title)
+	return p
+}
+
+// runningPlaced places, in a pack split at its cover sheets (papers, in
+// units, as coverPapers makes them without running lines), the papers
+// whose start only the running lines show: a page whose item (items, by
+// page index) differs from that of the page before that names one, on
+// which no paper starts (a cover and a change of item on one page are one
+// start), and whose item is neither the number of the paper the page is
+// in (a cover page without the running line, its body with it) nor one a
+// cover gives (a divider before its cover stays with the paper before).
+// The lines are trusted only as the covers bear them out: at least one
+// paper a cover starts has its number named on its pages, where the
+// item changes, and none another number (a pack whose lines say "Paper
+// C" and covers "Agenda item 7" is not split by them); and, as in
+// byRunning, no item comes back after another.
+func runningPlaced(us []unit, items []string, papers []Paper) []runningStart {
+	if !slices.ContainsFunc(items, func(it string) bool { return it != "" }) {
+		return nil
+	}
+	numbers := map[string]bool{}
+	startsOn := map[int]int{} // a page (by index) → the first paper starting on it
+	for k := len(papers) - 1; k >= 0; k-- {
+		numbers[papers[k].Number] = true
+		startsOn[us[papers[k].start].page] = k
+	}
+	var out []runningStart
+	seen := map[string]bool{}
+	cur, agree, in := "", 0, 0 // in: the paper the page is in
+	for i := range us {
+		if i > 0 && us[i-1].page == us[i].page {
+			continue // not the page's first unit
+		}
+		pg := us[i].page
+		for in+1 < len(papers) && us[papers[in+1].start].page <= pg {
+			in++
+		}
+		it := items[pg]
+		if it == "" || it == cur {
+			continue
+		}
+		if seen[it] {
+			return nil
+		}
+		seen[it], cur = true, it
+		k, starts := startsOn[pg]
+		switch {
+		case starts && papers[k].Number == "":
+			// the agenda, or a paper a cover gives no number
+		case starts && papers[k].Number != it:
+			return nil
+		case starts || papers[in].Number == it:
+			agree++
+		case !numbers[it]:
+			out = append(out, runningStart{item: it, at: i})
+		}
+	}
+	if agree == 0 {
+		return nil
+	}
+	return out
 }
 
 // openingTitle is the title a paper opens with, in units [start, end):

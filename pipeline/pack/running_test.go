@@ -1,6 +1,8 @@
 package pack
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -104,6 +106,81 @@ func TestRunningItem(t *testing.T) {
 	} {
 		if got := runningItem(tc.lines); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.lines, got, tc.want)
+		}
+	}
+}
+
+// pagesOf is the first and last pages of each paper, with its number:
+// "2:2-3 3:4-4".
+func pagesOf(ps []Paper) string {
+	var b []string
+	for _, p := range ps {
+		b = append(b, fmt.Sprintf("%s:%d-%d", p.Number, p.FirstPage, p.LastPage))
+	}
+	return strings.Join(b, " ")
+}
+
+// TestSplitRunningWithCovers: in a pack with cover sheets, a paper
+// without one starts where its pages' running lines change to its item,
+// titled by the agenda; a cover and a change of item on the same page
+// are one start, and a cover page without the running line does not part
+// its paper from its body. Running lines the covers do not bear out (an
+// item that is not the cover's number on the cover's page), or whose
+// item comes back after another, leave the pack to its covers.
+func TestSplitRunningWithCovers(t *testing.T) {
+	cover := func(n int, running []string, item, title string) document.Page {
+		return page(n, running, "", "Agenda item: "+item, "Title of report: "+title, "Presented by: Director of Strategy", "Purpose: For approval")
+	}
+	item := func(n string) []string { return []string{"Agenda item " + n} }
+	agenda := page(1, nil, "Board meeting in public", "Agenda", "Item 2 Minutes of the last meeting", "Item 3 Winter Plan 2026/27",
+		"Item 4 Quality and safety report", "Item 5 Finance report, month 10")
+	for _, tc := range []struct {
+		name  string
+		pages []document.Page
+		want  string
+	}{
+		{"a paper without a cover", []document.Page{
+			agenda,
+			cover(2, item("2"), "2", "Minutes of the last meeting"),
+			page(3, item("2"), "", "The meeting closed at 12:40."),
+			cover(4, item("3"), "3", "Winter Plan 2026/27"),
+			page(5, item("3"), "Capacity", "We will open 40 beds."),
+			page(6, item("4"), "Safety in the third quarter", "Pressure ulcers fell to twelve."),
+			page(7, item("4"), "", "Complaints were answered on time."),
+			cover(8, item("5"), "5", "Finance report, month 10"),
+		}, ":1-1 2:2-3 3:4-5 4:6-7 5:8-8"},
+		{"cover pages without the running line", []document.Page{
+			agenda,
+			cover(2, nil, "2", "Minutes of the last meeting"),
+			page(3, item("2"), "", "The meeting closed at 12:40."),
+			cover(4, nil, "3", "Winter Plan 2026/27"),
+			page(5, item("3"), "Capacity", "We will open 40 beds."),
+			page(6, item("4"), "Safety in the third quarter", "Pressure ulcers fell to twelve."),
+			cover(7, nil, "5", "Finance report, month 10"),
+			page(8, item("5"), "", "A deficit of 2.1 million pounds."),
+		}, ":1-1 2:2-3 3:4-5 4:6-6 5:7-8"},
+		{"lines the covers do not bear out", []document.Page{
+			agenda,
+			cover(2, []string{"Paper A"}, "2", "Minutes of the last meeting"),
+			cover(3, []string{"Paper B"}, "3", "Winter Plan 2026/27"),
+			page(4, []string{"Paper C"}, "Safety in the third quarter", "Pressure ulcers fell to twelve."),
+			cover(5, []string{"Paper D"}, "5", "Finance report, month 10"),
+		}, ":1-1 2:2-2 3:3-4 5:5-5"},
+		{"an item back after another", []document.Page{
+			agenda,
+			cover(2, item("2"), "2", "Minutes of the last meeting"),
+			cover(3, item("3"), "3", "Winter Plan 2026/27"),
+			page(4, item("4"), "Safety in the third quarter", "Pressure ulcers fell to twelve."),
+			page(5, item("3"), "", "Appendix."),
+			cover(6, item("5"), "5", "Finance report, month 10"),
+		}, ":1-1 2:2-2 3:3-5 5:6-6"},
+	} {
+		got := Split(&document.Document{Title: "Board pack", Pages: tc.pages})
+		if pagesOf(got) != tc.want {
+			t.Errorf("%s: %s, want %s:\n%s", tc.name, pagesOf(got), tc.want, show(got))
+		}
+		if tc.name == "a paper without a cover" && (got[3].Title != "Quality and safety report" || got[3].Kind != KindQuality) {
+			t.Errorf("%s: paper 4 is %+v, want the agenda's title", tc.name, got[3])
 		}
 	}
 }

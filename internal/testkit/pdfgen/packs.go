@@ -124,6 +124,24 @@ func PackRunningFooters() PackFixture {
 	return BoardPackOf("pack-running-footers", PackOptions{AgendaLines: true, RunningItem: "Item %s", RunningFooter: true})
 }
 
+// PackCoversRunningHeaders is a pack without bookmarks or pages in its
+// agenda (a table of items, presenters and purposes) whose papers have
+// cover sheets, all but two added late (the Guardian's report, which
+// opens with a heading that is not its agenda title, and the quality
+// report), and carry their item in a running header on every page
+// ("Agenda item 5.2"): the only sign of where the two without covers
+// start.
+func PackCoversRunningHeaders() PackFixture {
+	return BoardPackOf("pack-covers-running-headers", PackOptions{Covers: true, RunningItem: "Agenda item %s"})
+}
+
+// PackCoversRunningFooters is PackCoversRunningHeaders with an agenda of
+// lines, which gives no presenters or purposes, and the item in the
+// footer beside the page number ("Item 5.2 | Page 9 of 12").
+func PackCoversRunningFooters() PackFixture {
+	return BoardPackOf("pack-covers-running-footers", PackOptions{Covers: true, AgendaLines: true, RunningItem: "Item %s", RunningFooter: true})
+}
+
 // PackBookmarks is PackCovers with bookmarks: one per paper, numbered
 // ("5.1 Finance report, month 10"), and the appendix under its paper.
 func PackBookmarks() PackFixture {
@@ -134,7 +152,7 @@ func PackBookmarks() PackFixture {
 // they are not in All: they test splitting, not reading.
 func Packs() []PackFixture {
 	return []PackFixture{PackCovers(), PackCoversNoPages(), PackAgendaPages(), PackAgendaLines(), PackBookmarks(),
-		PackRunningHeaders(), PackRunningFooters()}
+		PackRunningHeaders(), PackRunningFooters(), PackCoversRunningHeaders(), PackCoversRunningFooters()}
 }
 
 // coverStyle is how a paper's cover sheet is drawn.
@@ -194,9 +212,14 @@ func packItems(o PackOptions) []packItem {
 	// The quality report has no cover where the agenda's page or a
 	// bookmark places it, as papers added late to a pack often have
 	// none; otherwise nothing could tell it from the paper before it.
-	qualityCover := coverNone
-	if !o.AgendaPages && !o.Bookmarks {
+	// Where running lines name each page's item, the Guardian's report
+	// has none either.
+	qualityCover, guardianCover := coverNone, coverTicks
+	if !o.AgendaPages && !o.Bookmarks && o.RunningItem == "" {
 		qualityCover = coverLines
+	}
+	if o.RunningItem != "" {
+		guardianCover = coverNone
 	}
 	return []packItem{
 		{number: "1", title: "Welcome and apologies", presenter: "Chair", purpose: "Information", verbal: true},
@@ -259,7 +282,7 @@ func packItems(o PackOptions) []packItem {
 		},
 		{
 			number: "5.2", title: "Guardian of safe working hours quarterly report", presenter: "Medical Director",
-			purpose: "Discussion", want: "discussion", kind: "report", cover: coverTicks, org: true,
+			purpose: "Discussion", want: "discussion", kind: "report", cover: guardianCover, org: true,
 			heading: "Safe working in the third quarter: report of the Guardian",
 			asked:   "The Board is asked to discuss the rota gaps in acute medicine and the actions to close them.",
 			pages: [][]string{{

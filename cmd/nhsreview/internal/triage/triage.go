@@ -52,14 +52,17 @@ func Pack(ctx context.Context, src string, d *document.Document, score Scorer) (
 // stored under those rules (or none readable: 'corpus check' says why),
 // or split by another splitter than this one (pack.Version; 'corpus
 // rescore' splits them again). The caller then splits the stored
-// extraction with Pack.
-func Stored(ctx context.Context, st *corpus.Store, ref string, d *corpus.Detail, rulesVersion string) (*reports.Pack, []PaperError) {
+// extraction with Pack; in the second case, note is the line that says so
+// (corpus.SplitAgainNote), as the listings of stored papers do.
+func Stored(ctx context.Context, st *corpus.Store, ref string, d *corpus.Detail, rulesVersion string) (view *reports.Pack, failed []PaperError, note string) {
 	e, papers, err := st.Papers(ctx, ref, rulesVersion)
-	if err != nil || len(papers) == 0 || e.RulesVersion != rulesVersion || e.SHA256 != d.SHA256 || papers[0].SplitterVersion != pack.Version {
-		return nil, nil
+	if err != nil || len(papers) == 0 || e.RulesVersion != rulesVersion || e.SHA256 != d.SHA256 {
+		return nil, nil, ""
 	}
-	view := &reports.Pack{SchemaVersion: 1, Source: d.Source, Title: d.Title}
-	var failed []PaperError
+	if papers[0].SplitterVersion != pack.Version {
+		return nil, nil, corpus.SplitAgainNote(e)
+	}
+	view = &reports.Pack{SchemaVersion: 1, Source: d.Source, Title: d.Title}
 	for _, p := range papers {
 		view.Papers = append(view.Papers, reports.PackPaper{Number: p.Item, Title: p.Title, Presenter: p.Presenter, Purpose: p.Purpose,
 			Asked: p.Asked, Kind: p.Kind, FirstPage: p.FirstPage, LastPage: p.LastPage, Card: p.Card})
@@ -67,5 +70,5 @@ func Stored(ctx context.Context, st *corpus.Store, ref string, d *corpus.Detail,
 			failed = append(failed, PaperError{Number: p.Item, Err: errors.New(p.Error)})
 		}
 	}
-	return view, failed
+	return view, failed, ""
 }

@@ -379,7 +379,7 @@ func (s *Server) extraction(ctx context.Context, d *corpus.Detail, doc *document
 // stores them). Splitting and scoring a pack of 23 papers takes a third
 // of a second, too long to spend on every look at its page.
 func (s *Server) packOf(ctx context.Context, d *corpus.Detail, doc *document.Document) (*reports.Pack, *httpError) {
-	if view, failed := triage.Stored(ctx, s.cfg.Store, fmt.Sprint(d.ID), d, s.cfg.Reviewer.RulesVersion()); view != nil {
+	if view, failed, _ := triage.Stored(ctx, s.cfg.Store, fmt.Sprint(d.ID), d, s.cfg.Reviewer.RulesVersion()); view != nil {
 		for _, f := range failed {
 			s.log.Printf("document %d: item %s: %v", d.ID, f.Number, f.Err)
 		}
