@@ -105,6 +105,9 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// The version of the splitter that made a pack's papers (issue 15),
 	// so that papers an older splitter made are split again.
 	addSplitterVersion,
+	// One document per content (issue 17): a document's sources, each
+	// fetch's source, and the documents sharing a content merged.
+	addSources,
 }
 
 // addPapers adds the papers table and the count of a score's papers. It

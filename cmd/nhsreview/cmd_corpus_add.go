@@ -25,8 +25,10 @@ func newCorpusAddCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Fetch, read, score and store documents (files or URLs)",
 		Long: `Fetches each SOURCE (a file or an http(s) URL), reads and scores it, and
 stores it: a new document, a new version of one already stored (new bytes
-from the same source), or nothing new (the same bytes). One line per source
-on stdout: new, changed or unchanged, the document number and version. A board
+from the same source), another source of a stored document (its bytes under
+a new name: one document per content), or nothing new (the same bytes). One
+line per source on stdout: new, changed, source or unchanged, the document
+number and version. A board
 pack is stored once, with its papers (split and scored as 'nhsreview pack'
 does) as its parts: 'corpus papers ID' lists them, and the line ends with
 their count.
