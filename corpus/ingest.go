@@ -75,11 +75,26 @@ type Outcome struct {
 	PaperCount int
 }
 
-// Key is how a source is named in the corpus: the canonical URL, or the
-// absolute path of a file.
+// stdinPrefix begins the name of a document read from standard input.
+const stdinPrefix = "stdin:"
+
+// StdinKey is the source a document read from standard input is stored
+// under: "stdin:" and the start of its SHA-256, since nothing else names
+// it (the same bytes piped in again are the same source; other bytes are
+// not a new version of "stdin").
+func StdinKey(data []byte) string {
+	sum := sha256.Sum256(data)
+	return stdinPrefix + hex.EncodeToString(sum[:8])
+}
+
+// Key is how a source is named in the corpus: the canonical URL, the
+// absolute path of a file, or StdinKey's name.
 func Key(source string) string {
 	if fetched.IsURL(source) {
 		return fetched.CanonicalURL(source)
+	}
+	if strings.HasPrefix(source, stdinPrefix) {
+		return source
 	}
 	if abs, err := filepath.Abs(source); err == nil {
 		return abs
