@@ -108,6 +108,12 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// One document per content (issue 17): a document's sources, each
 	// fetch's source, and the documents sharing a content merged.
 	addSources,
+	// The passages' sections as the evidence names them: document's
+	// EachBlock now follows the section tree as the annotator does
+	// (EachBlockPath), which differs where a tree's starts are out of
+	// order; the index is made again from the stored extractions and
+	// scores, nothing read or scored again.
+	reindex,
 }
 
 // addPapers adds the papers table and the count of a score's papers. It
