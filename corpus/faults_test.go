@@ -31,6 +31,16 @@ func TestCheck(t *testing.T) {
 			"document #3 version 1 (https://x.nhs.uk/2.md): the stored extraction cannot be read"},
 		{"a scorecard cut", `UPDATE scores SET scorecard = substr(scorecard, 1, 40) WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 1)`,
 			"document #1 version 1 (https://x.nhs.uk/0.md): a stored scorecard cannot be read"},
+		// The search index against the stored extractions.
+		{"a passage gone from the index", `DELETE FROM passages WHERE id = (SELECT max(id) FROM passages WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 2))`,
+			"document #2 version 1 (https://x.nhs.uk/1.md): the search index does not hold the stored extraction's passages"},
+		{"a passage's section changed", `UPDATE passages SET section = 'Elsewhere' WHERE id = (SELECT min(id) FROM passages WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 3))`,
+			"document #3 version 1 (https://x.nhs.uk/2.md): the search index does not hold the stored extraction's passages"},
+		// Text changed under the full-text index, which no trigger updates.
+		{"a passage's text changed", `UPDATE passages SET text = 'tampered words' WHERE id = (SELECT min(id) FROM passages)`,
+			"the search index does not match its passages"},
+		{"an extraction not indexed", `DELETE FROM passage_contents WHERE sha256 = (SELECT sha256 FROM versions WHERE document_id = 1)`,
+			"1 extractions not in the search index"},
 	}
 	p := newReviewer(t, 1, "r1")
 	for _, d := range damages {

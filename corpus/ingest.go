@@ -51,6 +51,9 @@ const (
 	New       Status = "new"       // a document not seen before
 	Changed   Status = "changed"   // new bytes for a known document: a new version
 	Unchanged Status = "unchanged" // the bytes (or the server's 304) say nothing changed
+	// NewSource: the bytes of a stored document, under a name it did not
+	// have: recorded as another source of that document, not a new one.
+	NewSource Status = "source"
 )
 
 // Outcome is what storing one fetch did.
@@ -60,7 +63,8 @@ type Outcome struct {
 	VersionID  int64
 	Seq        int // version number within the document
 	Title      string
-	Card       *rules.Scorecard // nil when unchanged
+	Card       *rules.Scorecard // nil when unchanged; the stored one for a NewSource
+
 	// Papers are the board pack's papers made and stored with the score
 	// (nil when unchanged, reused from the same bytes stored before, or
 	// not a pack), PapersErr why none could be made. PaperCount is how
@@ -74,11 +78,26 @@ type Outcome struct {
 	SplitAgain bool
 }
 
-// Key is how a source is named in the corpus: the canonical URL, or the
-// absolute path of a file.
+// stdinPrefix begins the name of a document read from standard input.
+const stdinPrefix = "stdin:"
+
+// StdinKey is the source a document read from standard input is stored
+// under: "stdin:" and the start of its SHA-256, since nothing else names
+// it (the same bytes piped in again are the same source; other bytes are
+// not a new version of "stdin").
+func StdinKey(data []byte) string {
+	sum := sha256.Sum256(data)
+	return stdinPrefix + hex.EncodeToString(sum[:8])
+}
+
+// Key is how a source is named in the corpus: the canonical URL, the
+// absolute path of a file, or StdinKey's name.
 func Key(source string) string {
 	if fetched.IsURL(source) {
 		return fetched.CanonicalURL(source)
+	}
+	if strings.HasPrefix(source, stdinPrefix) {
+		return source
 	}
 	if abs, err := filepath.Abs(source); err == nil {
 		return abs
@@ -91,8 +110,8 @@ func Key(source string) string {
 func (s *Store) Validators(ctx context.Context, source string) (fetched.Validators, error) {
 	var v fetched.Validators
 	err := s.db.QueryRowContext(ctx, `SELECT f.etag, f.last_modified FROM fetches f
-		JOIN documents d ON d.id = f.document_id
-		WHERE d.source = ? ORDER BY f.id DESC LIMIT 1`, Key(source)).Scan(&v.ETag, &v.LastModified)
+		JOIN sources s ON s.id = f.source_id
+		WHERE s.source = ? ORDER BY f.id DESC LIMIT 1`, Key(source)).Scan(&v.ETag, &v.LastModified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fetched.Validators{}, nil
 	}
@@ -103,11 +122,13 @@ func (s *Store) Validators(ctx context.Context, source string) (fetched.Validato
 }
 
 // Ingest stores a fetched document: a new document, a new version of a
-// known one, or (same bytes as its latest version) only the fetch. New
-// bytes are extracted and scored first, outside the transaction; a source
-// whose bytes cannot be read as a document is not stored at all. Known
-// bytes whose papers an older splitter made (or none yet) have them made
-// again from the stored extraction (Outcome.SplitAgain), as Rescore does.
+// known one, another source of a stored one (bytes stored already, under
+// a new name), or (the same bytes as the source gave last) only the
+// fetch. Bytes not stored yet are extracted and scored first, outside the
+// transaction; a source whose bytes cannot be read as a document is not
+// stored at all. Known bytes whose papers an older splitter made (or none
+// yet) have them made again from the stored extraction
+// (Outcome.SplitAgain), as Rescore does.
 func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
@@ -116,79 +137,141 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 	sum := sha256.Sum256(res.Data)
 	sha := hex.EncodeToString(sum[:])
 
-	latest, err := s.latestSHA(ctx, key)
+	latest, stored, err := s.sourceState(ctx, key, sha)
 	if err != nil {
 		return nil, err
 	}
 	var work, again *prepared
-	if latest == sha {
+	if latest == sha || stored {
 		// Nothing new to read or score, but papers an older splitter
 		// stored are made again, as 'corpus rescore' would.
 		if again, err = s.prepareSplit(ctx, rv, sha); err != nil {
 			return nil, err
 		}
-	} else {
+	}
+	if latest != sha {
 		// The bytes may be stored already, read from another source, and
 		// are not read again here: they must still be what this source
 		// says it is (a web page at a link to a PDF is an error page).
 		if _, err := res.Sniff(); err != nil {
 			return nil, err
 		}
-		work, err = s.prepare(ctx, rv, res, sha)
-		if err != nil {
-			return nil, err
+		if !stored {
+			if work, err = s.prepare(ctx, rv, res, sha); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := &Outcome{}
+	// resplit stores the papers made again (again), for known bytes.
+	resplit := func(tx *sql.Tx) error {
+		if again == nil || !again.splitAgain {
+			return nil
+		}
+		if err := putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), again.papers, again.papersErr); err != nil {
+			return err
+		}
+		out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = again.papers, again.papersErr, again.paperCount, true
+		return nil
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		docID, created, err := upsertDocument(ctx, tx, key, meta)
+		// Read again inside the transaction: another process may have
+		// stored these bytes, or this source, since.
+		src, err := sourceIn(ctx, tx, key)
 		if err != nil {
 			return err
 		}
-		out.DocumentID = docID
-		// Read the latest version again inside the transaction: another
-		// process may have stored these bytes since.
-		var verID int64
-		var seq int
-		var have string
-		err = tx.QueryRowContext(ctx, `SELECT id, seq, sha256 FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1`, docID).Scan(&verID, &seq, &have)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		holder, err := holderIn(ctx, tx, sha)
+		if err != nil {
 			return err
 		}
+		docID, verID, seq := src.doc, src.last.id, src.last.seq
 		switch {
-		case have == sha:
+		case src.id != 0 && src.last.sha == sha:
 			out.Status = Unchanged
-			if again != nil && again.splitAgain {
-				if err := putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), again.papers, again.papersErr); err != nil {
-					return err
-				}
-				out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = again.papers, again.papersErr, again.paperCount, true
-			}
-		case work == nil:
-			// Prepared nothing because the bytes looked known, but they
-			// are not (another process changed the document meanwhile).
-			return errRetry
-		default:
-			out.Status = Changed
-			if created || have == "" {
-				out.Status = New
-			}
-			if err := work.store(ctx, tx, rv, res.Data); err != nil {
+			if err := resplit(tx); err != nil {
 				return err
 			}
-			seq++
+		case src.id == 0 && holder.doc != 0:
+			out.Status = NewSource
+			docID, verID, seq = holder.doc, holder.id, holder.seq
+			if src.id, err = insertSource(ctx, tx, docID, key); err != nil {
+				return err
+			}
+			if err := resplit(tx); err != nil {
+				return err
+			}
+		default:
+			out.Status = Changed
+			if src.id == 0 {
+				out.Status = New
+				if docID, err = insertDocument(ctx, tx, key, meta); err != nil {
+					return err
+				}
+				if src.id, err = insertSource(ctx, tx, docID, key); err != nil {
+					return err
+				}
+			}
+			var last version
+			err := tx.QueryRowContext(ctx, `SELECT id, seq, sha256 FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1`, docID).
+				Scan(&last.id, &last.seq, &last.sha)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if last.sha == sha {
+				// Another of the document's sources brought these bytes
+				// first: the source changed, the document did not.
+				verID, seq = last.id, last.seq
+				break
+			}
+			switch {
+			case holder.doc == 0 && work == nil:
+				// Prepared nothing because the bytes looked stored, but
+				// they are not (another process changed them meanwhile).
+				return errRetry
+			case holder.doc == 0:
+				if err := work.store(ctx, tx, rv, res.Data); err != nil {
+					return err
+				}
+				out.Card = work.card
+				out.Title = work.title
+				out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = work.papers, work.papersErr, work.paperCount, work.splitAgain
+			default:
+				// Bytes stored under another document: their papers
+				// are made again if an older splitter made them.
+				if err := resplit(tx); err != nil {
+					return err
+				}
+			}
+			seq = last.seq + 1
 			r, err := tx.ExecContext(ctx, `INSERT INTO versions (document_id, seq, sha256, first_seen) VALUES (?, ?, ?, ?)`,
 				docID, seq, sha, stamp(res.FetchedAt))
 			if err != nil {
 				return fmt.Errorf("storing the version: %w", err)
 			}
 			verID, _ = r.LastInsertId()
-			out.Card = work.card
-			out.Title = work.title
-			out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = work.papers, work.papersErr, work.paperCount, work.splitAgain
+			if holder.doc != 0 && holder.doc != docID {
+				// The source now holds what another document holds: one
+				// content, one document.
+				if err := mergeDocuments(ctx, tx, []int64{docID, holder.doc}); err != nil {
+					return err
+				}
+				if docID > holder.doc {
+					docID = holder.doc
+				}
+				if err := tx.QueryRowContext(ctx, `SELECT id, seq FROM versions WHERE document_id = ? AND sha256 = ? ORDER BY seq DESC LIMIT 1`,
+					docID, sha).Scan(&verID, &seq); err != nil {
+					return fmt.Errorf("reading the merged version: %w", err)
+				}
+			}
 		}
-		out.VersionID, out.Seq = verID, seq
-		return insertFetch(ctx, tx, docID, verID, res, res.Status, out.Status)
+		if out.Status != New {
+			if err := fileDocument(ctx, tx, docID, meta); err != nil {
+				return err
+			}
+		}
+		out.DocumentID, out.VersionID, out.Seq = docID, verID, seq
+		return insertFetch(ctx, tx, docID, src.id, verID, res, res.Status, out.Status)
 	})
 	if errors.Is(err, errRetry) {
 		return s.Ingest(ctx, rv, res, meta)
@@ -199,13 +282,39 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 	if out.Title == "" {
 		out.Title, _ = s.title(ctx, out.VersionID)
 	}
+	if out.Status == NewSource {
+		// Listed as a new document would be: its score under these
+		// rules, if it has one, and the papers stored with it.
+		if err := s.storedCard(ctx, rv.RulesVersion(), out); err != nil {
+			return nil, fmt.Errorf("corpus: storing %s: %w", key, err)
+		}
+	}
 	return out, nil
+}
+
+// storedCard fills an outcome's card and count of papers from what is
+// stored for its version under a rule set (none when it has no score).
+func (s *Store) storedCard(ctx context.Context, rulesVersion string, out *Outcome) error {
+	var sha string
+	if err := s.db.QueryRowContext(ctx, `SELECT sha256 FROM versions WHERE id = ?`, out.VersionID).Scan(&sha); err != nil {
+		return fmt.Errorf("reading the version: %w", err)
+	}
+	card, err := s.scorecard(ctx, sha, rulesVersion)
+	if err != nil || card == nil {
+		return err
+	}
+	out.Card = card
+	err = s.db.QueryRowContext(ctx, `SELECT coalesce(papers, 0) FROM scores WHERE sha256 = ? AND rules_version = ?`, sha, rulesVersion).Scan(&out.PaperCount)
+	if err != nil {
+		return fmt.Errorf("reading the score: %w", err)
+	}
+	return nil
 }
 
 var errRetry = errors.New("retry")
 
-// NotModified records a fetch the server answered with 304: the latest
-// version is current.
+// NotModified records a fetch the server answered with 304: the version
+// the source gave last is current.
 func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetched.Validators, fetchedAt time.Time, meta Meta) (*Outcome, error) {
 	if err := s.CheckMeta(ctx, &meta); err != nil {
 		return nil, err
@@ -213,19 +322,20 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 	key := Key(source)
 	out := &Outcome{Status: Unchanged}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if meta != (Meta{}) {
-			if _, _, err := upsertDocument(ctx, tx, key, meta); err != nil {
-				return err
-			}
-		}
-		err := tx.QueryRowContext(ctx, `SELECT d.id, v.id, v.seq FROM documents d JOIN versions v ON v.document_id = d.id
-			WHERE d.source = ? ORDER BY v.seq DESC LIMIT 1`, key).Scan(&out.DocumentID, &out.VersionID, &out.Seq)
+		src, err := sourceIn(ctx, tx, key)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
-			SELECT ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE document_id = ? ORDER BY id DESC LIMIT 1`,
-			out.DocumentID, out.VersionID, finalURL, stamp(fetchedAt), v.ETag, v.LastModified, string(Unchanged), out.DocumentID)
+		if src.id == 0 || src.last.id == 0 {
+			return notFound("not stored before, so it cannot be unchanged")
+		}
+		if err := fileDocument(ctx, tx, src.doc, meta); err != nil {
+			return err
+		}
+		out.DocumentID, out.VersionID, out.Seq = src.doc, src.last.id, src.last.seq
+		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, source_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
+			SELECT ?, ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT 1`,
+			src.doc, src.id, src.last.id, finalURL, stamp(fetchedAt), v.ETag, v.LastModified, string(Unchanged), src.id)
 		return err
 	})
 	if err != nil {
@@ -241,17 +351,77 @@ func (s *Store) title(ctx context.Context, versionID int64) (string, error) {
 	return t, err
 }
 
-func (s *Store) latestSHA(ctx context.Context, key string) (string, error) {
-	var sha string
-	err := s.db.QueryRowContext(ctx, `SELECT v.sha256 FROM versions v JOIN documents d ON d.id = v.document_id
-		WHERE d.source = ? ORDER BY v.seq DESC LIMIT 1`, key).Scan(&sha)
+// version is a version of a document.
+type version struct {
+	doc, id int64
+	seq     int
+	sha     string
+}
+
+// storedSource is a source as stored, with the version its last fetch
+// found; all zero for a source not stored.
+type storedSource struct {
+	id, doc int64
+	last    version // zero when no fetch is recorded
+}
+
+// querier is what sourceIn and holderIn read through: the database, or
+// a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sourceIn reads a source and what it gave last.
+func sourceIn(ctx context.Context, q querier, key string) (storedSource, error) {
+	var src storedSource
+	var ver sql.NullInt64
+	var seq sql.NullInt64
+	var sha sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT s.id, s.document_id, v.id, v.seq, v.sha256 FROM sources s
+		LEFT JOIN fetches f ON f.id = (SELECT max(id) FROM fetches WHERE source_id = s.id)
+		LEFT JOIN versions v ON v.id = f.version_id
+		WHERE s.source = ?`, key).Scan(&src.id, &src.doc, &ver, &seq, &sha)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return storedSource{}, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("corpus: reading %s: %w", key, err)
+		return src, fmt.Errorf("reading the source %s: %w", key, err)
 	}
-	return sha, nil
+	src.last = version{doc: src.doc, id: ver.Int64, seq: int(seq.Int64), sha: sha.String}
+	return src, nil
+}
+
+// holderIn finds the document holding a content: the version holding
+// it that is a document's latest first, then the latest of any (after
+// the merge of issue 17 only one document holds a content; zero when
+// none does).
+func holderIn(ctx context.Context, q querier, sha string) (version, error) {
+	var h version
+	err := q.QueryRowContext(ctx, `SELECT v.document_id, v.id, v.seq, v.sha256 FROM versions v WHERE v.sha256 = ?
+		ORDER BY v.seq = (SELECT max(seq) FROM versions WHERE document_id = v.document_id) DESC, v.document_id, v.seq DESC LIMIT 1`, sha).
+		Scan(&h.doc, &h.id, &h.seq, &h.sha)
+	if errors.Is(err, sql.ErrNoRows) {
+		return version{}, nil
+	}
+	if err != nil {
+		return h, fmt.Errorf("reading the versions of %.12s: %w", sha, err)
+	}
+	return h, nil
+}
+
+// sourceState is what Ingest decides on before its transaction: the
+// content a source gave last ("" for a source not stored), and whether
+// the content is stored under any source.
+func (s *Store) sourceState(ctx context.Context, key, sha string) (latest string, stored bool, err error) {
+	src, err := sourceIn(ctx, s.db, key)
+	if err != nil {
+		return "", false, fmt.Errorf("corpus: %w", err)
+	}
+	h, err := holderIn(ctx, s.db, sha)
+	if err != nil {
+		return "", false, fmt.Errorf("corpus: %w", err)
+	}
+	return src.last.sha, h.doc != 0, nil
 }
 
 // CheckMeta validates the organisation and kind, and puts the code in the
@@ -274,31 +444,42 @@ func (s *Store) CheckMeta(ctx context.Context, m *Meta) error {
 	return nil
 }
 
-func upsertDocument(ctx context.Context, tx *sql.Tx, key string, meta Meta) (id int64, created bool, err error) {
-	r, err := tx.ExecContext(ctx, `INSERT INTO documents (source, org_code, kind, added_at) VALUES (?, NULLIF(?, ''), ?, ?)
-		ON CONFLICT (source) DO NOTHING`, key, meta.Org, meta.Kind, now())
+// insertDocument stores a new document, filed as meta says.
+func insertDocument(ctx context.Context, tx *sql.Tx, key string, meta Meta) (int64, error) {
+	r, err := tx.ExecContext(ctx, `INSERT INTO documents (source, org_code, kind, added_at) VALUES (?, NULLIF(?, ''), ?, ?)`,
+		key, meta.Org, meta.Kind, now())
 	if err != nil {
-		return 0, false, fmt.Errorf("storing the document: %w", err)
+		return 0, fmt.Errorf("storing the document: %w", err)
 	}
-	n, _ := r.RowsAffected()
-	created = n == 1
-	if !created {
-		// Re-adding with --org or --kind files the document anew.
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET org_code = coalesce(NULLIF(?, ''), org_code),
-			kind = coalesce(NULLIF(?, ''), kind) WHERE source = ?`, meta.Org, meta.Kind, key); err != nil {
-			return 0, false, fmt.Errorf("updating the document: %w", err)
-		}
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE source = ?`, key).Scan(&id); err != nil {
-		return 0, false, err
-	}
-	return id, created, nil
+	return r.LastInsertId()
 }
 
-func insertFetch(ctx context.Context, tx *sql.Tx, docID, verID int64, res *fetched.Doc, status int, st Status) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO fetches (document_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		docID, verID, res.URL, stamp(res.FetchedAt), status, res.ETag, res.LastModified, res.ContentType, string(st))
+// insertSource records a name a document is stored under.
+func insertSource(ctx context.Context, tx *sql.Tx, docID int64, key string) (int64, error) {
+	r, err := tx.ExecContext(ctx, `INSERT INTO sources (document_id, source, added_at) VALUES (?, ?, ?)`, docID, key, now())
+	if err != nil {
+		return 0, fmt.Errorf("storing the source: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// fileDocument files a stored document anew under what meta says
+// (re-adding with --org or --kind); empty fields leave it alone.
+func fileDocument(ctx context.Context, tx *sql.Tx, docID int64, meta Meta) error {
+	if meta == (Meta{}) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET org_code = coalesce(NULLIF(?, ''), org_code),
+		kind = coalesce(NULLIF(?, ''), kind) WHERE id = ?`, meta.Org, meta.Kind, docID); err != nil {
+		return fmt.Errorf("updating the document: %w", err)
+	}
+	return nil
+}
+
+func insertFetch(ctx context.Context, tx *sql.Tx, docID, srcID, verID int64, res *fetched.Doc, status int, st Status) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO fetches (document_id, source_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		docID, srcID, verID, res.URL, stamp(res.FetchedAt), status, res.ETag, res.LastModified, res.ContentType, string(st))
 	if err != nil {
 		return fmt.Errorf("recording the fetch: %w", err)
 	}

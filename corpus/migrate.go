@@ -105,6 +105,15 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	// The version of the splitter that made a pack's papers (issue 15),
 	// so that papers an older splitter made are split again.
 	addSplitterVersion,
+	// One document per content (issue 17): a document's sources, each
+	// fetch's source, and the documents sharing a content merged.
+	addSources,
+	// The passages' sections as the evidence names them: document's
+	// EachBlock now follows the section tree as the annotator does
+	// (EachBlockPath), which differs where a tree's starts are out of
+	// order; the index is made again from the stored extractions and
+	// scores, nothing read or scored again.
+	reindex,
 }
 
 // addPapers adds the papers table and the count of a score's papers. It

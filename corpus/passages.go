@@ -191,26 +191,37 @@ func putPassages(ctx context.Context, tx *sql.Tx, sha string, d *document.Docume
 		return fmt.Errorf("indexing the passages: %w", err)
 	}
 	defer stmt.Close()
-	var n int64
-	d.EachBlock(func(ref document.BlockRef, b document.Block, section string) {
-		if err != nil {
-			return
+	rows := passagesOf(d)
+	if len(rows) > 1<<passageShift {
+		return fmt.Errorf("indexing the passages: more than %d passages", 1<<passageShift)
+	}
+	for n, r := range rows {
+		if _, err := stmt.ExecContext(ctx, number<<passageShift|int64(n), sha, r.pageIndex, r.block, r.page, r.section, r.kind, r.text); err != nil {
+			return fmt.Errorf("indexing the passages: %w", err)
 		}
+	}
+	return nil
+}
+
+// passageRow is a passage as the index holds it.
+type passageRow struct {
+	pageIndex, block, page int
+	section, kind, text    string
+}
+
+// passagesOf is what the index holds of an extraction, in its order:
+// each block with text, where it is, and its section. One home, for
+// storing them and for checking them (corpus check).
+func passagesOf(d *document.Document) []passageRow {
+	var out []passageRow
+	d.EachBlock(func(ref document.BlockRef, b document.Block, section string) {
 		text := document.BlockText(b)
 		if strings.TrimSpace(text) == "" {
 			return
 		}
-		if n >= 1<<passageShift {
-			err = fmt.Errorf("more than %d passages", 1<<passageShift)
-			return
-		}
-		_, err = stmt.ExecContext(ctx, number<<passageShift|n, sha, ref.Page, ref.Block, d.Pages[ref.Page].Number, section, string(b.Kind), text)
-		n++
+		out = append(out, passageRow{ref.Page, ref.Block, d.Pages[ref.Page].Number, section, string(b.Kind), text})
 	})
-	if err != nil {
-		return fmt.Errorf("indexing the passages: %w", err)
-	}
-	return nil
+	return out
 }
 
 // putQuoted stores, for a score of content sha, each criterion's score

@@ -205,6 +205,9 @@ type Fetch struct {
 	LastModified string `json:"last_modified"`
 	ContentType  string `json:"content_type"`
 	Outcome      string `json:"outcome"`
+	// Source is the name the fetch was made under (the document has one
+	// per name it was stored under: Detail.Sources).
+	Source string `json:"source"`
 }
 
 // Detail is everything stored about one document.
@@ -213,6 +216,9 @@ type Detail struct {
 	// History is every version, oldest first.
 	History []Entry `json:"history"`
 	Fetches []Fetch `json:"fetches"`
+	// Sources are the names the document was stored under, its first
+	// source first: the same bytes under several names are one document.
+	Sources []SourceRecord `json:"sources"`
 	// Card is the latest version's scorecard (nil if it has none).
 	Card *rules.Scorecard `json:"scorecard,omitempty"`
 }
@@ -286,15 +292,19 @@ func (s *Store) Show(ctx context.Context, ref string, rulesVersion string) (*Det
 		return nil, notFound(fmt.Sprintf("no document %d", id))
 	}
 	d := &Detail{Entry: hist[len(hist)-1], History: hist}
-	frows, err := s.db.QueryContext(ctx, `SELECT v.seq, f.url, f.fetched_at, f.status, f.etag, f.last_modified, f.content_type, f.outcome
-		FROM fetches f JOIN versions v ON v.id = f.version_id WHERE f.document_id = ? ORDER BY f.id`, id)
+	if d.Sources, err = s.sources(ctx, id); err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	frows, err := s.db.QueryContext(ctx, `SELECT v.seq, f.url, f.fetched_at, f.status, f.etag, f.last_modified, f.content_type, f.outcome,
+		coalesce(s.source, '')
+		FROM fetches f JOIN versions v ON v.id = f.version_id LEFT JOIN sources s ON s.id = f.source_id WHERE f.document_id = ? ORDER BY f.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
 	defer frows.Close()
 	for frows.Next() {
 		var f Fetch
-		if err := frows.Scan(&f.Version, &f.URL, &f.FetchedAt, &f.Status, &f.ETag, &f.LastModified, &f.ContentType, &f.Outcome); err != nil {
+		if err := frows.Scan(&f.Version, &f.URL, &f.FetchedAt, &f.Status, &f.ETag, &f.LastModified, &f.ContentType, &f.Outcome, &f.Source); err != nil {
 			return nil, fmt.Errorf("corpus: %w", err)
 		}
 		d.Fetches = append(d.Fetches, f)

@@ -217,10 +217,12 @@ func (s *Store) damagedContents(ctx context.Context) ([]string, error) {
 	return bad, rows.Err()
 }
 
-// sourcesOf lists where a content was fetched from: its documents'
-// sources and the URLs of its fetches, each once.
+// sourcesOf lists where a content was fetched from: the sources whose
+// fetches found it and the URLs of those fetches, each once (a
+// document's other sources may hold other bytes).
 func (s *Store) sourcesOf(ctx context.Context, sha string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.source FROM versions v JOIN documents d ON d.id = v.document_id WHERE v.sha256 = ?
+	rows, err := s.db.QueryContext(ctx, `SELECT s.source FROM fetches f JOIN versions v ON v.id = f.version_id JOIN sources s ON s.id = f.source_id
+			WHERE v.sha256 = ?
 		UNION SELECT f.url FROM fetches f JOIN versions v ON v.id = f.version_id WHERE v.sha256 = ? AND coalesce(f.url, '') <> ''`, sha, sha)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ type Search struct {
 	// Limit is the most hits returned (0: 20), best first; Offset skips
 	// that many first.
 	Limit, Offset int
+	// RankLimit is how many matching passages are ranked at most (0:
+	// DefaultRankLimit, -1: all); see SearchRanked.
+	RankLimit int
 }
 
 // DefaultSearchLimit is how many hits a search returns when not told.
@@ -119,14 +122,44 @@ const (
 )
 
 // Search finds the passages that match, best first (bm25), with the
-// documents and scores the filters ask for.
+// documents and scores the filters ask for (SearchRanked, its hits).
 func (s *Store) Search(ctx context.Context, q Search, rulesVersion string) ([]Hit, error) {
+	f, err := s.SearchRanked(ctx, q, rulesVersion)
+	return f.Hits, err
+}
+
+// DefaultRankLimit is how many matching passages a search ranks at most
+// (Search.RankLimit). bm25 costs a few microseconds a passage through the
+// pure-Go SQLite, so a word in most of 200,000 passages took half a
+// second to rank; finding the matches is ten times cheaper. 10,000 ranks
+// in about 30 ms (docs/performance.md).
+const DefaultRankLimit = 10000
+
+// Found is what a search found: its hits, and how they were ranked.
+type Found struct {
+	Hits []Hit
+	// RankedAmong is, when the query matched more passages (in the
+	// documents the filters pick) than the rank limit, how many were
+	// ranked: the newest stored, by bm25; 0 when every match was.
+	RankedAmong int
+}
+
+// SearchRanked is Search with how the hits were ranked: a query matching
+// more passages than q.RankLimit ranks only the newest so many (the
+// passages stored last), so that a word in most passages answers as fast
+// as a rare one, and says so (Found.RankedAmong) so that people narrow
+// the query rather than take the ranking as over everything.
+func (s *Store) SearchRanked(ctx context.Context, q Search, rulesVersion string) (Found, error) {
 	if strings.TrimSpace(q.Query) == "" {
-		return nil, &QueryError{Query: q.Query, Problem: "nothing to search for"}
+		return Found{}, &QueryError{Query: q.Query, Problem: "nothing to search for"}
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultSearchLimit
+	}
+	rankLimit := q.RankLimit
+	if rankLimit == 0 {
+		rankLimit = DefaultRankLimit
 	}
 	// Two steps: the versions the filters pick (a few thousand rows at
 	// most, one per document), then the best-ranked passages of those,
@@ -161,21 +194,21 @@ func (s *Store) Search(ctx context.Context, q Search, rulesVersion string) ([]Hi
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	args = append(args, q.Query)
+	var passageArgs []any
 	passageCond := ""
 	if q.Criterion != "" || q.Signal != "" {
-		passageCond = " WHERE EXISTS (SELECT 1 FROM passage_signals ps WHERE ps.passage_id = m.id AND ps.rules_version = e.rules_version"
+		passageCond = " AND EXISTS (SELECT 1 FROM passage_signals ps WHERE ps.passage_id = m.id AND ps.rules_version = e.rules_version"
 		if q.Criterion != "" {
 			passageCond += " AND ps.criterion = ?"
-			args = append(args, q.Criterion)
+			passageArgs = append(passageArgs, q.Criterion)
 		}
 		if q.Signal != "" {
 			passageCond += " AND ps.signal = ?"
-			args = append(args, q.Signal)
+			passageArgs = append(passageArgs, q.Signal)
 		}
 		passageCond += ")"
 	}
-	query := `WITH e AS MATERIALIZED (
+	withE := `WITH e AS MATERIALIZED (
 	SELECT pc.number, v.id AS version_id, coalesce(s.rules_version, '') AS rules_version
 	FROM versions v
 	JOIN passage_contents pc ON pc.sha256 = v.sha256
@@ -183,32 +216,79 @@ func (s *Store) Search(ctx context.Context, q Search, rulesVersion string) ([]Hi
 	LEFT JOIN organisations o ON o.code = d.org_code
 	LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rowid = (
 		SELECT rowid FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)` + where + `
-), m AS (SELECT rowid AS id, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ?)
+)`
+	join := ` JOIN e ON e.number = m.id >> ` + strconv.Itoa(passageShift)
+	var found Found
+	floor := int64(0)
+	if rankLimit > 0 {
+		// Whether there are more matches than the limit at all, before
+		// the filters: a query that cannot reach it (most do) costs one
+		// read of the index's list of its passages and no more.
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`,
+			q.Query, rankLimit+1).Scan(&n); err != nil {
+			return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
+		}
+		if n <= rankLimit {
+			rankLimit = 0
+		}
+	}
+	if rankLimit > 0 {
+		// The rank limit's newest match among those the filters keep,
+		// and the one after it, if there are that many: finding matches
+		// in rowid order reads only the index, not each passage's
+		// length as bm25 does.
+		fargs := append(append(append(slices.Clone(args), q.Query), passageArgs...), rankLimit-1)
+		rows, err := s.db.QueryContext(ctx, withE+`, m AS (SELECT rowid AS id FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC)
+SELECT m.id FROM m`+join+` WHERE true`+passageCond+` ORDER BY m.id DESC LIMIT 2 OFFSET ?`, fargs...)
+		if err != nil {
+			return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
+		}
+		var edge []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return Found{}, fmt.Errorf("corpus: searching: %w", err)
+			}
+			edge = append(edge, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
+		}
+		if len(edge) == 2 {
+			floor, found.RankedAmong = edge[0], rankLimit
+		}
+	}
+	args = append(args, q.Query, floor)
+	args = append(args, passageArgs...)
+	query := withE + `, m AS (SELECT rowid AS id, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ? AND rowid >= ?)
 SELECT m.id, e.version_id, e.rules_version, m.rank
-FROM m JOIN e ON e.number = m.id >> ` + strconv.Itoa(passageShift) + passageCond + `
+FROM m` + join + ` WHERE true` + passageCond + `
 ORDER BY m.rank, e.version_id, m.id LIMIT ? OFFSET ?`
 	args = append(args, limit, max(q.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
+		return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
 	}
-	type found struct {
+	type rankedHit struct {
 		passage, version int64
 		rules            string
 		rank             float64
 	}
-	var ranked []found
+	var ranked []rankedHit
 	for rows.Next() {
-		var f found
+		var f rankedHit
 		if err := rows.Scan(&f.passage, &f.version, &f.rules, &f.rank); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("corpus: searching: %w", err)
+			return Found{}, fmt.Errorf("corpus: searching: %w", err)
 		}
 		ranked = append(ranked, f)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
+		return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
 	}
 	hits := make([]Hit, len(ranked))
 	ids := make([]int64, len(ranked))
@@ -223,16 +303,17 @@ ORDER BY m.rank, e.version_id, m.id LIMIT ? OFFSET ?`
 			WHERE v.id = ?`, f.passage, f.version).Scan(&h.DocumentID, &h.Version, &h.Source, &h.Title, &h.Org, &h.OrgName, &h.Region, &h.Kind,
 			&h.SHA256, &h.FirstSeen, &h.Page, &h.PageIndex, &h.Block, &h.Section, &h.BlockKind, &h.Text)
 		if err != nil {
-			return nil, fmt.Errorf("corpus: searching: %w", err)
+			return Found{}, fmt.Errorf("corpus: searching: %w", err)
 		}
 		if err := s.hitSignals(ctx, f.passage, h); err != nil {
-			return nil, err
+			return Found{}, err
 		}
 	}
 	if err := s.snippets(ctx, q.Query, ids, hits); err != nil {
-		return nil, err
+		return Found{}, err
 	}
-	return hits, nil
+	found.Hits = hits
+	return found, nil
 }
 
 // snippets adds each hit's snippet, in one query for them all: each

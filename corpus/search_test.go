@@ -157,6 +157,60 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// TestSearchRankLimit: a query matching more passages than the rank
+// limit ranks the newest so many (among those the filters keep) and says
+// so; one within the limit ranks every match, as before.
+func TestSearchRankLimit(t *testing.T) {
+	ctx := context.Background()
+	s, rv := searchCorpus(t)
+	all, err := s.SearchRanked(ctx, Search{Query: "core20plus5", RankLimit: -1}, rv)
+	if err != nil || sources(all.Hits) != "aab" || all.RankedAmong != 0 {
+		t.Fatalf("ranking all: %q, %d, %v", sources(all.Hits), all.RankedAmong, err)
+	}
+	for _, tc := range []struct {
+		name      string
+		q         Search
+		want      string
+		wantAmong int
+	}{
+		{"within the limit", Search{Query: "core20plus5", RankLimit: 3}, "aab", 0},
+		// The plan (b) was stored after the strategy (a): its passage
+		// and the strategy's last are the newest two.
+		{"over the limit", Search{Query: "core20plus5", RankLimit: 2}, "ab", 2},
+		{"over the limit, filtered", Search{Query: "core20plus5", RankLimit: 1, Filter: Filter{Org: "QWO"}}, "a", 1},
+		{"filtered within the limit", Search{Query: "core20plus5", RankLimit: 2, Filter: Filter{Org: "QWO"}}, "aa", 0},
+	} {
+		f, err := s.SearchRanked(ctx, tc.q, rv)
+		if err != nil || sources(f.Hits) != tc.want || f.RankedAmong != tc.wantAmong {
+			t.Errorf("%s: %q ranked among %d, %v; want %q among %d", tc.name, sources(f.Hits), f.RankedAmong, err, tc.want, tc.wantAmong)
+		}
+	}
+	// The newest two are the last two of all the matches' passages.
+	f, _ := s.SearchRanked(ctx, Search{Query: "core20plus5", RankLimit: 2}, rv)
+	newest := map[string]bool{}
+	var ids []int64
+	rows, _ := s.db.Query(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'core20plus5' ORDER BY rowid DESC LIMIT 2`)
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		var text string
+		s.db.QueryRow(`SELECT text FROM passages WHERE id = ?`, id).Scan(&text)
+		newest[text] = true
+	}
+	for _, h := range f.Hits {
+		if !newest[h.Text] {
+			t.Errorf("ranked a passage that is not among the newest two: %q", h.Text)
+		}
+	}
+	if _, err := s.SearchRanked(ctx, Search{Query: "AND money", RankLimit: 1}, rv); err == nil || !strings.Contains(err.Error(), "syntax error") {
+		t.Errorf("a bad query with a rank limit: %v", err)
+	}
+}
+
 // TestSearchBadQuery: a query FTS5 cannot read is one line naming the
 // query and the mistake, not SQLite's error.
 func TestSearchBadQuery(t *testing.T) {
@@ -344,4 +398,34 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestMigrateReindex: schema 8 makes the index again from the stored
+// extractions, so that passages indexed with the sections of before
+// (EachBlock's own order, not the tree's) agree with the evidence's.
+func TestMigrateReindex(t *testing.T) {
+	ctx := context.Background()
+	s, rv := searchCorpus(t)
+	path := s.Path()
+	if _, err := s.db.Exec(`UPDATE passages SET section = 'As indexed before' WHERE id = (SELECT min(id) FROM passages)`); err != nil {
+		t.Fatal(err)
+	}
+	if problems, _ := s.Check(ctx, false); len(problems) != 1 || !strings.Contains(problems[0], "the search index does not hold") {
+		t.Fatalf("check before the step: %q", problems)
+	}
+	if _, err := s.db.Exec(`PRAGMA user_version = 7`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if problems, err := s.Check(ctx, false); err != nil || len(problems) > 0 {
+		t.Errorf("check after the step: %q, %v", problems, err)
+	}
+	if hits, err := s.Search(ctx, Search{Query: "core20plus5", Criterion: "costed-plans"}, rv); err != nil || len(hits) == 0 {
+		t.Errorf("the scores' quoted passages after the step: %d hits, %v", len(hits), err)
+	}
 }

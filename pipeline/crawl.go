@@ -70,7 +70,10 @@ type CrawlStats struct {
 	New       int `json:"new"`
 	Changed   int `json:"changed"`
 	Unchanged int `json:"unchanged"`
-	Failed    int `json:"failed"`
+	// Sources counts documents found stored under another name: each
+	// is another source of the stored document.
+	Sources int `json:"sources"`
+	Failed  int `json:"failed"`
 	// Skipped counts documents robots.txt closes to nhsreview.
 	Skipped int `json:"skipped"`
 }
@@ -116,6 +119,8 @@ func Crawl(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Revi
 			stats.New++
 		case ev.Outcome.Status == corpus.Changed:
 			stats.Changed++
+		case ev.Outcome.Status == corpus.NewSource:
+			stats.Sources++
 		default:
 			stats.Unchanged++
 		}

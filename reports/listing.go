@@ -95,6 +95,18 @@ type FetchRecord struct {
 	LastModified string `json:"last_modified"`
 	ContentType  string `json:"content_type"`
 	Outcome      string `json:"outcome"`
+	// Source is the name the fetch was made under.
+	Source string `json:"source"`
+}
+
+// SourceRecord is one name a stored document was stored under
+// (corpus.SourceRecord).
+type SourceRecord struct {
+	Source      string `json:"source"`
+	AddedAt     string `json:"added_at"`
+	Fetches     int    `json:"fetches"`
+	LastFetched string `json:"last_fetched"`
+	Version     int    `json:"version"`
 }
 
 // DocumentDetail is everything stored about one document (corpus.Detail):
@@ -104,6 +116,10 @@ type DocumentDetail struct {
 	// History is every version, oldest first.
 	History []ListingEntry `json:"history"`
 	Fetches []FetchRecord  `json:"fetches"`
+	// Sources are the names the document was stored under, its first
+	// source first (the same bytes under several names are one
+	// document).
+	Sources []SourceRecord `json:"sources"`
 	// Card is the latest version's scorecard (nil if it has none).
 	Card *rules.Scorecard `json:"scorecard,omitempty"`
 }
@@ -228,8 +244,14 @@ func documentText(w io.Writer, d *DocumentDetail) error {
 	}
 	fmt.Fprintf(&b, "\nversions\n")
 	versionsTable(&b, d.History)
+	if len(d.Sources) > 1 {
+		// One source is the source line above; several are listed, and
+		// each fetch names its own.
+		fmt.Fprintf(&b, "\nsources\n")
+		sourcesTable(&b, d.Sources)
+	}
 	fmt.Fprintf(&b, "\nfetches\n")
-	fetchesTable(&b, d.Fetches)
+	fetchesTable(&b, d.Fetches, len(d.Sources) > 1)
 	if d.Card != nil {
 		fmt.Fprintf(&b, "\nscores of v%d (rules %.12s)\n", d.Version, d.RulesVersion)
 		scoresTable(&b, d.Card)
@@ -250,7 +272,21 @@ func versionsTable(b *strings.Builder, history []ListingEntry) {
 	tw.Flush()
 }
 
-func fetchesTable(b *strings.Builder, fetches []FetchRecord) {
+func sourcesTable(b *strings.Builder, sources []SourceRecord) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, s := range sources {
+		fetches := "1 fetch"
+		if s.Fetches != 1 {
+			fetches = strconv.Itoa(s.Fetches) + " fetches"
+		}
+		fmt.Fprintf(tw, "  %s\tadded %s\t%s, the last %s\tholds v%d\n", s.Source, s.AddedAt, fetches, orHyphen(s.LastFetched), s.Version)
+	}
+	tw.Flush()
+}
+
+// fetchesTable lists the fetches; with named, a file's fetch (which has
+// no URL) names its source.
+func fetchesTable(b *strings.Builder, fetches []FetchRecord, named bool) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, f := range fetches {
 		status := "file" // a file has no HTTP status
@@ -264,7 +300,11 @@ func fetchesTable(b *strings.Builder, fetches []FetchRecord) {
 		if f.LastModified != "" {
 			extra += " last-modified " + f.LastModified
 		}
-		fmt.Fprintf(tw, "  %s\t%s\tv%d\t%s\t%s\n", f.FetchedAt, status, f.Version, f.Outcome, strings.TrimSpace(orHyphen(f.URL)+extra))
+		where := f.URL
+		if where == "" && named {
+			where = f.Source
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tv%d\t%s\t%s\n", f.FetchedAt, status, f.Version, f.Outcome, strings.TrimSpace(orHyphen(where)+extra))
 	}
 	tw.Flush()
 }

@@ -41,10 +41,19 @@ func detailOf(t *testing.T) *DocumentDetail {
 		ListingEntry: list[0],
 		History:      []ListingEntry{old, list[0]},
 		Fetches: []FetchRecord{
-			{Version: 1, FetchedAt: "2025-11-30T23:59:59Z", Outcome: "new"},
+			{Version: 1, FetchedAt: "2025-11-30T23:59:59Z", Outcome: "new", Source: "/home/ana/jfp.pdf"},
 			{Version: 2, URL: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf", FetchedAt: "2026-03-01T10:00:00Z", Status: 200,
-				ETag: `"5f2a"`, LastModified: "Sun, 01 Mar 2026 09:00:00 GMT", ContentType: "application/pdf", Outcome: "changed"},
-			{Version: 2, URL: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf", FetchedAt: "2026-03-02T09:30:00Z", Status: 304, Outcome: "unchanged"},
+				ETag: `"5f2a"`, LastModified: "Sun, 01 Mar 2026 09:00:00 GMT", ContentType: "application/pdf", Outcome: "changed",
+				Source: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf"},
+			{Version: 2, URL: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf", FetchedAt: "2026-03-02T09:30:00Z", Status: 304, Outcome: "unchanged",
+				Source: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf"},
+			{Version: 2, FetchedAt: "2026-03-03T09:30:00Z", Outcome: "source", Source: "/home/ana/copy of jfp.pdf"},
+		},
+		// The same bytes under three names: one document.
+		Sources: []SourceRecord{
+			{Source: "/home/ana/jfp.pdf", AddedAt: "2025-11-30T23:59:59Z", Fetches: 1, LastFetched: "2025-11-30T23:59:59Z", Version: 1},
+			{Source: "https://www.westyorkshire.icb.nhs.uk/jfp.pdf", AddedAt: "2026-03-01T10:00:00Z", Fetches: 2, LastFetched: "2026-03-02T09:30:00Z", Version: 2},
+			{Source: "/home/ana/copy of jfp.pdf", AddedAt: "2026-03-03T09:30:00Z", Fetches: 1, LastFetched: "2026-03-03T09:30:00Z", Version: 2},
 		},
 		Card: loadCard(t, "westbrook-2025"),
 	}

@@ -15,8 +15,9 @@ import (
 
 // annotateOptions are the flags of 'annotate'.
 type annotateOptions struct {
-	read   readOptions
-	format formatFlag
+	sources sourceFlags
+	read    readOptions
+	format  formatFlag
 }
 
 // newAnnotateCmd shows what the annotators found, sentence by sentence:
@@ -28,11 +29,14 @@ func newAnnotateCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Show the sentences of documents with what the annotators found in them (for rule authors)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitWith(runAnnotate(c.Context(), opts, args, stdout, stderr))
+			return exitWith(opts.sources.withSources(args, stderr, func(sources []string) int {
+				return runAnnotate(c.Context(), opts, sources, stdout, stderr)
+			}))
 		},
 	}
 	opts.format.register(c, reports.FormatText, textOrJSON, " (one sentence per line)")
 	opts.read.register(c)
+	opts.sources.register(c)
 	return c
 }
 

@@ -14,6 +14,7 @@ import (
 
 // compareOptions are the flags of 'compare'.
 type compareOptions struct {
+	sources    sourceFlags
 	read       readOptions
 	report     reportFlags
 	fromCorpus bool
@@ -58,7 +59,9 @@ Exit codes: 0 every source scored; 2 a source could not be read or judged
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.corpusOnly = firstChanged(c, filterFlagNames...)
 			opts.dbGiven = c.Flags().Changed("db")
-			return exitWith(runCompare(c.Context(), opts, args, stdout, stderr))
+			return exitWith(opts.sources.withSources(args, stderr, func(sources []string) int {
+				return runCompare(c.Context(), opts, sources, stdout, stderr)
+			}))
 		},
 	}
 	opts.report.register(c, reports.ComparisonFormats)
@@ -66,6 +69,7 @@ Exit codes: 0 every source scored; 2 a source could not be read or judged
 	opts.db.register(c.Flags(), ", with --corpus or corpus: sources")
 	opts.filter.register(c)
 	opts.read.register(c)
+	opts.sources.register(c)
 	return c
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/config"
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/reports"
 )
 
 // formatsAnnotation lists, on a --format flag, the formats the command
@@ -38,6 +39,9 @@ func applyConfig(c *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := checkConfigFormat(c.Root(), cfg); err != nil {
+		return err
+	}
 	for _, name := range cfg.Flags() {
 		set := cfg.Settings[name]
 		f := c.Flags().Lookup(name)
@@ -54,8 +58,44 @@ func applyConfig(c *cobra.Command) error {
 	return nil
 }
 
+// checkConfigFormat refuses a configuration file's format that no
+// command writes (a misspelling would otherwise leave every command on
+// its own default, silently), naming the file and line.
+func checkConfigFormat(root *cobra.Command, cfg *config.Config) error {
+	set, ok := cfg.Settings["format"]
+	if !ok {
+		return nil
+	}
+	var all []string
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if f := c.Flags().Lookup("format"); f != nil {
+			for _, name := range f.Annotations[formatsAnnotation] {
+				if !slices.Contains(all, name) {
+					all = append(all, name)
+				}
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	if slices.Contains(all, set.Value) {
+		return nil
+	}
+	slices.Sort(all)
+	return fmt.Errorf("%s: format %q is not a format any command writes (%s)", set.From, set.Value, strings.Join(all, ", "))
+}
+
+// configOptions are the flags of 'config'.
+type configOptions struct {
+	format formatFlag
+}
+
 func newConfigCmd(stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{
+	var opts configOptions
+	c := &cobra.Command{
 		Use:   "config",
 		Short: "Print the settings in force and where each comes from",
 		Long: `Prints the settings the other commands start from, and where each comes
@@ -79,18 +119,37 @@ line wins over both files. The files are YAML:
     max_depth: 0
     max_memory: 2GiB
 
-An unknown key is an error naming the file and line.`,
+An unknown key, or a format no command writes, is an error naming the file
+and line. --format json prints the settings as {"settings": [{"setting",
+"value", "from"}], "files": [...]}.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitWith(runConfig(stdout, stderr))
+			return exitWith(runConfig(c.Root(), opts, stdout, stderr))
 		},
 	}
+	opts.format.register(c, reports.FormatText, reports.DocumentFormats, "")
+	return c
+}
+
+// configSetting is one setting in 'config --format json'.
+type configSetting struct {
+	Setting string `json:"setting"` // the flag it sets, without "--"
+	Value   string `json:"value"`
+	// From is "default", or the file and line it was read from.
+	From string `json:"from"`
 }
 
 // runConfig prints each setting, its value and its origin.
-func runConfig(stdout, stderr io.Writer) int {
+func runConfig(root *cobra.Command, opts configOptions, stdout, stderr io.Writer) int {
+	format, err := opts.format.parse()
+	if err != nil {
+		return fail(stderr, err)
+	}
 	cfg, err := loadConfig()
 	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := checkConfigFormat(root, cfg); err != nil {
 		return fail(stderr, err)
 	}
 	ro := defaultReadOptions()
@@ -104,14 +163,30 @@ func runConfig(stdout, stderr io.Writer) int {
 		{"max-bytes", ro.maxBytes.String()}, {"max-pages", fmt.Sprint(ro.maxPages)}, {"max-stream-bytes", ro.maxStreamBytes.String()},
 		{"max-depth", fmt.Sprint(ro.maxDepth)}, {"max-memory", ro.maxMemory.String()},
 	}
+	settings := make([]configSetting, len(defaults))
+	for i, d := range defaults {
+		settings[i] = configSetting{d.flag, d.value, "default"}
+		if s, ok := cfg.Settings[d.flag]; ok {
+			settings[i].Value, settings[i].From = s.Value, s.From
+		}
+	}
+	if format == reports.FormatJSON {
+		files := cfg.Files
+		if files == nil {
+			files = []string{}
+		}
+		if err := reports.WriteJSON(stdout, struct {
+			Settings []configSetting `json:"settings"`
+			Files    []string        `json:"files"`
+		}{settings, files}); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SETTING\tVALUE\tFROM")
-	for _, d := range defaults {
-		value, from := d.value, "default"
-		if s, ok := cfg.Settings[d.flag]; ok {
-			value, from = s.Value, s.From
-		}
-		fmt.Fprintf(tw, "--%s\t%s\t%s\n", d.flag, value, from)
+	for _, s := range settings {
+		fmt.Fprintf(tw, "--%s\t%s\t%s\n", s.Setting, s.Value, s.From)
 	}
 	if err := tw.Flush(); err != nil {
 		return fail(stderr, err)

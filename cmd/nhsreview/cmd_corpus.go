@@ -22,7 +22,8 @@ func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "corpus",
 		Short: "Keep documents, their versions and scores in a local database; crawl publications pages",
 		Long: `The corpus is a database of documents: every version of each (the same URL
-with new bytes is a new version), where and when it was fetched, what
+with new bytes is a new version; the same bytes under several names are one
+document with several sources), where and when it was fetched, what
 extraction and scoring made of it, and the organisation it belongs to (the 42
 Integrated Care Boards are built in). Reports are made from stored scores,
 without scoring again.
@@ -143,10 +144,15 @@ func documentDetail(d *corpus.Detail) *reports.DocumentDetail {
 			fetches[i] = reports.FetchRecord(f)
 		}
 	}
+	var sources []reports.SourceRecord
+	for _, s := range d.Sources {
+		sources = append(sources, reports.SourceRecord(s))
+	}
 	return &reports.DocumentDetail{
 		ListingEntry: reports.ListingEntry(d.Entry),
 		History:      listingEntries(d.History),
 		Fetches:      fetches,
+		Sources:      sources,
 		Card:         d.Card,
 	}
 }

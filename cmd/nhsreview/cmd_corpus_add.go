@@ -12,6 +12,7 @@ import (
 
 // corpusAddOptions are the flags of 'corpus add'.
 type corpusAddOptions struct {
+	sources  sourceFlags
 	db       *corpusFlags
 	read     readOptions
 	meta     metaFlags
@@ -25,8 +26,10 @@ func newCorpusAddCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Fetch, read, score and store documents (files or URLs)",
 		Long: `Fetches each SOURCE (a file or an http(s) URL), reads and scores it, and
 stores it: a new document, a new version of one already stored (new bytes
-from the same source), or nothing new (the same bytes). One line per source
-on stdout: new, changed or unchanged, the document number and version. A board
+from the same source), another source of a stored document (its bytes under
+a new name: one document per content), or nothing new (the same bytes). One
+line per source on stdout: new, changed, source or unchanged, the document
+number and version. A board
 pack is stored once, with its papers (split and scored as 'nhsreview pack'
 does) as its parts: 'corpus papers ID' lists them, and the line ends with
 their count. Adding a pack already stored whose papers an older nhsreview
@@ -37,12 +40,15 @@ Exit codes: 0 every source stored; 2 a source could not be fetched or read
 (the others are still stored), or bad usage.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitWith(runCorpusAdd(c.Context(), opts, args, stdout, stderr))
+			return exitWith(opts.sources.withSources(args, stderr, func(sources []string) int {
+				return runCorpusAdd(c.Context(), opts, sources, stdout, stderr)
+			}))
 		},
 	}
 	opts.meta.register(c)
 	registerRules(c, &opts.rulesDir)
 	opts.read.register(c)
+	opts.sources.register(c)
 	return c
 }
 
@@ -71,6 +77,12 @@ func runCorpusAdd(ctx context.Context, opts corpusAddOptions, sources []string, 
 		res, err := fetchSource(ctx, src, opts.read)
 		if err != nil {
 			return nil, nil, err
+		}
+		if src == stdinArg {
+			// Stored under its content, as nothing else names it: the
+			// same bytes piped in again are unchanged, other bytes
+			// another document (not a version of "stdin").
+			res.Source = corpus.StdinKey(res.Data)
 		}
 		out, err := st.Ingest(ctx, rv, res, meta)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,6 +198,11 @@ func (l *crawlLog) event(ctx context.Context, ev pipeline.CrawlEvent) {
 // crawlSummary is the last line of a crawl.
 func crawlSummary(stats pipeline.CrawlStats, timeUp bool) string {
 	summary := fmt.Sprintf("crawl: %d new, %d changed, %d unchanged, %d failed", stats.New, stats.Changed, stats.Unchanged, stats.Failed)
+	if stats.Sources > 0 {
+		// Only when there are any: the line is as it was for crawls
+		// that find no copies.
+		summary = strings.Replace(summary, " unchanged,", fmt.Sprintf(" unchanged, %d stored under another name,", stats.Sources), 1)
+	}
 	if stats.Skipped > 0 {
 		summary += fmt.Sprintf(", %d skipped (robots.txt)", stats.Skipped)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/web"
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/reports"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -27,6 +28,7 @@ type corpusSearchOptions struct {
 	redFlag            bool
 	allVersions        bool
 	limit, offset      int
+	rankLimit          int
 }
 
 const searchHelp = `Finds passages (paragraphs, list items, table rows, headings) of the stored
@@ -50,7 +52,13 @@ document's latest version, or every version with --all-versions) and
 passages (--criterion and --signal: those the score quotes for them).
 --min-score and --max-score take CRITERION=N and may be repeated;
 --red-flag keeps documents with a red flag (on --criterion, when given).
-Scores are those under the built-in rules where a version has several.`
+Scores are those under the built-in rules where a version has several.
+
+A query matching more passages than --rank-limit (10,000) in the documents
+picked is ranked among the newest so many stored, and says so on stderr:
+"ranked by bm25 among the newest 10,000 of its matches; narrow the query".
+Ranking every passage that holds a common word takes a few microseconds
+each; --rank-limit 0 ranks them all.`
 
 func newCorpusSearchCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
 	opts := corpusSearchOptions{db: cf}
@@ -74,6 +82,7 @@ func newCorpusSearchCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Comman
 	f.BoolVar(&opts.allVersions, "all-versions", false, "search every version, not only each document's latest")
 	f.IntVar(&opts.limit, "limit", corpus.DefaultSearchLimit, "the most passages shown, best first")
 	f.IntVar(&opts.offset, "offset", 0, "skip this many of the best first (the next page of results)")
+	f.IntVar(&opts.rankLimit, "rank-limit", corpus.DefaultRankLimit, "rank at most this many matching passages, the newest (0: every match, however many)")
 	opts.format.register(c, reports.FormatText, reports.SearchFormats, "")
 	f.StringVar(&opts.color, "color", "auto", "colour the words found in the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 	registerOutput(c, &opts.outPath)
@@ -99,10 +108,15 @@ func runCorpusSearch(ctx context.Context, opts corpusSearchOptions, query string
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	hits, err := st.Search(ctx, q, currentRules())
+	found, err := st.SearchRanked(ctx, q, currentRules())
 	if err != nil {
 		return fail(stderr, err)
 	}
+	if found.RankedAmong > 0 {
+		fmt.Fprintf(stderr, "nhsreview: search %q: warning: ranked by bm25 among the newest %s of its matches; narrow the query (a phrase, more words, filters) or give --rank-limit 0 to rank them all\n",
+			query, textclean.Thousands(int64(found.RankedAmong)))
+	}
+	hits := found.Hits
 	out := searchHits(hits)
 	limited := len(hits) == q.Limit
 	err = writeOutput(opts.outPath, stdout, func(w io.Writer) error {
@@ -132,11 +146,18 @@ func (o corpusSearchOptions) search(query string) (corpus.Search, error) {
 	if o.offset < 0 {
 		return corpus.Search{}, fmt.Errorf("--offset %d: must be 0 or more", o.offset)
 	}
+	if o.rankLimit < 0 {
+		return corpus.Search{}, fmt.Errorf("--rank-limit %d: must be 0 (every match) or more", o.rankLimit)
+	}
 	rs, err := rules.Default()
 	if err != nil {
 		return corpus.Search{}, err
 	}
-	q := corpus.Search{Query: query, Filter: f, Criterion: o.criterion, Signal: o.signal, RedFlag: o.redFlag, Limit: o.limit, Offset: o.offset}
+	q := corpus.Search{Query: query, Filter: f, Criterion: o.criterion, Signal: o.signal, RedFlag: o.redFlag, Limit: o.limit, Offset: o.offset,
+		RankLimit: o.rankLimit}
+	if o.rankLimit == 0 {
+		q.RankLimit = -1 // the store's 0 is its default
+	}
 	if o.criterion != "" {
 		if err := checkCriterion(rs, o.criterion); err != nil {
 			return q, fmt.Errorf("--criterion: %w", err)

@@ -19,7 +19,7 @@ func newCorpusShowCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command 
 	opts := corpusShowOptions{db: cf}
 	c := &cobra.Command{
 		Use:   "show ID",
-		Short: "Show a document: its versions, fetches and latest scores (ID, or a SHA-256 prefix)",
+		Short: "Show a document: its versions, sources, fetches and latest scores (ID, or a SHA-256 prefix)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return exitWith(runCorpusShow(c.Context(), opts, args[0], stdout, stderr))

@@ -87,7 +87,8 @@ func TestCorpusCheckFindsDamage(t *testing.T) {
 	stdout, stderr, code = runCLI(t, "corpus", "check", "--db", db)
 	want := "nhsreview: corpus " + db + ": 1 documents without a version\n" +
 		"nhsreview: corpus " + db + ": 1 documents without a fetch\n" +
-		"nhsreview: corpus " + db + ": 1 versions without a score\n"
+		"nhsreview: corpus " + db + ": 1 versions without a score\n" +
+		"nhsreview: corpus " + db + ": 1 documents whose source is not among their sources\n"
 	if code != exitFailure || stdout != "" || stderr != want {
 		t.Errorf("after the damage: exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
 	}

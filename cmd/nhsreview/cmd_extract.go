@@ -13,6 +13,7 @@ import (
 
 // extractOptions are the flags of 'extract'.
 type extractOptions struct {
+	sources sourceFlags
 	read    readOptions
 	format  formatFlag
 	outPath string
@@ -30,12 +31,15 @@ between pages, like pdftotext; --format json prints the document model
 are several.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitWith(runExtract(c.Context(), opts, args, stdout, stderr))
+			return exitWith(opts.sources.withSources(args, stderr, func(sources []string) int {
+				return runExtract(c.Context(), opts, sources, stdout, stderr)
+			}))
 		},
 	}
 	opts.format.register(c, reports.FormatText, textOrJSON, "")
 	registerOutput(c, &opts.outPath)
 	opts.read.register(c)
+	opts.sources.register(c)
 	return c
 }
 

@@ -23,6 +23,7 @@ const sampleName = "sample-strategy.md"
 
 // scoreOptions are the flags of 'score'.
 type scoreOptions struct {
+	sources   sourceFlags
 	read      readOptions
 	report    reportFlags
 	failUnder int
@@ -55,13 +56,16 @@ a card that says so.
 Exit codes: 0 scored; 1 scored, but a criterion scored below --fail-under;
 2 a source could not be read or judged, or bad usage.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitWith(runScore(c.Context(), opts, args, stdout, stderr))
+			return exitWith(opts.sources.withSources(args, stderr, func(sources []string) int {
+				return runScore(c.Context(), opts, sources, stdout, stderr)
+			}))
 		},
 	}
 	c.Flags().IntVar(&opts.failUnder, "fail-under", 0, "exit 1 when any criterion of any document scores below this (0-3)")
 	c.Flags().BoolVar(&opts.sample, "sample", false, "score the fictional sample strategy bundled in the binary")
 	opts.report.register(c, reports.ScorecardFormats)
 	opts.read.register(c)
+	opts.sources.register(c)
 	return c
 }
 

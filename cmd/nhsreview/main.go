@@ -100,7 +100,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	// Standard input is read once a run, by the first source "-".
+	err := root.ExecuteContext(withStdin(ctx, os.Stdin))
 	var ee exitError
 	switch {
 	case err == nil:

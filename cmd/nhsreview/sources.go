@@ -9,11 +9,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -56,20 +61,21 @@ func eachSource[T any](ctx context.Context, sources []string, jobs int, verb str
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			prog.begin(src)
-			pages, done := pageProgress(prog, term, src)
+			name := sourceName(src)
+			prog.begin(name)
+			pages, done := pageProgress(prog, term, name)
 			val, warnings, err := work(extract.WithPageProgress(ctx, pages), src)
 			done()
-			out[i] = outcome[T]{src, val, err}
+			out[i] = outcome[T]{name, val, err}
 			mu.Lock()
 			defer mu.Unlock()
-			defer prog.end(src, err)
+			defer prog.end(name, err)
 			if err != nil {
-				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", src, textclean.OneLine(err.Error()))
+				fmt.Fprintf(stderr, "nhsreview: %s: %s\n", name, textclean.OneLine(err.Error()))
 				return
 			}
 			for _, w := range warnings {
-				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", src, textclean.OneLine(w))
+				fmt.Fprintf(stderr, "nhsreview: %s: warning: %s\n", name, textclean.OneLine(w))
 			}
 		}()
 	}
@@ -188,6 +194,9 @@ func readAll(ctx context.Context, sources []string, o readOptions, stderr io.Wri
 
 // fetchSource is fetch.Get with the flag of a limit hit named.
 func fetchSource(ctx context.Context, src string, o readOptions) (*fetched.Doc, error) {
+	if src == stdinArg {
+		return readStdin(ctx, o)
+	}
 	res, err := fetch.Get(ctx, src, o.fetchLimits())
 	return res, nameFetchLimit(ctx, err)
 }
@@ -257,4 +266,216 @@ func pickPaper(d *document.Document, src, item string) (*document.Document, erro
 		return nil, fmt.Errorf("no item %s: the document is not a board pack with numbered papers", item)
 	}
 	return nil, fmt.Errorf("no item %s in the pack (its items: %s)", item, strings.Join(items, ", "))
+}
+
+// The inputs people have: a directory of documents, and a document piped
+// in. Every command that takes several sources resolves them here
+// (sourceFlags.expand) before reading; "-" is read from standard input
+// by fetchSource, once a run, whichever command asks.
+
+// stdinArg is the source that names standard input.
+const stdinArg = "-"
+
+// sourceName is a source as output and error lines name it.
+func sourceName(src string) string {
+	if src == stdinArg {
+		return fetch.StdinName
+	}
+	return src
+}
+
+// stdinKey is the context key of a run's standard input.
+type stdinKey struct{}
+
+// stdinOnce is standard input, read the first time a source asks for it.
+type stdinOnce struct {
+	in   *os.File
+	once sync.Once
+	doc  *fetched.Doc
+	err  error
+}
+
+// withStdin gives a run its standard input.
+func withStdin(ctx context.Context, in *os.File) context.Context {
+	return context.WithValue(ctx, stdinKey{}, &stdinOnce{in: in})
+}
+
+// readStdin is the document piped in, read once a run.
+func readStdin(ctx context.Context, o readOptions) (*fetched.Doc, error) {
+	s, _ := ctx.Value(stdinKey{}).(*stdinOnce)
+	if s == nil {
+		s = &stdinOnce{in: os.Stdin}
+	}
+	s.once.Do(func() { s.doc, s.err = fetch.Stdin(ctx, s.in, o.fetchLimits()) })
+	if s.err != nil {
+		return nil, s.err
+	}
+	d := *s.doc
+	return &d, nil
+}
+
+// sourceFlags is --match of the commands that take several sources.
+type sourceFlags struct {
+	match string
+}
+
+func (f *sourceFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.match, "match", "", "of a directory given as a SOURCE, read only the files whose name matches this glob ('*.pdf', '*strategy*'; with a '/', matched against the path inside the directory)")
+}
+
+// expand resolves the command line's sources, in the order given: a
+// directory becomes the documents in it and below it (files of the types
+// nhsreview reads, in name order, --match choosing among them; hidden
+// files and folders left out, each folder visited once however links
+// loop), "-" stays (standard input), anything else is itself. A directory
+// with files of other types says how many it skipped, a warning; one
+// with no documents is a failure, one line (failed). Usage errors (a bad
+// glob, "-" twice) are err.
+func (f sourceFlags) expand(args []string, stderr io.Writer) (sources []string, failed bool, err error) {
+	if f.match != "" {
+		if _, err := path.Match(f.match, ""); err != nil {
+			return nil, false, fmt.Errorf("--match %q: %w", f.match, err)
+		}
+	}
+	stdin := 0
+	for _, a := range args {
+		if a == stdinArg {
+			if stdin++; stdin > 1 {
+				return nil, false, errors.New(`"-" (standard input) is given twice: it can be read once`)
+			}
+			sources = append(sources, a)
+			continue
+		}
+		fi, err := os.Stat(a)
+		if fetched.IsURL(a) || err != nil || !fi.IsDir() {
+			sources = append(sources, a) // fetchSource says what is wrong with it
+			continue
+		}
+		files, skipped, err := documentsIn(a, f.match)
+		if err != nil {
+			fmt.Fprintf(stderr, "nhsreview: %s: %s\n", a, textclean.OneLine(err.Error()))
+			failed = true
+			continue
+		}
+		var why []string
+		if skipped.types > 0 {
+			why = append(why, textclean.Plural(skipped.types, "file")+" of types nhsreview does not read")
+		}
+		if skipped.unreadable > 0 {
+			why = append(why, fmt.Sprintf("%d that could not be opened (broken links, folders without permission, devices)", skipped.unreadable))
+		}
+		if len(files) == 0 {
+			msg := "no documents in the directory"
+			if f.match != "" {
+				msg += fmt.Sprintf(" match --match %q", f.match)
+			}
+			if len(why) > 0 {
+				msg += " (skipped " + strings.Join(why, ", ") + ")"
+			}
+			fmt.Fprintf(stderr, "nhsreview: %s: %s\n", a, msg)
+			failed = true
+			continue
+		}
+		if len(why) > 0 {
+			fmt.Fprintf(stderr, "nhsreview: %s: warning: skipped %s\n", a, strings.Join(why, ", "))
+		}
+		sources = append(sources, files...)
+	}
+	return sources, failed, nil
+}
+
+// skips counts the files of a directory that are not read.
+type skips struct {
+	types      int // not of a type nhsreview reads
+	unreadable int // could not be opened
+}
+
+// documentsIn lists the documents in dir and below, in name order: the
+// files of the types nhsreview reads whose names match the glob (all
+// when ""). Links are followed, each folder visited once (by its real
+// path), so a link to a parent ends rather than loops.
+func documentsIn(dir, match string) ([]string, skips, error) {
+	var files []string
+	var sk skips
+	seen := map[string]bool{}
+	var walk func(p string, top bool) error
+	walk = func(p string, top bool) error {
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return err
+		}
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			if top {
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				return fmt.Errorf("reading the directory: %w", err)
+			}
+			sk.unreadable++
+			return nil
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if strings.HasPrefix(name, ".") {
+				continue
+			}
+			full := filepath.Join(p, name)
+			fi, err := os.Stat(full) // through links
+			switch {
+			case err != nil:
+				sk.unreadable++
+			case fi.IsDir():
+				if err := walk(full, false); err != nil {
+					sk.unreadable++
+				}
+			case !fi.Mode().IsRegular():
+				sk.unreadable++
+			case !fetched.DocumentFile(name):
+				sk.types++
+			case match == "" || globMatch(match, dir, full):
+				files = append(files, full)
+			}
+		}
+		return nil
+	}
+	err := walk(dir, true)
+	return files, sk, err
+}
+
+// globMatch matches a file against --match: its name, or with a "/" in
+// the glob its slash-separated path inside the directory given.
+func globMatch(glob, dir, file string) bool {
+	name := filepath.Base(file)
+	if strings.Contains(glob, "/") {
+		if rel, err := filepath.Rel(dir, file); err == nil {
+			name = filepath.ToSlash(rel)
+		}
+	}
+	ok, _ := path.Match(glob, name) // checked by expand
+	return ok
+}
+
+// withSources runs a command's work on its sources expanded (see
+// expand): a usage error is one line, exit 2; a directory that failed
+// makes the exit 2 whatever the others did, and the work is not run when
+// nothing is left to read.
+func (f sourceFlags) withSources(args []string, stderr io.Writer, run func(sources []string) int) int {
+	sources, failed, err := f.expand(args, stderr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if failed && len(sources) == 0 {
+		return exitFailure
+	}
+	code := run(sources)
+	if failed && code < exitFailure {
+		code = exitFailure
+	}
+	return code
 }

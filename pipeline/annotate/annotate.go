@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -77,7 +76,6 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 		return out, nil
 	}
 	out.Kind = KindOf(d)
-	sections := newSectionIndex(d.Sections)
 	al := findAliases(d)
 	var units []unit
 	var sp splitter
@@ -85,31 +83,30 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 	titles := map[string]sectFlags{}
 	var sf *sectFlags
 	var sfPath []string
-	for pi, p := range d.Pages {
-		for bi, b := range p.Blocks {
-			path := sections.path(document.BlockRef{Page: pi, Block: bi})
-			if sf == nil || !slices.Equal(path, sfPath) {
-				f := pathFlags(path, titles)
-				sf, sfPath = &f, path
-			}
-			base := unit{page: p.Number, block: bi, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
-			if b.Kind == document.List {
-				// Folded only when a list needs its lead-in.
-				lead := textclean.Fold(prev)
-				if leadInRE.MatchString(lead) {
-					base.leadIn = lead
-				}
-				if changesLeadInRE.MatchString(lead) && feedbackRE.MatchString(lead) {
-					base.changesLeadIn = lead
-				}
-				base.reportedLeadIn = reportedLeadIn(lead)
-			}
-			units = appendUnits(units, &sp, base, b)
-			if b.Kind != document.List {
-				prev = b.Text
-			}
+	// The section path of each block is document's (EachBlockPath), the
+	// one the corpus's passage index names too.
+	d.EachBlockPath(func(ref document.BlockRef, b document.Block, path []string) {
+		if sf == nil || !slices.Equal(path, sfPath) {
+			f := pathFlags(path, titles)
+			sf, sfPath = &f, path
 		}
-	}
+		base := unit{page: d.Pages[ref.Page].Number, block: ref.Block, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
+		if b.Kind == document.List {
+			// Folded only when a list needs its lead-in.
+			lead := textclean.Fold(prev)
+			if leadInRE.MatchString(lead) {
+				base.leadIn = lead
+			}
+			if changesLeadInRE.MatchString(lead) && feedbackRE.MatchString(lead) {
+				base.changesLeadIn = lead
+			}
+			base.reportedLeadIn = reportedLeadIn(lead)
+		}
+		units = appendUnits(units, &sp, base, b)
+		if b.Kind != document.List {
+			prev = b.Text
+		}
+	})
 	if err := sp.run(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -517,81 +514,4 @@ func tableDeadlines(t *text, u unit, dates []Annotation) []Annotation {
 		dates = kept
 	}
 	return dates
-}
-
-// sectionIndex finds the section path of a block.
-type sectionIndex struct {
-	roots []*document.Section
-	cache map[*document.Section][]string
-	// sorted holds each list of siblings (nil: the roots) by Start, for
-	// a binary search per level: long documents have a thousand sections
-	// in one list and ten thousand blocks.
-	sorted map[*document.Section][]*document.Section
-	chain  []*document.Section
-}
-
-func newSectionIndex(roots []*document.Section) *sectionIndex {
-	return &sectionIndex{roots: roots, cache: map[*document.Section][]string{}, sorted: map[*document.Section][]*document.Section{}}
-}
-
-// siblings returns the children of parent (the roots for nil) without
-// nils, stably sorted by Start.
-func (x *sectionIndex) siblings(parent *document.Section) []*document.Section {
-	if l, ok := x.sorted[parent]; ok {
-		return l
-	}
-	list := x.roots
-	if parent != nil {
-		list = parent.Children
-	}
-	l := make([]*document.Section, 0, len(list))
-	for _, s := range list {
-		if s != nil {
-			l = append(l, s)
-		}
-	}
-	slices.SortStableFunc(l, func(a, b *document.Section) int {
-		switch {
-		case a.Start.Less(b.Start):
-			return -1
-		case b.Start.Less(a.Start):
-			return 1
-		}
-		return 0
-	})
-	x.sorted[parent] = l
-	return l
-}
-
-// path returns the titles from the outermost section to the deepest one
-// whose Start is at or before ref, following the tree: at each level the
-// last child starting at or before ref (of equal starts, the later
-// listed). Blocks of one section share the returned slice.
-func (x *sectionIndex) path(ref document.BlockRef) []string {
-	var last *document.Section
-	chain := x.chain[:0]
-	var parent *document.Section
-	for depth := 0; depth < 64; depth++ {
-		list := x.siblings(parent)
-		i := sort.Search(len(list), func(i int) bool { return ref.Less(list[i].Start) })
-		if i == 0 {
-			break
-		}
-		pick := list[i-1]
-		chain = append(chain, pick)
-		last, parent = pick, pick
-	}
-	x.chain = chain
-	if last == nil {
-		return nil
-	}
-	if p, ok := x.cache[last]; ok {
-		return p
-	}
-	p := make([]string, len(chain))
-	for i, s := range chain {
-		p[i] = s.Title
-	}
-	x.cache[last] = p
-	return p
 }

@@ -113,3 +113,25 @@ func TestEachBlock(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A tree whose starts are out of order (a section's child listed before
+// where the next top-level section starts, as PDF bookmarks can be): the
+// path follows the tree, as the annotator names evidence sections
+// (EachBlockPath), not the last start met in reading order.
+func TestEachBlockFollowsTheTree(t *testing.T) {
+	d := &Document{Pages: []Page{{Number: 1, Blocks: []Block{
+		{Kind: Heading, Text: "Report"}, {Kind: Heading, Text: "Types"}, {Kind: Paragraph, Text: "a"},
+		{Kind: Heading, Text: "Background"}, {Kind: Paragraph, Text: "b"}}}}}
+	// Background starts after Types, yet is listed under the first root.
+	d.Sections = []*Section{
+		{Title: "Report", Start: BlockRef{0, 0}, Children: []*Section{{Title: "Background", Start: BlockRef{0, 3}}}},
+		{Title: "Types", Start: BlockRef{0, 1}},
+	}
+	var got, paths []string
+	d.EachBlock(func(ref BlockRef, b Block, section string) { got = append(got, section) })
+	d.EachBlockPath(func(ref BlockRef, b Block, path []string) { paths = append(paths, strings.Join(path, " > ")) })
+	want := "Report|Types|Types|Types|Types"
+	if strings.Join(got, "|") != want || strings.Join(paths, "|") != want {
+		t.Errorf("sections %q, paths %q; want %q for both", strings.Join(got, "|"), strings.Join(paths, "|"), want)
+	}
+}

@@ -177,6 +177,20 @@ func hintFrom(contentType, name string) hint {
 	} else {
 		ext = filepath.Ext(name)
 	}
+	return extHint(ext)
+}
+
+// DocumentFile says whether a file's name is one of a document nhsreview
+// reads (PDF, DOCX, HTML, Markdown, plain text): how a directory given
+// as a source is told its documents from its other files, which are
+// skipped unread. A file given by name is read whatever its name.
+func DocumentFile(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return extHint(ext) != hintNone || ext == ".txt" || ext == ".text"
+}
+
+// extHint is what a file name's extension claims.
+func extHint(ext string) hint {
 	switch strings.ToLower(ext) {
 	case ".pdf":
 		return hintPDF

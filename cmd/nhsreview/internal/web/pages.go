@@ -349,6 +349,9 @@ type scorecardBody struct {
 	// Pack: the document was read as a board pack, which has a view
 	// of its papers.
 	Pack bool
+	// Sources are the names the document was stored under (the same
+	// bytes under several names are one document), listed when several.
+	Sources []corpus.SourceRecord
 }
 
 type packBody struct {
@@ -447,7 +450,7 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The fragment was escaped by html/template when it was rendered.
 	pack := d.Card != nil && d.Card.Document.Kind == annotate.KindBoardPapers
-	s.render(w, http.StatusOK, "scorecard", pageData{Title: title, Nav: "documents", Body: scorecardBody{d.Entry, template.HTML(buf.String()), pack}})
+	s.render(w, http.StatusOK, "scorecard", pageData{Title: title, Nav: "documents", Body: scorecardBody{d.Entry, template.HTML(buf.String()), pack, d.Sources}})
 }
 
 func (s *Server) documentView(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,14 +23,19 @@ const maxSearchPage = 50
 type searchBody struct {
 	Error                                  string
 	Q, Org, Kind, Since, Criterion, MinStr string
+	Region, Until, Signal, MaxStr          string
 	RedFlag                                bool
 	Orgs                                   []corpus.Organisation
+	Regions                                []string
 	Kinds                                  []string
 	Criteria                               []criterionOption
 	Searched                               bool
 	Hits                                   []searchHit
 	Count                                  string
-	Prev, Next                             string
+	// Ranked says the hits were ranked among only the newest matches
+	// (corpus.Found.RankedAmong), "" when every match was.
+	Ranked     string
+	Prev, Next string
 }
 
 type criterionOption struct{ ID, Name string }
@@ -48,7 +54,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	b := searchBody{Q: strings.TrimSpace(q.Get("q")), Org: q.Get("org"), Kind: q.Get("kind"), Since: q.Get("since"),
-		Criterion: q.Get("criterion"), MinStr: q.Get("min"), RedFlag: q.Get("red_flag") != "", Kinds: corpus.Kinds}
+		Criterion: q.Get("criterion"), MinStr: q.Get("min"), RedFlag: q.Get("red_flag") != "", Kinds: corpus.Kinds,
+		Region: q.Get("region"), Until: q.Get("until"), Signal: strings.TrimSpace(q.Get("signal")), MaxStr: q.Get("max")}
 	orgs, err := s.cfg.Store.Organisations(ctx)
 	if err != nil {
 		s.log.Printf("listing organisations: %v", err)
@@ -56,8 +63,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	for _, o := range orgs {
 		if o.Documents > 0 || strings.EqualFold(o.Code, b.Org) {
 			b.Orgs = append(b.Orgs, o)
+			if o.Region != "" && !slices.Contains(b.Regions, o.Region) {
+				b.Regions = append(b.Regions, o.Region)
+			}
 		}
 	}
+	slices.Sort(b.Regions)
 	for _, f := range s.cfg.Rules.Files {
 		b.Criteria = append(b.Criteria, criterionOption{f.ID, f.Name})
 	}
@@ -71,7 +82,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		b.Error, status = herr.Message, herr.Status
 		return
 	}
-	hits, err := s.cfg.Store.Search(ctx, search, s.cfg.Reviewer.RulesVersion())
+	found, err := s.cfg.Store.SearchRanked(ctx, search, s.cfg.Reviewer.RulesVersion())
+	hits := found.Hits
+	if found.RankedAmong > 0 {
+		b.Ranked = fmt.Sprintf("So many passages match that only the newest %s were ranked: narrow the search (a phrase, more words, a filter) to rank them all.",
+			textclean.Thousands(int64(found.RankedAmong)))
+	}
 	var qe *corpus.QueryError
 	switch {
 	case errors.As(err, &qe):
@@ -143,7 +159,17 @@ func (s *Server) searchOf(r *http.Request, q url.Values, b searchBody) (corpus.S
 	if herr != nil {
 		return corpus.Search{}, 0, herr
 	}
-	search := corpus.Search{Query: b.Q, Filter: f, RedFlag: b.RedFlag, Limit: searchPageSize}
+	if b.Region != "" {
+		f.Region = b.Region
+	}
+	if b.Until != "" {
+		t, err := corpus.ParseSince(b.Until)
+		if err != nil {
+			return corpus.Search{}, 0, &httpError{http.StatusBadRequest, "Date " + err.Error() + "."}
+		}
+		f.Until = t
+	}
+	search := corpus.Search{Query: b.Q, Filter: f, RedFlag: b.RedFlag, Limit: searchPageSize, Signal: b.Signal}
 	if b.Criterion != "" {
 		known := false
 		for _, c := range b.Criteria {
@@ -165,6 +191,16 @@ func (s *Server) searchOf(r *http.Request, q url.Values, b searchBody) (corpus.S
 		// On the web the criterion picks the documents by their score
 		// as well as the passages.
 		search.MinScore = map[string]int{b.Criterion: n}
+	}
+	if b.MaxStr != "" {
+		n, err := strconv.Atoi(b.MaxStr)
+		if err != nil || n < 0 || n > 3 {
+			return search, 0, &httpError{http.StatusBadRequest, "The highest score must be a number from 0 to 3."}
+		}
+		if b.Criterion == "" {
+			return search, 0, &httpError{http.StatusBadRequest, "Choose the criterion the highest score is of."}
+		}
+		search.MaxScore = map[string]int{b.Criterion: n}
 	}
 	page := 1
 	if v := q.Get("page"); v != "" {

@@ -52,10 +52,37 @@ func TestSearchPage(t *testing.T) {
 	if _, page := get(t, c, ts.URL+"/search?q=invest&org=QMJ"); !strings.Contains(page, "No passages match.") {
 		t.Error("the organisation filter did not apply")
 	}
+	// Region, date, signal and highest-score filters (the sample scores
+	// 1 on costed plans, quoting "We will invest £12.5m" for its signals).
+	if _, page := get(t, c, ts.URL+"/search?q=invest"); !strings.Contains(page, `<option value="North East and Yorkshire">`) {
+		t.Error("the form offers no region of the stored documents")
+	}
+	tomorrow := time.Now().Add(48 * time.Hour).Format("2006-01-02")
+	for _, tc := range []struct {
+		query string
+		hits  bool
+	}{
+		{"q=invest&region=" + url.QueryEscape("North East and Yorkshire"), true},
+		{"q=invest&region=London", false},
+		{"q=invest&until=2000-01-01", false},
+		{"q=invest&until=" + tomorrow, true},
+		{"q=invest&criterion=costed-plans&signal=money-words", true},
+		{"q=invest&signal=no-such-signal", false},
+		{"q=invest&criterion=costed-plans&max=0", false},
+		{"q=invest&criterion=costed-plans&max=1", true},
+	} {
+		resp, page := get(t, c, ts.URL+"/search?"+tc.query)
+		if got := !strings.Contains(page, "No passages match."); resp.StatusCode != 200 || got != tc.hits {
+			t.Errorf("%s: status %d, hits %v, want %v", tc.query, resp.StatusCode, got, tc.hits)
+		}
+	}
 	for _, tc := range []struct {
 		query, want string
 		status      int
 	}{
+		{`q=x&max=2`, "Choose the criterion the highest score is of", http.StatusBadRequest},
+		{`q=x&criterion=costed-plans&max=9`, "The highest score must be", http.StatusBadRequest},
+		{`q=x&until=soon`, "year-month-day", http.StatusBadRequest},
 		{`q=` + url.QueryEscape(`"keep you`), "The search could not be read: unterminated string", http.StatusBadRequest},
 		{`q=x&criterion=nope`, "There is no criterion", http.StatusBadRequest},
 		{`q=x&min=2`, "Choose the criterion", http.StatusBadRequest},

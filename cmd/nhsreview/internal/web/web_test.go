@@ -184,6 +184,23 @@ func TestScoreThroughForm(t *testing.T) {
 	if resp.Header.Get("Location") != "/documents/1/" {
 		t.Errorf("the same upload again went to %q", resp.Header.Get("Location"))
 	}
+	if strings.Contains(card, "under 2 names") {
+		t.Error("a document stored under one name lists its sources")
+	}
+	// The same bytes under another name: the same document, whose page
+	// lists both names.
+	tok = formToken(t, c, ts.URL)
+	body, ct = multipartBody(t, [][2]string{{"csrf_token", tok}}, "copy of the plan.md", sampleDoc)
+	resp, _ = post(t, c, ts.URL+"/score", body, ct, nil)
+	resp, _ = waitJob(t, c, ts.URL, resp.Header.Get("Location"))
+	if resp.Header.Get("Location") != "/documents/1/" {
+		t.Errorf("the same bytes under another name went to %q", resp.Header.Get("Location"))
+	}
+	_, card = get(t, c, ts.URL+"/documents/1/")
+	if !strings.Contains(card, "The same document under 2 names") || !regexp.MustCompile(`<li>/upload/[0-9a-f]+/sample\.md · `).MatchString(card) ||
+		!regexp.MustCompile(`<li>/upload/[0-9a-f]+/copy of the plan\.md · `).MatchString(card) {
+		t.Error("the scorecard does not list the two names the document was stored under")
+	}
 	// Listed, filterable, comparable.
 	_, list := get(t, c, ts.URL+"/documents?kind=strategy&org=QWO")
 	if !strings.Contains(list, `href="/documents/1/"`) || !strings.Contains(list, `name="id" value="1"`) {
@@ -340,15 +357,16 @@ func TestAPI(t *testing.T) {
 		t.Errorf("url: source %q, %d criteria", card.Document.Source, len(card.Criteria))
 	}
 
+	// The link serves the uploaded bytes: one document, two sources.
 	_, out = get(t, c, ts.URL+"/api/documents")
 	var entries []corpus.Entry
-	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) != 2 {
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) != 1 {
 		t.Fatalf("documents: %v, %d entries: %.300s", err, len(entries), out)
 	}
-	_, out = get(t, c, ts.URL+"/api/documents/2")
+	_, out = get(t, c, ts.URL+"/api/documents/1")
 	var d corpus.Detail
-	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Card == nil || d.Source != src.URL+"/plan.md" {
-		t.Errorf("document 2: %v: %.300s", err, out)
+	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Card == nil || len(d.Sources) != 2 || d.Sources[1].Source != src.URL+"/plan.md" {
+		t.Errorf("document 1: %v: %.300s", err, out)
 	}
 	_, out = get(t, c, ts.URL+"/api/documents/1/extraction")
 	var doc document.Document
