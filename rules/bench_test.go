@@ -64,3 +64,14 @@ func BenchmarkScore(b *testing.B) {
 		rs.Score(ad, Tool{})
 	}
 }
+
+// BenchmarkDefault is the fixed cost every scoring command pays once:
+// the built-in rule set read, checked and compiled.
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
