@@ -13,7 +13,7 @@ import (
 
 // boardPack builds a document of about n words: the bundled sample
 // strategy repeated as the papers of a board pack, one paper per page.
-func boardPack(b *testing.B, n int) *document.Document {
+func boardPack(b testing.TB, n int) *document.Document {
 	b.Helper()
 	src, err := os.ReadFile("../cmd/nhsreview/sample/sample-strategy.md")
 	if err != nil {

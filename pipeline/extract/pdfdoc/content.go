@@ -157,7 +157,7 @@ func lexContent(data []byte, p *program) (err error) {
 				continue
 			}
 		}
-		p.args = append(p.args, l.readObject(tok))
+		p.args = append(p.args, l.readObject(&tok))
 	}
 }
 
@@ -432,12 +432,7 @@ func isReal(w []byte) bool {
 }
 
 // readObject is the library's readObject with its first token read.
-func (l *contentLexer) readObject(tok token) operand {
-	l.depth++
-	defer func() { l.depth-- }()
-	if l.depth > maxObjectDepth {
-		l.fail(errLibrary)
-	}
+func (l *contentLexer) readObject(tok *token) operand {
 	switch tok.kind {
 	case tokEOF:
 		return operand{} // a dictionary's value at the end of the stream
@@ -448,13 +443,27 @@ func (l *contentLexer) readObject(tok token) operand {
 	case "null", ">>", "]":
 		return operand{}
 	case "<<":
+		l.nest()
 		l.readDict()
+		l.depth--
 		return operand{kind: operandDict}
 	case "[":
-		return l.readArray()
+		l.nest()
+		o := l.readArray()
+		l.depth--
+		return o
 	}
 	l.fail(errLibrary) // "unexpected keyword parsing object", recovered by the library
 	return operand{}
+}
+
+// nest counts a level of arrays and dictionaries, within the library's
+// limit (its readObject counts every object; the objects inside the
+// deepest container are one level further).
+func (l *contentLexer) nest() {
+	if l.depth++; l.depth+2 > maxObjectDepth {
+		l.fail(errLibrary)
+	}
 }
 
 func (l *contentLexer) readArray() operand {
@@ -465,8 +474,7 @@ func (l *contentLexer) readArray() operand {
 		if tok.kind == tokEOF || tok.kind == tokKeyword && string(tok.word) == "]" {
 			break
 		}
-		el := l.readObject(tok)
-		p.stack = append(p.stack, el)
+		p.stack = append(p.stack, l.readObject(&tok))
 	}
 	first := len(p.elems)
 	p.elems = append(p.elems, p.stack[start:]...)
@@ -485,7 +493,8 @@ func (l *contentLexer) readDict() {
 		if tok.kind != tokOperand || tok.op.kind != operandName {
 			l.fail(errLibrary) // "unexpected non-name key", recovered by the library
 		}
-		l.readObject(l.readToken())
+		v := l.readToken()
+		l.readObject(&v)
 	}
 }
 
