@@ -13,7 +13,7 @@ import (
 
 // boardPack builds a document of about n words: the bundled sample
 // strategy repeated as the papers of a board pack, one paper per page.
-func boardPack(b *testing.B, n int) *document.Document {
+func boardPack(b testing.TB, n int) *document.Document {
 	b.Helper()
 	src, err := os.ReadFile("../cmd/nhsreview/sample/sample-strategy.md")
 	if err != nil {
@@ -62,5 +62,16 @@ func BenchmarkScore(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rs.Score(ad, Tool{})
+	}
+}
+
+// BenchmarkDefault is the fixed cost every scoring command pays once:
+// the built-in rule set read, checked and compiled.
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -84,7 +84,7 @@ func FuzzRuleFile(f *testing.F) {
 		}
 		done := make(chan result, 1)
 		go func() {
-			s, err := load(fstest.MapFS{"x.yaml": {Data: data}}, "fuzz")
+			s, err := loadFS(fstest.MapFS{"x.yaml": {Data: data}}, "fuzz")
 			var card *Scorecard
 			if err == nil {
 				card = s.Score(doc, Tool{Name: "fuzz"})

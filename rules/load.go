@@ -16,16 +16,36 @@ import (
 	"github.com/nhsreview/nhsreview/internal/strictyaml"
 )
 
+//go:generate go run ./internal/gendefault
+
 //go:embed criteria/*.yaml
 var embedded embed.FS
 
-// Default returns the rule set built into the binary.
+// Default returns the rule set built into the binary. The files are read
+// and checked at build time (go generate, builtin_files.go): when the
+// embedded files are the ones builtinFiles was made from, only their
+// SHA-256 and the compilation are left to do; otherwise (rule files
+// edited, the Go file not generated again) they are read here, with the
+// same result, more slowly.
 func Default() (*Set, error) {
 	sub, err := fs.Sub(embedded, "criteria")
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
-	return load(sub, "rules/criteria")
+	return builtin(sub, "rules/criteria")
+}
+
+// builtin reads the rule files of fsys, taking builtinFiles for them when
+// they are the files it was made from.
+func builtin(fsys fs.FS, dir string) (*Set, error) {
+	names, data, version, err := readDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if version == builtinVersion {
+		return build(builtinFiles(), version, dir)
+	}
+	return load(names, data, version, dir)
 }
 
 // LoadDir reads every *.yaml file in dir.
@@ -35,7 +55,17 @@ func LoadDir(dir string) (*Set, error) {
 	} else if !st.IsDir() {
 		return nil, fmt.Errorf("rules: %s is not a directory", dir)
 	}
-	return load(os.DirFS(dir), dir)
+	return loadFS(os.DirFS(dir), dir)
+}
+
+// loadFS reads, checks and compiles every *.yaml file of fsys; dir names
+// fsys in errors.
+func loadFS(fsys fs.FS, dir string) (*Set, error) {
+	names, data, version, err := readDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return load(names, data, version, dir)
 }
 
 // Errors is every problem found in a rule set, one "file:line: message"
@@ -44,28 +74,38 @@ type Errors []string
 
 func (e Errors) Error() string { return strings.Join(e, "\n") }
 
-// load reads, checks and compiles every *.yaml file of fsys, reporting
-// every problem of every file at once; dir names fsys in errors.
-func load(fsys fs.FS, dir string) (*Set, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
+// readDir reads every *.yaml file of fsys in name order, with the
+// set's version: the SHA-256 of their names and bytes. dir names fsys in
+// errors.
+func readDir(fsys fs.FS, dir string) (names []string, data [][]byte, version string, err error) {
+	names, err = fs.Glob(fsys, "*.yaml")
 	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, nil, "", fmt.Errorf("rules: %w", err)
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return nil, fmt.Errorf("rules: no *.yaml files in %s", dir)
+		return nil, nil, "", fmt.Errorf("rules: no *.yaml files in %s", dir)
 	}
 	h := sha256.New()
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("rules: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
+		data = append(data, b)
+	}
+	return names, data, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// load parses, checks and compiles the files readDir read, reporting
+// every problem of every file at once; dir names them in errors.
+func load(names []string, data [][]byte, version, dir string) (*Set, error) {
 	var files []*File
 	var errs Errors
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("rules: %w", err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-		h.Write(data)
-		f, ferrs := parseFile(filepath.Join(dir, name), data)
+	for i, name := range names {
+		f, ferrs := parseFile(filepath.Join(dir, name), data[i])
 		errs = append(errs, ferrs...)
 		if f != nil {
 			files = append(files, f)
@@ -76,7 +116,12 @@ func load(fsys fs.FS, dir string) (*Set, error) {
 		return nil, errs
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Order < files[j].Order })
-	s := &Set{Files: files, Version: hex.EncodeToString(h.Sum(nil))}
+	return build(files, version, dir)
+}
+
+// build compiles checked files, in report order, into a Set.
+func build(files []*File, version, dir string) (*Set, error) {
+	s := &Set{Files: files, Version: version}
 	comp, err := compile(s)
 	if err != nil {
 		return nil, fmt.Errorf("rules: compiling %s: %w", dir, err)

@@ -3,11 +3,13 @@ package rules
 import (
 	"context"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -150,6 +152,10 @@ func countWords(s string) int {
 // said were missing from a strategy whose text was 40% reordered).
 const maxColumnShare = 0.25
 
+// parallelSentences is the number of sentences from which a document is
+// matched and scored on several cores.
+const parallelSentences = 2048
+
 func (c *compiled) prepare(d *annotate.Doc) *run {
 	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{},
 		unsureOfAbsence: d.Quality.ColumnShare >= maxColumnShare}
@@ -168,14 +174,10 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 	paths := sectionPaths{}
 	paras := map[[3]int]int{}
 	sects := map[string]int{}
-	var hits []hit
-	var cand []int
+	r.sents = make([]*sentence, len(d.Sentences))
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		st := &sentence{Sentence: s, section: paths.join(s.Section, titleRoot)}
-		norm := normalise(s.Text)
-		st.words = countWords(s.Text)
-		r.words += st.words
 		// A paragraph unit is a block, a list item, or a table row.
 		key := [3]int{s.Page, s.Block, s.Item}
 		if s.Kind == document.Table {
@@ -193,26 +195,45 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 			sects[st.section] = sc
 		}
 		st.unitSect = sc
-		hits = c.ac.scan(norm, hits[:0])
-		cand = cand[:0]
-		for _, h := range hits {
-			for _, li := range c.usedBy[h.pat] {
+		r.sents[i] = st
+	}
+	// Which term lists each sentence matches depends on the sentence
+	// alone: a long document's sentences are matched on several cores,
+	// in runs of consecutive sentences.
+	workers, runs := 1, 1
+	if len(r.sents) >= parallelSentences {
+		workers = runtime.GOMAXPROCS(0)
+		runs = workers * 4
+	}
+	crash.Each(runs, workers, func(k int) {
+		var hits []hit
+		var cand []int
+		for _, st := range r.sents[k*len(r.sents)/runs : (k+1)*len(r.sents)/runs] {
+			st.words = countWords(st.Text)
+			norm := normalise(st.Text)
+			hits = c.ac.scan(norm, hits[:0])
+			cand = cand[:0]
+			for _, h := range hits {
+				for _, li := range c.usedBy[h.pat] {
+					if !slices.Contains(cand, li) {
+						cand = append(cand, li)
+					}
+				}
+			}
+			for _, li := range c.reLists {
 				if !slices.Contains(cand, li) {
 					cand = append(cand, li)
 				}
 			}
-		}
-		for _, li := range c.reLists {
-			if !slices.Contains(cand, li) {
-				cand = append(cand, li)
+			for _, li := range cand {
+				if sp, ok := c.lists[li].match(hits, norm); ok {
+					st.lists = append(st.lists, listHit{int32(li), sp})
+				}
 			}
 		}
-		for _, li := range cand {
-			if sp, ok := c.lists[li].match(hits, norm); ok {
-				st.lists = append(st.lists, listHit{int32(li), sp})
-			}
-		}
-		r.sents = append(r.sents, st)
+	})
+	for _, st := range r.sents {
+		r.words += st.words
 	}
 	r.nPara, r.nSect = len(paras), len(sects)
 	return r

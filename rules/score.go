@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -330,14 +332,39 @@ func (s *Set) ScoreContext(ctx context.Context, d *annotate.Doc, tool Tool) (*Sc
 		sc.Criteria, sc.Facts = []Criterion{}, []Fact{}
 		return sc, nil
 	}
-	for _, cc := range s.comp.criteria {
-		c := r.scoreCriterion(cc)
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// Each criterion is scored on its own; a long document's criteria
+	// are scored at the same time, each with caches of its own.
+	workers := 1
+	if len(r.sents) >= parallelSentences {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if len(s.comp.criteria) > 0 {
+		sc.Criteria = make([]Criterion, len(s.comp.criteria))
+	}
+	crash.Each(len(s.comp.criteria), workers, func(i int) {
+		cr := r
+		if workers > 1 {
+			cr = r.fork()
 		}
-		sc.Criteria = append(sc.Criteria, c)
+		if ctx.Err() == nil {
+			sc.Criteria[i] = cr.scoreCriterion(s.comp.criteria[i])
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return sc, nil
+}
+
+// fork is a run over the same prepared sentences with caches of its own,
+// for a criterion scored beside others.
+func (r *run) fork() *run {
+	f := *r
+	f.sectOK = map[*regexp.Regexp][]int8{}
+	f.unitsOf = map[string][][]int{}
+	f.ctxOK = nil
+	f.matched, f.where, f.stat = nil, nil, nil
+	return &f
 }
 
 // fitNotes say, for kinds of document that are not plans, how far the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -114,31 +116,75 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 		d.Quality.Warn("sentence splitting failed, blocks kept whole: " + err.Error())
 		sp.cuts = make([][]int, len(sp.texts))
 	}
-	out.Sentences = make([]Sentence, 0, len(units)*2)
-	for ui, u := range units {
-		if ui%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if u.split < 0 {
-			out.Sentences = append(out.Sentences, sentence(u, u.text))
-			continue
-		}
-		// A quotation may run over several sentences: those after its
-		// opening mark, up to its closing one, are someone else's words.
-		open := false
-		for _, s := range pieces(u.text, sp.cuts[u.split]) {
-			su := u
-			su.quoted = open
-			out.Sentences = append(out.Sentences, sentence(su, s))
-			open = quoteOpenAfter(open, s)
-		}
+	sents, err := sentencesOf(ctx, units, sp.cuts)
+	if err != nil {
+		return nil, err
 	}
+	out.Sentences = sents
 	carrySurveyScope(out.Sentences)
 	markNoTime(out.Sentences)
 	warnUnreadable(out)
 	return out, nil
+}
+
+// parallelUnits is the number of units from which a document's sentences
+// are annotated on several cores: below it, starting goroutines costs
+// more than it saves.
+const parallelUnits = 2048
+
+// sentencesOf splits each unit at its cuts and annotates the sentences,
+// in order. A long document's units are shared among the cores in runs
+// of consecutive units, each annotated as on one core: a sentence's
+// annotations depend on its unit alone, so the result is the same.
+func sentencesOf(ctx context.Context, units []unit, cuts [][]int) ([]Sentence, error) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(units) < parallelUnits {
+		workers = 1
+	}
+	runs := min(workers*4, len(units))
+	if workers <= 1 {
+		runs = 1
+	}
+	parts := make([][]Sentence, runs)
+	crash.Each(runs, workers, func(k int) {
+		lo, hi := k*len(units)/runs, (k+1)*len(units)/runs
+		out := make([]Sentence, 0, (hi-lo)*2)
+		for ui := lo; ui < hi; ui++ {
+			if (ui-lo)%1024 == 0 && ctx.Err() != nil {
+				return
+			}
+			u := units[ui]
+			if u.split < 0 {
+				out = append(out, sentence(u, u.text))
+				continue
+			}
+			// A quotation may run over several sentences: those after its
+			// opening mark, up to its closing one, are someone else's words.
+			open := false
+			for _, s := range pieces(u.text, cuts[u.split]) {
+				su := u
+				su.quoted = open
+				out = append(out, sentence(su, s))
+				open = quoteOpenAfter(open, s)
+			}
+		}
+		parts[k] = out
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if runs == 1 {
+		return parts[0], nil
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	all := make([]Sentence, 0, n)
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return all, nil
 }
 
 var (

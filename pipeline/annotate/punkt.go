@@ -9,26 +9,34 @@ package annotate
 // Kato) unchanged but for names; TestSegmenterMatchesProse and
 // FuzzSegmenterMatchesProse hold it to prose.NewDocument's sentences, so a
 // prose upgrade that changes them fails the tests rather than drifting.
+//
+// The training tables are read from punkt_english.tsv, written from the
+// package's own data by go generate (TestPunktTablesMatchData holds them
+// to it): the package keeps them as gzipped JSON, whose inflating and
+// decoding took 11 ms of every command that splits sentences.
 
 import (
+	_ "embed" // the training tables
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
 	"gopkg.in/neurosnap/sentences.v1"
-	"gopkg.in/neurosnap/sentences.v1/data"
 )
+
+//go:generate go run ./internal/genpunkt
+
+//go:embed punkt_english.tsv
+var punktTables string
 
 // punkt returns the shared tokenizer. Tokenize only reads the training
 // data, so one tokenizer serves every goroutine.
 var punkt = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer, error) {
-	b, err := data.Asset("data/english.json")
+	training, err := punktTraining(punktTables)
 	if err != nil {
-		return nil, err
-	}
-	training, err := sentences.LoadTraining(b)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading punkt_english.tsv: %w", err)
 	}
 	// supervisor abbreviations
 	for _, abbr := range []string{"sgt", "gov", "no", "mt"} {
@@ -63,6 +71,38 @@ var punkt = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer, error) 
 		Annotations:   annotations,
 	}, nil
 })
+
+// punktTraining reads the tables genpunkt writes: a table's name on a
+// line of its own, then its entries, "WORD<TAB>VALUE" a line. The words
+// are pieces of text, which lives as long as the program.
+func punktTraining(text string) (*sentences.Storage, error) {
+	st := sentences.NewStorage()
+	// Most entries are OrthoContext's: sized once, its map is not grown
+	// and copied a dozen times.
+	st.OrthoContext = make(sentences.SetString, strings.Count(text, "\n"))
+	tables := map[string]sentences.SetString{
+		"AbbrevTypes": st.AbbrevTypes, "Collocations": st.Collocations,
+		"SentStarters": st.SentStarters, "OrthoContext": st.OrthoContext,
+	}
+	var table sentences.SetString
+	for n := 1; text != ""; n++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		word, value, entry := strings.Cut(line, "\t")
+		if !entry {
+			if table = tables[line]; table == nil {
+				return nil, fmt.Errorf("line %d: unknown table %q", n, line)
+			}
+			continue
+		}
+		v, err := strconv.Atoi(value)
+		if err != nil || table == nil {
+			return nil, fmt.Errorf("line %d: not an entry of a table: %q", n, line)
+		}
+		table[word] = v
+	}
+	return st, nil
+}
 
 type wordTokenizer struct {
 	sentences.DefaultWordTokenizer

@@ -3,11 +3,14 @@ package annotate
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jdkato/prose/v2"
+	"gopkg.in/neurosnap/sentences.v1"
+	"gopkg.in/neurosnap/sentences.v1/data"
 
 	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 )
@@ -117,4 +120,45 @@ func FuzzSegmenterMatchesProse(f *testing.F) {
 			t.Fatalf("%q: starts %v, prose.NewDocument gives %v", text, got, want)
 		}
 	})
+}
+
+// TestPunktTablesMatchData holds punkt_english.tsv to the training data
+// of the sentences package it was written from: an upgrade of the
+// package that changes its data fails here (go generate
+// ./pipeline/annotate writes the file again).
+func TestPunktTablesMatchData(t *testing.T) {
+	b, err := data.Asset("data/english.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sentences.LoadTraining(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := punktTraining(punktTables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("punkt_english.tsv differs from the sentences package's data/english.json: run go generate ./pipeline/annotate")
+	}
+}
+
+func TestPunktTrainingRejectsDamage(t *testing.T) {
+	for _, text := range []string{"Unknown\nword\t1\n", "word\t1\n", "OrthoContext\nword\tx\n"} {
+		if _, err := punktTraining(text); err == nil {
+			t.Errorf("%q: no error", text)
+		}
+	}
+}
+
+// BenchmarkPunktBuild is the sentence splitter's fixed cost, paid once
+// by every process that splits sentences.
+func BenchmarkPunktBuild(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := punktTraining(punktTables); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -3,6 +3,9 @@
 // rule (or a hostile input that trips one) then costs the document, with
 // one line, not a batch, a crawl or the web server.
 //
+// Each runs a document's work on several goroutines with the same
+// guarantee: a panic in one comes back to the caller, to its Guard.
+//
 // It is a leaf, so that the stages (pipeline/extract), the Reviewer that
 // joins them (pipeline) and the web server can all use it.
 package crash
@@ -10,6 +13,8 @@ package crash
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Error is a panic recovered by Guard.
@@ -47,4 +52,48 @@ func oneLine(s string) string {
 		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
 	return s
+}
+
+// Each calls fn(0) to fn(n-1), on up to workers goroutines, and returns
+// when all have returned. A panic in any of them is raised again in the
+// caller's goroutine, where Guard can turn it into the document's error:
+// a panic left in a goroutine of its own would end the process, with a
+// trace. With workers at 1 or below, fn runs in the caller, in order.
+func Each(n, workers int, fn func(i int)) {
+	if workers <= 1 || n <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	workers = min(workers, n)
+	var (
+		wg    sync.WaitGroup
+		next  atomic.Int64
+		once  sync.Once
+		value any
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { value = p })
+					next.Store(int64(n)) // the others stop at their next item
+				}
+			}()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+	if value != nil {
+		panic(value)
+	}
 }

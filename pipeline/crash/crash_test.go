@@ -39,3 +39,38 @@ func TestGuardNoPanic(t *testing.T) {
 		t.Errorf("err = %v, want the function's own error", err)
 	}
 }
+
+func TestEach(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		got := make([]int, 100)
+		Each(len(got), workers, func(i int) { got[i] = i * i })
+		for i, v := range got {
+			if v != i*i {
+				t.Fatalf("workers %d: item %d = %d", workers, i, v)
+			}
+		}
+	}
+	Each(0, 4, func(int) { t.Fatal("called for no items") })
+}
+
+func eachPanicking(workers int) (err error) {
+	defer Guard(&err, "testing")
+	Each(50, workers, func(i int) {
+		if i == 17 {
+			panic("item 17")
+		}
+	})
+	return nil
+}
+
+// TestEachPanicReachesGuard: a panic on another goroutine is the
+// caller's, recovered by its Guard, not the end of the process.
+func TestEachPanicReachesGuard(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		err := eachPanicking(workers)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Value != "item 17" {
+			t.Errorf("workers %d: err = %v", workers, err)
+		}
+	}
+}

@@ -70,7 +70,9 @@ func Worker() {
 var answersWorker atomic.Bool
 
 // A worker reads PDFs one after another, each sent on standard input as an
-// 8-byte big-endian length and the bytes, until its input ends. Reusing a
+// 8-byte big-endian length and the bytes (or, on Linux, the bytes in a
+// memory file passed with the length: input_linux.go), until its input
+// ends. Reusing a
 // process spares each document the start of a new one (exec, runtime and
 // package initialisation, a cold heap): a quarter of the CPU time of
 // scoring the corpus when every PDF had a process of its own. Isolation is
@@ -103,10 +105,9 @@ func serveWorker(spec string) int {
 	if opt.MaxMemory > 0 {
 		limitMemory(opt.MaxMemory)
 	}
-	in := bufio.NewReader(os.Stdin)
 	enc := gob.NewEncoder(out)
 	for served := 1; ; served++ {
-		data, err := readFrame(in)
+		data, release, err := receiveInput(os.Stdin)
 		if err == io.EOF {
 			return 0
 		}
@@ -125,7 +126,12 @@ func serveWorker(spec string) int {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		res.Retire = res.Err != "" || ms.HeapSys > retireHeap || served >= retireAfter
-		if err := sendResult(enc, &res); err != nil {
+		err = sendResult(enc, &res)
+		// Sent, the result holds nothing of the input any more (the
+		// document's text is decoded, the page images copied out).
+		res = workerResult{}
+		release()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "worker: sending result:", err)
 			return 3
 		}
@@ -250,6 +256,7 @@ type worker struct {
 	spec    string
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
+	input   *os.File // stdin, which sendInput writes to
 	dec     *gob.Decoder
 	results *os.File
 	stderr  *tailBuffer
@@ -289,20 +296,28 @@ func startWorker(spec string) (*worker, error) {
 	w.cmd.Stdout = io.Discard
 	w.cmd.Stderr = w.stderr
 	w.cmd.WaitDelay = 2 * time.Second
-	if w.stdin, err = w.cmd.StdinPipe(); err != nil {
+	input, childInput, err := inputChannel()
+	if err != nil {
 		return nil, err
 	}
+	w.input, w.stdin = input, input
+	w.cmd.Stdin = childInput
 	pr, pw, err := os.Pipe()
 	if err != nil {
+		input.Close()
+		childInput.Close()
 		return nil, err
 	}
 	w.cmd.ExtraFiles = []*os.File{pw}
 	if err := w.cmd.Start(); err != nil {
 		pr.Close()
 		pw.Close()
+		input.Close()
+		childInput.Close()
 		return nil, err
 	}
 	pw.Close()
+	childInput.Close()
 	workersStarted.Add(1)
 	w.results = pr
 	w.dec = gob.NewDecoder(bufio.NewReader(pr))
@@ -457,7 +472,7 @@ func (w *worker) read(ctx context.Context, data []byte, deadline time.Duration, 
 	done := make(chan outcome, 1)
 	go func() {
 		var o outcome
-		if o.err = writeFrame(w.stdin, data); o.err == nil {
+		if o.err = sendInput(w.input, data); o.err == nil {
 			o.sent = true
 			o.err = receiveResult(w.dec, &o.res)
 		}

@@ -54,26 +54,44 @@ func getFile(ctx context.Context, path string, opt Options) (*fetched.Doc, error
 	}
 	defer f.Close()
 
-	var buf bytes.Buffer
-	if regular {
-		buf.Grow(int(fi.Size()) + 1)
-	}
 	// Read one byte past the limit so a file that grew since the stat is
-	// caught rather than silently cut.
-	if _, err := buf.ReadFrom(io.LimitReader(f, overLimit(opt.MaxBytes))); err != nil {
+	// caught rather than silently cut. The buffer has room for the file
+	// and a little more: bytes.Buffer.ReadFrom, sized to the file, grew
+	// to twice its size and copied it to learn that the file had ended.
+	data, err := readAll(io.LimitReader(f, overLimit(opt.MaxBytes)), fi.Size()+512)
+	if err != nil {
 		return nil, fileErr(err)
 	}
-	if int64(buf.Len()) > opt.MaxBytes {
+	if int64(len(data)) > opt.MaxBytes {
 		return nil, tooLarge(opt.MaxBytes, "")
 	}
-	if buf.Len() == 0 {
+	if len(data) == 0 {
 		return nil, errors.New("file is empty")
 	}
 	return &fetched.Doc{
 		Source:    path,
-		Data:      buf.Bytes(),
+		Data:      data,
 		FetchedAt: time.Now(),
 	}, nil
+}
+
+// readAll reads r to its end into a buffer of size bytes, growing it only
+// if r holds more.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 512))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // room for more
+		}
+	}
 }
 
 // fileErr names the problem plainly without the path (*PathError repeats

@@ -81,6 +81,7 @@ type extractor struct {
 	spanBuf   []span                 // glyph runs of the page being read, reused page to page
 	forms     map[string]formContent // reduced content of forms, by stream identity
 	formBytes int
+	programs  []*program // lexed content streams, one per depth of forms (runContent)
 }
 
 func (x *extractor) warnOnce(msg string) {

@@ -75,7 +75,7 @@ type pageWalker struct {
 	depth int
 	// forms being interpreted, by stream identity, to stop cycles
 	active map[string]bool
-	args   []pdf.Value
+	args   []operand // libraryOp's
 	// fontRefs are the object references of the fonts in res (see
 	// fontFor); nil until first needed.
 	fontRefs map[string]string
@@ -110,16 +110,21 @@ func (w *pageWalker) run(data []byte) error {
 	if !useful {
 		return nil
 	}
-	return interpret(data, w.op)
+	return w.runContent(data)
 }
 
 // fontFor resolves a font resource name in the current resources, once per
 // resources dictionary, and shares parsed fonts across pages by their
 // dictionary's text (two pages naming different fonts /F1 stay distinct).
-func (w *pageWalker) fontFor(name string) *font {
-	if f, ok := w.fonts[name]; ok {
+func (w *pageWalker) fontFor(name []byte) *font {
+	if f, ok := w.fonts[string(name)]; ok {
 		return f
 	}
+	return w.loadFontFor(string(name))
+}
+
+// loadFontFor is fontFor the first time the resources name a font.
+func (w *pageWalker) loadFontFor(name string) *font {
 	// A font is known by its object number, read off the text of the
 	// /Font dictionary ("/F1 12 0 R"), which is short: the text of the
 	// font dictionary itself, the fallback for fonts written inline, can
@@ -184,29 +189,57 @@ func fontRefs(dict string) map[string]string {
 	return refs
 }
 
-func (w *pageWalker) op(stk *pdf.Stack, op string) {
+// libraryOp is op as pdf.Interpret calls it, for the streams left to the
+// library (runContent): the operands become what the walker reads.
+func (w *pageWalker) libraryOp(stk *pdf.Stack, op string) {
+	n := stk.Len()
+	if cap(w.args) < n {
+		w.args = make([]operand, n)
+	}
+	args := w.args[:n]
+	for i := n - 1; i >= 0; i-- {
+		args[i] = operandOf(stk.Pop())
+	}
+	w.op(op, args)
+}
+
+// operandOf is a library value as an operand.
+func operandOf(v pdf.Value) operand {
+	switch v.Kind() {
+	case pdf.Bool:
+		return operand{kind: operandBool}
+	case pdf.Integer:
+		return operand{kind: operandInteger, num: v.Float64()}
+	case pdf.Real:
+		return operand{kind: operandReal, num: v.Float64()}
+	case pdf.String:
+		return operand{kind: operandString, str: []byte(v.RawString())}
+	case pdf.Name:
+		return operand{kind: operandName, str: []byte(v.Name())}
+	case pdf.Dict:
+		return operand{kind: operandDict}
+	case pdf.Array:
+		arr := make([]operand, v.Len())
+		for i := range arr {
+			arr[i] = operandOf(v.Index(i))
+		}
+		return operand{kind: operandArray, arr: arr}
+	}
+	return operand{}
+}
+
+// op runs one content operator with its operands.
+func (w *pageWalker) op(op string, args []operand) {
 	w.ops++
 	if w.ops > w.x.opt.MaxOps {
 		if w.err == nil {
 			w.err = errTooManyOps
 		}
-		// Drain the stack; there is no way to stop Interpret early.
-		for stk.Len() > 0 {
-			stk.Pop()
-		}
 		return
-	}
-	n := stk.Len()
-	if cap(w.args) < n {
-		w.args = make([]pdf.Value, n)
-	}
-	args := w.args[:n]
-	for i := n - 1; i >= 0; i-- {
-		args[i] = stk.Pop()
 	}
 	num := func(i int) float64 {
 		if i < len(args) {
-			return args[i].Float64()
+			return args[i].float()
 		}
 		return 0
 	}
@@ -241,7 +274,7 @@ func (w *pageWalker) op(stk *pdf.Stack, op string) {
 		w.g.tmode = int(num(0))
 	case "Tf":
 		if len(args) >= 2 {
-			w.g.font = w.fontFor(args[0].Name())
+			w.g.font = w.fontFor(args[0].name())
 			w.g.tfs = num(1)
 		}
 	case "Td":
@@ -258,35 +291,33 @@ func (w *pageWalker) op(stk *pdf.Stack, op string) {
 		w.moveLine(0, -w.g.tl)
 	case "Tj":
 		if len(args) >= 1 {
-			w.show(args[0].RawString())
+			w.show(args[0].text())
 		}
 	case "'":
 		w.moveLine(0, -w.g.tl)
 		if len(args) >= 1 {
-			w.show(args[0].RawString())
+			w.show(args[0].text())
 		}
 	case "\"":
 		if len(args) == 3 {
 			w.g.tw, w.g.tc = num(0), num(1)
 			w.moveLine(0, -w.g.tl)
-			w.show(args[2].RawString())
+			w.show(args[2].text())
 		}
 	case "TJ":
 		if len(args) >= 1 {
-			a := args[0]
-			for i := 0; i < a.Len(); i++ {
-				el := a.Index(i)
-				if el.Kind() == pdf.String {
-					w.show(el.RawString())
+			for _, el := range args[0].arr {
+				if el.kind == operandString {
+					w.show(el.str)
 				} else {
-					tx := -el.Float64() / 1000 * w.g.tfs * w.g.th
+					tx := -el.float() / 1000 * w.g.tfs * w.g.th
 					w.tm = matrix{1, 0, 0, 1, tx, 0}.mul(w.tm)
 				}
 			}
 		}
 	case "Do":
 		if len(args) >= 1 {
-			w.form(args[0].Name())
+			w.form(string(args[0].name()))
 		}
 	}
 }
@@ -317,7 +348,7 @@ func (w *pageWalker) moveLine(tx, ty float64) {
 // show lays out one string: it advances the text matrix glyph by glyph with
 // the font's widths, the character and word spacing and the horizontal
 // scaling, and records the string as a span.
-func (w *pageWalker) show(s string) {
+func (w *pageWalker) show(s []byte) {
 	if len(s) == 0 {
 		return
 	}
@@ -448,7 +479,7 @@ func (w *pageWalker) form(name string) {
 	w.stack = nil
 	w.active[id] = true
 	w.depth++
-	if err := interpret(data, w.op); err != nil {
+	if err := w.runContent(data); err != nil {
 		w.x.warnOnce(fmt.Sprintf("a form XObject could not be read: %v", err))
 	}
 	w.depth--
