@@ -23,12 +23,16 @@ const writeLock int64 = 0x6e68737265766577 // "nhsrevew"
 // instead of waiting for the system's TCP timeout.
 const connectTimeout = 15 * time.Second
 
-// RedactURL is a server URL as messages show it: its password replaced,
-// and anything that is not a URL shown as it is.
+// RedactURL is a database as messages show it: a server's URL with its
+// password replaced, and a file's path (anything that is not a server's
+// URL) as it is.
 func RedactURL(raw string) string {
+	if !IsServer(raw) {
+		return raw
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return raw
+		return "(a PostgreSQL URL that cannot be read)"
 	}
 	return u.Redacted()
 }

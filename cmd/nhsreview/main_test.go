@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
 	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 )
@@ -29,9 +30,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NHSREVIEW_TEST_MAIN") == "1" {
 		os.Exit(mainCode())
 	}
-	os.Exit(testscript.RunMain(m, map[string]func() int{
+	code := testscript.RunMain(m, map[string]func() int{
 		"nhsreview": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
-	}))
+	})
+	pgtest.Stop()
+	os.Exit(code)
 }
 
 // TestScripts runs the command-line scenarios in testdata/script. The PDFs
