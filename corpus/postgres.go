@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,9 +42,7 @@ func RedactURL(raw string) string {
 func openPostgres(ctx context.Context, raw string) (*Store, error) {
 	name := RedactURL(raw)
 	fail := func(what string, err error) error {
-		// The driver's errors are one line, but a server's may quote a
-		// statement: the message stays one line either way.
-		return fmt.Errorf("corpus %s: %s: %s", name, what, textclean.OneLine(err.Error()))
+		return fmt.Errorf("corpus %s: %s: %s", name, what, serverError(err))
 	}
 	cfg, err := pgx.ParseConfig(raw)
 	if err != nil {
@@ -63,9 +63,22 @@ func openPostgres(ctx context.Context, raw string) (*Store, error) {
 	s := &Store{db: database{DB: db, dialect: postgresDialect}, name: name}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fail("", err)
+		return nil, fmt.Errorf("corpus %s: %s", name, serverError(err))
 	}
 	return s, nil
+}
+
+// serverError is a driver's error in one line: pgx puts each address it
+// tried (with TLS, then without) on a line of its own, often the same.
+func serverError(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = textclean.OneLine(strings.Join(strings.Fields(l), " "))
+		if l != "" && !slices.Contains(parts, l) {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // postgresStep is a schema step on PostgreSQL: it takes the database to
