@@ -8,7 +8,8 @@
 // directory and the server on a free loopback port, run as an ordinary
 // user when the tests run as root (PostgreSQL refuses to run as root),
 // stopped by Stop or, should the test process die, by the kernel's
-// parent-death signal. With neither, the test is skipped with a message
+// parent-death signal (its files are then left in the temporary
+// directory). With neither, the test is skipped with a message
 // saying what to install.
 package pgtest
 
