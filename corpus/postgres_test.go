@@ -153,3 +153,33 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("long snippet %q", got)
 	}
 }
+
+// TestNotModified: what a crawl's conditional request reads and records,
+// on both backends: the validators of a source's last fetch, and a 304
+// stored as an unchanged fetch of the version it holds.
+func TestNotModified(t *testing.T) {
+	eachBackend(t, func(t *testing.T, openTemp func(testing.TB) *Store) {
+		ctx := context.Background()
+		s := openTemp(t)
+		rv := newReviewer(t, 1, "r1")
+		res := result("https://a.nhs.uk/plan.md", strategy(1))
+		res.ETag, res.ContentType = `"v1"`, "text/markdown"
+		if _, err := s.Ingest(ctx, rv, res, Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Validators(ctx, "https://a.nhs.uk/plan.md")
+		if err != nil || v.ETag != `"v1"` {
+			t.Fatalf("validators %+v, %v", v, err)
+		}
+		out, err := s.NotModified(ctx, "https://a.nhs.uk/plan.md", "https://a.nhs.uk/plan.md", v, res.FetchedAt, Meta{Kind: "plan"})
+		if err != nil || out.Status != Unchanged || out.DocumentID != 1 || out.Seq != 1 {
+			t.Fatalf("not modified: %+v, %v", out, err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM fetches WHERE status = 304 AND content_type = 'text/markdown' AND etag = '"v1"'`); n != 1 {
+			t.Errorf("%d fetches recorded as 304", n)
+		}
+		if _, err := s.NotModified(ctx, "https://b.nhs.uk/new.md", "", v, res.FetchedAt, Meta{}); err == nil {
+			t.Error("a source not stored before was recorded as unchanged")
+		}
+	})
+}
