@@ -16,35 +16,39 @@ import (
 // words a user can act on. Storing is one transaction per document, so
 // any of these means the file was changed by something other than
 // nhsreview, or damaged.
-var wholeness = []struct{ query, problem string }{
-	{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM versions WHERE document_id = d.id)`,
-		"documents without a version"},
-	{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM fetches WHERE document_id = d.id)`,
-		"documents without a fetch"},
-	{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM contents WHERE sha256 = v.sha256)`,
-		"versions without their bytes"},
-	{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM extractions WHERE sha256 = v.sha256)`,
-		"versions without an extraction"},
-	{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM scores WHERE sha256 = v.sha256)`,
-		"versions without a score"},
-	{`SELECT count(*) FROM contents c WHERE NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = c.sha256)`,
-		"contents no version refers to"},
-	{`SELECT count(*) FROM fetches f WHERE NOT EXISTS (SELECT 1 FROM versions WHERE id = f.version_id AND document_id = f.document_id)`,
-		"fetches of a version that is not there"},
-	{`SELECT count(*) FROM fetches f WHERE NOT EXISTS (SELECT 1 FROM sources WHERE id = f.source_id AND document_id = f.document_id)`,
-		"fetches not made from one of their document's sources"},
-	{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sources WHERE source = d.source AND document_id = d.id)`,
-		"documents whose source is not among their sources"},
-	{`SELECT count(*) FROM sources s WHERE NOT EXISTS (SELECT 1 FROM fetches WHERE source_id = s.id)`,
-		"sources without a fetch"},
-	{`SELECT count(*) FROM (SELECT sha256 FROM versions GROUP BY sha256 HAVING count(DISTINCT document_id) > 1)`,
-		"contents stored as versions of more than one document"},
-	{`SELECT count(*) FROM extractions e WHERE NOT EXISTS (SELECT 1 FROM passage_contents WHERE sha256 = e.sha256)`,
-		"extractions not in the search index ('corpus rescore --all' indexes them)"},
-	{`SELECT count(*) FROM contents WHERE length(data) <> size`,
-		"contents whose bytes are not the size recorded"},
-	{papersIncomplete,
-		"scores whose board pack's papers are not all stored"},
+// Each is written for both backends; byteLength is the one word they
+// spell differently.
+func wholeness(d dialect) []struct{ query, problem string } {
+	return []struct{ query, problem string }{
+		{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM versions WHERE document_id = d.id)`,
+			"documents without a version"},
+		{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM fetches WHERE document_id = d.id)`,
+			"documents without a fetch"},
+		{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM contents WHERE sha256 = v.sha256)`,
+			"versions without their bytes"},
+		{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM extractions WHERE sha256 = v.sha256)`,
+			"versions without an extraction"},
+		{`SELECT count(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM scores WHERE sha256 = v.sha256)`,
+			"versions without a score"},
+		{`SELECT count(*) FROM contents c WHERE NOT EXISTS (SELECT 1 FROM versions WHERE sha256 = c.sha256)`,
+			"contents no version refers to"},
+		{`SELECT count(*) FROM fetches f WHERE NOT EXISTS (SELECT 1 FROM versions WHERE id = f.version_id AND document_id = f.document_id)`,
+			"fetches of a version that is not there"},
+		{`SELECT count(*) FROM fetches f WHERE NOT EXISTS (SELECT 1 FROM sources WHERE id = f.source_id AND document_id = f.document_id)`,
+			"fetches not made from one of their document's sources"},
+		{`SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sources WHERE source = d.source AND document_id = d.id)`,
+			"documents whose source is not among their sources"},
+		{`SELECT count(*) FROM sources s WHERE NOT EXISTS (SELECT 1 FROM fetches WHERE source_id = s.id)`,
+			"sources without a fetch"},
+		{`SELECT count(*) FROM (SELECT sha256 FROM versions GROUP BY sha256 HAVING count(DISTINCT document_id) > 1) AS shared`,
+			"contents stored as versions of more than one document"},
+		{`SELECT count(*) FROM extractions e WHERE NOT EXISTS (SELECT 1 FROM passage_contents WHERE sha256 = e.sha256)`,
+			"extractions not in the search index ('corpus rescore --all' indexes them)"},
+		{`SELECT count(*) FROM contents WHERE ` + d.byteLength("data") + ` <> size`,
+			"contents whose bytes are not the size recorded"},
+		{papersIncomplete,
+			"scores whose board pack's papers are not all stored"},
+	}
 }
 
 // papersIncomplete counts the scores whose count of papers is not the
@@ -66,19 +70,19 @@ const papersIncomplete = `SELECT count(*) FROM scores s WHERE s.papers IS NOT NU
 func (s *Store) Check(ctx context.Context, quick bool) ([]string, error) {
 	problems, err := s.integrity(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.path, err)
+		return nil, fmt.Errorf("corpus %s: integrity check: %w", s.name, err)
 	}
 	if !quick {
 		deep, err := s.checkRows(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("corpus %s: reading the stored rows: %w", s.path, err)
+			return nil, fmt.Errorf("corpus %s: reading the stored rows: %w", s.name, err)
 		}
 		problems = append(problems, deep...)
 	}
-	for _, w := range wholeness {
+	for _, w := range wholeness(s.db.dialect) {
 		var n int
 		if err := s.db.QueryRowContext(ctx, w.query).Scan(&n); err != nil {
-			return nil, fmt.Errorf("corpus %s: %s: %w", s.path, w.problem, err)
+			return nil, fmt.Errorf("corpus %s: %s: %w", s.name, w.problem, err)
 		}
 		if n > 0 {
 			problems = append(problems, fmt.Sprintf("%d %s", n, w.problem))
@@ -88,7 +92,12 @@ func (s *Store) Check(ctx context.Context, quick bool) ([]string, error) {
 }
 
 // integrity is what SQLite's integrity check finds wrong in the file.
+// A PostgreSQL server checks its own pages as it reads them (and its
+// administrator has amcheck): nothing here.
 func (s *Store) integrity(ctx context.Context) ([]string, error) {
+	if s.db.dialect == postgresDialect {
+		return nil, nil
+	}
 	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
 	if err != nil {
 		return nil, err
@@ -120,7 +129,7 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions), (SELECT count(*) FROM scores)`).
 		Scan(&c.Documents, &c.Versions, &c.Scores)
 	if err != nil {
-		return c, fmt.Errorf("corpus %s: counting: %w", s.path, err)
+		return c, fmt.Errorf("corpus %s: counting: %w", s.name, err)
 	}
 	return c, nil
 }
@@ -183,10 +192,15 @@ func (s *Store) checkRows(ctx context.Context) ([]string, error) {
 	}
 	// FTS5's own check of its index against the passages it indexes: a
 	// row of either changed by hand shows here, not in SQLite's check.
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO passages_fts (passages_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-		problems = append(problems, "the search index does not match its passages ("+err.Error()+"; 'corpus rescore --all' indexes them again)")
+	// (PostgreSQL's words are a column of the passage itself, written with
+	// its text; a passage's text changed by hand shows above, as it no
+	// longer is the extraction's.)
+	if s.db.dialect == sqliteDialect {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO passages_fts (passages_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+			problems = append(problems, "the search index does not match its passages ("+err.Error()+"; 'corpus rescore --all' indexes them again)")
+		}
 	}
-	if err := each(`SELECT sha256, CAST(scorecard AS BLOB) FROM scores`, func(_ string, text []byte) string {
+	if err := each(`SELECT sha256, `+s.db.dialect.textBytes("scorecard")+` FROM scores`, func(_ string, text []byte) string {
 		var c rules.Scorecard
 		if err := json.Unmarshal(text, &c); err != nil {
 			return "a stored scorecard cannot be read (" + err.Error() + "; 'corpus rescore --all' scores it again)"
@@ -195,7 +209,7 @@ func (s *Store) checkRows(ctx context.Context) ([]string, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := each(`SELECT sha256, CAST(scorecard AS BLOB) FROM papers WHERE scorecard <> ''`, func(_ string, text []byte) string {
+	if err := each(`SELECT sha256, `+s.db.dialect.textBytes("scorecard")+` FROM papers WHERE scorecard <> ''`, func(_ string, text []byte) string {
 		var c rules.Scorecard
 		if err := json.Unmarshal(text, &c); err != nil {
 			return "a stored board pack paper's scorecard cannot be read (" + err.Error() + "; 'corpus repair' scores it again)"

@@ -164,7 +164,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 	}
 	out := &Outcome{}
 	// resplit stores the papers made again (again), for known bytes.
-	resplit := func(tx *sql.Tx) error {
+	resplit := func(tx *txn) error {
 		if again == nil || !again.splitAgain {
 			return nil
 		}
@@ -174,7 +174,7 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 		out.Papers, out.PapersErr, out.PaperCount, out.SplitAgain = again.papers, again.papersErr, again.paperCount, true
 		return nil
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		// Read again inside the transaction: another process may have
 		// stored these bytes, or this source, since.
 		src, err := sourceIn(ctx, tx, key)
@@ -244,12 +244,11 @@ func (s *Store) Ingest(ctx context.Context, rv Reviewer, res *fetched.Doc, meta 
 				}
 			}
 			seq = last.seq + 1
-			r, err := tx.ExecContext(ctx, `INSERT INTO versions (document_id, seq, sha256, first_seen) VALUES (?, ?, ?, ?)`,
-				docID, seq, sha, stamp(res.FetchedAt))
+			err = tx.QueryRowContext(ctx, `INSERT INTO versions (document_id, seq, sha256, first_seen) VALUES (?, ?, ?, ?) RETURNING id`,
+				docID, seq, sha, stamp(res.FetchedAt)).Scan(&verID)
 			if err != nil {
 				return fmt.Errorf("storing the version: %w", err)
 			}
-			verID, _ = r.LastInsertId()
 			if holder.doc != 0 && holder.doc != docID {
 				// The source now holds what another document holds: one
 				// content, one document.
@@ -321,7 +320,7 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 	}
 	key := Key(source)
 	out := &Outcome{Status: Unchanged}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		src, err := sourceIn(ctx, tx, key)
 		if err != nil {
 			return err
@@ -334,7 +333,8 @@ func (s *Store) NotModified(ctx context.Context, source, finalURL string, v fetc
 		}
 		out.DocumentID, out.VersionID, out.Seq = src.doc, src.last.id, src.last.seq
 		_, err = tx.ExecContext(ctx, `INSERT INTO fetches (document_id, source_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
-			SELECT ?, ?, ?, ?, ?, 304, ?, ?, content_type, ? FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT 1`,
+			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), 304,
+				CAST(? AS TEXT), CAST(? AS TEXT), content_type, CAST(? AS TEXT) FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT 1`,
 			src.doc, src.id, src.last.id, finalURL, stamp(fetchedAt), v.ETag, v.LastModified, string(Unchanged), src.id)
 		return err
 	})
@@ -445,27 +445,29 @@ func (s *Store) CheckMeta(ctx context.Context, m *Meta) error {
 }
 
 // insertDocument stores a new document, filed as meta says.
-func insertDocument(ctx context.Context, tx *sql.Tx, key string, meta Meta) (int64, error) {
-	r, err := tx.ExecContext(ctx, `INSERT INTO documents (source, org_code, kind, added_at) VALUES (?, NULLIF(?, ''), ?, ?)`,
-		key, meta.Org, meta.Kind, now())
+func insertDocument(ctx context.Context, tx *txn, key string, meta Meta) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO documents (source, org_code, kind, added_at) VALUES (?, NULLIF(?, ''), ?, ?) RETURNING id`,
+		key, meta.Org, meta.Kind, now()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("storing the document: %w", err)
 	}
-	return r.LastInsertId()
+	return id, nil
 }
 
 // insertSource records a name a document is stored under.
-func insertSource(ctx context.Context, tx *sql.Tx, docID int64, key string) (int64, error) {
-	r, err := tx.ExecContext(ctx, `INSERT INTO sources (document_id, source, added_at) VALUES (?, ?, ?)`, docID, key, now())
+func insertSource(ctx context.Context, tx *txn, docID int64, key string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sources (document_id, source, added_at) VALUES (?, ?, ?) RETURNING id`, docID, key, now()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("storing the source: %w", err)
 	}
-	return r.LastInsertId()
+	return id, nil
 }
 
 // fileDocument files a stored document anew under what meta says
 // (re-adding with --org or --kind); empty fields leave it alone.
-func fileDocument(ctx context.Context, tx *sql.Tx, docID int64, meta Meta) error {
+func fileDocument(ctx context.Context, tx *txn, docID int64, meta Meta) error {
 	if meta == (Meta{}) {
 		return nil
 	}
@@ -476,7 +478,7 @@ func fileDocument(ctx context.Context, tx *sql.Tx, docID int64, meta Meta) error
 	return nil
 }
 
-func insertFetch(ctx context.Context, tx *sql.Tx, docID, srcID, verID int64, res *fetched.Doc, status int, st Status) error {
+func insertFetch(ctx context.Context, tx *txn, docID, srcID, verID int64, res *fetched.Doc, status int, st Status) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO fetches (document_id, source_id, version_id, url, fetched_at, status, etag, last_modified, content_type, outcome)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		docID, srcID, verID, res.URL, stamp(res.FetchedAt), status, res.ETag, res.LastModified, res.ContentType, string(st))
@@ -616,7 +618,7 @@ func (s *Store) splitStale(ctx context.Context, rv Reviewer, w *prepared) error 
 }
 
 // store writes the content, extraction and score (what is not stored yet).
-func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []byte) error {
+func (w *prepared) store(ctx context.Context, tx *txn, rv Reviewer, data []byte) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO contents (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 		w.sha, len(data), data); err != nil {
 		return fmt.Errorf("storing the bytes: %w", err)
@@ -637,20 +639,20 @@ func (w *prepared) store(ctx context.Context, tx *sql.Tx, rv Reviewer, data []by
 	return nil
 }
 
-func putExtraction(ctx context.Context, tx *sql.Tx, sha string, version int, d *document.Document, blob []byte) error {
+func putExtraction(ctx context.Context, tx *txn, sha string, version int, d *document.Document, blob []byte) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO extractions (sha256, extractor_version, format, title, pages, needs_ocr, document, extracted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256) DO UPDATE SET extractor_version = excluded.extractor_version, format = excluded.format,
 			title = excluded.title, pages = excluded.pages, needs_ocr = excluded.needs_ocr,
 			document = excluded.document, extracted_at = excluded.extracted_at`,
-		sha, version, string(d.Format), d.Title, len(d.Pages), d.Quality.NeedsOCR, blob, now())
+		sha, version, string(d.Format), d.Title, len(d.Pages), boolInt(d.Quality.NeedsOCR), blob, now())
 	if err != nil {
 		return fmt.Errorf("storing the extraction: %w", err)
 	}
 	return putPassages(ctx, tx, sha, d)
 }
 
-func putScore(ctx context.Context, tx *sql.Tx, sha string, rv Reviewer, card *rules.Scorecard, cardJSON []byte) error {
+func putScore(ctx context.Context, tx *txn, sha string, rv Reviewer, card *rules.Scorecard, cardJSON []byte) error {
 	total, outOf := card.Total()
 	status := card.Status
 	if status == "" {
@@ -666,6 +668,14 @@ func putScore(ctx context.Context, tx *sql.Tx, sha string, rv Reviewer, card *ru
 		return fmt.Errorf("storing the score: %w", err)
 	}
 	return putQuoted(ctx, tx, sha, rv.RulesVersion(), card)
+}
+
+// boolInt is a flag as the schema stores it, 0 or 1, on both backends.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // extraction returns the stored document model of a content, if any,

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
@@ -24,7 +25,9 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.Worker()
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
 }
 
 // counting is a Reviewer that counts how often it reads and scores. Its
@@ -130,6 +133,31 @@ func newReviewer(t testing.TB, extractorVersion int, rulesVersion string) *count
 		},
 	}
 }
+
+// eachBackend runs a test on a SQLite file and on a PostgreSQL database
+// (skipped with a message when there is none: see package pgtest), with
+// the opener of an empty store of that kind; the tests name it openTemp,
+// as the SQLite one they were written with.
+func eachBackend(t *testing.T, test func(t *testing.T, openTemp func(testing.TB) *Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, openTemp) })
+	t.Run("postgres", func(t *testing.T) { test(t, openPostgresTemp) })
+}
+
+// openPostgresTemp opens a store in a new PostgreSQL database.
+func openPostgresTemp(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// isPostgres says whether a test's store is on PostgreSQL, for the few
+// checks that differ (the SQL of damage done by hand, messages of
+// FTS5's own).
+func isPostgres(s *Store) bool { return s.db.dialect == postgresDialect }
 
 func openTemp(t testing.TB) *Store {
 	t.Helper()

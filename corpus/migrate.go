@@ -11,7 +11,8 @@ import (
 // migrations are the schema's steps, in order: migrations[i] takes the
 // database from version i to i+1 (PRAGMA user_version). Never edit a step
 // that has shipped; add one.
-var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+// PostgreSQL has its own steps (postgresMigrations), numbered alike.
+var migrations = []func(ctx context.Context, tx *txn) error{
 	execAll(
 		`CREATE TABLE organisations (
 			code        TEXT PRIMARY KEY,          -- ODS code, upper case
@@ -119,7 +120,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 // addPapers adds the papers table and the count of a score's papers. It
 // may run on a database that has either already (a step that shipped
 // must be safe to run again on a copy someone mended by hand).
-func addPapers(ctx context.Context, tx *sql.Tx) error {
+func addPapers(ctx context.Context, tx *txn) error {
 	var have int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'papers'`).Scan(&have); err != nil {
 		return fmt.Errorf("reading the scores table: %w", err)
@@ -164,7 +165,7 @@ func addPapers(ctx context.Context, tx *sql.Tx) error {
 // made its papers: 0 for papers stored before it was recorded, which the
 // next 'corpus rescore' splits again. Like addPapers, it may run on a
 // database that has the column already.
-func addSplitterVersion(ctx context.Context, tx *sql.Tx) error {
+func addSplitterVersion(ctx context.Context, tx *txn) error {
 	var have int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('scores') WHERE name = 'splitter_version'`).Scan(&have); err != nil {
 		return fmt.Errorf("reading the scores table: %w", err)
@@ -178,8 +179,8 @@ func addSplitterVersion(ctx context.Context, tx *sql.Tx) error {
 // SchemaVersion is the schema version this code writes.
 func SchemaVersion() int { return len(migrations) }
 
-func execAll(stmts ...string) func(context.Context, *sql.Tx) error {
-	return func(ctx context.Context, tx *sql.Tx) error {
+func execAll(stmts ...string) func(context.Context, *txn) error {
+	return func(ctx context.Context, tx *txn) error {
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("%.60s: %w", q, err)
@@ -205,15 +206,20 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) step(ctx context.Context) (done bool, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		// Read inside the write transaction: a second process migrating at
 		// the same time waits here and then sees the new version.
+		if s.db.dialect == postgresDialect {
+			var err error
+			done, err = s.postgresStep(ctx, tx)
+			return err
+		}
 		var v int
 		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
 			return fmt.Errorf("reading the schema version: %w", err)
 		}
 		if v > len(migrations) {
-			return fmt.Errorf("the database has schema version %d, newer than this nhsreview knows (%d): use a newer nhsreview", v, len(migrations))
+			return newerSchema(v)
 		}
 		if v == len(migrations) {
 			done = true
@@ -230,6 +236,11 @@ func (s *Store) step(ctx context.Context) (done bool, err error) {
 	return done, err
 }
 
+// newerSchema is the error for a database a newer nhsreview made.
+func newerSchema(v int) error {
+	return fmt.Errorf("the database has schema version %d, newer than this nhsreview knows (%d): use a newer nhsreview", v, SchemaVersion())
+}
+
 // seedCatalogue writes the built-in organisations when the catalogue in
 // the binary differs from the one last written, leaving what users added
 // alone.
@@ -242,7 +253,7 @@ func (s *Store) seedCatalogue(ctx context.Context) error {
 	if have == catalogue.Version {
 		return nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		for _, o := range catalogue.All() {
 			_, err := tx.ExecContext(ctx, `INSERT INTO organisations (code, name, kind, region, region_code, origin)
 				VALUES (?, ?, ?, ?, ?, 'catalogue')

@@ -29,7 +29,7 @@ const (
 // stored and the count is NULL, so that the next 'corpus rescore' tries
 // again; the score is kept either way. A paper whose scoring failed is
 // stored without a scorecard, with its error.
-func putPapers(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, splitterVersion int, papers []Paper, splitErr error) error {
+func putPapers(ctx context.Context, tx *txn, sha, rulesVersion string, splitterVersion int, papers []Paper, splitErr error) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM papers WHERE sha256 = ? AND rules_version = ?`, sha, rulesVersion); err != nil {
 		return fmt.Errorf("storing the papers: %w", err)
 	}

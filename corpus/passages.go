@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -84,7 +83,7 @@ var passageSchema = []string{
 // what is stored: every extraction's passages, every score's quoted
 // passages and criterion scores. Nothing is read or scored again. Like
 // every step it may run on a database that has the tables already.
-func addPassages(ctx context.Context, tx *sql.Tx) error {
+func addPassages(ctx context.Context, tx *txn) error {
 	if err := execAll(passageSchema...)(ctx, tx); err != nil {
 		return err
 	}
@@ -92,7 +91,7 @@ func addPassages(ctx context.Context, tx *sql.Tx) error {
 }
 
 // reindex rebuilds the index from the extractions and scores, in tx.
-func reindex(ctx context.Context, tx *sql.Tx) error {
+func reindex(ctx context.Context, tx *txn) error {
 	for _, q := range []string{`DELETE FROM passages`, `DELETE FROM passage_contents`, `DELETE FROM criterion_scores`, `INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("clearing the passage index: %w", err)
@@ -149,7 +148,7 @@ func reindex(ctx context.Context, tx *sql.Tx) error {
 }
 
 // column reads a one-column query of text.
-func column(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+func column(ctx context.Context, tx *txn, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -174,7 +173,7 @@ const passageShift = 24
 // putPassages replaces the passages of content sha with the blocks of d,
 // its extraction (the scores' quoted passages of the old ones go with
 // them, and are stored again with the scores made from d).
-func putPassages(ctx context.Context, tx *sql.Tx, sha string, d *document.Document) error {
+func putPassages(ctx context.Context, tx *txn, sha string, d *document.Document) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM passages WHERE sha256 = ?`, sha); err != nil {
 		return fmt.Errorf("indexing the passages: %w", err)
 	}
@@ -185,8 +184,15 @@ func putPassages(ctx context.Context, tx *sql.Tx, sha string, d *document.Docume
 	if err := tx.QueryRowContext(ctx, `SELECT number FROM passage_contents WHERE sha256 = ?`, sha).Scan(&number); err != nil {
 		return fmt.Errorf("indexing the passages: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO passages (id, sha256, page_index, block_index, page, section, kind, text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	insert := `INSERT INTO passages (id, sha256, page_index, block_index, page, section, kind, text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	if tx.dialect == postgresDialect {
+		// FTS5's triggers index the text; PostgreSQL's words are the
+		// row's own column, split by nhsreview (searchWords).
+		insert = `INSERT INTO passages (id, sha256, page_index, block_index, page, section, kind, text, words)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS tsvector))`
+	}
+	stmt, err := tx.PrepareContext(ctx, insert)
 	if err != nil {
 		return fmt.Errorf("indexing the passages: %w", err)
 	}
@@ -196,7 +202,11 @@ func putPassages(ctx context.Context, tx *sql.Tx, sha string, d *document.Docume
 		return fmt.Errorf("indexing the passages: more than %d passages", 1<<passageShift)
 	}
 	for n, r := range rows {
-		if _, err := stmt.ExecContext(ctx, number<<passageShift|int64(n), sha, r.pageIndex, r.block, r.page, r.section, r.kind, r.text); err != nil {
+		args := []any{number<<passageShift | int64(n), sha, r.pageIndex, r.block, r.page, r.section, r.kind, r.text}
+		if tx.dialect == postgresDialect {
+			args = append(args, searchWords(r.text))
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("indexing the passages: %w", err)
 		}
 	}
@@ -229,7 +239,7 @@ func passagesOf(d *document.Document) []passageRow {
 // and signal they count for. A quote is the passage whose text holds it
 // (whitespace folded), on the page it names; one that runs across blocks
 // is placed by its start. The passages must be stored already.
-func putQuoted(ctx context.Context, tx *sql.Tx, sha, rulesVersion string, card *rules.Scorecard) error {
+func putQuoted(ctx context.Context, tx *txn, sha, rulesVersion string, card *rules.Scorecard) error {
 	for _, q := range []string{`DELETE FROM passage_signals WHERE sha256 = ? AND rules_version = ?`,
 		`DELETE FROM criterion_scores WHERE sha256 = ? AND rules_version = ?`} {
 		if _, err := tx.ExecContext(ctx, q, sha, rulesVersion); err != nil {
@@ -270,7 +280,7 @@ type passageText struct {
 	folded string
 }
 
-func pagePassages(ctx context.Context, tx *sql.Tx, sha string, page int) ([]passageText, error) {
+func pagePassages(ctx context.Context, tx *txn, sha string, page int) ([]passageText, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, text FROM passages WHERE sha256 = ? AND page = ? ORDER BY page_index, block_index`, sha, page)
 	if err != nil {
 		return nil, fmt.Errorf("indexing the score: %w", err)

@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,8 +130,8 @@ JOIN versions v ON v.document_id = d.id
 JOIN contents c ON c.sha256 = v.sha256
 LEFT JOIN organisations o ON o.code = d.org_code
 LEFT JOIN extractions e ON e.sha256 = v.sha256
-LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rowid = (
-	SELECT rowid FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)`
+LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rules_version = (
+	SELECT rules_version FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)`
 )
 
 // entries runs the Entry query with a condition and order (tail) and its
@@ -226,7 +225,7 @@ type Detail struct {
 // documentsWith lists the documents with a version whose hash starts
 // with prefix.
 func (s *Store) documentsWith(ctx context.Context, prefix string) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT document_id FROM versions WHERE sha256 LIKE ? || '%'`, prefix)
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT document_id FROM versions WHERE sha256 LIKE ?`, prefix+"%")
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +438,7 @@ func (s *Store) AddOrganisation(ctx context.Context, o Organisation) error {
 	if o.Kind == "" {
 		o.Kind = "other"
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		var origin string
 		err := tx.QueryRowContext(ctx, `SELECT origin FROM organisations WHERE code = ?`, o.Code).Scan(&origin)
 		if err == nil && origin == "catalogue" {

@@ -3,7 +3,6 @@ package corpus
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -71,9 +70,10 @@ func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Co
 	}
 	// Unreadable extractions and scorecards: made again from the bytes.
 	dropped := 0
+	asBytes := s.db.dialect.textBytes("scorecard")
 	for _, q := range []struct{ sel, del, what string }{
 		{`SELECT sha256, document FROM extractions`, `DELETE FROM extractions WHERE sha256 = ?`, "the stored extraction cannot be read"},
-		{`SELECT sha256, CAST(scorecard AS BLOB) FROM scores`, `DELETE FROM scores WHERE sha256 = ? AND CAST(scorecard AS BLOB) = ?`, "a stored scorecard cannot be read"},
+		{`SELECT sha256, ` + asBytes + ` FROM scores`, `DELETE FROM scores WHERE sha256 = ? AND ` + asBytes + ` = ?`, "a stored scorecard cannot be read"},
 	} {
 		rows, err := s.db.QueryContext(ctx, q.sel)
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *Store) Repair(ctx context.Context, rv Reviewer, get func(ctx context.Co
 		return out, err
 	}
 	for _, p := range packs {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(tx *txn) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM papers WHERE sha256 = ? AND rules_version = ?`, p.sha, p.rules); err != nil {
 				return err
 			}
@@ -159,7 +159,7 @@ func (s *Store) damagedPapers(ctx context.Context) ([]damagedPack, error) {
 			out = append(out, damagedPack{sha, set, problem})
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT sha256, rules_version, CAST(scorecard AS BLOB) FROM papers WHERE scorecard <> ''`)
+	rows, err := s.db.QueryContext(ctx, `SELECT sha256, rules_version, `+s.db.dialect.textBytes("scorecard")+` FROM papers WHERE scorecard <> ''`)
 	if err != nil {
 		return nil, err
 	}

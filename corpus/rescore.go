@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,8 +55,8 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 	// Content-Type.
 	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
 			SELECT fv.sha256, max(f.id) AS id FROM fetches f JOIN versions fv ON fv.id = f.version_id GROUP BY fv.sha256)
-		SELECT v.sha256, min(d.source), coalesce(lf.url, ''), coalesce(lf.content_type, ''),
-		coalesce(e.extractor_version, -1),
+		SELECT v.sha256, min(d.source), coalesce(min(lf.url), ''), coalesce(min(lf.content_type), ''),
+		coalesce(min(e.extractor_version), -1),
 		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?),
 		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL
 			AND s.splitter_version = ?)
@@ -180,7 +179,7 @@ func (s *Store) splitStored(ctx context.Context, rv Reviewer, sha string) (strin
 		return "", nil, errors.New("no stored extraction")
 	}
 	papers, perr := rv.Papers(ctx, d)
-	if err := s.tx(ctx, func(tx *sql.Tx) error {
+	if err := s.tx(ctx, func(tx *txn) error {
 		return putPapers(ctx, tx, sha, rv.RulesVersion(), rv.SplitterVersion(), papers, perr)
 	}); err != nil {
 		return "", nil, fmt.Errorf("corpus: %w", err)
@@ -216,7 +215,7 @@ func (s *Store) scoreAndStore(ctx context.Context, rv Reviewer, sha string, d *d
 	}
 	sc := &scored{card: card}
 	sc.papers, sc.papersErr = rv.Papers(ctx, d)
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		if blob != nil {
 			if err := putExtraction(ctx, tx, sha, rv.ExtractorVersion(), d, blob); err != nil {
 				return err

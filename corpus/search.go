@@ -161,6 +161,10 @@ func (s *Store) SearchRanked(ctx context.Context, q Search, rulesVersion string)
 	if rankLimit == 0 {
 		rankLimit = DefaultRankLimit
 	}
+	m, err := s.matcher(q.Query)
+	if err != nil {
+		return Found{}, err
+	}
 	// Two steps: the versions the filters pick (a few thousand rows at
 	// most, one per document), then the best-ranked passages of those,
 	// joined on their content; the document, snippet and signals are read
@@ -214,8 +218,8 @@ func (s *Store) SearchRanked(ctx context.Context, q Search, rulesVersion string)
 	JOIN passage_contents pc ON pc.sha256 = v.sha256
 	JOIN documents d ON d.id = v.document_id
 	LEFT JOIN organisations o ON o.code = d.org_code
-	LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rowid = (
-		SELECT rowid FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)` + where + `
+	LEFT JOIN scores s ON s.sha256 = v.sha256 AND s.rules_version = (
+		SELECT rules_version FROM scores WHERE sha256 = v.sha256 ORDER BY rules_version = ? DESC, scored_at DESC LIMIT 1)` + where + `
 )`
 	join := ` JOIN e ON e.number = m.id >> ` + strconv.Itoa(passageShift)
 	var found Found
@@ -225,8 +229,8 @@ func (s *Store) SearchRanked(ctx context.Context, q Search, rulesVersion string)
 		// the filters: a query that cannot reach it (most do) costs one
 		// read of the index's list of its passages and no more.
 		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`,
-			q.Query, rankLimit+1).Scan(&n); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+m.any+` LIMIT ?) AS found`,
+			m.arg, rankLimit+1).Scan(&n); err != nil {
 			return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
 		}
 		if n <= rankLimit {
@@ -238,8 +242,8 @@ func (s *Store) SearchRanked(ctx context.Context, q Search, rulesVersion string)
 		// and the one after it, if there are that many: finding matches
 		// in rowid order reads only the index, not each passage's
 		// length as bm25 does.
-		fargs := append(append(append(slices.Clone(args), q.Query), passageArgs...), rankLimit-1)
-		rows, err := s.db.QueryContext(ctx, withE+`, m AS (SELECT rowid AS id FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC)
+		fargs := append(append(append(slices.Clone(args), m.arg), passageArgs...), rankLimit-1)
+		rows, err := s.db.QueryContext(ctx, withE+`, m AS (`+m.ids+`)
 SELECT m.id FROM m`+join+` WHERE true`+passageCond+` ORDER BY m.id DESC LIMIT 2 OFFSET ?`, fargs...)
 		if err != nil {
 			return Found{}, queryError(q.Query, fmt.Errorf("corpus: searching: %w", err))
@@ -261,9 +265,9 @@ SELECT m.id FROM m`+join+` WHERE true`+passageCond+` ORDER BY m.id DESC LIMIT 2 
 			floor, found.RankedAmong = edge[0], rankLimit
 		}
 	}
-	args = append(args, q.Query, floor)
+	args = append(args, m.arg, floor)
 	args = append(args, passageArgs...)
-	query := withE + `, m AS (SELECT rowid AS id, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ? AND rowid >= ?)
+	query := withE + `, m AS (` + m.ranked + `)
 SELECT m.id, e.version_id, e.rules_version, m.rank
 FROM m` + join + ` WHERE true` + passageCond + `
 ORDER BY m.rank, e.version_id, m.id LIMIT ? OFFSET ?`
@@ -309,11 +313,52 @@ ORDER BY m.rank, e.version_id, m.id LIMIT ? OFFSET ?`
 			return Found{}, err
 		}
 	}
-	if err := s.snippets(ctx, q.Query, ids, hits); err != nil {
+	if m.phrases != nil {
+		for i := range hits {
+			hits[i].Snippet = snippetParts(makeSnippet(hits[i].Text, m.phrases))
+		}
+	} else if err := s.snippets(ctx, q.Query, ids, hits); err != nil {
 		return Found{}, err
 	}
 	found.Hits = hits
 	return found, nil
+}
+
+// matcher is how a search finds the passages matching a query, in the
+// store's dialect: each a query of passage ids (id) with the query's
+// one argument (arg): any, some of the matches; ids, every match; ranked,
+// every match at or above the id of its second argument with its rank
+// (lower is better). On PostgreSQL, phrases are the query's phrases, for
+// the snippets nhsreview makes there (FTS5 makes its own).
+type matcher struct {
+	any, ids, ranked string
+	arg              string
+	phrases          []phrase
+}
+
+func (s *Store) matcher(query string) (matcher, error) {
+	if s.db.dialect == postgresDialect {
+		tq, err := toTSQuery(query)
+		if err != nil {
+			return matcher{}, err
+		}
+		// ts_rank with normalisation 2 divides by the passage's length,
+		// as bm25 favours short passages; negated, so that lower is
+		// better as with bm25. It knows nothing of how rare a word is.
+		return matcher{
+			any:     `SELECT 1 FROM passages WHERE words @@ CAST(? AS tsquery)`,
+			ids:     `SELECT id FROM passages WHERE words @@ CAST(? AS tsquery)`,
+			ranked:  `SELECT p.id, -ts_rank(p.words, tq.q, 2) AS rank FROM passages p, (SELECT CAST(? AS tsquery) AS q) tq WHERE p.words @@ tq.q AND p.id >= ?`,
+			arg:     tq.text,
+			phrases: tq.phrases,
+		}, nil
+	}
+	return matcher{
+		any:    `SELECT 1 FROM passages_fts WHERE passages_fts MATCH ?`,
+		ids:    `SELECT rowid AS id FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC`,
+		ranked: `SELECT rowid AS id, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ? AND rowid >= ?`,
+		arg:    query,
+	}, nil
 }
 
 // snippets adds each hit's snippet, in one query for them all: each

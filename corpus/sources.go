@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,7 +31,7 @@ type SourceRecord struct {
 // and the documents that share a content merged into one. It may run on
 // a database that has the table or column already (a step that shipped
 // must be safe to run again on a copy someone mended by hand).
-func addSources(ctx context.Context, tx *sql.Tx) error {
+func addSources(ctx context.Context, tx *txn) error {
 	var have int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('fetches') WHERE name = 'source_id'`).Scan(&have); err != nil {
 		return fmt.Errorf("reading the fetches table: %w", err)
@@ -70,23 +69,14 @@ func addSources(ctx context.Context, tx *sql.Tx) error {
 // content is a version of two documents, and returns the documents
 // merged into others. A chain (documents 1 and 2 share one content, 2
 // and 3 another) ends as one document.
-func mergeShared(ctx context.Context, tx *sql.Tx) (int, error) {
+func mergeShared(ctx context.Context, tx *txn) (int, error) {
 	merged := 0
 	for {
-		var list sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT group_concat(document_id) FROM (
-			SELECT DISTINCT document_id FROM versions WHERE sha256 = (
+		ids, err := int64s(ctx, tx, `SELECT DISTINCT document_id FROM versions WHERE sha256 = (
 				SELECT sha256 FROM versions GROUP BY sha256 HAVING count(DISTINCT document_id) > 1 LIMIT 1)
-			ORDER BY document_id)`).Scan(&list)
+			ORDER BY document_id`)
 		if err != nil {
 			return merged, fmt.Errorf("finding documents that share a content: %w", err)
-		}
-		var ids []int64
-		for _, f := range strings.Split(list.String, ",") {
-			var id int64
-			if _, err := fmt.Sscan(f, &id); err == nil {
-				ids = append(ids, id)
-			}
 		}
 		if len(ids) < 2 {
 			return merged, nil
@@ -108,7 +98,7 @@ func mergeShared(ctx context.Context, tx *sql.Tx) (int, error) {
 // were first seen. Scores, extractions and papers are per content and
 // need nothing. The survivor keeps its organisation and kind, taking
 // another's where it has none.
-func mergeDocuments(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func mergeDocuments(ctx context.Context, tx *txn, ids []int64) error {
 	slices.Sort(ids)
 	survivor, others := ids[0], ids[1:]
 	in := "(" + strings.Repeat("?,", len(others)-1) + "?)"
@@ -192,7 +182,7 @@ func mergeDocuments(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	_, err = tx.ExecContext(ctx, `UPDATE documents SET
 		org_code = coalesce(org_code, (SELECT org_code FROM documents WHERE id IN `+in+` AND org_code IS NOT NULL ORDER BY id LIMIT 1)),
 		kind = CASE WHEN kind <> '' THEN kind ELSE coalesce((SELECT kind FROM documents WHERE id IN `+in+` AND kind <> '' ORDER BY id LIMIT 1), '') END,
-		added_at = min(added_at, coalesce((SELECT min(added_at) FROM documents WHERE id IN `+in+`), added_at))
+		added_at = coalesce((SELECT CASE WHEN min(o.added_at) < documents.added_at THEN min(o.added_at) END FROM documents o WHERE o.id IN `+in+`), added_at)
 		WHERE id = ?`, append(append(append(append([]any{}, otherArgs...), otherArgs...), otherArgs...), survivor)...)
 	if err != nil {
 		return fail("filing the document", err)
@@ -208,7 +198,7 @@ func (s *Store) sources(ctx context.Context, docID int64) ([]SourceRecord, error
 	rows, err := s.db.QueryContext(ctx, `SELECT s.source, s.added_at, count(f.id), coalesce(max(f.fetched_at), ''),
 		coalesce((SELECT v.seq FROM fetches lf JOIN versions v ON v.id = lf.version_id WHERE lf.source_id = s.id ORDER BY lf.id DESC LIMIT 1), 0)
 		FROM sources s JOIN documents d ON d.id = s.document_id LEFT JOIN fetches f ON f.source_id = s.id
-		WHERE s.document_id = ? GROUP BY s.id ORDER BY s.source <> d.source, s.id`, docID)
+		WHERE s.document_id = ? GROUP BY s.id, d.source ORDER BY s.source <> d.source, s.id`, docID)
 	if err != nil {
 		return nil, fmt.Errorf("reading the sources: %w", err)
 	}
@@ -220,6 +210,24 @@ func (s *Store) sources(ctx context.Context, docID int64) ([]SourceRecord, error
 			return nil, fmt.Errorf("reading the sources: %w", err)
 		}
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// int64s reads a one-column query of integers.
+func int64s(ctx context.Context, tx *txn, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
 	}
 	return out, rows.Err()
 }

@@ -67,7 +67,7 @@ func schema6(t *testing.T, path string, fetches []oldFetch) {
 				VALUES (?, 1, ?, ?, ?, 0, ?, ?)`, sha, string(doc.Format), doc.Title, len(doc.Pages), blob, at)
 			// Through the store, so that the passages' signals are stored
 			// as that release stored them.
-			if err := s.tx(ctx, func(tx *sql.Tx) error {
+			if err := s.tx(ctx, func(tx *txn) error {
 				if err := putPassages(ctx, tx, sha, doc); err != nil {
 					return err
 				}
@@ -151,7 +151,7 @@ func TestMigrateSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := fetchRows(t, &Store{db: raw}, `(SELECT source FROM documents WHERE id = f.document_id)`)
+	before := fetchRows(t, &Store{db: database{DB: raw}}, `(SELECT source FROM documents WHERE id = f.document_id)`)
 	var scoresBefore, passagesBefore int
 	raw.QueryRow(`SELECT (SELECT count(*) FROM scores), (SELECT count(*) FROM passages)`).Scan(&scoresBefore, &passagesBefore)
 	raw.Close()
@@ -247,7 +247,7 @@ func TestMigrateSources(t *testing.T) {
 
 	// The step again changes nothing.
 	n := count(t, s, `SELECT count(*) FROM fetches`)
-	if err := s.tx(ctx, func(tx *sql.Tx) error { return addSources(ctx, tx) }); err != nil {
+	if err := s.tx(ctx, func(tx *txn) error { return addSources(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 	if m := count(t, s, `SELECT count(*) FROM fetches`); m != n || count(t, s, `SELECT count(*) FROM sources`) != 7 {

@@ -2,7 +2,9 @@
 // where and when, every version of every document, what extraction and
 // scoring made of each, and the organisations the documents belong to.
 //
-// It is one SQLite file (modernc.org/sqlite, no cgo). A document is a
+// It is one SQLite file (modernc.org/sqlite, no cgo), or a database on a
+// PostgreSQL server (github.com/jackc/pgx/v5) that several machines
+// share; the same Store, queries and tests serve both. A document is a
 // source (a URL or a file's absolute path); each distinct content fetched
 // from it is a version, its bytes kept once per SHA-256 inside the
 // database, so that storing a version, its fetch, extraction and scores is
@@ -19,17 +21,21 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Store is an open corpus database. It is safe for concurrent use, and
-// several processes may use one file at the same time (writers wait for
-// each other).
+// several processes may use one database at the same time (writers wait
+// for each other).
 type Store struct {
-	db   *sql.DB
-	path string
+	db database
+	// name is how messages name the database: the file's path, or the
+	// server's URL without its password; file is the path, "" for a
+	// server.
+	name, file string
 }
 
 // DefaultPath is where the corpus lives when --db is not given: the
@@ -58,9 +64,23 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "nhsreview", "corpus.db"), nil
 }
 
-// Open opens (creating if needed) the corpus at path and brings its schema
-// up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens (creating if needed) the corpus that db names and brings its
+// schema up to date: a PostgreSQL server's URL (postgres://... or
+// postgresql://...), "sqlite:" and a file's path, or a file's path.
+func Open(ctx context.Context, db string) (*Store, error) {
+	if IsServer(db) {
+		return openPostgres(ctx, db)
+	}
+	return openSQLite(ctx, strings.TrimPrefix(db, "sqlite:"))
+}
+
+// IsServer says whether db names a database on a PostgreSQL server
+// rather than a file.
+func IsServer(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("corpus: no database path")
 	}
@@ -84,7 +104,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: database{DB: db, dialect: sqliteDialect}, name: path, file: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("corpus %s: %w", path, err)
@@ -95,8 +115,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
+// Path names the database in messages: the file's path, or the server's
+// URL without its password.
+func (s *Store) Path() string { return s.name }
+
+// File is the database file, "" for a database on a server.
+func (s *Store) File() string { return s.file }
+
+// Backend names the kind of database: "SQLite" or "PostgreSQL".
+func (s *Store) Backend() string { return s.db.dialect.String() }
 
 // now is the time recorded for fetches and versions, in the one text form
 // the database sorts and compares (RFC 3339, UTC, whole seconds).
@@ -104,11 +131,25 @@ func now() string { return stamp(time.Now()) }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// tx runs fn in one write transaction.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// tx runs fn in one write transaction. Writers take turns, on both
+// backends: SQLite's immediate transactions take the file's write lock
+// up front, and on PostgreSQL each takes one transaction-level advisory
+// lock first (writeLock). What a transaction reads of the store is then
+// what the writer before it left, as the code that stores documents
+// assumes (a source or a content read, then written, is not written by
+// another process between the two); the slow work, reading and scoring,
+// is done before, outside the lock, so the turns are short.
+func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
+	}
+	tx := &txn{Tx: sqlTx, dialect: s.db.dialect}
+	if s.db.dialect == postgresDialect {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writeLock); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("waiting for the other writers: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

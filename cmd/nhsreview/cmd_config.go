@@ -157,6 +157,10 @@ func runConfig(root *cobra.Command, opts configOptions, stdout, stderr io.Writer
 	if err != nil {
 		db = "(none: " + err.Error() + ")"
 	}
+	dbFrom := "default"
+	if u := os.Getenv(databaseURLEnv); u != "" {
+		db, dbFrom = corpus.RedactURL(u), "$"+databaseURLEnv
+	}
 	defaults := []struct{ flag, value string }{
 		{"db", db}, {"rules", "(built in)"}, {"format", "(each command's own)"}, {"color", "auto"}, {"addr", "127.0.0.1:8080"},
 		{"jobs", fmt.Sprint(ro.jobs)}, {"timeout", ro.timeout.String()}, {"deadline", ro.deadline.String()},
@@ -166,8 +170,14 @@ func runConfig(root *cobra.Command, opts configOptions, stdout, stderr io.Writer
 	settings := make([]configSetting, len(defaults))
 	for i, d := range defaults {
 		settings[i] = configSetting{d.flag, d.value, "default"}
+		if d.flag == "db" {
+			settings[i].From = dbFrom
+		}
 		if s, ok := cfg.Settings[d.flag]; ok {
 			settings[i].Value, settings[i].From = s.Value, s.From
+			if d.flag == "db" {
+				settings[i].Value = corpus.RedactURL(s.Value)
+			}
 		}
 	}
 	if format == reports.FormatJSON {

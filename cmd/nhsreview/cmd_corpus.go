@@ -20,7 +20,7 @@ func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cf := &corpusFlags{}
 	c := &cobra.Command{
 		Use:   "corpus",
-		Short: "Keep documents, their versions and scores in a local database; crawl publications pages",
+		Short: "Keep documents, their versions and scores in a database; crawl publications pages",
 		Long: `The corpus is a database of documents: every version of each (the same URL
 with new bytes is a new version; the same bytes under several names are one
 document with several sources), where and when it was fetched, what
@@ -28,8 +28,10 @@ extraction and scoring made of it, and the organisation it belongs to (the 42
 Integrated Care Boards are built in). Reports are made from stored scores,
 without scoring again.
 
-The database is --db, by default corpus.db in the user's data directory
-($XDG_DATA_HOME/nhsreview, else ~/.local/share/nhsreview).`,
+The database is --db: a file, or a database on a PostgreSQL server that
+several machines share (postgres://USER@HOST/DB); by default $DATABASE_URL,
+else corpus.db in the user's data directory ($XDG_DATA_HOME/nhsreview, else
+~/.local/share/nhsreview).`,
 	}
 	cf.register(c.PersistentFlags(), "")
 	c.AddCommand(
@@ -45,6 +47,7 @@ The database is --db, by default corpus.db in the user's data directory
 		newCorpusOrgCmd(cf, stdout, stderr),
 		newCorpusCheckCmd(cf, stdout, stderr),
 		newCorpusRepairCmd(cf, stdout, stderr),
+		newCorpusCopyCmd(cf, stdout, stderr),
 	)
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -258,20 +259,32 @@ type corpusFlags struct {
 // register adds --db to a flag set; when says when the flag applies
 // (", with --corpus"), or is "".
 func (cf *corpusFlags) register(fs *pflag.FlagSet, when string) {
-	fs.StringVar(&cf.db, "db", "", "the corpus database file"+when+" (default: the user's data directory)")
+	fs.StringVar(&cf.db, "db", "", "the corpus"+when+": a database file, or a PostgreSQL server's postgres://USER@HOST/DB URL (default: $DATABASE_URL, else a file in the user's data directory)")
 }
 
-// open opens the corpus of --db, or the one in the user's data
-// directory.
-func (cf *corpusFlags) open(ctx context.Context) (*corpus.Store, error) {
-	path := cf.db
-	if path == "" {
-		var err error
-		if path, err = corpus.DefaultPath(); err != nil {
-			return nil, err
-		}
+// databaseURLEnv names the corpus when neither --db nor a configuration
+// file does: the variable hosting platforms and PostgreSQL tools set.
+const databaseURLEnv = "DATABASE_URL"
+
+// target is the corpus --db names: the flag (or a configuration file's
+// db), else $DATABASE_URL, else the file in the user's data directory.
+func (cf *corpusFlags) target() (string, error) {
+	if cf.db != "" {
+		return cf.db, nil
 	}
-	return corpus.Open(ctx, path)
+	if u := os.Getenv(databaseURLEnv); u != "" {
+		return u, nil
+	}
+	return corpus.DefaultPath()
+}
+
+// open opens the corpus --db names (see target).
+func (cf *corpusFlags) open(ctx context.Context) (*corpus.Store, error) {
+	db, err := cf.target()
+	if err != nil {
+		return nil, err
+	}
+	return corpus.Open(ctx, db)
 }
 
 // filterFlags pick documents of the corpus: ls, export and compare

@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
 	"github.com/nhsreview/nhsreview/internal/testkit/sharedcorpus"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
 )
@@ -29,9 +30,19 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NHSREVIEW_TEST_MAIN") == "1" {
 		os.Exit(mainCode())
 	}
-	os.Exit(testscript.RunMain(m, map[string]func() int{
+	os.Exit(testscript.RunMain(stopsPostgres{m}, map[string]func() int{
 		"nhsreview": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
 	}))
+}
+
+// stopsPostgres runs the tests, then stops the PostgreSQL cluster they
+// started (package pgtest): testscript's RunMain exits the process itself.
+type stopsPostgres struct{ m *testing.M }
+
+func (s stopsPostgres) Run() int {
+	code := s.m.Run()
+	pgtest.Stop()
+	return code
 }
 
 // TestScripts runs the command-line scenarios in testdata/script. The PDFs

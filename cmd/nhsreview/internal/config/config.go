@@ -25,8 +25,9 @@ const ProjectFile = ".nhsreview.yaml"
 
 // File is what a configuration file may hold; every key is optional.
 type File struct {
-	// DB is the corpus database (--db); Rules the rule directory
-	// (--rules). Relative paths are relative to the file's directory.
+	// DB is the corpus database (--db: a file, or a PostgreSQL URL);
+	// Rules the rule directory (--rules). Relative paths are relative to
+	// the file's directory.
 	DB    string `yaml:"db"`
 	Rules string `yaml:"rules"`
 	// Format is the output format of the commands that write it
@@ -140,8 +141,12 @@ func (c *Config) read(path string) error {
 	lines := keyLines(data)
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
+		// A server's URL (db: postgres://...) is no path.
+		if p == "" || filepath.IsAbs(p) || strings.Contains(p, "://") {
 			return p
+		}
+		if rest, ok := strings.CutPrefix(p, "sqlite:"); ok && !filepath.IsAbs(rest) {
+			return "sqlite:" + filepath.Join(dir, rest)
 		}
 		return filepath.Join(dir, p)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
@@ -30,7 +31,24 @@ import (
 // the PDF child process.
 func TestMain(m *testing.M) {
 	extract.Worker()
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// onBackends runs a test of the server on a SQLite corpus and on a
+// PostgreSQL one (skipped with a message when there is none: see package
+// pgtest); backend is the change to newTestServer's configuration.
+func onBackends(t *testing.T, test func(t *testing.T, backend func(*Config))) {
+	t.Run("sqlite", func(t *testing.T) { test(t, nil) })
+	t.Run("postgres", func(t *testing.T) {
+		st, err := corpus.Open(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		test(t, func(c *Config) { c.Store = st })
+	})
 }
 
 var sampleDoc = mustRead("../../sample/sample-strategy.md")

@@ -17,7 +17,11 @@ import (
 // passage in the document view, filters, pages, and a bad query said
 // plainly.
 func TestSearchPage(t *testing.T) {
-	srv, ts := newTestServer(t, nil)
+	onBackends(t, testSearchPage)
+}
+
+func testSearchPage(t *testing.T, backend func(*Config)) {
+	srv, ts := newTestServer(t, backend)
 	ctx := context.Background()
 	if _, err := srv.cfg.Store.Ingest(ctx, srv.cfg.Reviewer, &fetched.Doc{Source: "https://a.nhs.uk/plan.md", Data: sampleDoc, FetchedAt: time.Now()},
 		corpus.Meta{Org: "QWO", Kind: "strategy"}); err != nil {

@@ -134,7 +134,7 @@ func New(cfg Config) (*Server, error) {
 		csrf:   keys,
 		limit:  newLimiter(cfg.Jobs),
 		budget: newBudget(cfg.UploadBudget),
-		spool:  spoolDir(cfg.SpoolDir, cfg.Store.Path()),
+		spool:  spoolDir(cfg.SpoolDir, cfg.Store.File()),
 		jobs:   newJobTable(),
 		pages:  pg,
 		cop:    http.NewCrossOriginProtection(),
