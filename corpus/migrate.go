@@ -202,6 +202,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			break
 		}
 	}
+	if err := s.migrateQueue(ctx); err != nil {
+		return err
+	}
 	return s.seedCatalogue(ctx)
 }
 

@@ -51,35 +51,9 @@ type rescoreItem struct {
 // written in one transaction; one that fails keeps what it had.
 func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool, report func(RescoreEvent)) (RescoreStats, error) {
 	var st RescoreStats
-	// The latest fetch of each content is found once, for its URL and
-	// Content-Type.
-	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
-			SELECT fv.sha256, max(f.id) AS id FROM fetches f JOIN versions fv ON fv.id = f.version_id GROUP BY fv.sha256)
-		SELECT v.sha256, min(d.source), coalesce(min(lf.url), ''), coalesce(min(lf.content_type), ''),
-		coalesce(min(e.extractor_version), -1),
-		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?),
-		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL
-			AND s.splitter_version = ?)
-		FROM versions v JOIN documents d ON d.id = v.document_id
-		LEFT JOIN extractions e ON e.sha256 = v.sha256
-		LEFT JOIN latest l ON l.sha256 = v.sha256
-		LEFT JOIN fetches lf ON lf.id = l.id
-		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion(), rv.RulesVersion(), rv.SplitterVersion())
+	items, err := s.rescoreItems(ctx, rv, "")
 	if err != nil {
-		return st, fmt.Errorf("corpus: listing versions: %w", err)
-	}
-	var items []rescoreItem
-	for rows.Next() {
-		var it rescoreItem
-		if err := rows.Scan(&it.sha, &it.source, &it.url, &it.contentType, &it.extractor, &it.hasScore, &it.hasPapers); err != nil {
-			rows.Close()
-			return st, fmt.Errorf("corpus: listing versions: %w", err)
-		}
-		items = append(items, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("corpus: listing versions: %w", err)
+		return st, err
 	}
 
 	var mu sync.Mutex
@@ -122,6 +96,87 @@ func (s *Store) Rescore(ctx context.Context, rv Reviewer, workers int, all bool,
 		return st, fmt.Errorf("canceled: %w", context.Cause(ctx))
 	}
 	return st, nil
+}
+
+// rescoreItems lists the stored contents with what a rescore needs to
+// know of each: all of them, or only content sha when it is given.
+func (s *Store) rescoreItems(ctx context.Context, rv Reviewer, sha string) ([]rescoreItem, error) {
+	// The latest fetch of each content is found once, for its URL and
+	// Content-Type.
+	rows, err := s.db.QueryContext(ctx, `WITH latest AS (
+			SELECT fv.sha256, max(f.id) AS id FROM fetches f JOIN versions fv ON fv.id = f.version_id GROUP BY fv.sha256)
+		SELECT v.sha256, min(d.source), coalesce(min(lf.url), ''), coalesce(min(lf.content_type), ''),
+		coalesce(min(e.extractor_version), -1),
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ?),
+		EXISTS (SELECT 1 FROM scores s WHERE s.sha256 = v.sha256 AND s.rules_version = ? AND s.papers IS NOT NULL
+			AND s.splitter_version = ?)
+		FROM versions v JOIN documents d ON d.id = v.document_id
+		LEFT JOIN extractions e ON e.sha256 = v.sha256
+		LEFT JOIN latest l ON l.sha256 = v.sha256
+		LEFT JOIN fetches lf ON lf.id = l.id
+		WHERE ? = '' OR v.sha256 = ?
+		GROUP BY v.sha256 ORDER BY min(v.id)`, rv.RulesVersion(), rv.RulesVersion(), rv.SplitterVersion(), sha, sha)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: listing versions: %w", err)
+	}
+	defer rows.Close()
+	var items []rescoreItem
+	for rows.Next() {
+		var it rescoreItem
+		if err := rows.Scan(&it.sha, &it.source, &it.url, &it.contentType, &it.extractor, &it.hasScore, &it.hasPapers); err != nil {
+			return nil, fmt.Errorf("corpus: listing versions: %w", err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("corpus: listing versions: %w", err)
+	}
+	return items, nil
+}
+
+// due says whether a rescore has work to do on the content.
+func (it rescoreItem) due(rv Reviewer, all bool) bool {
+	return all || it.extractor != rv.ExtractorVersion() || !it.hasScore || !it.hasPapers
+}
+
+// RescoreDue lists the contents (SHA-256s) a rescore with rv would work
+// on, for a job queue to take one at a time (RescoreVersion).
+func (s *Store) RescoreDue(ctx context.Context, rv Reviewer, all bool) ([]string, error) {
+	items, err := s.rescoreItems(ctx, rv, "")
+	if err != nil {
+		return nil, err
+	}
+	var shas []string
+	for _, it := range items {
+		if it.due(rv, all) {
+			shas = append(shas, it.sha)
+		}
+	}
+	return shas, nil
+}
+
+// ErrNoVersion is RescoreVersion's error for a content no version has.
+var ErrNoVersion = errors.New("no stored version has this content")
+
+// RescoreVersion does to one stored content what Rescore does to each:
+// the event says what was done (Action "" when it was current). Run
+// twice, it leaves what one run leaves: the extraction and the score
+// are keyed by content and by extractor and rules version.
+func (s *Store) RescoreVersion(ctx context.Context, rv Reviewer, sha string, all bool) (RescoreEvent, error) {
+	items, err := s.rescoreItems(ctx, rv, sha)
+	if err != nil {
+		return RescoreEvent{SHA256: sha}, err
+	}
+	if len(items) == 0 {
+		return RescoreEvent{SHA256: sha}, fmt.Errorf("corpus: %.12s: %w", sha, ErrNoVersion)
+	}
+	it := items[0]
+	action, warnings, err := s.rescoreOne(ctx, rv, it, all)
+	ev := RescoreEvent{Source: it.source, SHA256: it.sha, Action: action, Err: err, Warnings: warnings}
+	if err != nil {
+		ev.Action = "failed"
+	}
+	return ev, err
 }
 
 func (s *Store) rescoreOne(ctx context.Context, rv Reviewer, it rescoreItem, all bool) (string, []string, error) {

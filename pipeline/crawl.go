@@ -168,6 +168,15 @@ func Crawl(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Revi
 	return stats, err
 }
 
+// FetchOne fetches, reads, scores and stores one document, a URL or a
+// file's absolute path, as a crawl does each document it finds: a
+// conditional request with what the last fetch returned, and the source
+// stored under its own name whatever it redirected to. It is the work of
+// one queued fetch job (pipeline/jobs).
+func FetchOne(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Reviewer, source string, meta corpus.Meta) (*corpus.Outcome, error) {
+	return crawlOne(ctx, st, pol, rv, fetch.Found{URL: source}, meta)
+}
+
 func crawlOne(ctx context.Context, st CrawlStore, pol *fetch.Polite, rv corpus.Reviewer, f fetch.Found, meta corpus.Meta) (*corpus.Outcome, error) {
 	res := f.Result
 	if res == nil {

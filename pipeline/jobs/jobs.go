@@ -1,0 +1,310 @@
+// Package jobs is nhsreview's job queue: the work of a crawl and of a
+// rescore cut into one job per document or per stored version, kept in
+// the corpus's own database by River (github.com/riverqueue/river), so
+// that any number of workers on any machines share it. A job is claimed
+// by one worker at a time, retried with backoff when it fails, kept as
+// discarded with its errors after its last attempt, and handed back
+// (retried later) when its worker stops or dies.
+//
+// There are two kinds: fetch (one URL or file: fetch, extract, score,
+// store, as a crawl does each document) and rescore (one stored content,
+// as 'corpus rescore' does each). Each stores through the corpus's
+// upserts keyed by content hash, extractor and rules version, so a job
+// run twice leaves what one run leaves.
+//
+// On PostgreSQL the queue uses River's database/sql driver (polling, as
+// database/sql has no LISTEN); on SQLite River's SQLite driver over the
+// same modernc.org/sqlite file, whose busy timeout makes River's writers
+// wait their turn.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+)
+
+// DefaultAttempts is how many times a job is tried before it is kept as
+// failed: enough to ride out a server's bad hour with River's backoff
+// (attempt⁴ seconds: 1s, 16s, 81s, 256s), few enough that a document
+// that cannot be read stops costing work soon.
+const DefaultAttempts = 5
+
+// FetchArgs is a fetch job: one document to fetch, read, score and
+// store, filed under Org and Kind.
+type FetchArgs struct {
+	Source string `json:"source"` // a URL, or a file's absolute path
+	Org    string `json:"org,omitempty"`
+	// DocKind is the document's kind (strategy, board-papers, ...).
+	DocKind string `json:"doc_kind,omitempty"`
+}
+
+// Kind names the job kind in River's tables.
+func (FetchArgs) Kind() string { return "fetch" }
+
+// RescoreArgs is a rescore job: one stored content (its SHA-256) to read
+// again and score under the worker's rules, as 'corpus rescore' does.
+type RescoreArgs struct {
+	SHA256 string `json:"sha256"`
+	All    bool   `json:"all,omitempty"` // read again even when current
+}
+
+// Kind names the job kind in River's tables.
+func (RescoreArgs) Kind() string { return "rescore" }
+
+// pending are the states in which a job is still to be done: a second
+// enqueue of the same arguments then adds nothing, while a document
+// done (or failed) before can be queued again by the next crawl.
+var pending = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}
+
+// Config is how a Queue runs jobs. A Queue with no Reviewer only enqueues
+// and lists: it runs no job.
+type Config struct {
+	Reviewer corpus.Reviewer
+	// Fetcher fetches the fetch jobs' documents (nil: a polite fetcher
+	// with the default limits).
+	Fetcher *fetch.Polite
+	// Workers is how many jobs run at once (at least 1).
+	Workers int
+	// MaxAttempts is how many times a job is tried (0: DefaultAttempts).
+	MaxAttempts int
+	// RetryPolicy, if set, says when a failed job is tried again
+	// (River's default: attempt⁴ seconds later).
+	RetryPolicy river.ClientRetryPolicy
+	// PollInterval is how often workers look for new jobs (0: 1s).
+	PollInterval time.Duration
+	// Logger receives River's own messages (nil: none).
+	Logger *slog.Logger
+}
+
+// JobTimeout is the most one job may take: a large scanned pack read
+// with OCR takes minutes, never an hour. A job still running after
+// RescueAfter (its worker died) is handed to another worker.
+const (
+	JobTimeout  = 30 * time.Minute
+	RescueAfter = time.Hour
+)
+
+// Queue is the job queue of one corpus.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	st     *corpus.Store
+}
+
+// New opens the queue of st's database, whose tables corpus.Open made.
+func New(st *corpus.Store, cfg Config) (*Queue, error) {
+	var driver riverdriver.Driver[*sql.Tx]
+	if st.File() == "" {
+		driver = riverdatabasesql.New(st.DB())
+	} else {
+		driver = riversqlite.New(st.DB())
+	}
+	rc := &river.Config{
+		MaxAttempts:          cfg.MaxAttempts,
+		RetryPolicy:          cfg.RetryPolicy,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
+		// database/sql and SQLite have no LISTEN/NOTIFY: workers poll.
+		PollOnly: true,
+		Logger:   cfg.Logger,
+	}
+	if rc.MaxAttempts <= 0 {
+		rc.MaxAttempts = DefaultAttempts
+	}
+	if rc.FetchPollInterval <= 0 {
+		rc.FetchPollInterval = time.Second
+		rc.FetchCooldown = river.FetchCooldownDefault
+	}
+	if rc.Logger == nil {
+		rc.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Reviewer != nil {
+		pol := cfg.Fetcher
+		if pol == nil {
+			pol = fetch.NewPolite(fetch.Options{})
+		}
+		rc.Workers = river.NewWorkers()
+		river.AddWorker(rc.Workers, &fetchWorker{st: st, pol: pol, rv: cfg.Reviewer})
+		river.AddWorker(rc.Workers, &rescoreWorker{st: st, rv: cfg.Reviewer})
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(cfg.Workers, 1)}}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("job queue %s: %w", st.Path(), err)
+	}
+	return &Queue{client: client, st: st}, nil
+}
+
+// EnqueueFetch queues a fetch job per document (per distinct FetchArgs)
+// and returns the jobs' IDs; a document already queued and not yet done
+// keeps its job, whose ID is returned.
+func (q *Queue) EnqueueFetch(ctx context.Context, docs []FetchArgs) ([]int64, error) {
+	// A batch may not hold one unique job twice: a document a crawl
+	// found on two pages is queued once.
+	var params []river.InsertManyParams
+	seen := make(map[FetchArgs]bool, len(docs))
+	for _, d := range docs {
+		if !seen[d] {
+			seen[d] = true
+			params = append(params, river.InsertManyParams{Args: d, InsertOpts: uniqueOpts()})
+		}
+	}
+	return q.insert(ctx, params)
+}
+
+// EnqueueRescore queues a rescore job per content.
+func (q *Queue) EnqueueRescore(ctx context.Context, shas []string, all bool) ([]int64, error) {
+	var params []river.InsertManyParams
+	seen := make(map[string]bool, len(shas))
+	for _, sha := range shas {
+		if !seen[sha] {
+			seen[sha] = true
+			params = append(params, river.InsertManyParams{Args: RescoreArgs{SHA256: sha, All: all}, InsertOpts: uniqueOpts()})
+		}
+	}
+	return q.insert(ctx, params)
+}
+
+func uniqueOpts() *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pending}}
+}
+
+func (q *Queue) insert(ctx context.Context, params []river.InsertManyParams) ([]int64, error) {
+	if len(params) == 0 {
+		return nil, nil
+	}
+	res, err := q.client.InsertMany(ctx, params)
+	if err != nil {
+		return nil, fmt.Errorf("job queue %s: queueing %d jobs: %w", q.st.Path(), len(params), err)
+	}
+	ids := make([]int64, len(res))
+	for i, r := range res {
+		ids[i] = r.Job.ID
+	}
+	return ids, nil
+}
+
+// Run runs jobs until ctx is cancelled, then stops: the jobs in hand
+// are given grace to finish, and those still running after it are
+// cancelled and handed back to the queue (tried again later, by any
+// worker), so that no job is lost. With grace 0 they are handed back at
+// once.
+func (q *Queue) Run(ctx context.Context, grace time.Duration) error {
+	// The jobs run under a context of their own: cancelling ctx asks
+	// for a stop, it does not cut the jobs short.
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("job queue %s: starting the workers: %w", q.st.Path(), err)
+	}
+	<-ctx.Done()
+	return q.Stop(grace)
+}
+
+// Start starts running jobs in the background, until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("job queue %s: starting the workers: %w", q.st.Path(), err)
+	}
+	return nil
+}
+
+// Stop stops the workers Start or Run started, as Run says.
+func (q *Queue) Stop(grace time.Duration) error {
+	if grace > 0 {
+		gctx, cancel := context.WithTimeout(context.Background(), grace)
+		err := q.client.Stop(gctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+	}
+	if err := q.client.StopAndCancel(context.Background()); err != nil {
+		return fmt.Errorf("job queue %s: stopping the workers: %w", q.st.Path(), err)
+	}
+	return nil
+}
+
+// finalized says whether a job is over: done, or given up.
+func finalized(s rivertype.JobState) bool {
+	return s == rivertype.JobStateCompleted || s == rivertype.JobStateDiscarded || s == rivertype.JobStateCancelled
+}
+
+// Wait waits until every job of ids is over (done, or failed for good)
+// and returns them; poll is how often it looks (0: 1s). end, if set, is
+// told each job as it ends.
+func (q *Queue) Wait(ctx context.Context, ids []int64, poll time.Duration, end func(Job)) ([]Job, error) {
+	if poll <= 0 {
+		poll = time.Second
+	}
+	done := make(map[int64]Job, len(ids))
+	for {
+		var open []int64
+		for _, id := range ids {
+			if _, ok := done[id]; !ok {
+				open = append(open, id)
+			}
+		}
+		for len(open) > 0 {
+			batch := open[:min(len(open), 1000)]
+			open = open[len(batch):]
+			res, err := q.client.JobList(ctx, river.NewJobListParams().IDs(batch...).First(len(batch)))
+			if err != nil {
+				return nil, fmt.Errorf("job queue %s: %w", q.st.Path(), err)
+			}
+			for _, row := range res.Jobs {
+				if finalized(row.State) {
+					j := jobOf(row)
+					done[row.ID] = j
+					if end != nil {
+						end(j)
+					}
+				}
+			}
+		}
+		if len(done) == len(uniq(ids)) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-time.After(poll):
+		}
+	}
+	jobs := make([]Job, 0, len(ids))
+	for _, id := range uniq(ids) {
+		jobs = append(jobs, done[id])
+	}
+	return jobs, nil
+}
+
+// uniq is ids without repeats (a document queued twice in one crawl is
+// one job), in their order.
+func uniq(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// errCancelled marks the errors a job gives up on at once: trying again
+// would meet them again.
+var errCancelled = errors.New("not retried")

@@ -1,0 +1,292 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
+	"github.com/nhsreview/nhsreview/pipeline"
+	"github.com/nhsreview/nhsreview/pipeline/document"
+	"github.com/nhsreview/nhsreview/pipeline/extract"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/rules"
+)
+
+func TestMain(m *testing.M) {
+	extract.Worker()
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// backends runs a test on a new corpus in SQLite and on PostgreSQL
+// (skipped, with pgtest's message, when there is none).
+func backends(t *testing.T, test func(t *testing.T, st *corpus.Store)) {
+	for _, b := range []string{"sqlite", "postgres"} {
+		t.Run(b, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "corpus.db")
+			if b == "postgres" {
+				db = pgtest.URL(t)
+			}
+			st, err := corpus.Open(context.Background(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			test(t, st)
+		})
+	}
+}
+
+var (
+	rulesOnce sync.Once
+	ruleSet   *rules.Set
+	rulesErr  error
+)
+
+func reviewer(t *testing.T) *pipeline.Reviewer {
+	t.Helper()
+	rulesOnce.Do(func() { ruleSet, rulesErr = rules.Default() })
+	if rulesErr != nil {
+		t.Fatal(rulesErr)
+	}
+	return pipeline.NewReviewer(extract.Options{}, ruleSet, rules.Tool{Name: "nhsreview", Version: "test"})
+}
+
+// now retries a failed job at once, so that a test waits for no backoff.
+type now struct{}
+
+func (now) NextRetry(*rivertype.JobRow) time.Time { return time.Now() }
+
+func newQueue(t *testing.T, st *corpus.Store, rv corpus.Reviewer, attempts int) *Queue {
+	t.Helper()
+	q, err := New(st, Config{Reviewer: rv, Workers: 2, MaxAttempts: attempts, RetryPolicy: now{},
+		PollInterval: 20 * time.Millisecond, Fetcher: fetch.NewPolite(fetch.Options{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// run runs the queue's workers until the test ends.
+func run(t *testing.T, q *Queue) {
+	t.Helper()
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(0) })
+}
+
+// writeDocs writes n small strategies and returns their paths.
+func writeDocs(t *testing.T, n int) []string {
+	dir := t.TempDir()
+	var paths []string
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("plan%d.md", i))
+		body := fmt.Sprintf("# Joint Forward Plan %d\n\n## What we will do\n\nWe will invest £%d.5m a year from 2025/26 in community services.\n", i, i+1)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+func count(t *testing.T, st *corpus.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatalf("counting %s: %v", table, err)
+	}
+	return n
+}
+
+func wait(t *testing.T, q *Queue, ids []int64) []Job {
+	t.Helper()
+	jobs, err := q.Wait(context.Background(), ids, 20*time.Millisecond, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
+func fetchArgs(paths []string) []FetchArgs {
+	var args []FetchArgs
+	for _, p := range paths {
+		args = append(args, FetchArgs{Source: p, DocKind: "strategy"})
+	}
+	return args
+}
+
+// TestFetchJobs: documents queued (one of them twice) are each stored
+// once, by workers sharing the queue.
+func TestFetchJobs(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		q := newQueue(t, st, reviewer(t), 0)
+		paths := writeDocs(t, 6)
+		ids, err := q.EnqueueFetch(context.Background(), fetchArgs(append(paths, paths[0])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != len(paths) {
+			t.Errorf("%d jobs for %d documents, one queued twice", len(ids), len(paths))
+		}
+		// Queued again before any worker runs: the same jobs.
+		again, err := q.EnqueueFetch(context.Background(), fetchArgs(paths))
+		if err != nil || fmt.Sprint(again) != fmt.Sprint(ids) {
+			t.Errorf("queued again: jobs %v, %v; want %v", again, err, ids)
+		}
+		run(t, q)
+		for _, j := range wait(t, q, ids) {
+			if j.State != "done" || j.Output == nil || j.Output.Status != "new" {
+				t.Errorf("job %d (%s): %s, output %+v, errors %q", j.ID, j.What, j.State, j.Output, j.Errors)
+			}
+		}
+		for _, table := range []string{"documents", "versions", "extractions", "scores"} {
+			if n := count(t, st, table); n != len(paths) {
+				t.Errorf("%d %s, want %d", n, table, len(paths))
+			}
+		}
+		listed, err := q.List(context.Background(), []string{"done"}, 100)
+		if err != nil || len(listed) != len(paths) {
+			t.Errorf("listing done jobs: %d, %v; want %d", len(listed), err, len(paths))
+		}
+	})
+}
+
+// TestFailedJob: a job that fails is tried MaxAttempts times, then kept
+// as failed with each attempt's error.
+func TestFailedJob(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		q := newQueue(t, st, reviewer(t), 3)
+		missing := filepath.Join(t.TempDir(), "gone.pdf")
+		ids, err := q.EnqueueFetch(context.Background(), []FetchArgs{{Source: missing}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, q)
+		j := wait(t, q, ids)[0]
+		if j.State != "failed" || j.Attempt != 3 || len(j.Errors) != 3 {
+			t.Fatalf("job: state %s, attempt %d, errors %q; want failed after 3", j.State, j.Attempt, j.Errors)
+		}
+		for _, e := range j.Errors {
+			if !strings.Contains(e, missing) {
+				t.Errorf("error %q does not name %s", e, missing)
+			}
+		}
+		listed, err := q.List(context.Background(), []string{"failed"}, 10)
+		if err != nil || len(listed) != 1 || len(listed[0].Errors) != 3 {
+			t.Errorf("listing failed jobs: %+v, %v", listed, err)
+		}
+		if n := count(t, st, "documents"); n != 0 {
+			t.Errorf("%d documents stored by a failed job", n)
+		}
+	})
+}
+
+// TestJobTwice: the same fetch job and the same rescore job, each run
+// twice, leave one version, one extraction and one score.
+func TestJobTwice(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		rv := reviewer(t)
+		q := newQueue(t, st, rv, 0)
+		run(t, q)
+		doc := writeDocs(t, 1)
+		for range 2 {
+			// The first job is done before the second is queued, so the
+			// second is a job of its own, not the first again.
+			ids, err := q.EnqueueFetch(context.Background(), fetchArgs(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j := wait(t, q, ids)[0]; j.State != "done" {
+				t.Fatalf("fetch job: %s, %q", j.State, j.Errors)
+			}
+		}
+		shas, err := st.RescoreDue(context.Background(), rv, true)
+		if err != nil || len(shas) != 1 {
+			t.Fatalf("versions to rescore: %q, %v", shas, err)
+		}
+		for range 2 {
+			ids, err := q.EnqueueRescore(context.Background(), shas, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j := wait(t, q, ids)[0]; j.State != "done" || j.Output == nil || j.Output.Status != "extracted" {
+				t.Fatalf("rescore job: %s, %+v, %q", j.State, j.Output, j.Errors)
+			}
+		}
+		for _, table := range []string{"documents", "versions", "extractions", "scores"} {
+			if n := count(t, st, table); n != 1 {
+				t.Errorf("%d %s after each job twice, want 1", n, table)
+			}
+		}
+		if n := count(t, st, "fetches"); n != 2 {
+			t.Errorf("%d fetches recorded, want 2 (one per run)", n)
+		}
+	})
+}
+
+// blocking reads nothing until its context is cancelled, telling
+// started when it begins.
+type blocking struct {
+	*pipeline.Reviewer
+	started chan struct{}
+}
+
+func (b *blocking) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
+	close(b.started)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestStopReturnsJob: a worker stopped with a job in hand hands it back
+// to the queue, with the interruption as its attempt's error, to be run
+// again; nothing is stored.
+func TestStopReturnsJob(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		rv := &blocking{Reviewer: reviewer(t), started: make(chan struct{})}
+		q := newQueue(t, st, rv, 0)
+		ids, err := q.EnqueueFetch(context.Background(), fetchArgs(writeDocs(t, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- q.Run(ctx, 0) }()
+		<-rv.started
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("stopping: %v", err)
+		}
+		jobs, err := q.List(context.Background(), nil, 10)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("jobs: %+v, %v", jobs, err)
+		}
+		if j := jobs[0]; j.ID != ids[0] || j.State != "queued" {
+			t.Errorf("job after the stop: %s %+v; want queued again", j.State, j)
+		}
+		if n := count(t, st, "documents"); n != 0 {
+			t.Errorf("%d documents stored by a cancelled job", n)
+		}
+		// Another worker takes the job up and does it.
+		q2 := newQueue(t, st, reviewer(t), 0)
+		run(t, q2)
+		if j := wait(t, q2, ids)[0]; j.State != "done" {
+			t.Errorf("the job handed back, run again: %s, %q", j.State, j.Errors)
+		}
+		if n := count(t, st, "versions"); n != 1 {
+			t.Errorf("%d versions, want 1", n)
+		}
+	})
+}

@@ -1,0 +1,153 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
+)
+
+// fetchWorker runs fetch jobs.
+type fetchWorker struct {
+	river.WorkerDefaults[FetchArgs]
+	st  *corpus.Store
+	pol *fetch.Polite
+	rv  corpus.Reviewer
+}
+
+// Output is what a job that ended well records, for those who wait.
+type Output struct {
+	Status   string   `json:"status"` // new, changed, unchanged, ...; extracted, scored, current
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+func (w *fetchWorker) Work(ctx context.Context, job *river.Job[FetchArgs]) error {
+	a := job.Args
+	out, err := pipeline.FetchOne(ctx, w.st, w.pol, w.rv, a.Source, corpus.Meta{Org: a.Org, Kind: a.DocKind})
+	if errors.Is(err, fetch.ErrDisallowed) {
+		// robots.txt says no: asking again will not change that.
+		return river.JobCancel(fmt.Errorf("%s: %w (%w)", a.Source, err, errCancelled))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Source, err)
+	}
+	return river.RecordOutput(ctx, Output{Status: string(out.Status), Warnings: corpus.PaperWarnings(out.Papers, out.PapersErr)})
+}
+
+// rescoreWorker runs rescore jobs.
+type rescoreWorker struct {
+	river.WorkerDefaults[RescoreArgs]
+	st *corpus.Store
+	rv corpus.Reviewer
+}
+
+func (w *rescoreWorker) Work(ctx context.Context, job *river.Job[RescoreArgs]) error {
+	ev, err := w.st.RescoreVersion(ctx, w.rv, job.Args.SHA256, job.Args.All)
+	if errors.Is(err, corpus.ErrNoVersion) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return fmt.Errorf("%s (%.12s): %w", ev.Source, job.Args.SHA256, err)
+	}
+	status := ev.Action
+	if status == "" {
+		status = "current"
+	}
+	return river.RecordOutput(ctx, Output{Status: status, Warnings: ev.Warnings})
+}
+
+// Job is one job as 'nhsreview jobs' shows it.
+type Job struct {
+	ID    int64  `json:"id"`
+	Kind  string `json:"kind"`
+	State string `json:"state"` // see States
+	// What is the job's document: a fetch's source, a rescore's SHA-256.
+	What        string          `json:"what"`
+	Args        json.RawMessage `json:"args"`
+	Attempt     int             `json:"attempt"`
+	MaxAttempts int             `json:"max_attempts"`
+	Created     time.Time       `json:"created"`
+	Finished    *time.Time      `json:"finished,omitempty"`
+	// Errors are the failed attempts' errors, oldest first.
+	Errors []string `json:"errors,omitempty"`
+	Output *Output  `json:"output,omitempty"`
+}
+
+// States are the states 'nhsreview jobs' names, each some of River's:
+// queued (to run, or waiting for its retry), running, failed (given up
+// after its last attempt, or not retried), done.
+var States = map[string][]rivertype.JobState{
+	"queued":  {rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable},
+	"running": {rivertype.JobStateRunning},
+	"failed":  {rivertype.JobStateDiscarded, rivertype.JobStateCancelled},
+	"done":    {rivertype.JobStateCompleted},
+}
+
+// StateNames are the keys of States, in the order a job goes through them.
+var StateNames = []string{"queued", "running", "failed", "done"}
+
+func stateName(s rivertype.JobState) string {
+	for name, states := range States {
+		if slices.Contains(states, s) {
+			return name
+		}
+	}
+	return string(s)
+}
+
+func jobOf(row *rivertype.JobRow) Job {
+	j := Job{ID: row.ID, Kind: row.Kind, State: stateName(row.State), Args: json.RawMessage(row.EncodedArgs),
+		Attempt: row.Attempt, MaxAttempts: row.MaxAttempts, Created: row.CreatedAt, Finished: row.FinalizedAt}
+	var args struct {
+		Source string `json:"source"`
+		SHA256 string `json:"sha256"`
+	}
+	if json.Unmarshal(row.EncodedArgs, &args) == nil {
+		j.What = args.Source + args.SHA256
+	}
+	for _, e := range row.Errors {
+		j.Errors = append(j.Errors, e.Error)
+	}
+	if out := row.Output(); len(out) > 0 {
+		var o Output
+		if json.Unmarshal(out, &o) == nil {
+			j.Output = &o
+		}
+	}
+	return j
+}
+
+// List lists the jobs in the states named (all with none), newest
+// first, at most limit of them.
+func (q *Queue) List(ctx context.Context, states []string, limit int) ([]Job, error) {
+	p := river.NewJobListParams().OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(max(limit, 1))
+	var rs []rivertype.JobState
+	for _, s := range states {
+		st, ok := States[s]
+		if !ok {
+			return nil, fmt.Errorf("no job state %q (use %v)", s, StateNames)
+		}
+		rs = append(rs, st...)
+	}
+	if len(rs) > 0 {
+		p = p.States(rs...)
+	}
+	res, err := q.client.JobList(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("job queue %s: listing jobs: %w", q.st.Path(), err)
+	}
+	jobs := make([]Job, len(res.Jobs))
+	for i, row := range res.Jobs {
+		jobs[i] = jobOf(row)
+	}
+	return jobs, nil
+}
