@@ -12,9 +12,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/jobs"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -30,6 +32,7 @@ type corpusCrawlOptions struct {
 	anyHost  bool
 	delay    time.Duration
 	maxTime  time.Duration
+	queue    queueFlags
 }
 
 func newCorpusCrawlCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
@@ -55,9 +58,17 @@ A crawl can be interrupted at any moment: every document is stored whole
 or not at all, and running the crawl again completes it. --max-time ends
 the crawl in that way when it has run that long.
 
-Exit codes: 0 the crawl finished and every document was stored; 2 the page
-could not be read, or some documents could not be (the others are stored),
-or --max-time ran out, or bad usage. Documents robots.txt closes are
+--queue finds the documents, then queues one job per document in the
+corpus's database instead of reading them: 'nhsreview worker' processes, on
+any machine sharing the database, run them, each tried again with backoff
+when it fails (see 'nhsreview worker'); the crawl waits for them, working on
+the queue itself meanwhile (--jobs at once), and writes a line per job.
+With --detach it returns once they are queued ('nhsreview jobs' lists them).
+--max-time does not apply to queued jobs.
+
+Exit codes: 0 the crawl finished and every document was stored (with
+--detach: queued); 2 the page could not be read, or some documents could
+not be (the others are stored), or --max-time ran out, or bad usage. Documents robots.txt closes are
 skipped, not failed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -72,6 +83,7 @@ skipped, not failed.`,
 	c.Flags().IntVar(&opts.retries, "retries", fetch.DefaultRetries, "how many times a 429 or 5xx answer is retried")
 	c.Flags().DurationVar(&opts.maxTime, "max-time", pipeline.DefaultCrawlTime, "time the whole crawl may take (0: no limit); documents still being read then are left for the next crawl")
 	registerRules(c, &opts.rulesDir)
+	opts.queue.register(c)
 	opts.read.register(c)
 	return c
 }
@@ -83,6 +95,9 @@ skipped, not failed.`,
 func runCorpusCrawl(ctx context.Context, opts corpusCrawlOptions, start string, stdout, stderr io.Writer) int {
 	crawlOpt, err := opts.crawlOptions(start)
 	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := opts.queue.check(); err != nil {
 		return fail(stderr, err)
 	}
 	rs, err := loadRules(opts.rulesDir)
@@ -99,6 +114,9 @@ func runCorpusCrawl(ctx context.Context, opts corpusCrawlOptions, start string, 
 	}
 	pol := fetch.NewPolite(opts.read.fetchLimits())
 	pol.Delay, pol.Retries = opts.delay, opts.retries
+	if opts.queue.queue {
+		return crawlQueued(ctx, opts, st, pol, newReviewer(opts.read, rs), start, crawlOpt, stdout, stderr)
+	}
 	clog := newCrawlLog(stdout, stderr)
 	defer clog.prog.finish()
 	pol.Logf = clog.logf
@@ -120,6 +138,40 @@ func runCorpusCrawl(ctx context.Context, opts corpusCrawlOptions, start string, 
 		return exitFailure
 	}
 	return exitOK
+}
+
+// crawlQueued finds the documents linked from start and queues a fetch
+// job for each (see runQueued). A page other than start that cannot be
+// read is a line on stderr and exit 2, as in a crawl.
+func crawlQueued(ctx context.Context, opts corpusCrawlOptions, st *corpus.Store, pol *fetch.Polite, rv corpus.Reviewer, start string, crawlOpt pipeline.CrawlOptions, stdout, stderr io.Writer) int {
+	var (
+		mu          sync.Mutex // Discover may report from several goroutines
+		found       []jobs.FetchArgs
+		pagesFailed int
+	)
+	pol.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, "nhsreview: "+format+"\n", a...) }
+	err := pol.Discover(ctx, start, crawlOpt.DiscoverOptions,
+		func(f fetch.Found) {
+			mu.Lock()
+			defer mu.Unlock()
+			found = append(found, jobs.FetchArgs{Source: f.URL, Org: crawlOpt.Org, DocKind: crawlOpt.Kind})
+		},
+		func(link string, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			pagesFailed++
+			fmt.Fprintf(stderr, "nhsreview: %s: %s\n", link, textclean.OneLine(err.Error()))
+		})
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", start, err))
+	}
+	code := runQueued(ctx, st, opts.queue, opts.read, rv, "crawl", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
+		return q.EnqueueFetch(ctx, found)
+	})
+	if pagesFailed > 0 {
+		return exitFailure
+	}
+	return code
 }
 
 // crawlOptions checks the flags and the start URL, in the order the

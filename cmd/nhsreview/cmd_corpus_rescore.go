@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/jobs"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -18,6 +19,7 @@ type corpusRescoreOptions struct {
 	read     readOptions
 	rulesDir string
 	all      bool
+	queue    queueFlags
 }
 
 func newCorpusRescoreCmd(cf *corpusFlags, stdout, stderr io.Writer) *cobra.Command {
@@ -33,7 +35,13 @@ A board pack's papers are split and scored with it and stored as its parts
 ('corpus papers ID'); a version scored before papers were stored has them made
 from its stored extraction (a pack counts as re-scored).
 
-Exit codes: 0 done; 2 some versions could not be read again (they keep what
+--queue queues one job per version with work to do in the corpus's
+database instead, for 'nhsreview worker' processes to run under their own
+rules (see 'nhsreview worker'); the rescore waits for them, working on the
+queue itself meanwhile under its rules, and writes a line per job. With
+--detach it returns once they are queued ('nhsreview jobs' lists them).
+
+Exit codes: 0 done (with --detach: queued); 2 some versions could not be read again (they keep what
 they had), or bad usage.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -42,6 +50,7 @@ they had), or bad usage.`,
 	}
 	registerRules(c, &opts.rulesDir)
 	c.Flags().BoolVar(&opts.all, "all", false, "re-read and re-score every version")
+	opts.queue.register(c)
 	opts.read.register(c)
 	return c
 }
@@ -50,6 +59,9 @@ they had), or bad usage.`,
 // current extractor and rules; a version that fails is a line on stderr
 // and keeps what it had.
 func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, stderr io.Writer) int {
+	if err := opts.queue.check(); err != nil {
+		return fail(stderr, err)
+	}
 	rs, err := loadRules(opts.rulesDir)
 	if err != nil {
 		return fail(stderr, err)
@@ -60,6 +72,15 @@ func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, st
 	}
 	defer st.Close()
 	rv := newReviewer(opts.read, rs)
+	if opts.queue.queue {
+		return runQueued(ctx, st, opts.queue, opts.read, rv, "rescore", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
+			shas, err := st.RescoreDue(ctx, rv, opts.all)
+			if err != nil {
+				return nil, err
+			}
+			return q.EnqueueRescore(ctx, shas, opts.all)
+		})
+	}
 	var mu sync.Mutex // events come from the rescoring workers
 	stats, err := st.Rescore(ctx, rv, opts.read.jobs, opts.all, func(ev corpus.RescoreEvent) {
 		mu.Lock()

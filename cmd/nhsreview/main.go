@@ -135,6 +135,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newCorpusCmd(stdout, stderr))
 	root.AddCommand(newServeCmd(stdout, stderr))
 	root.AddCommand(newConfigCmd(stdout, stderr))
+	root.AddCommand(newWorkerCmd(stdout, stderr), newJobsCmd(stdout, stderr))
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -33,14 +34,26 @@ type Output struct {
 func (w *fetchWorker) Work(ctx context.Context, job *river.Job[FetchArgs]) error {
 	a := job.Args
 	out, err := pipeline.FetchOne(ctx, w.st, w.pol, w.rv, a.Source, corpus.Meta{Org: a.Org, Kind: a.DocKind})
-	if errors.Is(err, fetch.ErrDisallowed) {
-		// robots.txt says no: asking again will not change that.
+	if permanent(err) {
+		// Asking again would get the same answer.
 		return river.JobCancel(fmt.Errorf("%s: %w (%w)", a.Source, err, errCancelled))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Source, err)
 	}
 	return river.RecordOutput(ctx, Output{Status: string(out.Status), Warnings: corpus.PaperWarnings(out.Papers, out.PapersErr)})
+}
+
+// permanent says whether a fetch's error is one a later try would meet
+// again: robots.txt closes the document, or the server answered a 4xx
+// other than 408 and 429 (which the polite fetcher has already retried
+// with backoff, as it has 5xx answers).
+func permanent(err error) bool {
+	var se *fetch.StatusError
+	if errors.As(err, &se) {
+		return se.Code >= 400 && se.Code < 500 && se.Code != 408 && se.Code != 429
+	}
+	return errors.Is(err, fetch.ErrDisallowed)
 }
 
 // rescoreWorker runs rescore jobs.
@@ -115,7 +128,9 @@ func jobOf(row *rivertype.JobRow) Job {
 		j.What = args.Source + args.SHA256
 	}
 	for _, e := range row.Errors {
-		j.Errors = append(j.Errors, e.Error)
+		// River names its wrapper of a job given up at once; the
+		// error's own words follow, and "(not retried)" says it.
+		j.Errors = append(j.Errors, strings.TrimPrefix(e.Error, "JobCancelError: "))
 	}
 	if out := row.Output(); len(out) > 0 {
 		var o Output
