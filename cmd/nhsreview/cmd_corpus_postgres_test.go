@@ -70,3 +70,28 @@ func TestCorpusOnPostgres(t *testing.T) {
 		t.Errorf("copy into a corpus with documents: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestJobsOnPostgres: rescore --queue on a server: --detach queues a job
+// per version, queueing again waits for those same jobs (running them in
+// this process), and 'jobs' lists them done.
+func TestJobsOnPostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	sample := filepath.Join("sample", "sample-strategy.md")
+	later := filepath.Join("..", "..", "docs", "examples", "sample-strategy-2026.md")
+	if out, errs, code := runCLI(t, "corpus", "add", "--db", url, sample, later); code != exitOK {
+		t.Fatalf("add: %d %s %s", code, out, errs)
+	}
+	if out, errs, code := runCLI(t, "corpus", "rescore", "--db", url, "--all", "--queue", "--detach"); code != exitOK || !strings.HasPrefix(out, "rescore: 2 jobs queued;") {
+		t.Fatalf("rescore --queue --detach: %d %s %s", code, out, errs)
+	}
+	if out, errs, code := runCLI(t, "jobs", "--db", url, "--state", "queued"); code != exitOK || strings.Count(out, " rescore  queued ") != 2 {
+		t.Errorf("jobs --state queued: %d\n%s%s", code, out, errs)
+	}
+	if out, errs, code := runCLI(t, "corpus", "rescore", "--db", url, "--all", "--queue"); code != exitOK || !strings.HasSuffix(out, "rescore: 2 jobs, 2 done, 0 failed\n") || strings.Count(out, "extracted  ") != 2 {
+		t.Errorf("rescore --queue: %d\n%s%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "jobs", "--db", url, "--format", "json", "--state", "done")
+	if code != exitOK || strings.Count(out, `"state": "done"`) != 2 || strings.Count(out, `"kind": "rescore"`) != 2 {
+		t.Errorf("jobs --format json: %d\n%s%s", code, out, errs)
+	}
+}

@@ -44,7 +44,9 @@ finish, and those still running then are handed back to the queue, to be
 run again by the next worker; a second Ctrl-C kills at once. A worker that
 dies has its jobs handed back after an hour.
 
-Exit codes: 0 stopped; 2 the database could not be opened, or bad usage.`,
+Exit codes: 143 stopped by SIGTERM, 130 by Ctrl-C (the jobs in hand
+finished or handed back), as for every command; 2 the database could not
+be opened, or bad usage.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return exitWith(runWorker(c.Context(), opts, stdout, stderr))

@@ -290,3 +290,47 @@ func TestStopReturnsJob(t *testing.T) {
 		}
 	})
 }
+
+// held reads once released, telling started when it begins; its context
+// is not what ends it.
+type held struct {
+	*pipeline.Reviewer
+	started, release chan struct{}
+}
+
+func (h *held) Read(ctx context.Context, res *fetched.Doc) (*document.Document, error) {
+	close(h.started)
+	<-h.release
+	return h.Reviewer.Read(ctx, res)
+}
+
+// TestStopFinishesJob: a worker stopped with grace finishes the job in
+// hand, which is then done, and stored.
+func TestStopFinishesJob(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		rv := &held{Reviewer: reviewer(t), started: make(chan struct{}), release: make(chan struct{})}
+		q := newQueue(t, st, rv, 0)
+		ids, err := q.EnqueueFetch(context.Background(), fetchArgs(writeDocs(t, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		// The grace is never reached: the job is released once the stop
+		// has been asked for.
+		go func() { done <- q.Run(ctx, time.Hour) }()
+		<-rv.started
+		cancel()
+		close(rv.release)
+		if err := <-done; err != nil {
+			t.Fatalf("stopping: %v", err)
+		}
+		jobs, err := q.List(context.Background(), nil, 10)
+		if err != nil || len(jobs) != 1 || jobs[0].ID != ids[0] || jobs[0].State != "done" {
+			t.Fatalf("job after the stop: %+v, %v; want done", jobs, err)
+		}
+		if n := count(t, st, "versions"); n != 1 {
+			t.Errorf("%d versions, want 1", n)
+		}
+	})
+}
