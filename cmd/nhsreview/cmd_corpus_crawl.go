@@ -165,7 +165,7 @@ func crawlQueued(ctx context.Context, opts corpusCrawlOptions, st *corpus.Store,
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", start, err))
 	}
-	code := runQueued(ctx, st, opts.queue, opts.read, rv, "crawl", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
+	code := runQueued(ctx, st, opts.queue, opts.read, pol, rv, "crawl", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
 		return q.EnqueueFetch(ctx, found)
 	})
 	if pagesFailed > 0 {

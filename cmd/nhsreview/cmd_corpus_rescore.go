@@ -73,7 +73,7 @@ func runCorpusRescore(ctx context.Context, opts corpusRescoreOptions, stdout, st
 	defer st.Close()
 	rv := newReviewer(opts.read, rs)
 	if opts.queue.queue {
-		return runQueued(ctx, st, opts.queue, opts.read, rv, "rescore", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
+		return runQueued(ctx, st, opts.queue, opts.read, nil, rv, "rescore", stdout, stderr, func(q *jobs.Queue) ([]int64, error) {
 			shas, err := st.RescoreDue(ctx, rv, opts.all)
 			if err != nil {
 				return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/jobs"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -135,9 +136,12 @@ const waitPoll = time.Second
 // runQueued queues work (one job per document) and, unless --detach,
 // works on the queue in this process too until every job queued is over,
 // writing a line per job. verb names the command in the summary.
-func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOptions, rv corpus.Reviewer, verb string, stdout, stderr io.Writer,
+// pol, if set, is the fetcher of this process's fetch jobs (a crawl's,
+// with its --delay and --retries).
+func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOptions, pol *fetch.Polite, rv corpus.Reviewer, verb string, stdout, stderr io.Writer,
 	enqueue func(q *jobs.Queue) ([]int64, error)) int {
-	q, err := newJobQueue(st, ro, rv, io.Discard)
+	// Each job's end is told below: River's own messages would repeat it.
+	q, err := newJobQueue(st, ro, pol, rv, io.Discard)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -77,7 +77,7 @@ func runWorker(ctx context.Context, opts workerOptions, stdout, stderr io.Writer
 		return fail(stderr, err)
 	}
 	defer st.Close()
-	q, err := newJobQueue(st, opts.read, newReviewer(opts.read, rs), stderr)
+	q, err := newJobQueue(st, opts.read, nil, newReviewer(opts.read, rs), stderr)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -89,10 +89,13 @@ func runWorker(ctx context.Context, opts workerOptions, stdout, stderr io.Writer
 	return exitOK
 }
 
-// newJobQueue is the job queue of st with workers reading with ro and
-// rv; each job that fails is a line on stderr (River's own messages at
-// warning level and above).
-func newJobQueue(st *corpus.Store, ro readOptions, rv corpus.Reviewer, stderr io.Writer) (*jobs.Queue, error) {
-	pol := fetch.NewPolite(ro.fetchLimits())
+// newJobQueue is the job queue of st with workers fetching with pol (nil:
+// a polite fetcher with ro's limits) and reading with ro and rv; River's
+// own messages at warning level and above (a job that failed) go to
+// stderr.
+func newJobQueue(st *corpus.Store, ro readOptions, pol *fetch.Polite, rv corpus.Reviewer, stderr io.Writer) (*jobs.Queue, error) {
+	if pol == nil {
+		pol = fetch.NewPolite(ro.fetchLimits())
+	}
 	return jobs.New(st, jobs.Config{Reviewer: rv, Fetcher: pol, Workers: ro.jobs, Logger: warnLogger(stderr)})
 }
