@@ -171,6 +171,10 @@ func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOpti
 			return
 		}
 		failed++
+		if j.State == jobs.Gone {
+			fmt.Fprintf(stderr, "nhsreview: job %d: no longer in the queue (deleted)\n", j.ID)
+			return
+		}
 		last := "cancelled"
 		if len(j.Errors) > 0 {
 			last = textclean.OneLine(j.Errors[len(j.Errors)-1])

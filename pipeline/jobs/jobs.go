@@ -243,8 +243,11 @@ func finalized(s rivertype.JobState) bool {
 	return s == rivertype.JobStateCompleted || s == rivertype.JobStateDiscarded || s == rivertype.JobStateCancelled
 }
 
-// Wait waits until every job of ids is over (done, or failed for good)
-// and returns them; poll is how often it looks (0: 1s). end, if set, is
+// Gone is the state Wait gives a job no longer in the queue.
+const Gone = "gone"
+
+// Wait waits until every job of ids is over (done, or failed for good,
+// or Gone) and returns them; poll is how often it looks (0: 1s). end, if set, is
 // told each job as it ends.
 func (q *Queue) Wait(ctx context.Context, ids []int64, poll time.Duration, end func(Job)) ([]Job, error) {
 	if poll <= 0 {
@@ -265,10 +268,23 @@ func (q *Queue) Wait(ctx context.Context, ids []int64, poll time.Duration, end f
 			if err != nil {
 				return nil, fmt.Errorf("job queue %s: %w", q.st.Path(), err)
 			}
+			listed := make(map[int64]bool, len(res.Jobs))
 			for _, row := range res.Jobs {
+				listed[row.ID] = true
 				if finalized(row.State) {
 					j := jobOf(row)
 					done[row.ID] = j
+					if end != nil {
+						end(j)
+					}
+				}
+			}
+			for _, id := range batch {
+				if !listed[id] {
+					// Deleted (by hand, or by River's cleaner a day
+					// after it ended): waiting longer would be forever.
+					j := Job{ID: id, State: Gone}
+					done[id] = j
 					if end != nil {
 						end(j)
 					}

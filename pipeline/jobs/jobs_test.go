@@ -334,3 +334,20 @@ func TestStopFinishesJob(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitGone: a job deleted while waited for ends the wait, as gone.
+func TestWaitGone(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		q := newQueue(t, st, nil, 0)
+		ids, err := q.EnqueueFetch(context.Background(), fetchArgs(writeDocs(t, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DB().Exec(`DELETE FROM river_job`); err != nil {
+			t.Fatal(err)
+		}
+		if j := wait(t, q, ids)[0]; j.State != Gone || j.ID != ids[0] {
+			t.Errorf("deleted job: %+v", j)
+		}
+	})
+}
