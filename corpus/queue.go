@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/riverqueue/river/riverdriver"
@@ -30,13 +31,18 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 // because PostgreSQL cannot use an enum value in the transaction that
 // added it, as River's version 6 does.
 func (s *Store) migrateQueue(ctx context.Context) error {
-	var driver riverdriver.Driver[*sql.Tx] = riversqlite.New(nil)
-	if s.db.dialect == postgresDialect {
-		driver = riverdatabasesql.New(nil)
-	}
-	m, err := rivermigrate.New(driver, nil)
+	// Without a pool the migrator can only use the transaction it is
+	// given, so every read and write of a step is under the lock.
+	m, err := s.queueMigrator()
 	if err != nil {
-		return fmt.Errorf("migrating the job queue's tables: %w", err)
+		return err
+	}
+	// Counted once without the lock: a current database, every open but
+	// the first, takes no write turn. (An error is a database without
+	// River's tables yet.)
+	var have int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM river_migration WHERE line = 'main'`).Scan(&have); err == nil && have == len(m.AllVersions()) {
+		return nil
 	}
 	for _, want := range m.AllVersions() {
 		err := s.tx(ctx, func(tx *txn) error {
@@ -55,4 +61,18 @@ func (s *Store) migrateQueue(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// queueMigrator is River's migrator for the database's backend, with no
+// pool: it works only in the transactions passed to its ...Tx methods.
+func (s *Store) queueMigrator() (*rivermigrate.Migrator[*sql.Tx], error) {
+	var driver riverdriver.Driver[*sql.Tx] = riversqlite.New(nil)
+	if s.db.dialect == postgresDialect {
+		driver = riverdatabasesql.New(nil)
+	}
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("migrating the job queue's tables: %w", err)
+	}
+	return m, nil
 }
