@@ -150,7 +150,7 @@ func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOpti
 		return fail(stderr, err)
 	}
 	if qf.detach {
-		fmt.Fprintf(stdout, "%s: %d jobs queued; 'nhsreview worker' runs them, 'nhsreview jobs' lists them\n", verb, len(ids))
+		fmt.Fprintf(stdout, "%s: %s queued; 'nhsreview worker' runs them, 'nhsreview jobs' lists them\n", verb, textclean.Plural(len(ids), "job"))
 		return exitOK
 	}
 	if err := q.Start(ctx); err != nil {
@@ -179,7 +179,11 @@ func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOpti
 		if len(j.Errors) > 0 {
 			last = textclean.OneLine(j.Errors[len(j.Errors)-1])
 		}
-		fmt.Fprintf(stderr, "nhsreview: %s: failed after %d tries: %s\n", j.What, j.Attempt, last)
+		tries := fmt.Sprintf("%d tries", j.Attempt)
+		if j.Attempt == 1 {
+			tries = "1 try"
+		}
+		fmt.Fprintf(stderr, "nhsreview: %s: failed after %s: %s\n", j.What, tries, last)
 	})
 	// The jobs this process has in hand go back to the queue.
 	if serr := q.Stop(0); serr != nil && err == nil {
@@ -192,7 +196,7 @@ func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOpti
 		}
 		return fail(stderr, err)
 	}
-	fmt.Fprintf(stdout, "%s: %d jobs, %d done, %d failed\n", verb, len(ids), done, failed)
+	fmt.Fprintf(stdout, "%s: %s, %d done, %d failed\n", verb, textclean.Plural(len(ids), "job"), done, failed)
 	if failed > 0 {
 		return exitFailure
 	}

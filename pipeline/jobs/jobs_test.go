@@ -250,9 +250,9 @@ func (b *blocking) Read(ctx context.Context, res *fetched.Doc) (*document.Docume
 	return nil, ctx.Err()
 }
 
-// TestStopReturnsJob: a worker stopped with a job in hand hands it back
-// to the queue, with the interruption as its attempt's error, to be run
-// again; nothing is stored.
+// TestStopReturnsJob: a worker stopped with no grace and a job in hand
+// hands it back to the queue, where another worker runs it; nothing is
+// stored by the interrupted try.
 func TestStopReturnsJob(t *testing.T) {
 	backends(t, func(t *testing.T, st *corpus.Store) {
 		rv := &blocking{Reviewer: reviewer(t), started: make(chan struct{})}
