@@ -170,7 +170,7 @@ func (p *picker) take(name string, i int) bool {
 	}
 	p.quoted[q] = true
 	p.pages[s.Page]++
-	p.out = append(p.out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim, OCR: p.r.ocrPages[s.Page]})
+	p.out = append(p.out, Evidence{Quote: q, Page: s.Page, Section: s.section, Signal: name, Claim: &s.Claim, OCR: p.r.quality.ReadByOCR(s.Page)})
 	return true
 }
 

@@ -47,15 +47,16 @@ type run struct {
 	// columns that a passage the document has may not read whole, so
 	// nothing is said to be missing from it (maxColumnShare).
 	unsureOfAbsence bool
-	// ocrPages are the pages read by OCR, whose evidence says so.
-	ocrPages map[int]bool
-	kind     string // the document's kind (annotate.Kind*)
-	c        *compiled
-	sents    []*sentence
-	words    int
-	pages    int
-	nPara    int
-	nSect    int
+	// quality is the document's reading quality: which pages OCR read,
+	// whose evidence says so.
+	quality *document.Quality
+	kind    string // the document's kind (annotate.Kind*)
+	c       *compiled
+	sents   []*sentence
+	words   int
+	pages   int
+	nPara   int
+	nSect   int
 	// matched and where are indexed by the signal's place in its
 	// criterion (csignal.idx): these lookups are the engine's inner loop.
 	matched [][]bool
@@ -159,12 +160,7 @@ const parallelSentences = 2048
 func (c *compiled) prepare(d *annotate.Doc) *run {
 	r := &run{c: c, pages: max(len(d.Pages), 1), kind: d.Kind, sectOK: map[*regexp.Regexp][]int8{}, unitsOf: map[string][][]int{},
 		unsureOfAbsence: d.Quality.ColumnShare >= maxColumnShare}
-	if d.Quality.OCR != nil {
-		r.ocrPages = map[int]bool{}
-		for _, p := range d.Quality.OCR.Pages {
-			r.ocrPages[p.Page] = d.Quality.ReadByOCR(p.Page)
-		}
-	}
+	r.quality = &d.Quality
 	// A single root section that is the document's title adds nothing to
 	// a section path: "Plan > 2. Money" reads better as "2. Money".
 	titleRoot := ""

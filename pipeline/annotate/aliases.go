@@ -135,6 +135,10 @@ var describedCue = []string{"charity", "organisation", "social enterprise", "com
 var roleOfWords = wordSet("chief", "executive", "director", "chair", "chairman", "chairwoman", "trustee", "member", "head",
 	"manager", "founder", "officer", "president", "patron")
 
+// nameJoiners join the words of a name ("Friends of the Earth") and do
+// not end one: "Healthwatch and" is "Healthwatch".
+var nameJoiners = wordSet("and", "of", "for", "the", "&")
+
 // notBodyWords in a name make it something other than a voluntary
 // organisation a plan works with: an NHS body's charity, Healthwatch (the
 // public's statutory voice), or the document speaking of itself.
@@ -194,8 +198,7 @@ func bodyName(run string) string {
 			break
 		}
 	}
-	for len(words) > 0 && (words[len(words)-1] == "and" || words[len(words)-1] == "of" || words[len(words)-1] == "for" ||
-		words[len(words)-1] == "the" || words[len(words)-1] == "&") {
+	for len(words) > 0 && nameJoiners[words[len(words)-1]] {
 		words = words[:len(words)-1]
 	}
 	if len(words) == 0 {
