@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "e76c497b55c295fbade8870049c464f947d9953a4d10282ffa9508dd9056b299"
+const builtinVersion = "4be51dc2d2d698e84e94b936bebfc3635a60d38668f06cdb09a5e0b4f77b6996"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -3168,18 +3168,24 @@ func builtinFiles() []*File {
 						Voice: []string{
 							"own",
 						},
+						Polarity: "positive",
 					},
 					All: []Part{
 						{
-							Signal: "sector",
-						},
-						{
-							Signal: "role-words",
+							Annotation: "vcs:agent",
 						},
 					},
 					None: []Part{
 						{
 							Signal: "passing-mention",
+						},
+						{
+							Terms: []string{
+								"charitable funds",
+								"charity commission",
+								"not-for-profit nhs",
+								"not for profit nhs",
+							},
 						},
 					},
 					Avoid: []Part{

@@ -45,6 +45,10 @@ type unit struct {
 	// ("Respondents told us:"), so its items are their words; the
 	// speaker (Speaker*), "" for the document's own lead-in.
 	reportedLeadIn string
+	// sectorLeadIn: the list's lead-in says the voluntary sector
+	// delivers what the items name ("arrangements with third sector
+	// partners to deliver key aspects of our services, for example:").
+	sectorLeadIn string
 	// quoted: the sentence is inside a quotation opened by an earlier
 	// sentence of the unit.
 	quoted bool
@@ -103,6 +107,9 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 				base.changesLeadIn = lead
 			}
 			base.reportedLeadIn = reportedLeadIn(lead)
+			if sectorDeliversLeadIn(lead) {
+				base.sectorLeadIn = lead
+			}
 		}
 		units = appendUnits(units, &sp, base, b)
 		if b.Kind != document.List {
@@ -452,8 +459,16 @@ func annotateText(t *text, u unit) []Annotation {
 	groups := findGroups(t)
 	as = append(as, groups...)
 	as = append(as, findBeneficiaries(t, groups)...)
-	as = append(as, u.aliases.find(t, groups)...)
+	named := u.aliases.find(t, groups)
+	as = append(as, named...)
 	as = append(as, findVCS(t)...)
+	// A voluntary organisation the document named (an alias) is the
+	// doer of an activity as one from the lexicon is.
+	as = append(as, sectorAgents(t, named)...)
+	if u.sectorLeadIn != "" {
+		// The item is what the sector delivers: the lead-in says so.
+		as = append(as, Annotation{Kind: VCS, Sub: SubAgent, Unit: u.sectorLeadIn})
+	}
 	commitments := findCommitments(t)
 	if u.leadIn != "" && len(commitments) == 0 {
 		// The commitment is the list's lead-in, not in the item itself:

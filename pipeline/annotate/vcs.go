@@ -66,6 +66,7 @@ func findVCS(t *text) []Annotation {
 		}
 	}
 	out = append(out, partnerLists(t, out)...)
+	out = append(out, sectorAgents(t, out)...)
 	sortAnnotations(out)
 	return out
 }

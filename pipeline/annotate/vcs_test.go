@@ -6,7 +6,7 @@ func TestFindVCS(t *testing.T) {
 	v := func(sub, text string) want { return want{Kind: VCS, Sub: sub, Text: text} }
 	runFind(t, FindVCS, []findCase{
 		{"Westbrook Community Action is commissioned with £250,000 a year.", []want{v(SubBody, "Community Action"), v(SubFunding, "commissioned with")}},
-		{"St Gemma's Hospice runs the service.", []want{v(SubBody, "Hospice")}},
+		{"St Gemma's Hospice runs the service.", []want{v(SubBody, "Hospice"), v(SubAgent, "Hospice")}},
 		{"We will take community action on smoking.", nil},
 		{"THE HOSPICE", nil},
 		{"the voluntary sector and the community sector", []want{v(SubTerm, "voluntary sector"), v(SubTerm, "community sector")}},
@@ -37,7 +37,7 @@ func TestFindVCS(t *testing.T) {
 		{"Leeds Hospitals Charity gave £1m in revenue grants", nil},
 		{"the Trust's charity and NHS charities", nil},
 		{"rules set by the Charity Commissioners", nil},
-		{"a local charity runs the service", []want{v(SubTerm, "charity")}},
+		{"a local charity runs the service", []want{v(SubTerm, "charity"), v(SubAgent, "charity")}},
 		{"all providers - NHS, charity or independent sector", []want{v(SubPartnerList, "NHS, charity"), v(SubTerm, "charity")}},
 		// The sector as one of a list of partners is a passing mention.
 		{"We work in partnership with the wider NHS, social care and the third sector.", []want{v(SubPartnerList, "care and the third sector"), v(SubTerm, "third sector")}},
@@ -49,4 +49,45 @@ func TestFindVCS(t *testing.T) {
 		{"Mind the gap", nil},
 		{"peace of Mind", nil},
 	})
+}
+
+// TestSectorAgents: the sector as the doer of an activity (RUBRIC.md's
+// "named organisations delivering services") against the sector named as
+// a partner, a funder's object or a modifier. The sentences are from
+// documents of ../shared/corpus, shortened.
+func TestSectorAgents(t *testing.T) {
+	agent := func(s string) bool {
+		for _, a := range FindVCS(s) {
+			if a.Sub == SubAgent {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"The charity Combat Stress provides psychological support to veterans.", true},
+		{"Reaching Families, a third sector organisation which provides factsheets on different disabilities.", true},
+		{"Supporting People is run by local government and provided by the voluntary sector.", true},
+		{"Drug and Alcohol Treatment services are provided by Change Grow Live (CGL).", true},
+		{"Learning and training for family and friend carers through Alzheimer's Society.", true},
+		{"There is a universal offer of information, advice and support from Carers Support West Sussex.", true},
+		{"The third sector plays an important role in providing opportunities for play.", true},
+		{"Local voluntary organisations will deliver the befriending service.", true},
+		{"Services are delivered in partnership between the council and Turning Point.", true},
+		{"We work in partnership with the wider NHS, social care, the criminal justice system and the third sector.", false},
+		{"We will continue to build relationships with the third sector to support our volunteering provision.", false},
+		{"The HWB will work with these and other partners, voluntary and community organisations to deliver the strategy.", false},
+		{"Both schemes will involve funding community groups focused on increasing life chances.", false},
+		{"Partnership working with the VCS is described and delivered through our third sector strategy.", false},
+		{"Most services offer crisis support, excluding Mind and Lifecentre.", false},
+		{"We have continued our collaboration with third-sector partners, delivering impactful initiatives.", false},
+		{"The voluntary sector strategy sets out our approach.", false},
+	} {
+		if got := agent(c.s); got != c.want {
+			t.Errorf("%q: agent %v, want %v (annotations %v)", c.s, got, c.want, FindVCS(c.s))
+		}
+	}
 }
