@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "4be51dc2d2d698e84e94b936bebfc3635a60d38668f06cdb09a5e0b4f77b6996"
+const builtinVersion = "33fb6ef4073a26410971b8418817657954b0d108e8e20f5aa9910796ef0d7945"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -1078,6 +1078,11 @@ func builtinFiles() []*File {
 					Name:        "inequality-aim",
 					Kind:        "composite",
 					Description: "reducing inequalities as an aim or principle",
+					Claim: &ClaimSpec{
+						Voice: []string{
+							"own",
+						},
+					},
 					Any: []Part{
 						{
 							Signal: "inequality-aim-terms",

@@ -925,7 +925,9 @@ func pastForm(t *text) bool {
 	cl := t.classes()
 	for k := 1; k < len(t.toks); k++ {
 		w := t.toks[k].norm
-		if cl[k-1]&pastAux == 0 && !(k > 1 && cl[k-2]&pastAux != 0 && t.toks[k-1].norm == "been") {
+		// "has been launched", "has recently established": "been" or an
+		// adverb may stand between the auxiliary and the participle.
+		if cl[k-1]&pastAux == 0 && !(k > 1 && cl[k-2]&pastAux != 0 && (t.toks[k-1].norm == "been" || pastAdverb(t.toks[k-1].norm))) {
 			continue
 		}
 		if cl[k]&irregularPast != 0 || strings.HasSuffix(w, "ed") && len(w) > 4 && cl[k]&edAdjectives == 0 {
@@ -933,6 +935,17 @@ func pastForm(t *text) bool {
 		}
 	}
 	return adjacent(t, "took", "place")
+}
+
+// pastAdverb: an adverb between an auxiliary and its participle ("has
+// recently established", "have also trained", "were successfully
+// completed").
+func pastAdverb(w string) bool {
+	switch w {
+	case "also", "now", "already", "just", "since", "jointly", "together", "further", "previously":
+		return true
+	}
+	return len(w) > 4 && strings.HasSuffix(w, "ly") && w != "only" && w != "early"
 }
 
 // progressive: "we are delivering", "is being rolled out".
