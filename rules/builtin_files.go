@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "33fb6ef4073a26410971b8418817657954b0d108e8e20f5aa9910796ef0d7945"
+const builtinVersion = "fe4a7ec10358d40f9cb515e43cf0e5faef6b7adbb25089ae4ab66b63207cbbc2"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -3545,7 +3545,7 @@ func builtinFiles() []*File {
 						All: []Cond{
 							{
 								Signal: "sector-role",
-								Min:    3,
+								Min:    2,
 							},
 							{
 								Not: &Cond{
