@@ -61,6 +61,7 @@ const minFollow = 1.3
 type rejoined struct {
 	Lines      int  // line paragraphs rejoined
 	TwoColumns bool // the document was read as two columns read across
+	Broken     int  // paragraphs joined to the unfinished one before them
 }
 
 // rejoinLines rewrites runs of line paragraphs in reading order.
@@ -261,6 +262,47 @@ func joinColumn(lines []string) []string {
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// maxBrokenJoin bounds a paragraph made by joinBroken, so that a run of
+// unpunctuated lines is not made into one block without end.
+const maxBrokenJoin = 2000
+
+// joinBroken joins a plain paragraph that starts in lower case to the
+// paragraph before it when that one stops mid-sentence: a converter that
+// put a blank line after every few lines of a page leaves "The Willow
+// Group was formed by Southern Health Trust and operates" and "out of
+// Gosport." as two paragraphs, neither a sentence. Runs of such lines
+// long enough to read as columns are rejoinLines's; this mends the pairs
+// and threes between them. In a document read as two columns across a
+// lower-case start may be the other column's, so it is left alone there.
+func joinBroken(blocks []document.Block, rj *rejoined) []document.Block {
+	if rj.TwoColumns {
+		return blocks
+	}
+	out := blocks[:0]
+	for _, b := range blocks {
+		if n := len(out); n > 0 && b.Kind == document.Paragraph && !b.Bold && out[n-1].Kind == document.Paragraph &&
+			!out[n-1].Bold && continuesBroken(out[n-1].Text, b.Text) && len(out[n-1].Text)+len(b.Text) < maxBrokenJoin {
+			prev := strings.TrimRight(out[n-1].Text, " ")
+			next := strings.TrimSpace(b.Text)
+			if hyphenBreak(prev) {
+				out[n-1].Text = prev[:len(prev)-1] + next
+			} else {
+				out[n-1].Text = prev + " " + next
+			}
+			rj.Broken++
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// continuesBroken: next carries on prev's unfinished sentence, starting
+// in lower case (after a dash or bracket, if any).
+func continuesBroken(prev, next string) bool {
+	return hasLetter(prev) && !endsSentence(prev) && textclean.StartsLower(strings.TrimLeft(next, " •▪-–(\"“‘'"))
 }
 
 // openLineShare is the share of paragraphs that are unfinished lines in a

@@ -1,6 +1,7 @@
 package textdoc
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,5 +134,50 @@ func TestColumnShare(t *testing.T) {
 	}
 	if d.Quality.ColumnShare != 0 {
 		t.Errorf("column share %v of a text with no columns, want 0", d.Quality.ColumnShare)
+	}
+}
+
+// TestJoinBroken: a paragraph that starts in lower case carries on the
+// unfinished one before it (a converter's blank line mid-sentence); a
+// finished sentence, a bold line or a document read as two columns across
+// keeps its paragraphs.
+func TestJoinBroken(t *testing.T) {
+	p := func(s string) document.Block { return document.Block{Kind: document.Paragraph, Text: s} }
+	tests := []struct {
+		name string
+		in   []document.Block
+		two  bool
+		want []string
+	}{
+		{"lower case after an unfinished sentence",
+			[]document.Block{p("The Willow Group was formed by Southern Health Trust and operates"), p("out of Gosport.")}, false,
+			[]string{"The Willow Group was formed by Southern Health Trust and operates out of Gosport."}},
+		{"after a dash",
+			[]document.Block{p("a model that – while not without challenges"), p("– has begun to deliver the results.")}, false,
+			[]string{"a model that – while not without challenges – has begun to deliver the results."}},
+		{"a word broken by a hyphen",
+			[]document.Block{p("the neighbourhood teams were estab-"), p("lished in 2023.")}, false,
+			[]string{"the neighbourhood teams were established in 2023."}},
+		{"a finished sentence",
+			[]document.Block{p("Retention has improved."), p("and acute sector colleagues.")}, false,
+			[]string{"Retention has improved.", "and acute sector colleagues."}},
+		{"a capital after an unfinished line",
+			[]document.Block{p("Our priorities"), p("Healthy lives for all.")}, false,
+			[]string{"Our priorities", "Healthy lives for all."}},
+		{"a bold line", []document.Block{{Kind: document.Paragraph, Bold: true, Text: "Trust-led general practice in"}, p("southern areas.")}, false,
+			[]string{"Trust-led general practice in", "southern areas."}},
+		{"two columns read across",
+			[]document.Block{p("The Willow Group was formed by Southern Health Trust and operates"), p("out of Gosport.")}, true,
+			[]string{"The Willow Group was formed by Southern Health Trust and operates", "out of Gosport."}},
+	}
+	for _, tt := range tests {
+		rj := rejoined{TwoColumns: tt.two}
+		var got []string
+		for _, b := range joinBroken(slices.Clone(tt.in), &rj) {
+			got = append(got, b.Text)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

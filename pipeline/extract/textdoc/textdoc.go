@@ -80,6 +80,7 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 	var rj rejoined
 	read := len(b.blocks)
 	b.blocks, rj = rejoinLines(b.blocks)
+	b.blocks = joinBroken(b.blocks, &rj)
 	if err := b.stopped(); err != nil {
 		return nil, err
 	}
@@ -88,7 +89,9 @@ func ReadContext(ctx context.Context, data []byte, contentType string) (*documen
 		d.Quality.Warn(fmt.Sprintf("the text reads two columns across, line by line (a conversion from PDF): %d lines were put back in column order; check quotes against the original", rj.Lines))
 		d.Quality.ColumnShare = math.Round(float64(rj.Lines)/float64(read)*1000) / 1000
 	case rj.Lines > 0:
-		d.Quality.Warn(fmt.Sprintf("the text has a paragraph per line (a conversion from PDF): %d lines were joined into paragraphs", rj.Lines))
+		d.Quality.Warn(fmt.Sprintf("the text has a paragraph per line (a conversion from PDF): %d lines were joined into paragraphs", rj.Lines+rj.Broken))
+	case rj.Broken > 0:
+		d.Quality.Warn(fmt.Sprintf("paragraphs are broken mid-sentence (a conversion from PDF): %d were joined to the paragraph they continue", rj.Broken))
 	}
 	if b.blocks == nil {
 		b.blocks = []document.Block{}
