@@ -115,6 +115,16 @@ var migrations = []func(ctx context.Context, tx *txn) error{
 	// order; the index is made again from the stored extractions and
 	// scores, nothing read or scored again.
 	reindex,
+	// Uploads waiting for their job (serve --queue, issue 18): the bytes
+	// a web server received, kept in the database until a worker on any
+	// machine stores them as a document. IF NOT EXISTS: a step must be
+	// safe to run again on a database set back by hand.
+	execAll(`CREATE TABLE IF NOT EXISTS uploads (
+		sha256      TEXT PRIMARY KEY,
+		size        INTEGER NOT NULL,
+		data        BLOB NOT NULL,
+		uploaded_at TEXT NOT NULL
+	)`),
 }
 
 // addPapers adds the papers table and the count of a score's papers. It

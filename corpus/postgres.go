@@ -96,6 +96,12 @@ type postgresStep struct {
 // with the same number (TestMigrationsMatch).
 var postgresMigrations = []postgresStep{
 	{to: 8, run: execAll(postgresSchema...)},
+	{to: 9, run: execAll(`CREATE TABLE IF NOT EXISTS uploads (
+		sha256      TEXT PRIMARY KEY,
+		size        BIGINT NOT NULL,
+		data        BYTEA NOT NULL,
+		uploaded_at TEXT NOT NULL
+	)`)},
 }
 
 // postgresSchema is SQLite's schema version 8 in PostgreSQL's words. The

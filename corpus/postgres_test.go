@@ -60,7 +60,7 @@ func TestMigratePostgres(t *testing.T) {
 		t.Errorf("%d schema_version rows, want 1", n)
 	}
 	for _, table := range []string{"organisations", "documents", "contents", "versions", "fetches", "extractions", "scores", "meta", "papers",
-		"sources", "passages", "passage_contents", "passage_signals", "criterion_scores"} {
+		"sources", "passages", "passage_contents", "passage_signals", "criterion_scores", "uploads"} {
 		if n := count(t, s, `SELECT count(*) FROM information_schema.tables WHERE table_name = ?`, table); n != 1 {
 			t.Errorf("table %s missing", table)
 		}

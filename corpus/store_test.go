@@ -29,7 +29,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 	if got := count(t, s, `PRAGMA user_version`); got != SchemaVersion() {
 		t.Errorf("user_version %d, want %d", got, SchemaVersion())
 	}
-	for _, table := range []string{"organisations", "documents", "contents", "versions", "fetches", "extractions", "scores", "meta", "papers"} {
+	for _, table := range []string{"organisations", "documents", "contents", "versions", "fetches", "extractions", "scores", "meta", "papers", "uploads"} {
 		if n := count(t, s, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, table); n != 1 {
 			t.Errorf("table %s missing", table)
 		}

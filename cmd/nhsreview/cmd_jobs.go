@@ -34,9 +34,10 @@ func newJobsCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "jobs [--db URL] [--state queued|running|failed|done]... [--format text|json]",
 		Short: "List the corpus's queued, running, failed and done jobs, with their errors",
 		Long: `Lists the jobs of the corpus's queue ('corpus crawl --queue', 'corpus rescore
---queue', run by 'nhsreview worker'), newest first: its number, kind (fetch
-or rescore), state, tries so far and allowed, the document (a fetch's URL or
-file, a rescore's content hash), and the last error. States: queued (to run,
+--queue', 'serve --queue', run by 'nhsreview worker'), newest first: its
+number, kind (fetch, rescore or upload), state, tries so far and allowed,
+the document (a fetch's URL or file, a rescore's content hash, an upload's
+name), and the last error. States: queued (to run,
 or waiting to be tried again), running, failed (given up after its last
 try, or not to be retried: robots.txt closes it), done. --state picks some
 (repeat it, or separate them with commas). --format json writes every

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/web"
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/pipeline/jobs"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -30,12 +31,13 @@ type serveOptions struct {
 	allowPrivate bool
 	maxUpload    sizeValue
 	uploadBudget sizeValue
+	queue        bool
 }
 
 func newServeCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := serveOptions{maxUpload: web.DefaultMaxUpload}
 	c := &cobra.Command{
-		Use:   "serve [--addr HOST:PORT] [--db PATH]",
+		Use:   "serve [--addr HOST:PORT] [--db PATH] [--queue]",
 		Short: "Serve the web interface: score an upload or a link, read scorecards, browse and compare the corpus",
 		Long: `Serves nhsreview's pages: upload a document or paste a link and get its
 scorecard; read the document with the evidence highlighted; list, filter and
@@ -47,6 +49,14 @@ from public addresses (not loopback, private, link-local or metadata
 addresses, checked after DNS and on every redirect); --allow-private lifts
 that for testing against a local server. Open the address printed at the
 start in a browser; Ctrl-C stops the server.
+
+With --queue the server scores nothing itself: each upload (and each link,
+once fetched) is kept in the corpus's database with an upload job, which
+'nhsreview worker' runs, on any machine. Its page, /queue/ID, shows its
+place in the queue and then the scorecard, on every server of the corpus
+(GET /api/queue/ID in JSON); POST /api/score waits for the job as it
+would for scoring, or answers 202 at once with "Prefer: respond-async".
+Several servers, with or without --queue, may share one corpus.
 
 Exit codes: 0 stopped by a signal; 2 the address or database could not be
 used, or bad usage.`,
@@ -61,6 +71,7 @@ used, or bad usage.`,
 	c.Flags().Var(&opts.uploadBudget, "upload-budget", "bytes of uploads held at once, arriving, waiting and being scored; past it requests get 503 before their bodies are read (default: 2 x --jobs x --max-upload)")
 	c.Flags().StringVar(&opts.spoolDir, "spool-dir", "", "directory uploads are written to as they arrive and while they wait to be scored (default: the corpus database's directory)")
 	c.Flags().BoolVar(&opts.allowPrivate, "allow-private", false, "let links reach loopback, private and link-local addresses (for testing only)")
+	c.Flags().BoolVar(&opts.queue, "queue", false, "queue each upload or link for 'nhsreview worker' to score, its bytes kept in the corpus's database, instead of scoring it here")
 	registerRules(c, &opts.rulesDir)
 	opts.read.register(c)
 	// The reading limits are shared with the other commands; --max-upload
@@ -69,7 +80,7 @@ used, or bad usage.`,
 		f.Hidden = true
 	}
 	if f := c.Flags().Lookup("jobs"); f != nil {
-		f.Usage = "documents scored at the same time (more wait their turn)"
+		f.Usage = "documents scored at the same time (more wait their turn); with --queue, documents fetched or queued at the same time"
 	}
 	return c
 }
@@ -98,12 +109,23 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 	if err != nil {
 		return fail(stderr, fmt.Errorf("--addr %s: %w", opts.addr, err))
 	}
-	srv, err := newWebServer(opts, st, rs, ln.Addr(), stderr)
+	// The queue's client runs no job: it queues uploads (--queue) and
+	// reads the jobs' pages.
+	q, err := jobs.New(st, jobs.Config{})
 	if err != nil {
 		ln.Close()
 		return fail(stderr, err)
 	}
-	fmt.Fprintf(stdout, "nhsreview: serving http://%s/ (corpus %s)\n", ln.Addr(), st.Path())
+	srv, err := newWebServer(opts, st, q, rs, ln.Addr(), stderr)
+	if err != nil {
+		ln.Close()
+		return fail(stderr, err)
+	}
+	queued := ""
+	if opts.queue {
+		queued = "; uploads queued for 'nhsreview worker'"
+	}
+	fmt.Fprintf(stdout, "nhsreview: serving http://%s/ (corpus %s%s)\n", ln.Addr(), st.Path(), queued)
 	if err := serveUntilDone(ctx, web.NewHTTPServer(opts.addr, srv), srv, ln, opts.addr, stderr); err != nil {
 		return fail(stderr, err)
 	}
@@ -113,7 +135,7 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 // newWebServer is the web interface of the flags, on the address the
 // server listens on: one on a loopback address answers to this machine's
 // names only, and one reachable from elsewhere is warned about.
-func newWebServer(opts serveOptions, st *corpus.Store, rs *rules.Set, addr net.Addr, stderr io.Writer) (*web.Server, error) {
+func newWebServer(opts serveOptions, st *corpus.Store, q *jobs.Queue, rs *rules.Set, addr net.Addr, stderr io.Writer) (*web.Server, error) {
 	hosts := loopbackHosts(addr)
 	if hosts == nil {
 		fmt.Fprintf(stderr, "nhsreview: serve: warning: %s is reachable from other machines, and anyone who can reach it can upload documents\n", addr)
@@ -130,6 +152,8 @@ func newWebServer(opts serveOptions, st *corpus.Store, rs *rules.Set, addr net.A
 		AllowPrivate: opts.allowPrivate,
 		AllowedHosts: hosts,
 		Log:          log.New(stderr, "nhsreview: serve: ", log.LstdFlags),
+		Queue:        q,
+		QueueUploads: opts.queue,
 	})
 }
 

@@ -26,12 +26,14 @@ func newWorkerCmd(stdout, stderr io.Writer) *cobra.Command {
 	var opts workerOptions
 	c := &cobra.Command{
 		Use:   "worker [--db URL] [--jobs N] [--rules DIR] [--grace DURATION]",
-		Short: "Run the corpus's queued jobs (crawl and rescore --queue) until stopped",
+		Short: "Run the corpus's queued jobs (crawl, rescore and serve --queue) until stopped",
 		Long: `Runs the jobs queued in the corpus's database ('corpus crawl --queue',
-'corpus rescore --queue'), --jobs of them at once, until stopped: fetch jobs
-fetch, read, score and store one document, as a crawl does; rescore jobs
-read again and score one stored version under this worker's rules (the
-built-in set, or --rules DIR). Any number of workers, on any machines, may
+'corpus rescore --queue', 'serve --queue'), --jobs of them at once, until
+stopped: fetch jobs fetch, read, score and store one document, as a crawl
+does; rescore jobs read again and score one stored version under this
+worker's rules (the built-in set, or --rules DIR); upload jobs read, score
+and store a document a web server received, whose bytes wait in the
+database. Any number of workers, on any machines, may
 share a PostgreSQL database: each job is claimed by one worker. A job that
 fails is tried again with backoff (1s, 16s, 81s, 256s), and after 5 tries
 kept as failed with its errors ('nhsreview jobs --state failed'); a 4xx

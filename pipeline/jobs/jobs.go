@@ -6,9 +6,10 @@
 // discarded with its errors after its last attempt, and handed back
 // (retried later) when its worker stops or dies.
 //
-// There are two kinds: fetch (one URL or file: fetch, extract, score,
-// store, as a crawl does each document) and rescore (one stored content,
-// as 'corpus rescore' does each). Each stores through the corpus's
+// There are three kinds: fetch (one URL or file: fetch, extract, score,
+// store, as a crawl does each document), rescore (one stored content,
+// as 'corpus rescore' does each) and upload (a document a web server
+// received, its bytes kept in the database until the job stores them). Each stores through the corpus's
 // upserts keyed by content hash, extractor and rules version, so a job
 // run twice leaves what one run leaves.
 //
@@ -34,6 +35,7 @@ import (
 
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // DefaultAttempts is how many times a job is tried before it is kept as
@@ -63,6 +65,32 @@ type RescoreArgs struct {
 
 // Kind names the job kind in River's tables.
 func (RescoreArgs) Kind() string { return "rescore" }
+
+// UploadArgs is an upload job: a document a web server received (`serve
+// --queue`), an upload or a link it fetched, whose bytes wait in the
+// corpus's database (corpus.Store.PutUpload) under SHA256, to read,
+// score and store under Source, filed under Org and DocKind, as the
+// server would have in its own process.
+type UploadArgs struct {
+	SHA256 string `json:"sha256" river:"unique"`
+	// Source is how the corpus names the document: /upload/PREFIX/NAME
+	// for an upload (named by its content and file name), the link for
+	// a document fetched from one.
+	Source  string `json:"source" river:"unique"`
+	Org     string `json:"org,omitempty" river:"unique"`
+	DocKind string `json:"doc_kind,omitempty" river:"unique"`
+	// What the link's server said, as a fetch records it (empty for an
+	// upload), and when the bytes arrived.
+	URL          string    `json:"url,omitempty"`
+	ContentType  string    `json:"content_type,omitempty"`
+	Status       int       `json:"status,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Received     time.Time `json:"received"`
+}
+
+// Kind names the job kind in River's tables.
+func (UploadArgs) Kind() string { return "upload" }
 
 // pending are the states in which a job is still to be done: a second
 // enqueue of the same arguments then adds nothing, while a document
@@ -141,6 +169,7 @@ func New(st *corpus.Store, cfg Config) (*Queue, error) {
 		rc.Workers = river.NewWorkers()
 		river.AddWorker(rc.Workers, &fetchWorker{st: st, pol: pol, rv: cfg.Reviewer})
 		river.AddWorker(rc.Workers, &rescoreWorker{st: st, rv: cfg.Reviewer})
+		river.AddWorker(rc.Workers, &uploadWorker{st: st, rv: cfg.Reviewer})
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(cfg.Workers, 1)}}
 	}
 	client, err := river.NewClient(driver, rc)
@@ -178,6 +207,30 @@ func (q *Queue) EnqueueRescore(ctx context.Context, shas []string, all bool) ([]
 		}
 	}
 	return q.insert(ctx, params)
+}
+
+// EnqueueUpload keeps a document's bytes in the corpus's database and
+// queues an upload job to store it, in one transaction: both are kept,
+// or neither. The same document (bytes, source, organisation and kind)
+// queued again while its job is pending keeps that job, whose ID is
+// returned.
+func (q *Queue) EnqueueUpload(ctx context.Context, res *fetched.Doc, meta corpus.Meta) (int64, error) {
+	args := UploadArgs{Source: res.Source, Org: meta.Org, DocKind: meta.Kind, URL: res.URL, ContentType: res.ContentType,
+		Status: res.Status, ETag: res.ETag, LastModified: res.LastModified, Received: res.FetchedAt.UTC()}
+	var id int64
+	_, err := q.st.PutUpload(ctx, res.Data, func(tx *sql.Tx, sha string) error {
+		args.SHA256 = sha
+		r, err := q.client.InsertTx(ctx, tx, args, uniqueOpts())
+		if err != nil {
+			return fmt.Errorf("job queue %s: %w", q.st.Path(), err)
+		}
+		id = r.Job.ID
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("queueing %s: %w", res.Source, err)
+	}
+	return id, nil
 }
 
 func uniqueOpts() *river.InsertOpts {

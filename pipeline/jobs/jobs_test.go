@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -348,6 +350,87 @@ func TestWaitGone(t *testing.T) {
 		}
 		if j := wait(t, q, ids)[0]; j.State != Gone || j.ID != ids[0] {
 			t.Errorf("deleted job: %+v", j)
+		}
+	})
+}
+
+func upload(name string, data []byte) *fetched.Doc {
+	return &fetched.Doc{Source: "/upload/" + name, Data: data, FetchedAt: time.Now()}
+}
+
+// TestUploadJobs: an upload is kept in the database with its job, in one
+// transaction; queued again while pending it is the same job; a worker
+// stores it (the job recording the document's number) and drops the
+// upload's bytes; queued again after, the job finds them among the
+// stored contents and stores nothing twice. Bytes that are not a
+// document fail at once, and are dropped.
+func TestUploadJobs(t *testing.T) {
+	backends(t, func(t *testing.T, st *corpus.Store) {
+		ctx := context.Background()
+		q := newQueue(t, st, reviewer(t), 0)
+		data, err := os.ReadFile(writeDocs(t, 1)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := q.EnqueueUpload(ctx, upload("plan.md", data), corpus.Meta{Kind: "strategy"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := q.EnqueueUpload(ctx, upload("plan.md", data), corpus.Meta{Kind: "strategy"})
+		if err != nil || again != id {
+			t.Errorf("the same upload queued again: job %d, %v; want %d", again, err, id)
+		}
+		other, err := q.EnqueueUpload(ctx, upload("notes.bin", []byte{0, 1, 2, 3, 0xff, 0xfe}), corpus.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := st.Uploads(ctx); n != 2 {
+			t.Errorf("%d uploads waiting, want 2", n)
+		}
+		// Before any worker: the second job has the first ahead of it.
+		if waiting, running, err := q.Ahead(ctx, other); err != nil || waiting != 1 || running != 0 {
+			t.Errorf("ahead of job %d: %d waiting, %d running, %v; want 1, 0", other, waiting, running, err)
+		}
+		if j, err := q.Get(ctx, id); err != nil || j.State != "queued" || j.Kind != "upload" || j.What != "/upload/plan.md" {
+			t.Errorf("job %d: %+v, %v", id, j, err)
+		}
+		if _, err := q.Get(ctx, other+100); !errors.Is(err, ErrNoJob) {
+			t.Errorf("a job never queued: %v, want ErrNoJob", err)
+		}
+
+		run(t, q)
+		jobs := wait(t, q, []int64{id, other})
+		if j := jobs[0]; j.State != "done" || j.Output == nil || j.Output.Status != "new" || j.Output.Document == 0 {
+			t.Fatalf("upload job: %s, output %+v, errors %q", j.State, j.Output, j.Errors)
+		}
+		if j := jobs[1]; j.State != "failed" || j.Attempt != 1 || len(j.Errors) != 1 || !strings.Contains(j.Errors[0], "(not retried)") {
+			t.Errorf("upload of no document: %s after %d tries, errors %q; want failed at once", j.State, j.Attempt, j.Errors)
+		}
+		if n, _ := st.Uploads(ctx); n != 0 {
+			t.Errorf("%d uploads left after their jobs", n)
+		}
+		e, err := st.Show(ctx, fmt.Sprint(jobs[0].Output.Document), "")
+		if err != nil || e.Source != "/upload/plan.md" || e.Kind != "strategy" {
+			t.Errorf("the stored document: %+v, %v", e, err)
+		}
+
+		// The same job run again, its bytes dropped by the first run:
+		// found among the stored contents, stored once.
+		var a UploadArgs
+		if err := json.Unmarshal(jobs[0].Args, &a); err != nil || a.SHA256 == "" {
+			t.Fatalf("the job's arguments %s: %v", jobs[0].Args, err)
+		}
+		res, err := q.client.Insert(ctx, a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := wait(t, q, []int64{res.Job.ID})[0]; j.State != "done" || j.Output == nil || j.Output.Status != "unchanged" || j.Output.Document != jobs[0].Output.Document {
+			t.Errorf("the upload's job again: %s, %+v, %q", j.State, j.Output, j.Errors)
+		}
+		for _, table := range []string{"documents", "versions", "extractions", "scores", "contents"} {
+			if n := count(t, st, table); n != 1 {
+				t.Errorf("%d %s after the upload's job twice, want 1", n, table)
+			}
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
+	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
 // fetchWorker runs fetch jobs.
@@ -29,6 +30,9 @@ type fetchWorker struct {
 type Output struct {
 	Status   string   `json:"status"` // new, changed, unchanged, ...; extracted, scored, current
 	Warnings []string `json:"warnings,omitempty"`
+	// Document is the number of the document a fetch or upload job
+	// stored (0 for a rescore).
+	Document int64 `json:"document,omitempty"`
 }
 
 func (w *fetchWorker) Work(ctx context.Context, job *river.Job[FetchArgs]) error {
@@ -41,7 +45,7 @@ func (w *fetchWorker) Work(ctx context.Context, job *river.Job[FetchArgs]) error
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Source, err)
 	}
-	return river.RecordOutput(ctx, Output{Status: string(out.Status), Warnings: corpus.PaperWarnings(out.Papers, out.PapersErr)})
+	return river.RecordOutput(ctx, Output{Status: string(out.Status), Warnings: corpus.PaperWarnings(out.Papers, out.PapersErr), Document: out.DocumentID})
 }
 
 // permanent says whether a fetch's error is one a later try would meet
@@ -76,6 +80,66 @@ func (w *rescoreWorker) Work(ctx context.Context, job *river.Job[RescoreArgs]) e
 		status = "current"
 	}
 	return river.RecordOutput(ctx, Output{Status: status, Warnings: ev.Warnings})
+}
+
+// uploadWorker runs upload jobs.
+type uploadWorker struct {
+	river.WorkerDefaults[UploadArgs]
+	st *corpus.Store
+	rv corpus.Reviewer
+}
+
+// Work stores the upload as the web server would have (corpus.Ingest,
+// keyed by content hash and rules version: a job run twice stores once,
+// the second run finding the bytes among the stored contents), then
+// drops the upload's bytes, which the stored content now holds. An upload
+// that is not a document nhsreview reads is given up at once, and its
+// bytes dropped, as they are after the last try.
+func (w *uploadWorker) Work(ctx context.Context, job *river.Job[UploadArgs]) error {
+	a := job.Args
+	data, err := w.st.Upload(ctx, a.SHA256)
+	if errors.Is(err, corpus.ErrNoUpload) {
+		return river.JobCancel(fmt.Errorf("%s: %w (%w)", a.Source, err, errCancelled))
+	}
+	if err != nil {
+		return w.failed(ctx, job, err)
+	}
+	res := &fetched.Doc{Source: a.Source, URL: a.URL, Data: data, ContentType: a.ContentType, Status: a.Status,
+		ETag: a.ETag, LastModified: a.LastModified, FetchedAt: a.Received}
+	if res.FetchedAt.IsZero() {
+		res.FetchedAt = time.Now()
+	}
+	out, err := w.st.Ingest(ctx, w.rv, res, corpus.Meta{Org: a.Org, Kind: a.DocKind})
+	if errors.Is(err, fetched.ErrUnsupported) {
+		w.drop(ctx, a.SHA256)
+		return river.JobCancel(fmt.Errorf("%s: %w (%w)", a.Source, err, errCancelled))
+	}
+	if err != nil {
+		return w.failed(ctx, job, err)
+	}
+	warnings := corpus.PaperWarnings(out.Papers, out.PapersErr)
+	if err := w.st.DropUpload(ctx, a.SHA256); err != nil {
+		// Stored: the job is done; the bytes wait twice until the next
+		// job of the same bytes drops them.
+		warnings = append(warnings, err.Error())
+	}
+	return river.RecordOutput(ctx, Output{Status: string(out.Status), Warnings: warnings, Document: out.DocumentID})
+}
+
+// failed is the error of a try that failed: after the last try the
+// upload's bytes are dropped (no job will store them), unless the worker
+// is stopping, when River hands the job back without counting the try.
+func (w *uploadWorker) failed(ctx context.Context, job *river.Job[UploadArgs], err error) error {
+	if job.Attempt >= job.MaxAttempts && ctx.Err() == nil {
+		w.drop(ctx, job.Args.SHA256)
+	}
+	return fmt.Errorf("%s: %w", job.Args.Source, err)
+}
+
+// drop removes an upload's bytes; failing to is not the job's failure
+// (the bytes are only kept longer).
+func (w *uploadWorker) drop(ctx context.Context, sha string) {
+	_ = w.st.DropUpload(context.WithoutCancel(ctx), sha)
 }
 
 // Job is one job as 'nhsreview jobs' shows it.
@@ -125,7 +189,11 @@ func jobOf(row *rivertype.JobRow) Job {
 		SHA256 string `json:"sha256"`
 	}
 	if json.Unmarshal(row.EncodedArgs, &args) == nil {
-		j.What = args.Source + args.SHA256
+		// A fetch's or an upload's source, a rescore's content.
+		j.What = args.Source
+		if j.What == "" {
+			j.What = args.SHA256
+		}
 	}
 	for _, e := range row.Errors {
 		// River names its wrapper of a job given up at once; the
@@ -165,4 +233,40 @@ func (q *Queue) List(ctx context.Context, states []string, limit int) ([]Job, er
 		jobs[i] = jobOf(row)
 	}
 	return jobs, nil
+}
+
+// ErrNoJob is Get's error for a job not in the queue: never queued, or
+// deleted (River deletes done jobs after a day, failed ones after a
+// week).
+var ErrNoJob = errors.New("no such job in the queue")
+
+// Get is one job.
+func (q *Queue) Get(ctx context.Context, id int64) (Job, error) {
+	row, err := q.client.JobGet(ctx, id)
+	if errors.Is(err, rivertype.ErrNotFound) {
+		return Job{}, fmt.Errorf("job %d: %w", id, ErrNoJob)
+	}
+	if err != nil {
+		return Job{}, fmt.Errorf("job queue %s: reading job %d: %w", q.st.Path(), id, err)
+	}
+	return jobOf(row), nil
+}
+
+// Ahead counts the jobs of the queue waiting to run that were queued
+// before job id (which workers take first), and the jobs running now.
+func (q *Queue) Ahead(ctx context.Context, id int64) (waiting, running int, err error) {
+	// River's own table, read as River's job list would (it has no
+	// count): its states are text on SQLite, an enum on PostgreSQL, and
+	// read alike as literals; id is a number, written in.
+	var states []string
+	for _, s := range States["queued"] {
+		states = append(states, "'"+string(s)+"'")
+	}
+	err = q.st.DB().QueryRowContext(ctx, fmt.Sprintf(`SELECT
+		(SELECT count(*) FROM river_job WHERE state IN (%s) AND id < %d),
+		(SELECT count(*) FROM river_job WHERE state = 'running')`, strings.Join(states, ", "), id)).Scan(&waiting, &running)
+	if err != nil {
+		return 0, 0, fmt.Errorf("job queue %s: counting the jobs ahead of job %d: %w", q.st.Path(), id, err)
+	}
+	return waiting, running, nil
 }

@@ -64,6 +64,13 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, herr)
 		return
 	}
+	if s.cfg.QueueUploads {
+		s.apiScoreQueued(w, r, in, func() {
+			f.discard()
+			release()
+		})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), jobTimeout)
 	defer cancel()
 	out, herr := s.score(ctx, in, func(string) {})
@@ -71,8 +78,14 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, herr)
 		return
 	}
+	s.writeScore(w, out.docID, out.card)
+}
+
+// writeScore answers with a stored document's score JSON, and its
+// addresses.
+func (s *Server) writeScore(w http.ResponseWriter, docID int64, card *rules.Scorecard) {
 	var buf bytes.Buffer
-	if err := reports.JSON(&buf, []*rules.Scorecard{out.card}); err != nil {
+	if err := reports.JSON(&buf, []*rules.Scorecard{card}); err != nil {
 		s.log.Printf("encoding a scorecard: %v", err)
 		s.apiError(w, &httpError{http.StatusInternalServerError, "the scorecard could not be encoded"})
 		return
@@ -80,8 +93,8 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Location", fmt.Sprintf("/api/documents/%d", out.docID))
-	h.Set("Link", fmt.Sprintf("</documents/%d/>; rel=\"alternate\"; type=\"text/html\"", out.docID))
+	h.Set("Content-Location", fmt.Sprintf("/api/documents/%d", docID))
+	h.Set("Link", fmt.Sprintf("</documents/%d/>; rel=\"alternate\"; type=\"text/html\"", docID))
 	_, _ = w.Write(buf.Bytes())
 }
 

@@ -49,7 +49,7 @@ type staticFile struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "job", "scorecard", "pack", "document", "documents", "compare", "about", "error", "search"}
+var pageNames = []string{"home", "job", "queued", "scorecard", "pack", "document", "documents", "compare", "about", "error", "search"}
 
 func newPages() (*pages, error) {
 	layout, err := template.New("layout").Funcs(template.FuncMap{"list": func(v ...int) []int { return v }}).ParseFS(files, "templates/layout.html.tmpl")
@@ -139,6 +139,8 @@ type homeBody struct {
 	Kinds                 []string
 	Recent                []corpus.Entry
 	MaxTotal              int
+	// Queued: documents are queued for the workers (--queue).
+	Queued bool
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -152,6 +154,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	b.MaxUpload = bytesize.Human(s.cfg.MaxUpload)
 	b.Kinds = corpus.Kinds
 	b.MaxTotal = s.maxTotal()
+	b.Queued = s.cfg.QueueUploads
 	orgs, err := s.cfg.Store.Organisations(ctx)
 	if err != nil {
 		s.log.Printf("listing organisations: %v", err)
@@ -214,6 +217,21 @@ func (s *Server) scoreForm(w http.ResponseWriter, r *http.Request) {
 	if herr != nil {
 		back.Error = herr.Message
 		s.renderHome(w, r, herr.Status, back)
+		return
+	}
+	if s.cfg.QueueUploads {
+		// Queued while the browser waits (the upload is on disk, a link
+		// is fetched now): the job's page is then the database's, which
+		// every server of the corpus shows.
+		ctx, cancel := context.WithTimeout(r.Context(), jobTimeout)
+		defer cancel()
+		id, herr := s.enqueue(ctx, in)
+		if herr != nil {
+			back.Error = herr.Message
+			s.renderHome(w, r, herr.Status, back)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/queue/%d", id), http.StatusSeeOther)
 		return
 	}
 	j, err := s.jobs.add(in.source())

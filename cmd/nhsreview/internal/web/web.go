@@ -7,7 +7,9 @@
 //
 // The command gives it the reviewer (a *pipeline.Reviewer) and the corpus
 // store; every scored upload or link is stored in the corpus, so that its
-// scorecard and document view have an address.
+// scorecard and document view have an address. Under --queue the server
+// scores nothing itself: each upload is kept in the database with a job
+// for the workers (package pipeline/jobs), and its page follows the job.
 package web
 
 import (
@@ -29,6 +31,7 @@ import (
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
+	"github.com/nhsreview/nhsreview/pipeline/jobs"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -73,6 +76,14 @@ type Config struct {
 	AllowedHosts []string
 	// Log receives errors the user is not shown in full; nil discards.
 	Log *log.Logger
+	// Queue is the corpus's job queue, whose upload jobs (those of
+	// servers run with QueueUploads) have a page here, /queue/ID, on
+	// every server of the corpus; nil: none.
+	Queue *jobs.Queue
+	// QueueUploads: uploads and links are not scored here but kept in
+	// the database with an upload job, which a worker runs (serve
+	// --queue); Queue must be set.
+	QueueUploads bool
 }
 
 // DefaultUploadBudget is the bytes of uploads held at once when not set:
@@ -108,6 +119,9 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Reviewer == nil || cfg.Rules == nil {
 		return nil, errors.New("web: a store, a reviewer and a rule set are needed")
+	}
+	if cfg.QueueUploads && cfg.Queue == nil {
+		return nil, errors.New("web: queueing uploads needs the job queue")
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
@@ -182,6 +196,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("POST /score", s.scoreForm)
 	m.HandleFunc("GET /jobs/{id}", s.jobPage)
+	m.HandleFunc("GET /queue/{id}", s.queuedPage)
 	m.HandleFunc("GET /documents", s.documentList)
 	m.HandleFunc("GET /documents/{id}", s.documentRedirect)
 	m.HandleFunc("GET /documents/{id}/{$}", s.scorecardPage)
@@ -196,13 +211,14 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/documents", s.apiDocuments)
 	m.HandleFunc("GET /api/documents/{id}", s.apiDocument)
 	m.HandleFunc("GET /api/documents/{id}/extraction", s.apiExtraction)
+	m.HandleFunc("GET /api/queue/{id}", s.apiQueued)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := s.allowed(r); allow != "" {
 			w.Header().Set("Allow", allow)
 			s.apiError(w, &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed here; use " + allow})
 			return
 		}
-		s.apiError(w, &httpError{http.StatusNotFound, "no such API endpoint: see GET /api/documents, GET /api/documents/{id}, POST /api/score"})
+		s.apiError(w, &httpError{http.StatusNotFound, "no such API endpoint: see GET /api/documents, GET /api/documents/{id}, POST /api/score, GET /api/queue/{id}"})
 	})
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := s.allowed(r); allow != "" {
@@ -354,24 +370,9 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	}()
 	defer crash.Guard(&crashed, "scoring")
 
-	var res *fetched.Doc
-	if in.url != "" {
-		stage(stageFetching)
-		opt := s.cfg.Fetch
-		opt.MaxBytes = s.cfg.MaxUpload
-		opt.Client = s.client
-		opt.Header = nil
-		res, err = fetch.Get(ctx, in.url, opt)
-		if err != nil {
-			return nil, fetchError(err, s.cfg.MaxUpload)
-		}
-	} else {
-		data, err := in.file.data()
-		if err != nil {
-			s.log.Printf("%s: %v", in.source(), err)
-			return nil, &httpError{http.StatusInternalServerError, "The upload could not be read back for scoring; the server's log says why."}
-		}
-		res = &fetched.Doc{Source: in.file.source(), Data: data, FetchedAt: time.Now()}
+	res, herr := s.received(ctx, in, stage)
+	if herr != nil {
+		return nil, herr
 	}
 
 	// The job's page shows the stage the reviewer has reached.
@@ -414,6 +415,29 @@ func (s *Server) score(ctx context.Context, in input, stage func(string)) (out *
 	// names that source: this one asked.
 	card.Document.Source = res.Source
 	return &scored{docID: stored.DocumentID, card: card}, nil
+}
+
+// received is the document in: the link fetched (through the guard,
+// within the size limit), or the upload read back from its spool file.
+func (s *Server) received(ctx context.Context, in input, stage func(string)) (*fetched.Doc, *httpError) {
+	if in.url != "" {
+		stage(stageFetching)
+		opt := s.cfg.Fetch
+		opt.MaxBytes = s.cfg.MaxUpload
+		opt.Client = s.client
+		opt.Header = nil
+		res, err := fetch.Get(ctx, in.url, opt)
+		if err != nil {
+			return nil, fetchError(err, s.cfg.MaxUpload)
+		}
+		return res, nil
+	}
+	data, err := in.file.data()
+	if err != nil {
+		s.log.Printf("%s: %v", in.source(), err)
+		return nil, &httpError{http.StatusInternalServerError, "The upload could not be read back for scoring; the server's log says why."}
+	}
+	return &fetched.Doc{Source: in.file.source(), Data: data, FetchedAt: time.Now()}, nil
 }
 
 // fetchError gives a URL fetch's failure its status: the user's link
