@@ -52,6 +52,10 @@ type unit struct {
 	// quoted: the sentence is inside a quotation opened by an earlier
 	// sentence of the unit.
 	quoted bool
+	// afterEntry: an earlier sentence of the unit is a reference entry's
+	// author and year ("Public Health England (2018)."), so this one is the
+	// entry's title or publisher, not the document's statement.
+	afterEntry bool
 	// sf is what the section titles say, set by Annotate for every unit
 	// (shared by the units of a section).
 	sf *sectFlags
@@ -167,12 +171,13 @@ func sentencesOf(ctx context.Context, units []unit, cuts [][]int) ([]Sentence, e
 			}
 			// A quotation may run over several sentences: those after its
 			// opening mark, up to its closing one, are someone else's words.
-			open := false
+			open, entry := false, false
 			for _, s := range pieces(u.text, cuts[u.split]) {
 				su := u
-				su.quoted = open
+				su.quoted, su.afterEntry = open, entry
 				out = append(out, sentence(su, s))
 				open = quoteOpenAfter(open, s)
+				entry = entry || authorYearEntry(s)
 			}
 		}
 		parts[k] = out

@@ -327,7 +327,7 @@ func classify(t *text, u unit, as []Annotation) Claim {
 
 func form(t *text, u unit) string {
 	s := strings.TrimSpace(t.s)
-	if u.sf.reference {
+	if u.sf.reference || u.afterEntry {
 		return FormReference
 	}
 	if citation(t.lower, s) {
@@ -423,6 +423,13 @@ func citation(lower, s string) bool {
 	// list read as a table or run together ("Office for National
 	// Statistics (2024). Unpaid care ...; Carers UK (2022). Carers' health").
 	return strings.Count(s, ").") >= 2 && len(entryYearRe.FindAllStringIndex(s, 2)) >= 2
+}
+
+// authorYearEntry reports a sentence that is only a reference entry's
+// author and year ("UK Parliament (2019)."): prose never is.
+func authorYearEntry(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(strings.TrimRight(s, " ."), ")") && authorYearRe.MatchString(s)
 }
 
 // entryYearRe is the year of a reference entry: "(2024)." before a title.

@@ -345,3 +345,30 @@ func TestClaimSpeaker(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceEntryTitle: a reference entry split into sentences ("Public
+// Health England (2018). Health matters: reducing health inequalities in
+// mental illness.") is a reference throughout; prose that cites a year is
+// not.
+func TestReferenceEntryTitle(t *testing.T) {
+	d := doc(
+		document.Block{Kind: document.Paragraph, Text: "Public Health England (2018). Health matters: reducing health inequalities in mental illness."},
+		document.Block{Kind: document.Paragraph, Text: "The review found a social gradient (Marmot, 2010). We will reduce health inequalities in mental illness."},
+	)
+	want := map[string]string{
+		"Public Health England (2018).": FormReference,
+		"Health matters: reducing health inequalities in mental illness.": FormReference,
+		"We will reduce health inequalities in mental illness.":          FormSentence,
+	}
+	for _, s := range Annotate(d).Sentences {
+		if w, ok := want[s.Text]; ok {
+			if s.Claim.Form != w {
+				t.Errorf("%q: form %s, want %s", s.Text, s.Claim.Form, w)
+			}
+			delete(want, s.Text)
+		}
+	}
+	for s := range want {
+		t.Errorf("sentence %q not found", s)
+	}
+}
