@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "fe4a7ec10358d40f9cb515e43cf0e5faef6b7adbb25089ae4ab66b63207cbbc2"
+const builtinVersion = "2de5277a3940d6381065d08a098c78315ee066b461d3b659674f3cb2df63cf22"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -4136,6 +4136,32 @@ func builtinFiles() []*File {
 					},
 				},
 				{
+					Name:        "consultation-counted",
+					Kind:        "composite",
+					Description: "consultation or engagement with the public, with how many took part",
+					Claim: &ClaimSpec{
+						Voice: []string{
+							"own",
+						},
+						Status: []string{
+							"done",
+							"fact",
+						},
+						Polarity: "positive",
+						Scope: []string{
+							"local",
+						},
+					},
+					All: []Part{
+						{
+							Signal: "consultation",
+						},
+						{
+							Annotation: "count",
+						},
+					},
+				},
+				{
 					Name:        "public-asked",
 					Kind:        "composite",
 					Description: "the public asked for their views",
@@ -4666,6 +4692,9 @@ func builtinFiles() []*File {
 							{
 								Signal: "consultation",
 								Min:    2,
+							},
+							{
+								Signal: "consultation-counted",
 							},
 							{
 								Signal: "people-said",
