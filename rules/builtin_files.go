@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "2de5277a3940d6381065d08a098c78315ee066b461d3b659674f3cb2df63cf22"
+const builtinVersion = "4a0b1fbf8e3533fab7686d5c48a4d93969a92d5d98ada45bb51f194c07413e66"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -1548,6 +1548,14 @@ func builtinFiles() []*File {
 					Claim: &ClaimSpec{
 						Voice: []string{
 							"own",
+						},
+						Status: []string{
+							"done",
+							"committed",
+							"planned",
+							"fact",
+							"recommendation",
+							"aim",
 						},
 						Polarity: "positive",
 					},

@@ -825,6 +825,13 @@ func status(t *text, u unit, as []Annotation) string {
 	}
 	toks := t.toks
 	has := t.has
+	// A row or sentence under a recommendations heading is a
+	// recommendation whatever else it says: "All opportunities should be
+	// taken to reduce maternal smoking ... Ensure that ..." may add an
+	// "if" or a "may", and a row of its table what "needs" doing.
+	if u.sf.recommend {
+		return StatusRecommendation
+	}
 	if needs(t) {
 		return StatusNeed
 	}
@@ -851,7 +858,7 @@ func status(t *text, u unit, as []Annotation) string {
 	if has(exampleWords) {
 		return StatusExample
 	}
-	if has(recommend) || u.sf.recommend {
+	if has(recommend) {
 		return StatusRecommendation
 	}
 	future := has(futureWords) || u.leadIn != "" || near(t, futureTo, needTo, 1, 0)

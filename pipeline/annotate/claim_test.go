@@ -102,6 +102,8 @@ func TestClaimVoiceStatusPolarityScope(t *testing.T) {
 			VoiceOwn, StatusAim, PolarityPositive, ScopeLocal},
 		{"a recommendation", "Social prescribing should be more prominent in the plan.", "",
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
+		{"a recommendation whatever else it says, under its heading", "Implement interventions to prevent maternal obesity; services need to reach women who may not attend.", "Recommendations",
+			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
 		{"a need", "An additional investment of about £700k would be needed.", "",
 			VoiceOwn, StatusNeed, PolarityPositive, ScopeLocal},
 		{"'not the only' negates nothing", "Although not the only vulnerable group, young parents should be a priority group across all services.", "",
