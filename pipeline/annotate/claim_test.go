@@ -102,7 +102,7 @@ func TestClaimVoiceStatusPolarityScope(t *testing.T) {
 			VoiceOwn, StatusAim, PolarityPositive, ScopeLocal},
 		{"a recommendation", "Social prescribing should be more prominent in the plan.", "",
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
-		{"a recommendation whatever else it says, under its heading", "Implement interventions to prevent maternal obesity; services need to reach women who may not attend.", "Recommendations",
+		{"a recommendation whatever else it says, under its heading", "Implement interventions to prevent maternal obesity; services need to reach women who may find them hard to reach.", "Recommendations",
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
 		{"a need", "An additional investment of about £700k would be needed.", "",
 			VoiceOwn, StatusNeed, PolarityPositive, ScopeLocal},
