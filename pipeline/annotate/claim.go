@@ -259,7 +259,7 @@ var (
 		"agreed", "disagreed", "perceived", "emphasised", "emphasized", "stressed", "explained", "complained", "valued", "preferred", "cited")
 	sources = class("review", "report", "study", "studies", "research", "evidence", "survey", "audit", "literature",
 		"inquiry", "evaluation", "analysis", "paper", "commission", "nice", "ons", "ohid", "fund", "trust", "foundation",
-		"authors", "institute", "government", "department", "england", "centre", "center", "university", "who", "data",
+		"authors", "institute", "government", "department", "england", "centre", "center", "university", "data",
 		"census", "findings", "figures", "statistics", "estimates", "modelling", "model", "assessment", "jsna",
 		// Guidance and the bodies that issue it: "the BASHH guidelines
 		// recommend", "PHE state that", "the programme recommends".
@@ -710,6 +710,24 @@ func namedReportsThat(t *text) bool {
 	return false
 }
 
+// whoReports: the World Health Organization, written "WHO", reporting
+// ("WHO estimates that"); the relative pronoun ("women who may find it
+// hard") is not a source.
+func whoReports(t *text) bool {
+	cl := t.classes()
+	for k, tk := range t.toks {
+		if tk.norm != "who" || t.s[tk.start:tk.end] != "WHO" {
+			continue
+		}
+		for j := k + 1; j < len(t.toks) && j <= k+3 && !t.toks[j].brk; j++ {
+			if cl[j]&sourceVerbs != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // speakerOf is who the sentence's own words say is speaking: people
 // reporting ("respondents felt"), a source finding ("the review found"),
 // a passive with either as its agent, or "according to" and "et al"; ""
@@ -718,7 +736,7 @@ func speakerOf(t *text) string {
 	switch {
 	case near(t, reporters, reportVerbs, 3, 0):
 		return SpeakerRespondents
-	case near(t, sources, sourceVerbs, 3, ownDeterminers):
+	case near(t, sources, sourceVerbs, 3, ownDeterminers), whoReports(t):
 		return SpeakerSource
 	}
 	if sp := reportedBy(t); sp != "" {

@@ -102,6 +102,8 @@ func TestClaimVoiceStatusPolarityScope(t *testing.T) {
 			VoiceOwn, StatusAim, PolarityPositive, ScopeLocal},
 		{"a recommendation", "Social prescribing should be more prominent in the plan.", "",
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
+		{"the WHO reporting", "WHO estimates that one in four people will have a mental health problem.", "",
+			VoiceReported, StatusPlanned, PolarityPositive, ScopeLocal},
 		{"a recommendation whatever else it says, under its heading", "Implement interventions to prevent maternal obesity; services need to reach women who may find them hard to reach.", "Recommendations",
 			VoiceOwn, StatusRecommendation, PolarityPositive, ScopeLocal},
 		{"a need", "An additional investment of about £700k would be needed.", "",
