@@ -316,6 +316,13 @@ func appendUnits(units []unit, sp *splitter, base unit, b document.Block) []unit
 			u.item = i
 			add(u, it, longUnit)
 		}
+	case b.Kind == document.Paragraph && GluedList(b.Text):
+		// A list a converter ran into one line ("through: o Working
+		// with ... o Delivery of a small grants programme ..."): each
+		// item is read on its own, as the list it was.
+		for _, piece := range bulletPieces(b.Text) {
+			add(base, piece, 0)
+		}
 	case b.Kind == document.Paragraph || b.Kind == document.List || b.Kind == document.Table:
 		add(base, b.Text, 0)
 	default:

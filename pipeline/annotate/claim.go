@@ -583,6 +583,25 @@ func GluedList(s string) bool {
 	return len(inlineBulletRe.FindAllStringIndex(s, 2)) >= 2
 }
 
+// bulletPieces cuts a line at its inline bullets: the text before the
+// first bullet (the list's lead-in), then each item without its bullet.
+func bulletPieces(s string) []string {
+	var out []string
+	last := 0
+	for _, m := range inlineBulletRe.FindAllStringIndex(s, -1) {
+		// m spans the space before the bullet, the bullet, the spaces
+		// after it and the item's first byte.
+		if piece := strings.TrimSpace(s[last:m[0]]); piece != "" {
+			out = append(out, piece)
+		}
+		last = m[1] - 1
+	}
+	if piece := strings.TrimSpace(s[last:]); piece != "" {
+		out = append(out, piece)
+	}
+	return out
+}
+
 // A footnote marker is a run of two or more reference numbers, or one
 // number before a word that starts a sentence but never follows a count
 // ("10 In addition", not "42 Integrated Care Boards").

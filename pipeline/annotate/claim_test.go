@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -360,9 +361,9 @@ func TestReferenceEntryTitle(t *testing.T) {
 		document.Block{Kind: document.Paragraph, Text: "The review found a social gradient (Marmot, 2010). We will reduce health inequalities in mental illness."},
 	)
 	want := map[string]string{
-		"Public Health England (2018).": FormReference,
+		"Public Health England (2018).":                                   FormReference,
 		"Health matters: reducing health inequalities in mental illness.": FormReference,
-		"We will reduce health inequalities in mental illness.":          FormSentence,
+		"We will reduce health inequalities in mental illness.":           FormSentence,
 	}
 	for _, s := range Annotate(d).Sentences {
 		if w, ok := want[s.Text]; ok {
@@ -374,5 +375,14 @@ func TestReferenceEntryTitle(t *testing.T) {
 	}
 	for s := range want {
 		t.Errorf("sentence %q not found", s)
+	}
+}
+
+// TestBulletPieces: a list run into one line is cut at its bullets.
+func TestBulletPieces(t *testing.T) {
+	got := bulletPieces("infections including through: o Working with the outreach team. o Delivery of a small grants programme. • Reaching Crawley")
+	want := []string{"infections including through:", "Working with the outreach team.", "Delivery of a small grants programme.", "Reaching Crawley"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
