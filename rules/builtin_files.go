@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "4a0b1fbf8e3533fab7686d5c48a4d93969a92d5d98ada45bb51f194c07413e66"
+const builtinVersion = "77db185b1ae3bb3009c55b8b31f4a171c512d1ba3d807c5bd304396405adf8e5"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -3837,6 +3837,15 @@ func builtinFiles() []*File {
 						Voice: []string{
 							"own",
 						},
+						Status: []string{
+							"done",
+							"committed",
+							"planned",
+							"aim",
+							"recommendation",
+							"need",
+							"fact",
+						},
 						Polarity: "positive",
 						Scope: []string{
 							"local",
@@ -3885,6 +3894,7 @@ func builtinFiles() []*File {
 								"active engagement",
 								"engagement with services",
 								"engagement with treatment",
+								"/\\bengagement of (the |local |community )?(pharmacists|clinicians|staff|gps|doctors|nurses|professionals|practitioners|partners|stakeholders|providers|practices|employers|schools)\\b/",
 							},
 						},
 						{

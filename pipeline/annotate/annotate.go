@@ -95,10 +95,22 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 	var sfPath []string
 	// The section path of each block is document's (EachBlockPath), the
 	// one the corpus's passage index names too.
+	sectWords := 0 // words of the current section so far
 	d.EachBlockPath(func(ref document.BlockRef, b document.Block, path []string) {
 		if sf == nil || !slices.Equal(path, sfPath) {
 			f := pathFlags(path, titles)
 			sf, sfPath = &f, path
+			sectWords = 0
+		}
+		sectWords += wordCount(b.Text)
+		if sf.formality && !sf.glossary && sectWords > maxFormalityWords {
+			// Acknowledgements, apologies or a welcome are a few
+			// paragraphs: a "section" that runs on is the document's
+			// text under a heading the converter kept while losing the
+			// ones after it ("Acknowledgements" over a whole review).
+			f := *sf
+			f.formality = false
+			sf = &f
 		}
 		base := unit{page: d.Pages[ref.Page].Number, block: ref.Block, row: -1, item: -1, kind: b.Kind, sect: path, sf: sf, split: -1, aliases: al}
 		if b.Kind == document.List {
@@ -409,6 +421,13 @@ func periodHeader(h string) string {
 	}
 	return ""
 }
+
+// maxFormalityWords is how long a section of formalities (other than a
+// glossary) runs before what follows is taken for the document's text.
+const maxFormalityWords = 600
+
+// wordCount counts the words of s.
+func wordCount(s string) int { return len(strings.Fields(s)) }
 
 // changesLeadInRE and feedbackRE recognise a sentence that introduces a
 // list of changes made because of what people said: "Having reviewed the

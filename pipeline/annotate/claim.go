@@ -193,6 +193,9 @@ var (
 // of a section shares them: they are matched once per section path.
 type sectFlags struct {
 	reference, contents, formality, reported, example, recommend bool
+	// glossary: a glossary or list of abbreviations, a formality of any
+	// length (other formalities are short: see maxFormalityWords).
+	glossary bool
 	// policy: a section on national policy, legislation or the
 	// literature, where what is done or promised is another body's
 	// ("The Labour government set targets ...", "the Murrison report
@@ -233,6 +236,7 @@ func titleFlags(title string) sectFlags {
 		reference: referenceSectionRe.MatchString(title),
 		contents:  contentsSectionRe.MatchString(title),
 		formality: formalitySectionRe.MatchString(title),
+		glossary:  hasAny(lower, "glossary", "abbreviation", "acronym"),
 		reported:  hasAny(lower, reportedCues...) && reportedSectionRe.MatchString(title),
 		example:   hasAny(lower, "case stud", "example", "good practice", "spotlight", "vignette") && exampleSectionRe.MatchString(title),
 		recommend: strings.Contains(lower, "recommendation") && recommendSectionRe.MatchString(title),
@@ -872,9 +876,19 @@ func status(t *text, u unit, as []Annotation) string {
 	if needs(t) {
 		return StatusNeed
 	}
+	cl := t.classes()
+	willBefore := false // a "will" or "shall" earlier in the sentence
 	for k, tk := range toks {
 		switch tk.norm {
-		case "if", "example", "examples", "instance", "eg", "e":
+		case "example", "examples", "instance", "eg", "e":
+			// "Public Health will collaborate with partners, for example
+			// through consultation on this framework": the examples are
+			// of what will be done, which stays a plan.
+			if willBefore {
+				continue
+			}
+			fallthrough
+		case "if":
 			if tk.norm == "if" || tk.norm == "examples" || tk.norm == "example" && k > 0 && toks[k-1].norm == "for" ||
 				tk.norm == "instance" && k > 0 && toks[k-1].norm == "for" ||
 				tk.norm == "e" && k+1 < len(toks) && toks[k+1].norm == "g" || tk.norm == "eg" {
@@ -890,6 +904,9 @@ func status(t *text, u unit, as []Annotation) string {
 				continue
 			}
 			return StatusExample
+		}
+		if cl[k]&futureWords != 0 {
+			willBefore = true
 		}
 	}
 	if has(exampleWords) {

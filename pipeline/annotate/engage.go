@@ -201,17 +201,50 @@ func consultCheck(t *text, i, j int) bool {
 			"clinical", "medical", "first", "follow", "primary", "care", "appointment",
 			"appointments", "doctor", "nurse", "specialist", "consultant", "pharmacy", "digital",
 			"routine", "initial", "new", "review", "hospital", "led", "of", "per", "service", "limits", "limit", "minute",
-			"minutes", "length", "longer", "shorter":
+			"minutes", "length", "longer", "shorter", "pharmacist", "email", "e-mail", "phone", "web", "text", "patient":
 			return false
+		case "and", "or":
+			// "separate visits and consultations"
+			if i > 1 && clinicalVisits[t.toks[i-2].norm] {
+				return false
+			}
 		}
 	}
 	if j < len(t.toks) {
 		switch t.toks[j].norm {
 		case "rates", "rate", "room", "rooms", "times", "time", "slots", "length", "per", "by":
 			return false
+		case "gp", "gps", "doctor", "doctors", "clinician", "clinicians", "nurse", "nurses", "pharmacist", "pharmacists",
+			"consultant", "consultants", "specialist", "specialists", "dentist":
+			return false // "consult GPs via email"
+		case "for", "with":
+			// A consultation for a patient, or with a clinician, is
+			// care: "pharmacist consultations for patients who have
+			// started a medicine", "a consultation with their GP".
+			for k := j + 1; k < len(t.toks) && k <= j+3 && !t.toks[k].brk; k++ {
+				if clinicians[t.toks[k].norm] || t.toks[j].norm == "for" && clinicalFor[t.toks[k].norm] {
+					return false
+				}
+			}
 		}
 	}
 	return true
+}
+
+// clinicalVisits are what a clinical consultation is listed with;
+// clinicians whom a patient consults.
+var (
+	clinicalVisits = wordSet("visits", "visit", "appointments", "appointment", "admissions", "attendances", "referrals", "prescriptions")
+	clinicalFor    = wordSet("patients", "patient", "medication", "medicines", "treatment", "review", "assessment", "diagnosis")
+	clinicians     = wordSet("gp", "gps", "doctor", "doctors", "clinician", "clinicians", "nurse", "nurses", "pharmacist",
+		"pharmacists", "consultant", "consultants", "specialist", "specialists", "dentist", "midwife", "physiotherapist")
+)
+
+// feedbackCheck keeps "feedback" in the sense of what people say of a
+// service, not what a service gives them ("computer-generated feedback
+// for at-risk patients", "feedback to patients on their results").
+func feedbackCheck(t *text, i, j int) bool {
+	return j >= len(t.toks) || t.toks[j].brk || t.toks[j].norm != "for" && t.toks[j].norm != "to"
 }
 
 // involveCheck keeps "involve" in the sense of bringing people into the
@@ -381,10 +414,11 @@ func engageEntries() []entry {
 	es = append(es, entry{pattern: "public consultation|consultations", kind: Engagement, sub: SubConsult})
 	es = append(es, entry{pattern: "survey|surveys|surveyed", kind: Engagement, sub: "p:" + SubConsult, check: surveyCheck})
 	es = append(es, entry{pattern: "responses|respondents", kind: Engagement, sub: "p:" + SubConsult, check: responsesCheck})
+	es = append(es, entry{pattern: "feedback", kind: Engagement, sub: "p:" + SubConsult, check: feedbackCheck})
 	es = append(es, e("p:"+SubConsult, "questionnaire|questionnaires", "focus group|groups",
 		"listening events|event|exercise|exercises|sessions|session|tour",
 		"engagement events|event|exercise|exercises|sessions|session|activities|activity|programme|survey|period",
-		"we asked", "feedback", "conversations with", "drop in sessions|session", "roadshows|roadshow",
+		"we asked", "conversations with", "drop in sessions|session", "roadshows|roadshow",
 		"public meetings|meeting", "community conversations|conversation", "big conversation",
 		"told us", "said they")...)
 	// Informing.
