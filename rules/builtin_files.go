@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "77db185b1ae3bb3009c55b8b31f4a171c512d1ba3d807c5bd304396405adf8e5"
+const builtinVersion = "05601498bd173eba729cf5ba9ebdf34a89c1d1461fd7ce4e04a93e10699f1ec3"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -3315,50 +3315,14 @@ func builtinFiles() []*File {
 						Voice: []string{
 							"own",
 						},
+						Polarity: "positive",
 					},
-					All: []Part{
+					Any: []Part{
 						{
-							Any: []Part{
-								{
-									Signal: "sector",
-								},
-								{
-									Signal: "named-body",
-								},
-								{
-									Annotation: "vcs:funding",
-								},
-							},
+							Annotation: "vcs:funded",
 						},
 						{
-							Any: []Part{
-								{
-									Annotation: "money",
-								},
-								{
-									Annotation: "vcs:funding",
-								},
-								{
-									Terms: []string{
-										"grant*",
-										"commission*",
-										"funded",
-										"funding for",
-										"funding to",
-										"contract*",
-										"multi-year",
-										"three-year",
-										"two-year",
-										"3-year",
-										"2-year",
-										"community fund",
-										"small grants",
-										"grants programme",
-										"investment in the",
-										"/\\bfund(s|ed|ing)? (the |our |local |small )?(voluntary|community (groups?|organisations?)|charit|vcse?|vcfse|third sector|social enterprise)/",
-									},
-								},
-							},
+							Annotation: "vcs:funding",
 						},
 					},
 				},

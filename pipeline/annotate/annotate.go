@@ -496,6 +496,7 @@ func annotateText(t *text, u unit) []Annotation {
 	// A voluntary organisation the document named (an alias) is the
 	// doer of an activity as one from the lexicon is.
 	as = append(as, sectorAgents(t, named)...)
+	as = append(as, sectorFunded(t, named)...)
 	if u.sectorLeadIn != "" {
 		// The item is what the sector delivers: the lead-in says so.
 		as = append(as, Annotation{Kind: VCS, Sub: SubAgent, Unit: u.sectorLeadIn})

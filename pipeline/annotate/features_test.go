@@ -131,14 +131,15 @@ func TestDescribedBodyAlias(t *testing.T) {
 			continue
 		}
 		// FFT is a named body, and, as what runs the project, the
-		// doer of an activity (vcs:agent).
+		// doer of an activity (vcs:agent), whose project was funded
+		// (vcs:funded).
 		var subs []string
 		for _, a := range s.Annotations {
 			if a.Text == "FFT" {
 				subs = append(subs, a.Kind+":"+a.Sub)
 			}
 		}
-		if want := []string{"vcs:body", "vcs:agent"}; !slices.Equal(subs, want) {
+		if want := []string{"vcs:body", "vcs:agent", "vcs:funded"}; !slices.Equal(subs, want) {
 			t.Errorf("FFT annotated %q, want %q", subs, want)
 		}
 		return

@@ -101,7 +101,7 @@ var Subs = map[string][]string{
 	Deadline:    {SubDate, SubRelative},
 	Group:       {SubCore20, SubPlus, SubEthnicity, SubDisability, SubAge, SubSex, SubLGBT, SubCarers, SubLowIncome, SubDeprivation, SubRural, SubCoastal, SubProtected, SubClinicalArea},
 	Place:       {SubNamedPlace, SubArea},
-	VCS:         {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing, SubPartnerList, SubAgent},
+	VCS:         {SubTerm, SubBody, SubPatientVoice, SubAlliance, SubFunding, SubSocialPrescribing, SubPartnerList, SubAgent, SubFunded},
 	Commitment:  {SubOwner, SubLeadIn},
 	Engagement:  {SubInform, SubConsult, SubInvolve, SubCoproduce, SubStakeholders, SubChanged, SubNoTime},
 	Measure:     nil,

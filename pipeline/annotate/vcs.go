@@ -67,6 +67,7 @@ func findVCS(t *text) []Annotation {
 	}
 	out = append(out, partnerLists(t, out)...)
 	out = append(out, sectorAgents(t, out)...)
+	out = append(out, sectorFunded(t, out)...)
 	sortAnnotations(out)
 	return out
 }

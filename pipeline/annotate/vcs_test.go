@@ -5,7 +5,7 @@ import "testing"
 func TestFindVCS(t *testing.T) {
 	v := func(sub, text string) want { return want{Kind: VCS, Sub: sub, Text: text} }
 	runFind(t, FindVCS, []findCase{
-		{"Westbrook Community Action is commissioned with £250,000 a year.", []want{v(SubBody, "Community Action"), v(SubFunding, "commissioned with")}},
+		{"Westbrook Community Action is commissioned with £250,000 a year.", []want{v(SubBody, "Community Action"), v(SubFunded, "Community Action"), v(SubFunding, "commissioned with")}},
 		{"St Gemma's Hospice runs the service.", []want{v(SubBody, "Hospice"), v(SubAgent, "Hospice")}},
 		{"We will take community action on smoking.", nil},
 		{"THE HOSPICE", nil},
@@ -25,8 +25,8 @@ func TestFindVCS(t *testing.T) {
 		{"a VCSE representative on the Health and Wellbeing Board", []want{v(SubAlliance, "VCSE representative on the Health and Wellbeing Board")}},
 		{"a seat on the board", nil},
 		{"a small grants programme and a community fund", []want{v(SubFunding, "small grants"), v(SubFunding, "community fund")}},
-		{"services commissioned from the voluntary sector", []want{v(SubFunding, "commissioned from"), v(SubTerm, "voluntary sector")}},
-		{"multi-year funding for VCSE organisations", []want{v(SubFunding, "multi-year funding"), v(SubTerm, "VCSE organisations")}},
+		{"services commissioned from the voluntary sector", []want{v(SubFunding, "commissioned from"), v(SubTerm, "voluntary sector"), v(SubFunded, "voluntary sector")}},
+		{"multi-year funding for VCSE organisations", []want{v(SubFunding, "multi-year funding"), v(SubTerm, "VCSE organisations"), v(SubFunded, "VCSE organisations")}},
 		{"multi-year funding for trusts", nil},
 		{"grant funding for the capital programme", nil},
 		{"social prescribing link workers and community connectors", []want{v(SubSocialPrescribing, "social prescribing link workers"), v(SubSocialPrescribing, "community connectors")}},
@@ -43,7 +43,7 @@ func TestFindVCS(t *testing.T) {
 		{"We work in partnership with the wider NHS, social care and the third sector.", []want{v(SubPartnerList, "care and the third sector"), v(SubTerm, "third sector")}},
 		{"public, private and voluntary organisations", []want{v(SubPartnerList, "private and voluntary organisations"), v(SubTerm, "voluntary organisations")}},
 		{"voluntary sector organisations, councils and schools", []want{v(SubPartnerList, "voluntary sector organisations, councils"), v(SubTerm, "voluntary sector organisations")}},
-		{"The NHS funds the voluntary sector to run it.", []want{v(SubTerm, "voluntary sector")}},
+		{"The NHS funds the voluntary sector to run it.", []want{v(SubTerm, "voluntary sector"), v(SubFunded, "voluntary sector")}},
 		{"charities and community groups", []want{v(SubTerm, "charities"), v(SubTerm, "community groups")}},
 		{"The King's Fund and the Young Foundation", nil},
 		{"Mind the gap", nil},
@@ -88,6 +88,40 @@ func TestSectorAgents(t *testing.T) {
 	} {
 		if got := agent(c.s); got != c.want {
 			t.Errorf("%q: agent %v, want %v (annotations %v)", c.s, got, c.want, FindVCS(c.s))
+		}
+	}
+}
+
+// TestSectorFunded: the sector as the one money goes to, against the
+// sector beside commissioners, in a commissioning group's name, or as a
+// giver. Sentences from documents of ../shared/corpus, shortened.
+func TestSectorFunded(t *testing.T) {
+	funded := func(s string) bool {
+		for _, a := range FindVCS(s) {
+			if a.Sub == SubFunded {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"Jointly commissioned county-wide Short Breaks service for family and friend carers through prime providers - Age UK West Sussex and Carers Trust.", true},
+		{"Both schemes will involve funding community groups focused on increasing life chances.", true},
+		{"We will give small grants to local charities working with families.", true},
+		{"Age UK is commissioned to run the service until 2027.", true},
+		{"A project run by Age UK in East Sussex, funded by East Sussex County Council, aimed to increase uptake.", true},
+		{"Age UK in East Sussex funded the project.", false},
+		{"We hold a contract with Turning Point for the recovery service.", true},
+		{"The Strategy provides a framework for the planning, commissioning and provision of services by the NHS Trusts, CCGs, Local Authorities and voluntary sector.", false},
+		{"The Board is made up of leaders from the County Council, NHS Clinical Commissioning Groups (CCGs), voluntary sector, and Healthwatch.", false},
+		{"Income includes £7.3m in donations from a number of charities who support our services.", false},
+		{"Action to be taken by: local authorities, NHS trusts and voluntary and community sectors.", false},
+	} {
+		if got := funded(c.s); got != c.want {
+			t.Errorf("%q: funded %v, want %v (annotations %v)", c.s, got, c.want, FindVCS(c.s))
 		}
 	}
 }

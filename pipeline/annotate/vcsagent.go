@@ -254,3 +254,149 @@ func sectorDeliversLeadIn(lead string) bool {
 	}
 	return false
 }
+
+// SubFunded marks the sector named as the one money goes to: RUBRIC.md's
+// level 3 for the sector is "its work is funded or commissioned", which
+// a reader finds where the sector receives the money, not where it is
+// named beside commissioners ("the planning, commissioning and provision
+// of services by the NHS, councils and the voluntary sector"), in a
+// Clinical Commissioning Group's name, or as a giver ("donations from a
+// number of charities"). The sector is the recipient when it is
+//   - the subject of a passive of funding: "Age UK is commissioned to",
+//     "voluntary organisations were funded";
+//   - what money goes to: "grants to local charities", "funding for
+//     community groups", "£2m of investment in the voluntary sector";
+//   - the object of a funding verb: "funding community groups", "we
+//     commission voluntary organisations";
+//   - what a commissioned service comes through or from: "a jointly
+//     commissioned Short Breaks service through prime providers - Age UK",
+//     "services commissioned from the third sector", "a contract with
+//     Turning Point".
+const SubFunded = "funded"
+
+// fundedParticiples make the sector the recipient as a passive's subject.
+var fundedParticiples = wordSet("funded", "commissioned", "contracted", "procured", "awarded", "grant-funded", "paid", "resourced")
+
+// moneyNouns go "to", "for" or "into" their recipient.
+var moneyNouns = wordSet("funding", "grant", "grants", "investment", "money", "monies", "allocation", "allocations",
+	"payment", "payments", "contract", "contracts", "award", "awards", "budget", "resources", "fund", "funds", "investing",
+	"invest", "invested")
+
+// fundingVerbs take the sector as their object.
+var fundingVerbs = wordSet("fund", "funds", "funded", "funding", "commission", "commissions", "commissioned",
+	"commissioning", "contract", "contracts", "contracted", "grant-fund", "grant-funds", "grant-funded", "resource", "resourcing")
+
+// commissionWords earlier in a clause make "through" or "from" the
+// sector the way the commissioned service comes.
+var commissionWords = wordSet("commissioned", "commissioning", "commission", "contracted", "contract", "contracts",
+	"procured", "funded", "grant-funded")
+
+// recipientFill may stand between a funding word and the sector.
+var recipientFill = wordSet("the", "a", "an", "our", "local", "small", "several", "many", "some", "these", "those",
+	"prime", "partner", "partners", "provider", "providers", "organisations", "organisation", "specialist", "existing",
+	"new", "other", "to", "into", "in", "for", "including")
+
+// sectorFunded marks each sector name of found that money goes to.
+func sectorFunded(t *text, found []Annotation) []Annotation {
+	var out []Annotation
+	for _, a := range found {
+		if a.Kind != VCS || a.Sub != SubTerm && a.Sub != SubBody {
+			continue
+		}
+		i, j := t.tokenAt(a.Start), t.tokenAt(a.End)
+		if i >= len(t.toks) {
+			continue
+		}
+		if passiveFunded(t, j) || moneyGoesTo(t, i) || serviceCommissionedThrough(t, i) {
+			out = append(out, Annotation{Kind: VCS, Sub: SubFunded, Text: a.Text, Start: a.Start, End: a.End})
+		}
+	}
+	return out
+}
+
+// passiveFunded: after the sector's words (ending at j), auxiliaries and
+// adverbs, then a participle of funding: "Age UK is commissioned",
+// "voluntary organisations have been funded".
+func passiveFunded(t *text, j int) bool {
+	aux := false
+	for k := j; k < len(t.toks) && k < j+6; k++ {
+		if t.toks[k].brk {
+			return false
+		}
+		w := t.toks[k].norm
+		switch {
+		case fundedParticiples[w]:
+			// "Age UK is commissioned"; or, reduced, "a project run by
+			// FFT in East Sussex, funded by the county council".
+			return aux || k+1 < len(t.toks) && t.toks[k+1].norm == "by" && !t.toks[k+1].brk
+		case w == "in" || w == "at" || w == "across" || t.isName(k):
+			// where the sector works: "FFT in East Sussex, funded by"
+		case w == "is" || w == "are" || w == "was" || w == "were" || w == "been" || w == "be" || w == "being":
+			aux = true
+		case w == "has" || w == "have" || w == "will" || w == "also" || w == "now" || w == "currently" ||
+			w == "jointly" || w == "directly" || strings.HasSuffix(w, "ly"):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// moneyGoesTo: before the sector's words (starting at i), across a few
+// filling words, a funding verb taking it as object ("funding community
+// groups"), or a money noun with "to", "for" or "into" ("grants to local
+// charities", "investment in the voluntary sector").
+func moneyGoesTo(t *text, i int) bool {
+	prep := false
+	for k := i - 1; k >= 0 && k >= i-5; k-- {
+		if t.toks[k+1].brk {
+			return false
+		}
+		w := t.toks[k].norm
+		switch {
+		case w == "to" || w == "for" || w == "into" || w == "in":
+			prep = true
+		case prep && moneyNouns[w]:
+			return true
+		case !prep && fundingVerbs[w]:
+			return true
+		case recipientFill[w]:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// serviceCommissionedThrough: "through" or "from" (or "with", after a
+// contract) a few words before the sector's words, with a commissioning
+// word earlier in the same clause: "commissioned ... through prime
+// providers - Age UK", "services commissioned from the third sector".
+func serviceCommissionedThrough(t *text, i int) bool {
+	k := i - 1
+	for k >= 0 && i-k <= 4 && !t.toks[k+1].brk && recipientFill[t.toks[k].norm] && t.toks[k].norm != "to" {
+		k--
+	}
+	if k < 0 || t.toks[k+1].brk {
+		return false
+	}
+	via := t.toks[k].norm
+	if via != "through" && via != "from" && via != "with" {
+		return false
+	}
+	for m := k - 1; m >= 0; m-- {
+		if t.toks[m+1].brk {
+			return false
+		}
+		w := t.toks[m].norm
+		if via == "with" {
+			// only "a contract with", "contracted with"
+			return m == k-1 && (w == "contract" || w == "contracts" || w == "contracted") ||
+				m == k-2 && (t.toks[k-1].norm == "contract" || t.toks[k-1].norm == "contracts")
+		}
+		if commissionWords[w] {
+			return true
+		}
+	}
+	return false
+}
