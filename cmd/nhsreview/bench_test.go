@@ -3,14 +3,23 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/internal/testkit/pdfgen"
+	"github.com/nhsreview/nhsreview/internal/testkit/pgtest"
+	"github.com/nhsreview/nhsreview/pipeline/jobs"
+	"github.com/nhsreview/nhsreview/reports"
 )
 
 // BenchmarkScoreGenerated runs the whole command, `nhsreview score
@@ -100,4 +109,161 @@ func BenchmarkPackGenerated(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCrawlWorkers is issue 18's throughput benchmark: one crawl,
+// queued with 'corpus crawl --queue --detach' on PostgreSQL (pgtest's
+// throwaway server, or $NHSREVIEW_TEST_POSTGRES's), run by 1, 2 and 4
+// 'nhsreview worker' processes of one job each (--jobs 1, --delay 0) on
+// this machine, each time into a new database. It is timed (ns/op) from
+// the workers' start to the end of the last job, and reports documents
+// and pages stored per second, the CPU time the workers took per page
+// (their PDF readers' too, those that ended before them; not the
+// server's), the peak resident memory of the largest worker process (its
+// PDF reader is a process of its own), and how much the database grew
+// per page. The documents,
+// served from this process: "packs", 8 generated board packs of 301 pages
+// (an agenda and 30 papers of 10 pages); "papers", 100 generated papers
+// of 11 pages; "dir", when $NHSREVIEW_BENCH_DOCS names a directory, its
+// PDF and DOCX files (the real documents in /work/shared/corpus/real,
+// say; they are read where they are), but for a .pdf that is not a PDF
+// (its job would fail 5 times over some 6 minutes of backoff).
+//
+//	go test ./cmd/nhsreview -run XXX -bench CrawlWorkers -benchtime 1x -timeout 1h
+func BenchmarkCrawlWorkers(b *testing.B) {
+	sets := []struct {
+		name string
+		docs func() map[string][]byte
+	}{
+		{"packs", func() map[string][]byte {
+			docs := map[string][]byte{}
+			for i := range 8 {
+				docs[fmt.Sprintf("/packs/board-%02d.pdf", i+1)] = pdfgen.ManyPagesPackTitled(fmt.Sprintf("Board of Directors meeting %d", i+1), 30, 10).PDF
+			}
+			return docs
+		}},
+		{"papers", func() map[string][]byte {
+			docs := map[string][]byte{}
+			for i := range 100 {
+				docs[fmt.Sprintf("/papers/paper-%03d.pdf", i+1)] = pdfgen.ManyPagesPackTitled(fmt.Sprintf("Board paper %d", i+1), 1, 10).PDF
+			}
+			return docs
+		}},
+	}
+	if dir := os.Getenv("NHSREVIEW_BENCH_DOCS"); dir != "" {
+		sets = append(sets, struct {
+			name string
+			docs func() map[string][]byte
+		}{"dir", func() map[string][]byte {
+			docs := map[string][]byte{}
+			for _, ext := range []string{"*.pdf", "*.docx"} {
+				paths, _ := filepath.Glob(filepath.Join(dir, ext))
+				for _, p := range paths {
+					data, err := os.ReadFile(p)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if ext == "*.pdf" && !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+						// Its job would fail each of its 5 tries, and
+						// the crawl would wait minutes for its retries.
+						b.Logf("%s: not a PDF, left out", p)
+						continue
+					}
+					docs["/docs/"+filepath.Base(p)] = data
+				}
+			}
+			if len(docs) == 0 {
+				b.Fatalf("NHSREVIEW_BENCH_DOCS=%s: no PDF or DOCX files", dir)
+			}
+			return docs
+		}})
+	}
+	for _, set := range sets {
+		docs := set.docs()
+		s := newSite(b, docs)
+		for _, workers := range []int{1, 2, 4} {
+			b.Run(fmt.Sprintf("%s/workers=%d", set.name, workers), func(b *testing.B) {
+				ctx := testContext(b)
+				var elapsed, cpu time.Duration
+				var stored, pages int
+				var peak, dbBytes int64
+				b.StopTimer()
+				for range b.N {
+					db := pgtest.URL(b)
+					if out, errs, code := runCLI(b, "corpus", "crawl", "--db", db, "--queue", "--detach", "--delay", "0", "--kind", "board-papers", s.URL+"/publications.html"); code != exitOK {
+						b.Fatalf("crawl --queue --detach: exit %d\n%s%s", code, out, errs)
+					}
+					st, err := corpus.Open(ctx, db)
+					if err != nil {
+						b.Fatal(err)
+					}
+					q, err := jobs.New(st, jobs.Config{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					size0 := dbSize(b, st)
+					ws := &workerSet{t: b, db: db, args: []string{"--jobs", "1", "--delay", "0"}}
+					b.StartTimer()
+					start := time.Now()
+					for range workers {
+						ws.start()
+					}
+					var list []jobs.Job
+					for {
+						if list, err = q.List(ctx, nil, 10*len(docs)); err != nil {
+							b.Fatal(err)
+						}
+						if !slices.ContainsFunc(list, func(j jobs.Job) bool { return j.State == "queued" || j.State == "running" }) {
+							break
+						}
+						select {
+						case <-ctx.Done():
+							b.Fatalf("jobs still queued or running: %s", jobSummary(list))
+						case <-time.After(50 * time.Millisecond):
+						}
+					}
+					elapsed += time.Since(start)
+					b.StopTimer()
+					ws.stop()
+					for _, w := range ws.all {
+						// The worker's, and its PDF readers' that ended.
+						cpu += w.cmd.ProcessState.UserTime() + w.cmd.ProcessState.SystemTime()
+						if ru, ok := w.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+							peak = max(peak, ru.Maxrss) // KiB on Linux
+						}
+					}
+					for _, j := range list {
+						if j.State != "done" {
+							b.Fatalf("job %d (%s): %s %q", j.ID, j.What, j.State, j.Errors)
+						}
+					}
+					out, errs, code := runCLI(b, "corpus", "ls", "--db", db, "--format", "json")
+					var entries []reports.ListingEntry
+					if code != exitOK || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != len(docs) {
+						b.Fatalf("corpus ls: exit %d, %d documents, want %d: %s", code, len(entries), len(docs), errs)
+					}
+					for _, e := range entries {
+						pages += e.Pages
+					}
+					dbBytes += dbSize(b, st) - size0
+					stored += len(entries)
+					st.Close()
+				}
+				b.ReportMetric(float64(stored)/elapsed.Seconds(), "docs/s")
+				b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+				b.ReportMetric(float64(peak)/1024, "peak-MB")
+				b.ReportMetric(cpu.Seconds()*1000/float64(pages), "cpu-ms/page")
+				b.ReportMetric(float64(dbBytes)/1024/float64(pages), "db-KB/page")
+			})
+		}
+	}
+}
+
+// dbSize is the size of st's PostgreSQL database in bytes.
+func dbSize(b *testing.B, st *corpus.Store) int64 {
+	var size int64
+	if err := st.DB().QueryRow(`SELECT pg_database_size(current_database())`).Scan(&size); err != nil {
+		b.Fatal(err)
+	}
+	return size
 }

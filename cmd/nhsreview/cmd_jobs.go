@@ -41,7 +41,8 @@ name), and the last error. States: queued (to run,
 or waiting to be tried again), running, failed (given up after its last
 try, or not to be retried: robots.txt closes it), done. --state picks some
 (repeat it, or separate them with commas). --format json writes every
-attempt's error and what a done job found.
+attempt's error, what a done job found, and the worker of the last try (its
+host, process id and start time).
 
 Exit codes: 0 listed; 2 the database could not be opened, or bad usage.`,
 		Args: cobra.NoArgs,
@@ -142,7 +143,7 @@ const waitPoll = time.Second
 func runQueued(ctx context.Context, st *corpus.Store, qf queueFlags, ro readOptions, pol *fetch.Polite, rv corpus.Reviewer, verb string, stdout, stderr io.Writer,
 	enqueue func(q *jobs.Queue) ([]int64, error)) int {
 	// Each job's end is told below: River's own messages would repeat it.
-	q, err := newJobQueue(st, ro, pol, rv, io.Discard)
+	q, err := newJobQueue(st, ro, pol, rv, io.Discard, jobs.Config{})
 	if err != nil {
 		return fail(stderr, err)
 	}

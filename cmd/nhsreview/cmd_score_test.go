@@ -24,7 +24,7 @@ import (
 	"github.com/nhsreview/nhsreview/rules/agreement"
 )
 
-func runCLI(t *testing.T, args ...string) (string, string, int) {
+func runCLI(t testing.TB, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(args, &out, &errb)

@@ -25,6 +25,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -114,17 +119,50 @@ type Config struct {
 	RetryPolicy river.ClientRetryPolicy
 	// PollInterval is how often workers look for new jobs (0: 1s).
 	PollInterval time.Duration
+	// JobTimeout is the most one job may take: its context is cancelled
+	// then, and it fails (0: DefaultJobTimeout).
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before it is taken
+	// for lost (its worker died) and handed back to the queue, to be tried
+	// again; longer than JobTimeout (0: JobTimeout plus RescueMargin). The
+	// handing back is done by one of the clients running jobs, elected
+	// among them (River's leader), with its own settings: the workers of a
+	// queue should share them.
+	RescueAfter time.Duration
 	// Logger receives River's own messages (nil: none).
 	Logger *slog.Logger
 }
 
-// JobTimeout is the most one job may take: a large scanned pack read
-// with OCR takes minutes, never an hour. A job still running after
-// RescueAfter (its worker died) is handed to another worker.
+// DefaultJobTimeout is the most one job may take: a large scanned pack
+// read with OCR takes minutes, never half an hour. A job still running
+// RescueMargin after its timeout has lost its worker (a job past its
+// timeout is cancelled, and ends within seconds), and is handed to
+// another: by default 35 minutes after it started.
 const (
-	JobTimeout  = 30 * time.Minute
-	RescueAfter = time.Hour
+	DefaultJobTimeout = 30 * time.Minute
+	RescueMargin      = 5 * time.Minute
 )
+
+// Timeouts returns the job timeout and the rescue delay cfg gives, with
+// their defaults, or an error when the rescue would come before the
+// timeout (a job would be handed to a second worker while the first
+// still runs it).
+func (cfg Config) Timeouts() (timeout, rescue time.Duration, err error) {
+	timeout, rescue = cfg.JobTimeout, cfg.RescueAfter
+	if timeout < 0 || rescue < 0 {
+		return 0, 0, errors.New("the job timeout and the rescue delay cannot be negative")
+	}
+	if timeout == 0 {
+		timeout = DefaultJobTimeout
+	}
+	if rescue == 0 {
+		rescue = timeout + RescueMargin
+	}
+	if rescue <= timeout {
+		return 0, 0, fmt.Errorf("the rescue delay (%s) must be longer than the job timeout (%s): a job still running would be handed to a second worker", rescue, timeout)
+	}
+	return timeout, rescue, nil
+}
 
 // Queue is the job queue of one corpus.
 type Queue struct {
@@ -134,6 +172,10 @@ type Queue struct {
 
 // New opens the queue of st's database, whose tables corpus.Open made.
 func New(st *corpus.Store, cfg Config) (*Queue, error) {
+	timeout, rescue, err := cfg.Timeouts()
+	if err != nil {
+		return nil, err
+	}
 	var driver riverdriver.Driver[*sql.Tx]
 	if st.File() == "" {
 		driver = riverdatabasesql.New(st.DB())
@@ -141,12 +183,13 @@ func New(st *corpus.Store, cfg Config) (*Queue, error) {
 		driver = riversqlite.New(st.DB())
 	}
 	rc := &river.Config{
+		ID:                   clientID(),
 		MaxAttempts:          cfg.MaxAttempts,
 		RetryPolicy:          cfg.RetryPolicy,
 		FetchPollInterval:    cfg.PollInterval,
 		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
-		JobTimeout:           JobTimeout,
-		RescueStuckJobsAfter: RescueAfter,
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: rescue,
 		// database/sql and SQLite have no LISTEN/NOTIFY: workers poll.
 		PollOnly: true,
 		Logger:   cfg.Logger,
@@ -178,6 +221,39 @@ func New(st *corpus.Store, cfg Config) (*Queue, error) {
 	}
 	return &Queue{client: client, st: st}, nil
 }
+
+// clientSeq numbers the clients of this process.
+var clientSeq atomic.Int64
+
+// clientID names a client in River's tables (a job's attempted_by, the
+// leader): River's default, the host and the time, with the process id
+// and the client's number in the process, so that the worker running a
+// job can be told ('nhsreview jobs --format json': worker).
+func clientID() string {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "unknown_host"
+	}
+	host = strings.ReplaceAll(host, ".", "_")
+	if len(host) > 60 {
+		host = host[:60]
+	}
+	return fmt.Sprintf("%s_pid%d_%d_%s", host, os.Getpid(), clientSeq.Add(1),
+		strings.Replace(time.Now().UTC().Format("2006_01_02T15_04_05.000000"), ".", "_", 1))
+}
+
+// WorkerPID is the process id in a job's Worker (0: none, as for a
+// worker of another program).
+func WorkerPID(worker string) int {
+	m := pidRE.FindStringSubmatch(worker)
+	if m == nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(m[1])
+	return pid
+}
+
+var pidRE = regexp.MustCompile(`_pid(\d+)_\d+_\d{4}_\d\d_\d\dT`)
 
 // EnqueueFetch queues a fetch job per document (per distinct FetchArgs)
 // and returns the jobs' IDs; a document already queued and not yet done

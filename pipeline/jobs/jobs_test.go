@@ -163,7 +163,39 @@ func TestFetchJobs(t *testing.T) {
 		if err != nil || len(listed) != len(paths) {
 			t.Errorf("listing done jobs: %d, %v; want %d", len(listed), err, len(paths))
 		}
+		for _, j := range listed {
+			if WorkerPID(j.Worker) != os.Getpid() {
+				t.Errorf("job %d: worker %q, want this process's id %d in it", j.ID, j.Worker, os.Getpid())
+			}
+		}
 	})
+}
+
+// TestTimeouts: the rescue delay defaults to the job timeout and a
+// margin, and must be longer than the timeout, as River requires.
+func TestTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		timeout, rescue         time.Duration
+		wantTimeout, wantRescue time.Duration
+		wantErr                 bool
+	}{
+		{0, 0, DefaultJobTimeout, DefaultJobTimeout + RescueMargin, false},
+		{10 * time.Second, 0, 10 * time.Second, 10*time.Second + RescueMargin, false},
+		{10 * time.Second, 15 * time.Second, 10 * time.Second, 15 * time.Second, false},
+		{2 * time.Hour, 0, 2 * time.Hour, 2*time.Hour + RescueMargin, false},
+		{0, time.Hour, DefaultJobTimeout, time.Hour, false},
+		{10 * time.Second, 10 * time.Second, 0, 0, true},
+		{0, 20 * time.Minute, 0, 0, true},
+		{-time.Second, 0, 0, 0, true},
+	} {
+		timeout, rescue, err := Config{JobTimeout: tc.timeout, RescueAfter: tc.rescue}.Timeouts()
+		if timeout != tc.wantTimeout || rescue != tc.wantRescue || (err != nil) != tc.wantErr {
+			t.Errorf("timeout %s, rescue %s: %s, %s, %v; want %s, %s, error %v", tc.timeout, tc.rescue, timeout, rescue, err, tc.wantTimeout, tc.wantRescue, tc.wantErr)
+		}
+	}
+	if _, err := New(nil, Config{JobTimeout: time.Minute, RescueAfter: time.Minute}); err == nil {
+		t.Error("a queue whose rescue comes with the timeout was made")
+	}
 }
 
 // TestFailedJob: a job that fails is tried MaxAttempts times, then kept

@@ -154,6 +154,10 @@ type Job struct {
 	MaxAttempts int             `json:"max_attempts"`
 	Created     time.Time       `json:"created"`
 	Finished    *time.Time      `json:"finished,omitempty"`
+	// Worker names the client of the last try (a running job's worker):
+	// its host, process id (WorkerPID), number in the process and start
+	// time, as in "db1_pid4242_1_2026_12_07T09_00_00_000000".
+	Worker string `json:"worker,omitempty"`
 	// Errors are the failed attempts' errors, oldest first.
 	Errors []string `json:"errors,omitempty"`
 	Output *Output  `json:"output,omitempty"`
@@ -181,9 +185,19 @@ func stateName(s rivertype.JobState) string {
 	return string(s)
 }
 
+// riverRescued is the error River records for a try still running after
+// the rescue delay, handed back; Rescued says it in nhsreview's words.
+const (
+	riverRescued = "Stuck job rescued by JobRescuer"
+	Rescued      = "handed back: still running after the rescue delay, its worker taken for lost"
+)
+
 func jobOf(row *rivertype.JobRow) Job {
 	j := Job{ID: row.ID, Kind: row.Kind, State: stateName(row.State), Args: json.RawMessage(row.EncodedArgs),
 		Attempt: row.Attempt, MaxAttempts: row.MaxAttempts, Created: row.CreatedAt, Finished: row.FinalizedAt}
+	if len(row.AttemptedBy) > 0 {
+		j.Worker = row.AttemptedBy[len(row.AttemptedBy)-1]
+	}
 	var args struct {
 		Source string `json:"source"`
 		SHA256 string `json:"sha256"`
@@ -198,7 +212,11 @@ func jobOf(row *rivertype.JobRow) Job {
 	for _, e := range row.Errors {
 		// River names its wrapper of a job given up at once; the
 		// error's own words follow, and "(not retried)" says it.
-		j.Errors = append(j.Errors, strings.TrimPrefix(e.Error, "JobCancelError: "))
+		msg := strings.TrimPrefix(e.Error, "JobCancelError: ")
+		if msg == riverRescued {
+			msg = Rescued
+		}
+		j.Errors = append(j.Errors, msg)
 	}
 	if out := row.Output(); len(out) > 0 {
 		var o Output

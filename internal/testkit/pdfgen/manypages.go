@@ -117,11 +117,17 @@ func fillPage(c *Content, body *Font, y float64, wrapped [][]string, rng *uint64
 // is split at its running lines. Titles name the sections of ManyPages
 // ("7 Workforce report"), so that the papers are of several kinds.
 func ManyPagesPack(papers, per int) Fixture {
+	return ManyPagesPackTitled("Board of Directors meeting in public", papers, per)
+}
+
+// ManyPagesPackTitled is ManyPagesPack with its own document Title, so
+// that packs of one size are different files.
+func ManyPagesPackTitled(docTitle string, papers, per int) Fixture {
 	wrapped := wrappedParagraphs()
 	body := WinAnsi("F1", Helvetica)
 	bold := WinAnsi("F2", HelveticaBold)
 	small := WinAnsi("F3", Helvetica)
-	doc := Doc{Title: "Board of Directors meeting in public", PageTreeFanout: 16}
+	doc := Doc{Title: docTitle, PageTreeFanout: 16}
 	title := func(k int) string { return manySections[(k-1)%len(manySections)] + " report " + strconv.Itoa(k) }
 	agenda := doc.AddPage().NewContent()
 	agenda.Text(bold, 16, margin, topY-16, "Agenda")
