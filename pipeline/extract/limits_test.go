@@ -402,7 +402,7 @@ func testHostile(t *testing.T, tc hostileCase) {
 	start := time.Now()
 	d, err := Document(context.Background(), &fetched.Doc{Source: name, Data: data}, opt)
 	took := time.Since(start)
-	o := outcome{d, err, took}
+	o := outcome{doc: d, err: err, took: took, deadlineWanted: strings.Contains(tc.wantErr, "(--deadline)")}
 	checkOutcome(t, tc.name, o, opt.Deadline+5*time.Second)
 	t.Logf("%s, %s: %v", bytesize.Human(int64(len(data))), took.Round(time.Millisecond), summary(d, err))
 	if tc.wantErr != "" {
@@ -508,7 +508,7 @@ func TestEncryptedPDFs(t *testing.T) {
 			}
 			start := time.Now()
 			d, err := Document(context.Background(), &fetched.Doc{Source: out, Data: data}, Options{Deadline: 30 * time.Second})
-			checkOutcome(t, tt.name, outcome{d, err, time.Since(start)}, 20*time.Second)
+			checkOutcome(t, tt.name, outcome{doc: d, err: err, took: time.Since(start)}, 20*time.Second)
 			t.Logf("%v", summary(d, err))
 			if tt.wantErr == "" {
 				if err != nil {
