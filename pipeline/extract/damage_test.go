@@ -238,7 +238,7 @@ func TestDamagedThroughWorker(t *testing.T) {
 	for _, dm := range damages() {
 		data := dm.apply(fx.PDF)
 		start := time.Now()
-		d, err := Document(context.Background(), fixtureResult(dm.name, data), Options{Deadline: 20 * time.Second})
+		d, err := Document(context.Background(), fixtureResult(dm.name, data), Options{Deadline: 60 * time.Second})
 		o := outcome{doc: d, err: err, took: time.Since(start)}
 		checkOutcome(t, dm.name, o, 10*time.Second)
 		in := readDamaged(dm.name, data, 60*time.Second)
