@@ -3,7 +3,7 @@
 package rules
 
 // builtinVersion is the SHA-256 of the rule files builtinFiles was made from.
-const builtinVersion = "05601498bd173eba729cf5ba9ebdf34a89c1d1461fd7ce4e04a93e10699f1ec3"
+const builtinVersion = "7cdb9a2ae0251e84b5a5943c2b6ab6846bbddfd7ea5fa0b712da381ccb2cd9f5"
 
 // builtinFiles are the rule files of rules/criteria, read and checked.
 func builtinFiles() []*File {
@@ -545,6 +545,18 @@ func builtinFiles() []*File {
 					Name:        "affected-group",
 					Kind:        "composite",
 					Description: "who or where is affected",
+					Claim: &ClaimSpec{
+						Speaker: []string{
+							"own",
+							"source",
+						},
+						Status: []string{
+							"fact",
+							"done",
+							"need",
+						},
+						Polarity: "positive",
+					},
 					Any: []Part{
 						{
 							Signal: "group-affected",
