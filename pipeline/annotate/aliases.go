@@ -18,9 +18,19 @@ import (
 // can hold every local charity, but the document introducing one says
 // what it is.
 type aliases struct {
-	re   *regexp.Regexp // whole-word matcher for all aliases
+	re   *regexp.Regexp // whole-word matcher for all aliases (nil: none)
 	kind map[string]Annotation
+	// staffRespondents: the document says its respondents are
+	// professionals ("Respondents were from a range of sectors including
+	// housing, education, ..."), so its "respondents" and "responses"
+	// are not the public's.
+	staffRespondents bool
 }
+
+// staffRespondentsRE is a document's saying that its respondents are
+// professionals, from services or organisations, or that its survey went
+// to them.
+var staffRespondentsRE = regexp.MustCompile(`(?i)\brespondents (?:were|are|came) (?:mainly |mostly |largely |all |predominantly )?(?:from|drawn from|working in|employed (?:in|by)|based in) (?:a (?:wide )?range of |various |different |a variety of |across )?(?:sectors|services|organisations|organizations|agencies|professions|providers|settings|teams|partner organisations)\b|\b(?:survey|questionnaire)s? (?:was |were )?(?:sent|circulated|distributed|issued) to (?:\w+ ){0,2}(?:professionals|staff|practitioners|services|providers|organisations|stakeholders|agencies)\b`)
 
 var defineRE = regexp.MustCompile(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
 
@@ -72,9 +82,16 @@ func findAliases(d *document.Document) *aliases {
 	for _, p := range d.Pages {
 		for _, b := range p.Blocks {
 			see(b.Text)
+			if !al.staffRespondents && (strings.Contains(b.Text, "espondents") || strings.Contains(b.Text, "urvey") ||
+				strings.Contains(b.Text, "uestionnaire")) {
+				al.staffRespondents = staffRespondentsRE.MatchString(b.Text)
+			}
 		}
 	}
 	if len(al.kind) == 0 {
+		if al.staffRespondents {
+			return al
+		}
 		return nil
 	}
 	var names []string
@@ -100,7 +117,7 @@ func findAliases(d *document.Document) *aliases {
 // find annotates the uses of the aliases in a sentence, where no group
 // found already covers them.
 func (al *aliases) find(t *text, have []Annotation) []Annotation {
-	if al == nil {
+	if al == nil || al.re == nil {
 		return nil
 	}
 	var out []Annotation
@@ -213,4 +230,24 @@ func bodyName(run string) string {
 		return ""
 	}
 	return strings.Join(words, " ")
+}
+
+// dropStaffResponses removes, in a document whose respondents are
+// professionals, the engagement its "respondents" and "responses" were
+// taken for.
+func (al *aliases) dropStaffResponses(as []Annotation) []Annotation {
+	if al == nil || !al.staffRespondents {
+		return as
+	}
+	kept := as[:0]
+	for _, a := range as {
+		if a.Kind == Engagement && a.Sub == SubConsult {
+			switch strings.ToLower(a.Text) {
+			case "respondents", "respondent", "responses", "response":
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	return kept
 }

@@ -508,7 +508,7 @@ func annotateText(t *text, u unit) []Annotation {
 		commitments = append(commitments, Annotation{Kind: Commitment, Sub: SubLeadIn, Unit: u.leadIn})
 	}
 	as = append(as, commitments...)
-	as = append(as, findEngagement(t)...)
+	as = append(as, u.aliases.dropStaffResponses(findEngagement(t))...)
 	if u.changesLeadIn != "" {
 		as = append(as, Annotation{Kind: Engagement, Sub: SubChanged, Unit: u.changesLeadIn})
 	}

@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nhsreview/nhsreview/pipeline/document"
@@ -145,4 +146,33 @@ func TestDescribedBodyAlias(t *testing.T) {
 		return
 	}
 	t.Fatal("sentence not found")
+}
+
+// TestStaffRespondents: a document that says its respondents are
+// professionals ("Respondents were from a range of sectors") does not
+// take their responses for the public's engagement; one that does not say
+// so does.
+func TestStaffRespondents(t *testing.T) {
+	consults := func(blocks ...string) int {
+		var bs []document.Block
+		for _, b := range blocks {
+			bs = append(bs, document.Block{Kind: document.Paragraph, Text: b})
+		}
+		n := 0
+		for _, s := range Annotate(doc(bs...)).Sentences {
+			for _, a := range s.Annotations {
+				if a.Kind == Engagement && a.Sub == SubConsult && strings.EqualFold(a.Text, "respondents") {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	said := "Three quarters of respondents were aware of the service for patients."
+	if n := consults("Respondents were from a range of sectors including housing, education and primary care.", said); n != 0 {
+		t.Errorf("professional respondents: %d consultations of the public, want 0", n)
+	}
+	if n := consults("We asked residents what mattered to them.", said); n != 1 {
+		t.Errorf("respondents not said to be professionals: %d consultations, want 1", n)
+	}
 }
