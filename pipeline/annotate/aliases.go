@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -22,7 +23,7 @@ type aliases struct {
 	kind map[string]Annotation
 }
 
-var defineRE = regexp.MustCompile(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
+var defineRE = lazyre.New(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
 
 // commonAbbreviations are never taken as aliases for a group: they are
 // organisations, places or ordinary words written in capitals.
@@ -121,7 +122,7 @@ func (al *aliases) find(t *text, have []Annotation) []Annotation {
 // advocacy organisation". The article must be "a" or "an": "the charity"
 // and "the official charity" describe an organisation's own charity, and
 // "the voluntary sector" the sector, not a body.
-var describedRE = regexp.MustCompile(`((?:[A-Z][\p{L}’'&-]*)(?: (?:of|for|and|the|&|[A-Z][\p{L}’'&-]*))*)` +
+var describedRE = lazyre.New(`((?:[A-Z][\p{L}’'&-]*)(?: (?:of|for|and|the|&|[A-Z][\p{L}’'&-]*))*)` +
 	`(?: \(([A-Z][A-Za-z]{1,6})\))?(?:,| is| was| are) (?:a|an) ((?:[\p{L}’'-]+,? ){0,6}?)` +
 	`(?:registered )?(?:charity|voluntary (?:and community )?(?:sector )?organisation|community (?:and voluntary )?organisation|` +
 	`advocacy organisation|third sector organisation|faith(?:-based)? organisation|social enterprise|community interest company|` +

@@ -1,0 +1,35 @@
+package lazyre
+
+import (
+	"regexp"
+	"testing"
+)
+
+func TestLikeRegexp(t *testing.T) {
+	const pat = `(?i)\b(a+)(b*)\b`
+	r, want := New(pat), regexp.MustCompile(pat)
+	if r.String() != pat || r.Regexp().String() != want.String() {
+		t.Fatal("pattern text")
+	}
+	for _, s := range []string{"", "aab x AB", "ba", "a b aa bb"} {
+		if r.MatchString(s) != want.MatchString(s) ||
+			r.FindString(s) != want.FindString(s) ||
+			len(r.FindAllStringSubmatchIndex(s, -1)) != len(want.FindAllStringSubmatchIndex(s, -1)) ||
+			r.ReplaceAllString(s, "<$1>") != want.ReplaceAllString(s, "<$1>") {
+			t.Errorf("%q: differs from regexp", s)
+		}
+	}
+	if r.Regexp() != r.Regexp() {
+		t.Error("compiled twice")
+	}
+}
+
+func TestCompileAll(t *testing.T) {
+	New(`(`)
+	if CompileAll() == nil {
+		t.Error("a bad pattern passed")
+	}
+	mu.Lock()
+	all = all[:len(all)-1]
+	mu.Unlock()
+}
