@@ -242,7 +242,7 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		if !re.mayMatch(norm) {
 			continue
 		}
-		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
+		for _, loc := range re.findAll(norm) {
 			excl = append(excl, span{loc[0], loc[1]})
 		}
 	}
@@ -269,12 +269,12 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		if len(excl) == 0 {
 			// Nothing excluded: the first match is the answer, and
 			// finding every match costs a pass over the whole sentence.
-			if loc := re.re.FindStringIndex(norm); loc != nil {
+			if loc := re.find(norm); loc != nil {
 				return span{loc[0], loc[1]}, true
 			}
 			continue
 		}
-		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
+		for _, loc := range re.findAll(norm) {
 			s := span{loc[0], loc[1]}
 			if !covered(s) {
 				return s, true
