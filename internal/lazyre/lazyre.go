@@ -7,6 +7,13 @@
 // the CPU time of a process that does nothing else. A *Regexp has the
 // methods of *regexp.Regexp that the program uses, each compiling the
 // pattern once, on its first call, with regexp.MustCompile.
+//
+// MatchString and FindStringIndex also skip the regular expression when
+// the text lacks every literal one of which each match must contain
+// (filter.go), and MatchString tries a top-level alternation branch by
+// branch, each only where its own literals are: Go's engine has no such
+// filter for a pattern that starts with \b, and runs a large alternation
+// on its slow path.
 package lazyre
 
 import (
@@ -19,6 +26,16 @@ type Regexp struct {
 	once    sync.Once
 	re      *regexp.Regexp
 	pattern string
+	// lits: literals one of which every match contains (nil: no filter).
+	lits []string
+	// branches: the top-level alternatives, each with its literals, when
+	// every one of them has some.
+	branches []branch
+}
+
+type branch struct {
+	re   *regexp.Regexp
+	lits []string
 }
 
 var (
@@ -64,17 +81,18 @@ func (r *Regexp) Regexp() *regexp.Regexp {
 	return r.re
 }
 
-func (r *Regexp) compile() { r.re = regexp.MustCompile(r.pattern) }
+func (r *Regexp) compile() {
+	r.re = regexp.MustCompile(r.pattern)
+	r.lits, r.branches = filters(r.pattern)
+}
 
 // String returns the source text of the pattern, without compiling it.
 func (r *Regexp) String() string { return r.pattern }
 
 func (r *Regexp) Match(b []byte) bool                  { return r.Regexp().Match(b) }
-func (r *Regexp) MatchString(s string) bool            { return r.Regexp().MatchString(s) }
 func (r *Regexp) Find(b []byte) []byte                 { return r.Regexp().Find(b) }
 func (r *Regexp) FindIndex(b []byte) []int             { return r.Regexp().FindIndex(b) }
 func (r *Regexp) FindString(s string) string           { return r.Regexp().FindString(s) }
-func (r *Regexp) FindStringIndex(s string) []int       { return r.Regexp().FindStringIndex(s) }
 func (r *Regexp) FindSubmatch(b []byte) [][]byte       { return r.Regexp().FindSubmatch(b) }
 func (r *Regexp) FindSubmatchIndex(b []byte) []int     { return r.Regexp().FindSubmatchIndex(b) }
 func (r *Regexp) FindStringSubmatch(s string) []string { return r.Regexp().FindStringSubmatch(s) }
@@ -127,3 +145,43 @@ func (r *Regexp) LiteralPrefix() (prefix string, complete bool) {
 	return r.Regexp().LiteralPrefix()
 }
 func (r *Regexp) Longest() { r.Regexp().Longest() }
+
+// MatchString reports whether s contains a match of the pattern.
+func (r *Regexp) MatchString(s string) bool {
+	re := r.Regexp()
+	if r.branches != nil {
+		for _, b := range r.branches {
+			if containsAny(s, b.lits) && b.re.MatchString(s) {
+				return true
+			}
+		}
+		return false
+	}
+	if r.lits != nil && !containsAny(s, r.lits) {
+		return false
+	}
+	return re.MatchString(s)
+}
+
+// FindStringIndex returns the leftmost match in s, as a pair of offsets.
+func (r *Regexp) FindStringIndex(s string) []int {
+	re := r.Regexp()
+	if r.lits != nil && !containsAny(s, r.lits) {
+		return nil
+	}
+	return re.FindStringIndex(s)
+}
+
+// All returns the patterns made by New so far.
+func All() []*Regexp {
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]*Regexp(nil), all...)
+}
+
+// Filtered reports whether the pattern, compiled, has a literal filter or
+// is split into branches.
+func (r *Regexp) Filtered() bool {
+	r.Regexp()
+	return r.lits != nil || r.branches != nil
+}

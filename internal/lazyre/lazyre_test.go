@@ -2,6 +2,7 @@ package lazyre
 
 import (
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -32,4 +33,22 @@ func TestCompileAll(t *testing.T) {
 	mu.Lock()
 	all = all[:len(all)-1]
 	mu.Unlock()
+}
+
+func TestSplitTop(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		want    []string
+	}{
+		{`a|b`, []string{`a`, `b`}},
+		{`(?i)a|b(c|d)`, []string{`(?i)a`, `(?i)b(c|d)`}},
+		{`[|]|\||(?:x|y)|[]|]|[^]|]|[[:alpha:]|]`, []string{`[|]`, `\|`, `(?:x|y)`, `[]|]`, `[^]|]`, `[[:alpha:]|]`}},
+		{`a(?i)b|c`, nil},
+		{`(?i:a)|b`, []string{`(?i:a)`, `b`}},
+		{`(a|b`, nil},
+	} {
+		if got := splitTop(tc.pattern); !slices.Equal(got, tc.want) {
+			t.Errorf("splitTop(%q) = %q, want %q", tc.pattern, got, tc.want)
+		}
+	}
 }
