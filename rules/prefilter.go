@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // filteredRE is a regular expression with a cheap test that rules most
@@ -11,8 +12,10 @@ import (
 // contain (the idea of RE2's FilteredRE2). Most sentences contain none of
 // "times", "years", "driven", so most regex terms never run.
 type filteredRE struct {
-	re   *regexp.Regexp
-	lits []string // lower case; nil means no filter
+	pattern string
+	once    sync.Once
+	re      *regexp.Regexp
+	lits    []string // lower case; nil means no filter
 	// leading: the pattern is `^\W*(...)`, a sentence's first word; its
 	// literals are looked for only there, not across the whole sentence.
 	leading bool
@@ -23,22 +26,39 @@ type filteredRE struct {
 }
 
 func newFilteredRE(pattern string) *filteredRE {
-	re := regexp.MustCompile(pattern)
-	f := &filteredRE{re: re, hand: handMatchers[pattern]}
-	if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil {
-		if lits, ok := required(tree.Simplify()); ok {
-			f.lits = lits
-			f.leading = strings.HasPrefix(strings.TrimPrefix(pattern, "(?i)"), `^\W*(`)
-			for _, l := range lits {
-				f.maxLit = max(f.maxLit, len(l))
+	f := lazyFilteredRE(pattern)
+	f.prepare()
+	return f
+}
+
+// lazyFilteredRE is newFilteredRE compiled on first use: most term
+// patterns of the built-in rules never get past the filter on a short
+// document, and compiling them all was a sixth of the rule set's
+// building, which every command pays (the patterns were checked when the
+// rules were read, or when the built-in set was generated).
+func lazyFilteredRE(pattern string) *filteredRE {
+	return &filteredRE{pattern: pattern, hand: handMatchers[pattern]}
+}
+
+// prepare compiles the pattern and finds its literals, once.
+func (f *filteredRE) prepare() {
+	f.once.Do(func() {
+		f.re = regexp.MustCompile(f.pattern)
+		if tree, err := syntax.Parse(f.pattern, syntax.Perl); err == nil {
+			if lits, ok := required(tree.Simplify()); ok {
+				f.lits = lits
+				f.leading = strings.HasPrefix(strings.TrimPrefix(f.pattern, "(?i)"), `^\W*(`)
+				for _, l := range lits {
+					f.maxLit = max(f.maxLit, len(l))
+				}
 			}
 		}
-	}
-	return f
+	})
 }
 
 // mayMatch reports whether lower-cased text could match.
 func (f *filteredRE) mayMatch(lower string) bool {
+	f.prepare()
 	if f.lits == nil {
 		return true
 	}
@@ -61,6 +81,7 @@ func (f *filteredRE) mayMatch(lower string) bool {
 
 // find returns the first match in s, as re.FindStringIndex would.
 func (f *filteredRE) find(s string) []int {
+	f.prepare()
 	if f.hand == nil {
 		return f.re.FindStringIndex(s)
 	}
@@ -73,6 +94,7 @@ func (f *filteredRE) find(s string) []int {
 // findAll returns every match in s, as re.FindAllStringIndex(s, -1)
 // would (the hand-written patterns never match the empty string).
 func (f *filteredRE) findAll(s string) [][]int {
+	f.prepare()
 	if f.hand == nil {
 		return f.re.FindAllStringIndex(s, -1)
 	}
