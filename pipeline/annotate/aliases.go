@@ -2,7 +2,6 @@ package annotate
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -19,8 +18,11 @@ import (
 // can hold every local charity, but the document introducing one says
 // what it is.
 type aliases struct {
-	re   *regexp.Regexp // whole-word matcher for all aliases
-	kind map[string]Annotation
+	names []string // longest first: the order a match is chosen in
+	// byFirst lists, for each byte, the names that start with it, in
+	// the order of names.
+	byFirst [256][]string
+	kind    map[string]Annotation
 }
 
 var defineRE = lazyre.New(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
@@ -82,19 +84,11 @@ func findAliases(d *document.Document) *aliases {
 	for a := range al.kind {
 		names = append(names, a)
 	}
-	// Longest first, so that "Impact Initiatives" is not matched as a
-	// shorter alias inside it, and in one order, so that the matcher is
-	// the same on every run (map order is not).
-	slices.SortFunc(names, func(a, b string) int {
-		if c := cmp.Compare(len(b), len(a)); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	for i, n := range names {
-		names[i] = regexp.QuoteMeta(n)
+	sortAliases(names)
+	al.names = names
+	for _, n := range names {
+		al.byFirst[n[0]] = append(al.byFirst[n[0]], n)
 	}
-	al.re = regexp.MustCompile(`\b(?:` + strings.Join(names, "|") + `)\b`)
 	return al
 }
 
@@ -105,7 +99,7 @@ func (al *aliases) find(t *text, have []Annotation) []Annotation {
 		return nil
 	}
 	var out []Annotation
-	for _, loc := range al.re.FindAllStringIndex(t.s, -1) {
+	for _, loc := range al.findAll(t.s) {
 		if overlaps(have, loc[0], loc[1]) {
 			continue
 		}
@@ -114,6 +108,52 @@ func (al *aliases) find(t *text, have []Annotation) []Annotation {
 		out = append(out, a)
 	}
 	return out
+}
+
+// sortAliases puts names longest first, so that "Impact Initiatives" is
+// not matched as a shorter alias inside it, and in one order, so that the
+// matcher is the same on every run (map order is not).
+func sortAliases(names []string) {
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+// findAll returns the uses of the aliases in s, as the regular expression
+// \b(?:NAME|NAME...)\b of the names, longest first, would find them with
+// FindAllStringIndex (TestAliasesMatchRegexp): at the first position
+// where a name starts at a word boundary and ends at one, the first such
+// name in that order, then on from its end. By hand because Go's engine
+// has no literal to look for ahead of the \b, and tried the whole
+// alternation at every byte of every sentence.
+func (al *aliases) findAll(s string) [][]int {
+	var out [][]int
+	for p := 0; p < len(s); p++ {
+		names := al.byFirst[s[p]]
+		if len(names) == 0 || !asciiBoundary(s, p) {
+			continue
+		}
+		for _, n := range names {
+			if strings.HasPrefix(s[p:], n) && asciiBoundary(s, p+len(n)) {
+				out = append(out, []int{p, p + len(n)})
+				p += len(n) - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// asciiBoundary reports whether \b holds at byte i of s: a word byte of
+// regular expressions (ASCII letter, digit or underscore) on one side
+// only.
+func asciiBoundary(s string, i int) bool {
+	before := i > 0 && (isWordByte(s[i-1]) || s[i-1] == '_')
+	after := i < len(s) && (isWordByte(s[i]) || s[i] == '_')
+	return before != after
 }
 
 // describedRE finds a name said to be a voluntary organisation, by
