@@ -49,6 +49,9 @@ func filters(pattern string) ([]string, []branch) {
 // parser's tree printed back would do, but printing a large pattern's
 // tree took half a second.)
 func splitTop(p string) []string {
+	if strings.Contains(p, `\Q`) {
+		return nil // \Q...\E quotes bars and brackets alike
+	}
 	flags := ""
 	if strings.HasPrefix(p, "(?") {
 		if end := strings.IndexByte(p, ')'); end > 0 && strings.Trim(p[2:end], "imsU-") == "" {

@@ -46,6 +46,7 @@ func TestSplitTop(t *testing.T) {
 		{`a(?i)b|c`, nil},
 		{`(?i:a)|b`, []string{`(?i:a)`, `b`}},
 		{`(a|b`, nil},
+		{`\Qa|b\E|c`, nil},
 	} {
 		if got := splitTop(tc.pattern); !slices.Equal(got, tc.want) {
 			t.Errorf("splitTop(%q) = %q, want %q", tc.pattern, got, tc.want)
