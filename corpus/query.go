@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/rules"
 )
 
@@ -251,7 +251,7 @@ func (e notFoundError) Unwrap() error { return ErrNotFound }
 
 func notFound(msg string) error { return notFoundError(msg) }
 
-var hexPrefix = regexp.MustCompile(`^[0-9a-fA-F]{6,64}$`)
+var hexPrefix = lazyre.New(`^[0-9a-fA-F]{6,64}$`)
 
 // Show finds a document by id, or a version by a prefix of its SHA-256
 // (at least 6 hex digits).
@@ -423,7 +423,7 @@ func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
 	return out, rows.Err()
 }
 
-var odsCode = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)
+var odsCode = lazyre.New(`^[A-Z0-9]{2,10}$`)
 
 // AddOrganisation adds (or renames) an organisation a user files documents
 // under; the built-in catalogue's rows cannot be changed this way.

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -94,7 +94,7 @@ func (e *QueryError) Error() string {
 }
 
 // ftsProblem is how SQLite words the mistakes FTS5 finds in a query.
-var ftsProblem = regexp.MustCompile(`(fts5: .*|unterminated string|no such column: .*|unknown special query: .*|expected integer, got .*)`)
+var ftsProblem = lazyre.New(`(fts5: .*|unterminated string|no such column: .*|unknown special query: .*|expected integer, got .*)`)
 
 // queryError turns SQLite's error for a bad query into a QueryError, and
 // leaves any other error as it is.

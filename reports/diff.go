@@ -3,9 +3,9 @@ package reports
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -195,7 +195,7 @@ func ask(f func(string) bool, quote string) *bool {
 // flagExample is the example a red flag quotes, " (page 3: “…”)": the same
 // flag with another example, or the same example moved to another page,
 // is not a new flag.
-var flagExample = regexp.MustCompile(`\s*\(page \d+: “.*”\)\s*$`)
+var flagExample = lazyre.New(`\s*\(page \d+: “.*”\)\s*$`)
 
 func flagKey(f string) string {
 	return textclean.Fold(flagExample.ReplaceAllString(f, ""))

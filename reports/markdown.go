@@ -3,9 +3,9 @@ package reports
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
 )
@@ -103,7 +103,7 @@ func mdList(b *strings.Builder, items []string, mark string) {
 // readable in the raw text.
 const mdSpecial = "\\`*_[]<|~"
 
-var mdEntity = regexp.MustCompile(`&(#?[A-Za-z0-9]+;)`)
+var mdEntity = lazyre.New(`&(#?[A-Za-z0-9]+;)`)
 
 // mdEscape makes text literal in Markdown: line breaks become spaces (a
 // quote is one paragraph), syntax characters get a backslash, and a line

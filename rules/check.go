@@ -8,10 +8,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 )
 
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var nameRE = lazyre.New(`^[a-z][a-z0-9-]*$`)
 
 // fileCheck gathers the errors of one file, in the order the checks find
 // them (the file's order, top to bottom), one "file:line: message" each.

@@ -3,9 +3,9 @@ package rules
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -108,7 +108,7 @@ func unitCost(s *annotate.Sentence, sums, counts []annotate.Annotation) (Fact, b
 }
 
 // buyWords join a sum to what it pays for.
-var buyWords = regexp.MustCompile(`(?i)^\s*(?:(?:a year|per year|each year|annually|over \w+ years)\s+)?(?:for|in|on|to (?:fund|recruit|provide|deliver|build|open|create|buy|pay for|employ|train|commission)|will (?:fund|buy|pay for|provide|deliver|build|open|create)|funds|buys|pays for|provides|delivers)\b[^.;:]{0,40}$`)
+var buyWords = lazyre.New(`(?i)^\s*(?:(?:a year|per year|each year|annually|over \w+ years)\s+)?(?:for|in|on|to (?:fund|recruit|provide|deliver|build|open|create|buy|pay for|employ|train|commission)|will (?:fund|buy|pay for|provide|deliver|build|open|create)|funds|buys|pays for|provides|delivers)\b[^.;:]{0,40}$`)
 
 func buys(text string, m, c annotate.Annotation) bool {
 	if c.Start < m.End || c.Start-m.End > 80 {

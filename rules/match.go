@@ -38,8 +38,21 @@ type pattern struct {
 	prefix bool // the term ended in "*": any word ending matches
 }
 
+// trieStates is the room made for the trie at the start: the built-in
+// rules make 11,000 states, and growing the arrays to that, out above
+// all (a slice a state), was a third of adding the terms.
+const trieStates = 1 << 14
+
 func newAutomaton() *automaton {
-	return &automaton{child: []int32{-1}, sibling: []int32{-1}, label: []byte{0}, out: [][]int32{nil}, byText: map[string]int32{}}
+	a := &automaton{
+		child:   make([]int32, 1, trieStates),
+		sibling: make([]int32, 1, trieStates),
+		label:   make([]byte, 1, trieStates),
+		out:     make([][]int32, 1, trieStates),
+		byText:  make(map[string]int32, 2048),
+	}
+	a.child[0], a.sibling[0] = -1, -1
+	return a
 }
 
 // next is the trie's child of s on byte c, or -1.
@@ -217,7 +230,7 @@ func (a *automaton) list(terms, exclude []string) *termList {
 
 func termRegexp(t string) *filteredRE {
 	if expr, ok := termExpr(t); ok {
-		return newFilteredRE(expr)
+		return lazyFilteredRE(expr)
 	}
 	return nil
 }
@@ -242,7 +255,7 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		if !re.mayMatch(norm) {
 			continue
 		}
-		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
+		for _, loc := range re.findAll(norm) {
 			excl = append(excl, span{loc[0], loc[1]})
 		}
 	}
@@ -269,12 +282,12 @@ func (tl *termList) match(hits []hit, norm string) (span, bool) {
 		if len(excl) == 0 {
 			// Nothing excluded: the first match is the answer, and
 			// finding every match costs a pass over the whole sentence.
-			if loc := re.re.FindStringIndex(norm); loc != nil {
+			if loc := re.find(norm); loc != nil {
 				return span{loc[0], loc[1]}, true
 			}
 			continue
 		}
-		for _, loc := range re.re.FindAllStringIndex(norm, -1) {
+		for _, loc := range re.findAll(norm) {
 			s := span{loc[0], loc[1]}
 			if !covered(s) {
 				return s, true

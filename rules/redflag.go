@@ -1,13 +1,14 @@
 package rules
 
 import (
-	"regexp"
 	"strconv"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // exampleTail is how redFlags appends a red flag's example passage to its
 // message: ` (page 3: “quote”)`.
-var exampleTail = regexp.MustCompile(` \(page (\d+): “(.*)”\)$`)
+var exampleTail = lazyre.New(` \(page (\d+): “(.*)”\)$`)
 
 // SplitRedFlag takes a red flag as a scorecard holds it apart: the
 // message, and the page and quote of its example passage (0 and "" when

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
@@ -291,7 +292,7 @@ func (r *run) placeOf(e Evidence) string {
 	return "Where it says"
 }
 
-var placeholder = regexp.MustCompile(`\{([a-z][a-z0-9-]*)\}`)
+var placeholder = lazyre.New(`\{([a-z][a-z0-9-]*)\}`)
 
 // fill replaces {signal} with how many sentences the signal matched.
 func (r *run) fill(cc *ccrit, s string) string {

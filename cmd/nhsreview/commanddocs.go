@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -196,6 +196,6 @@ func markdownText(s string) string {
 // lineStart matches what starts a heading, quote, bullet list or rule;
 // numbered, a numbered list.
 var (
-	lineStart = regexp.MustCompile(`^(#|>|[-+] |---|===)`)
-	numbered  = regexp.MustCompile(`^([0-9]+)[.)] `)
+	lineStart = lazyre.New(`^(#|>|[-+] |---|===)`)
+	numbered  = lazyre.New(`^([0-9]+)[.)] `)
 )

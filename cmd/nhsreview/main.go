@@ -37,6 +37,7 @@ const (
 
 func main() {
 	extract.Worker()
+	tuneGC()
 	os.Exit(mainCode())
 }
 

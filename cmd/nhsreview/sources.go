@@ -13,13 +13,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract"
@@ -228,7 +228,7 @@ func readOne(ctx context.Context, src string, o readOptions) (*document.Document
 }
 
 // itemRe is an agenda item number after "#": "7i", "4.1", "13".
-var itemRe = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*[a-z]{0,4}$`)
+var itemRe = lazyre.New(`^[0-9]+(?:\.[0-9]+)*[a-z]{0,4}$`)
 
 // paperRef reads a source that names one paper of a board pack,
 // "pack.pdf#7i": the pack's source and the item. A file whose name holds

@@ -8,9 +8,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -37,9 +37,9 @@ func Decode(path string, data []byte, v any) []string {
 }
 
 var (
-	yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlLine = lazyre.New(`line (\d+): (.*)`)
 	// unknownKey is how the decoder says a key is not known.
-	unknownKey = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unknownKey = lazyre.New(`^field (\S+) not found in type \S+$`)
 )
 
 // Line puts a decoder's message in the form "path:line: message" (line 1

@@ -2,10 +2,10 @@ package annotate
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -18,8 +18,11 @@ import (
 // can hold every local charity, but the document introducing one says
 // what it is.
 type aliases struct {
-	re   *regexp.Regexp // whole-word matcher for all aliases (nil: none)
-	kind map[string]Annotation
+	names []string // longest first: the order a match is chosen in (none: no aliases)
+	// byFirst lists, for each byte, the names that start with it, in
+	// the order of names.
+	byFirst [256][]string
+	kind    map[string]Annotation
 	// staffRespondents: the document says its respondents are
 	// professionals ("Respondents were from a range of sectors including
 	// housing, education, ..."), so its "respondents" and "responses"
@@ -30,9 +33,9 @@ type aliases struct {
 // staffRespondentsRE is a document's saying that its respondents are
 // professionals, from services or organisations, or that its survey went
 // to them.
-var staffRespondentsRE = regexp.MustCompile(`(?i)\brespondents (?:were|are|came) (?:mainly |mostly |largely |all |predominantly )?(?:from|drawn from|working in|employed (?:in|by)|based in) (?:a (?:wide )?range of |various |different |a variety of |across )?(?:sectors|services|organisations|organizations|agencies|professions|providers|settings|teams|partner organisations)\b|\b(?:survey|questionnaire)s? (?:was |were )?(?:sent|circulated|distributed|issued) to (?:\w+ ){0,2}(?:professionals|staff|practitioners|services|providers|organisations|stakeholders|agencies)\b`)
+var staffRespondentsRE = lazyre.New(`(?i)\brespondents (?:were|are|came) (?:mainly |mostly |largely |all |predominantly )?(?:from|drawn from|working in|employed (?:in|by)|based in) (?:a (?:wide )?range of |various |different |a variety of |across )?(?:sectors|services|organisations|organizations|agencies|professions|providers|settings|teams|partner organisations)\b|\b(?:survey|questionnaire)s? (?:was |were )?(?:sent|circulated|distributed|issued) to (?:\w+ ){0,2}(?:professionals|staff|practitioners|services|providers|organisations|stakeholders|agencies)\b`)
 
-var defineRE = regexp.MustCompile(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
+var defineRE = lazyre.New(`\(([A-Z][A-Za-z]{1,6}s?)\)`)
 
 // commonAbbreviations are never taken as aliases for a group: they are
 // organisations, places or ordinary words written in capitals.
@@ -98,30 +101,22 @@ func findAliases(d *document.Document) *aliases {
 	for a := range al.kind {
 		names = append(names, a)
 	}
-	// Longest first, so that "Impact Initiatives" is not matched as a
-	// shorter alias inside it, and in one order, so that the matcher is
-	// the same on every run (map order is not).
-	slices.SortFunc(names, func(a, b string) int {
-		if c := cmp.Compare(len(b), len(a)); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	for i, n := range names {
-		names[i] = regexp.QuoteMeta(n)
+	sortAliases(names)
+	al.names = names
+	for _, n := range names {
+		al.byFirst[n[0]] = append(al.byFirst[n[0]], n)
 	}
-	al.re = regexp.MustCompile(`\b(?:` + strings.Join(names, "|") + `)\b`)
 	return al
 }
 
 // find annotates the uses of the aliases in a sentence, where no group
 // found already covers them.
 func (al *aliases) find(t *text, have []Annotation) []Annotation {
-	if al == nil || al.re == nil {
+	if al == nil || len(al.names) == 0 {
 		return nil
 	}
 	var out []Annotation
-	for _, loc := range al.re.FindAllStringIndex(t.s, -1) {
+	for _, loc := range al.findAll(t.s) {
 		if overlaps(have, loc[0], loc[1]) {
 			continue
 		}
@@ -132,13 +127,59 @@ func (al *aliases) find(t *text, have []Annotation) []Annotation {
 	return out
 }
 
+// sortAliases puts names longest first, so that "Impact Initiatives" is
+// not matched as a shorter alias inside it, and in one order, so that the
+// matcher is the same on every run (map order is not).
+func sortAliases(names []string) {
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+// findAll returns the uses of the aliases in s, as the regular expression
+// \b(?:NAME|NAME...)\b of the names, longest first, would find them with
+// FindAllStringIndex (TestAliasesMatchRegexp): at the first position
+// where a name starts at a word boundary and ends at one, the first such
+// name in that order, then on from its end. By hand because Go's engine
+// has no literal to look for ahead of the \b, and tried the whole
+// alternation at every byte of every sentence.
+func (al *aliases) findAll(s string) [][]int {
+	var out [][]int
+	for p := 0; p < len(s); p++ {
+		names := al.byFirst[s[p]]
+		if len(names) == 0 || !asciiBoundary(s, p) {
+			continue
+		}
+		for _, n := range names {
+			if strings.HasPrefix(s[p:], n) && asciiBoundary(s, p+len(n)) {
+				out = append(out, []int{p, p + len(n)})
+				p += len(n) - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// asciiBoundary reports whether \b holds at byte i of s: a word byte of
+// regular expressions (ASCII letter, digit or underscore) on one side
+// only.
+func asciiBoundary(s string, i int) bool {
+	before := i > 0 && (isWordByte(s[i-1]) || s[i-1] == '_')
+	after := i < len(s) && (isWordByte(s[i]) || s[i] == '_')
+	return before != after
+}
+
 // describedRE finds a name said to be a voluntary organisation, by
 // apposition or copula: "<Name> (<ABBR>), a local charity", "<Name> is a
 // national charity", "<ABBR>, a national information, advice and
 // advocacy organisation". The article must be "a" or "an": "the charity"
 // and "the official charity" describe an organisation's own charity, and
 // "the voluntary sector" the sector, not a body.
-var describedRE = regexp.MustCompile(`((?:[A-Z][\p{L}’'&-]*)(?: (?:of|for|and|the|&|[A-Z][\p{L}’'&-]*))*)` +
+var describedRE = lazyre.New(`((?:[A-Z][\p{L}’'&-]*)(?: (?:of|for|and|the|&|[A-Z][\p{L}’'&-]*))*)` +
 	`(?: \(([A-Z][A-Za-z]{1,6})\))?(?:,| is| was| are) (?:a|an) ((?:[\p{L}’'-]+,? ){0,6}?)` +
 	`(?:registered )?(?:charity|voluntary (?:and community )?(?:sector )?organisation|community (?:and voluntary )?organisation|` +
 	`advocacy organisation|third sector organisation|faith(?:-based)? organisation|social enterprise|community interest company|` +

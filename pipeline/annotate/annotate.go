@@ -3,11 +3,11 @@ package annotate
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/crash"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
@@ -212,13 +212,13 @@ func sentencesOf(ctx context.Context, units []unit, cuts [][]int) ([]Sentence, e
 }
 
 var (
-	surveyRe = regexp.MustCompile(`\b(survey|surveys|study|questionnaire|poll)\b`)
+	surveyRe = lazyre.New(`\b(survey|surveys|study|questionnaire|poll)\b`)
 	// A cited source: "[25]", "(ONS, 2021)", "(2017)".
-	citedRe = regexp.MustCompile(`\[\d+(,\s*\d+)*\]|\((?:[A-Z][A-Za-z&.' -]+,?\s+)?(?:19|20)\d\d[a-z]?\)`)
+	citedRe = lazyre.New(`\[\d+(,\s*\d+)*\]|\((?:[A-Z][A-Za-z&.' -]+,?\s+)?(?:19|20)\d\d[a-z]?\)`)
 	// The document's own survey starts afresh.
-	ownSurveyRe = regexp.MustCompile(`\b(our|we|this) (own |local |online )?(survey|questionnaire)\b|\bwe (surveyed|asked|ran a survey)\b|\blocal survey\b`)
+	ownSurveyRe = lazyre.New(`\b(our|we|this) (own |local |online )?(survey|questionnaire)\b|\bwe (surveyed|asked|ran a survey)\b|\blocal survey\b`)
 	// What a survey's findings say of the people it asked.
-	surveyFindingRe = regexp.MustCompile(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated|responded|responses|took part|response rate)\b`)
+	surveyFindingRe = lazyre.New(`\b(respondents?|participants?|those surveyed|of those who (answered|responded))\b|\b(said|reported|felt|stated|indicated|rated|responded|responses|took part|response rate)\b`)
 )
 
 // surveyFindingCues are substrings one of which every match of
@@ -365,10 +365,10 @@ func joinCells(row []string) (string, [][2]int) {
 }
 
 var (
-	ownerHeaderRe = regexp.MustCompile(`^(?:lead|leads|owner|owners|responsible|responsibility|accountable|accountability|lead officer|lead officers|lead organisation|lead organisations|lead agency|lead partner|lead partners|who|by whom|responsible officer|responsible lead|action owner|action lead|delivery lead|lead\(s\)|owner\(s\)|named lead|lead/owner|owner/lead|action for|actions for|action by|action to be taken by|lead body|lead bodies|lead agencies|responsible organisation|responsible organisations|responsible agency|responsible agencies|who will lead|who is responsible|who leads)$`)
+	ownerHeaderRe = lazyre.New(`^(?:lead|leads|owner|owners|responsible|responsibility|accountable|accountability|lead officer|lead officers|lead organisation|lead organisations|lead agency|lead partner|lead partners|who|by whom|responsible officer|responsible lead|action owner|action lead|delivery lead|lead\(s\)|owner\(s\)|named lead|lead/owner|owner/lead|action for|actions for|action by|action to be taken by|lead body|lead bodies|lead agencies|responsible organisation|responsible organisations|responsible agency|responsible agencies|who will lead|who is responsible|who leads)$`)
 	// A measures column says how an action in its row will be judged.
-	measureHeaderRe = regexp.MustCompile(`^(?:measures?|possible measures|measures? of success|success measures?|outcome measures?|indicators?|key performance indicators?|kpis?|metrics?|targets?|how we will measure( success)?|how will we know|how success will be measured|measure of impact|performance measures?)$`)
-	whenHeaderRe    = regexp.MustCompile(`^(?:timescale|timescales|timeframe|time frame|timeframes|deadline|deadlines|by when|when|target date|completion date|due date|date|due|delivery date|target completion|timeline|timing|target completion date|date due|by)$`)
+	measureHeaderRe = lazyre.New(`^(?:measures?|possible measures|measures? of success|success measures?|outcome measures?|indicators?|key performance indicators?|kpis?|metrics?|targets?|how we will measure( success)?|how will we know|how success will be measured|measure of impact|performance measures?)$`)
+	whenHeaderRe    = lazyre.New(`^(?:timescale|timescales|timeframe|time frame|timeframes|deadline|deadlines|by when|when|target date|completion date|due date|date|due|delivery date|target completion|timeline|timing|target completion date|date due|by)$`)
 )
 
 func headerColumns(header []string) *tableCols {
@@ -398,8 +398,8 @@ func headerColumns(header []string) *tableCols {
 }
 
 var (
-	yearColumnRE   = regexp.MustCompile(`^(?:year [1-9]|year (?:one|two|three|four|five)|y[1-5]|(?:fy ?)?(?:19|20)\d\d ?[/-] ?(?:19|20)?\d\d|(?:fy|financial year) ?(?:19|20)?\d\d|(?:19|20)\d\d)$`)
-	annualColumnRE = regexp.MustCompile(`^(?:annual|annually|per year|per annum|each year|£ ?per year|annual cost|annual budget|cost per year|yearly)$`)
+	yearColumnRE   = lazyre.New(`^(?:year [1-9]|year (?:one|two|three|four|five)|y[1-5]|(?:fy ?)?(?:19|20)\d\d ?[/-] ?(?:19|20)?\d\d|(?:fy|financial year) ?(?:19|20)?\d\d|(?:19|20)\d\d)$`)
+	annualColumnRE = lazyre.New(`^(?:annual|annually|per year|per annum|each year|£ ?per year|annual cost|annual budget|cost per year|yearly)$`)
 )
 
 // periodHeader gives the period a column header sets for the sums below
@@ -433,8 +433,8 @@ func wordCount(s string) int { return len(strings.Fields(s)) }
 // list of changes made because of what people said: "Having reviewed the
 // responses, the following key changes have been made to the Strategy:".
 var (
-	changesLeadInRE = regexp.MustCompile(`(?i)\b(?:changes?|amendments?|updates?|additions?)\b[^.]{0,80}\b(?:made|been made|have made|we made|agreed|include|included|are)\b[^.]{0,120}:\s*$|\b(?:we have|we've)\s+(?:changed|amended|updated|added)\b[^.]{0,120}:\s*$`)
-	feedbackRE      = regexp.MustCompile(`(?i)\b(?:responses?|feedback|consultation|engagement|comments|respondents|you said|views|what (?:people|you|residents|patients) (?:said|told us))\b`)
+	changesLeadInRE = lazyre.New(`(?i)\b(?:changes?|amendments?|updates?|additions?)\b[^.]{0,80}\b(?:made|been made|have made|we made|agreed|include|included|are)\b[^.]{0,120}:\s*$|\b(?:we have|we've)\s+(?:changed|amended|updated|added)\b[^.]{0,120}:\s*$`)
+	feedbackRE      = lazyre.New(`(?i)\b(?:responses?|feedback|consultation|engagement|comments|respondents|you said|views|what (?:people|you|residents|patients) (?:said|told us))\b`)
 )
 
 // reportedLeadIn is the speaker of a lead-in ending with a colon whose
@@ -453,7 +453,7 @@ func reportedLeadIn(lead string) string {
 
 // leadInRE recognises a sentence that introduces a list of commitments:
 // "We will:", "Our actions are:", "Over the next five years we will:".
-var leadInRE = regexp.MustCompile(`(?i)\b(?:we will|we are going to|we plan to|we intend to|we commit to|we have committed to|our (?:actions|commitments|priorities for action) (?:are|will be)|actions? (?:are|include)|we will also|the partnership will|the board will|the icb will)\b[^.]{0,120}:\s*$`)
+var leadInRE = lazyre.New(`(?i)\b(?:we will|we are going to|we plan to|we intend to|we commit to|we have committed to|our (?:actions|commitments|priorities for action) (?:are|will be)|actions? (?:are|include)|we will also|the partnership will|the board will|the icb will)\b[^.]{0,120}:\s*$`)
 
 func sentence(u unit, s string) Sentence {
 	t := newText(s)

@@ -2,11 +2,11 @@ package annotate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -120,45 +120,45 @@ const minWords = 4
 
 var (
 	// A bibliography: back matter sections and citation-shaped lines.
-	referenceSectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|author details|authors' contributions|competing interests|declarations|availability of data and materials|notes)\s*$`)
+	referenceSectionRe = lazyre.New(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(references|bibliography|works cited|sources|endnotes|footnotes|citations|further reading|author details|authors' contributions|competing interests|declarations|availability of data and materials|notes)\s*$`)
 	// Citation shapes, each tried only when its cue is in the sentence:
 	// one alternation of them all ran over every sentence with a year in
 	// brackets and was the costliest test of a claim.
 	citationRes = []struct {
 		cue string
-		re  *regexp.Regexp
+		re  *lazyre.Regexp
 	}{
-		{"doi", regexp.MustCompile(`\bdoi\b`)},
-		{"available", regexp.MustCompile(`available (from|at):? *https?://`)},
-		{"et al", regexp.MustCompile(`\bet al\.?,? \(?(19|20)\d\d`)},
-		{"vol", regexp.MustCompile(`\bvol\.? ?\d+`)},
-		{"pp.", regexp.MustCompile(`\bpp\. ?\d+`)},
-		{"[", regexp.MustCompile(`^\[\d+\]\s`)},
-		{".,", regexp.MustCompile(`\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},`)},
-		{"(19", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
-		{"(20", regexp.MustCompile(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
+		{"doi", lazyre.New(`\bdoi\b`)},
+		{"available", lazyre.New(`available (from|at):? *https?://`)},
+		{"et al", lazyre.New(`\bet al\.?,? \(?(19|20)\d\d`)},
+		{"vol", lazyre.New(`\bvol\.? ?\d+`)},
+		{"pp.", lazyre.New(`\bpp\. ?\d+`)},
+		{"[", lazyre.New(`^\[\d+\]\s`)},
+		{".,", lazyre.New(`\b[A-Z][A-Za-z'’-]+,? (?:[A-Z]\.\s?){1,3},`)},
+		{"(19", lazyre.New(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
+		{"(20", lazyre.New(`^[^.]{0,80}\((?:19|20)\d\d[a-z]?\)\.\s`)},
 	}
 	// Contents and index entries: a title, then dot leaders or a page.
-	contentsSectionRe = regexp.MustCompile(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$|^\s*(document )?outline\s*$`)
-	dotLeaderRe       = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
-	endsPageNumberRe  = regexp.MustCompile(`\s\d{1,3}$`)
+	contentsSectionRe = lazyre.New(`(?i)^\s*(table of )?contents\s*$|^\s*index\s*$|^\s*(document )?outline\s*$`)
+	dotLeaderRe       = lazyre.New(`(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{0,4}`)
+	endsPageNumberRe  = lazyre.New(`\s\d{1,3}$`)
 	// Formalities of a meeting, acknowledgements and glossaries say
 	// nothing about what a plan does.
-	formalitySectionRe = regexp.MustCompile(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(apologies( for absence)?|declarations? of interests?|minutes of the (last|previous) meeting|matters arising|welcome(,)? (and )?(introductions|apologies)|welcome|acknowledge?ments?|thanks|thank you|glossary( of terms)?|abbreviations|acronyms|any other business|date (and time )?of (the )?next meeting|quorum|attendance|present|in attendance|contributors|about the authors?)\b`)
+	formalitySectionRe = lazyre.New(`(?i)^\s*(\d+(\.\d+)*\.?\s*)?(apologies( for absence)?|declarations? of interests?|minutes of the (last|previous) meeting|matters arising|welcome(,)? (and )?(introductions|apologies)|welcome|acknowledge?ments?|thanks|thank you|glossary( of terms)?|abbreviations|acronyms|any other business|date (and time )?of (the )?next meeting|quorum|attendance|present|in attendance|contributors|about the authors?)\b`)
 	// formalityRe runs on lower-case text: Go's case folding is slow.
-	formalityRe = regexp.MustCompile(`\bthe chair(man|person|woman)? (welcomed|opened|invited|thanked|noted that the meeting|declared)|\bbefore formal business\b|\bapologies (were|for absence|received)\b|\bdeclarations? of interests?\b|\b(approved|accepted|agreed) as an? (accurate|true|correct) record\b|\bminutes of the (previous|last) meeting\b|\bthe meeting was quorate\b|\b(i|we) would (like|wish) to (thank|extend|express)\b|\b(grateful |special |sincere )?thanks (go |goes )?to\b|\bwith (grateful )?thanks to\b|\bthank you (to|for)\b|\bmatters arising\b`)
+	formalityRe = lazyre.New(`\bthe chair(man|person|woman)? (welcomed|opened|invited|thanked|noted that the meeting|declared)|\bbefore formal business\b|\bapologies (were|for absence|received)\b|\bdeclarations? of interests?\b|\b(approved|accepted|agreed) as an? (accurate|true|correct) record\b|\bminutes of the (previous|last) meeting\b|\bthe meeting was quorate\b|\b(i|we) would (like|wish) to (thank|extend|express)\b|\b(grateful |special |sincere )?thanks (go |goes )?to\b|\bwith (grateful )?thanks to\b|\bthank you (to|for)\b|\bmatters arising\b`)
 	// An opening quotation mark: a quotation, someone else's words.
-	quotationStartRe = regexp.MustCompile(`^\W{0,3}["“‘']`)
+	quotationStartRe = lazyre.New(`^\W{0,3}["“‘']`)
 	// A section that reports what people said.
-	reportedSectionRe = regexp.MustCompile(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b|\bstakeholder (perspectives|views|feedback)\b|\blocal views\b|\bpersonal experiences?\b`)
+	reportedSectionRe = lazyre.New(`(?i)\bwhat (you|people|residents|patients|they|we|families|carers|children|young people|parents) (told|said|say|heard|shared)|\byou said\b|\bfeedback\b|\bconsultation (responses|findings|feedback|results)|\bsurvey (results|findings|responses)|\bthemes (from|raised)|\bcomments (received|from)|\bwhat matters to|\bquotes\b|\btheir words\b|\bvoices? of\b|\bstories\b|\bstakeholder (perspectives|views|feedback)\b|\blocal views\b|\bpersonal experiences?\b`)
 	// "You said / we did": the table is the document's own answer.
-	exampleSectionRe   = regexp.MustCompile(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
-	recommendSectionRe = regexp.MustCompile(`(?i)\brecommendations?\b`)
+	exampleSectionRe   = lazyre.New(`(?i)\bcase stud(y|ies)\b|\bexamples? of\b|\bgood practice\b|\bspotlight\b|\bvignette`)
+	recommendSectionRe = lazyre.New(`(?i)\brecommendations?\b`)
 	// Sections on national policy, legislation and the literature: what
 	// they say is done or recommended is other bodies' (a title that
 	// also says "local" is the document's own context).
-	policySectionRe = regexp.MustCompile(`(?i)\b(literature|evidence) review\b|\breview of (the )?(literature|evidence)\b|\b(legislation|legislative|policy|national) (and policy )?context\b|\bnational (policy|policies|guidance|drivers)\b|\bgovernment policy\b|\b(recent )?policy,? (and |literature and )?legislation\b|\bpolicy, literature\b|\bwhat the (evidence|literature|research) says\b`)
-	localTitleRe    = regexp.MustCompile(`(?i)\blocal\b`)
+	policySectionRe = lazyre.New(`(?i)\b(literature|evidence) review\b|\breview of (the )?(literature|evidence)\b|\b(legislation|legislative|policy|national) (and policy )?context\b|\bnational (policy|policies|guidance|drivers)\b|\bgovernment policy\b|\b(recent )?policy,? (and |literature and )?legislation\b|\bpolicy, literature\b|\bwhat the (evidence|literature|research) says\b`)
+	localTitleRe    = lazyre.New(`(?i)\blocal\b`)
 )
 
 // Word classes. Deciding a claim asks of each sentence whether it has a
@@ -437,7 +437,7 @@ func authorYearEntry(s string) bool {
 }
 
 // entryYearRe is the year of a reference entry: "(2024)." before a title.
-var entryYearRe = regexp.MustCompile(`\((?:19|20)\d\d[a-z]?\)\.`)
+var entryYearRe = lazyre.New(`\((?:19|20)\d\d[a-z]?\)\.`)
 
 // rowForm judges a table row: readable under a header when its cells are
 // cells, glued when the cells are pieces of sentences cut by a converter
@@ -578,7 +578,7 @@ func StartsMidSentence(q string) bool {
 // replacement character a lost bullet glyph becomes, or the lone "o" that
 // word processors use for a second-level bullet ("were: o mental health
 // o inequalities"), each between spaces.
-var inlineBulletRe = regexp.MustCompile(`\s(?:[•●▪■◦‣∙\x{F0B7}\x{FFFD}]|o)\s+\S`)
+var inlineBulletRe = lazyre.New(`\s(?:[•●▪■◦‣∙\x{F0B7}\x{FFFD}]|o)\s+\S`)
 
 // GluedList reports a line holding two or more inline bullets: a list
 // whose items a converter ran together into one line, which a reader
@@ -611,9 +611,9 @@ func bulletPieces(s string) []string {
 // ("10 In addition", not "42 Integrated Care Boards").
 func isLowerByte(c byte) bool { return 'a' <= c && c <= 'z' }
 
-var authorYearRe = regexp.MustCompile(`(?:^|; )(?:[A-Z][\w'’&.-]*\s){1,5}\((?:19|20)\d\d[a-z]?\)\.?\s*$`)
+var authorYearRe = lazyre.New(`(?:^|; )(?:[A-Z][\w'’&.-]*\s){1,5}\((?:19|20)\d\d[a-z]?\)\.?\s*$`)
 
-var footnoteStartRe = regexp.MustCompile(`^\s*(?:\d{1,3}(?:[–-]\d{1,3})?\s+\d{1,3}(?:[–-]\d{1,3})?\b|\d{1,3}:?\s+(?:In|The|This|These|Those|However|Therefore|Thus|It|We|Our|For|As|Furthermore|Moreover|There|Although|While|Whilst|When|But|And|Such|Overall|Finally|Similarly)\b)`)
+var footnoteStartRe = lazyre.New(`^\s*(?:\d{1,3}(?:[–-]\d{1,3})?\s+\d{1,3}(?:[–-]\d{1,3})?\b|\d{1,3}:?\s+(?:In|The|This|These|Those|However|Therefore|Thus|It|We|Our|For|As|Furthermore|Moreover|There|Although|While|Whilst|When|But|And|Such|Overall|Finally|Similarly)\b)`)
 
 func startsLowerRune(s string) bool {
 	for _, r := range s {

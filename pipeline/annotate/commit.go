@@ -1,8 +1,9 @@
 package annotate
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // SubOwner marks a commitment with a named owner, given in Unit.
@@ -15,7 +16,7 @@ const (
 
 // commitRe finds the commitment triggers; which group matched says how to
 // look for an owner.
-var commitRe = regexp.MustCompile(
+var commitRe = lazyre.New(
 	`^(?:\b(we(?:\s+will|\s*['’]ll|\s+are\s+going\s+to|\s+plan\s+to|\s+intend\s+to|\s+commit\s+to|\s+pledge\s+to|\s+shall))\b` +
 		`|\b((?:will|shall)\s+be\s+(?:delivered|implemented|introduced|established|launched|completed|rolled\s+out|put\s+in\s+place|in\s+place|developed|set\s+up|led|overseen|monitored|reviewed|achieved|provided|commissioned|taken\s+forward|coordinated|co-ordinated)\s+by)\b` +
 		`|\b((?:is|are|will\s+be|shall\s+be)\s+(?:responsible|accountable)\s+for)\b` +
@@ -25,7 +26,7 @@ var commitRe = regexp.MustCompile(
 
 // stateAfterWill are words after "we will" that predict rather than
 // commit.
-var stateAfterWill = regexp.MustCompile(`^\s+(?:all\s+)?(?:live|die|age|grow\s+old|get\s+older|need|face|experience|see\s+(?:a|an|more|fewer)|be\s+(?:older|living|affected))\b`)
+var stateAfterWill = lazyre.New(`^\s+(?:all\s+)?(?:live|die|age|grow\s+old|get\s+older|need|face|experience|see\s+(?:a|an|more|fewer)|be\s+(?:older|living|affected))\b`)
 
 var commitStarts = normIn("we").then(1, tokIn("will", "are", "plan", "intend", "commit", "pledge", "shall")).
 	or(normIn("we'll")).

@@ -1,9 +1,10 @@
 package annotate
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // Plausible years for NHS papers; numbers outside are not years.
@@ -31,13 +32,13 @@ const (
 )
 
 var (
-	yearRe     = regexp.MustCompile(`^(?:\b(` + yearPat + `)(?:\s?(/|-|–|—)\s?(\d{4}|\d{2}))?\b)`)
-	deadlineRe = regexp.MustCompile(`^(?:\b(?:by|no\s+later\s+than)\s+(?:the\s+)?(?:(?:end|start|beginning|middle)(?:\s+of|-)\s*)?(?:the\s+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:` + monthPat + `)\.?,?\s+|(?:q[1-4]|quarter\s+[1-4]|(?:early|mid|late)[\s-]|spring|summer|autumn|winter)\s*(?:of\s+)?|(?:financial\s+year|fy)\s*)?(?:of\s+)?(` + yearPat + `)(?:\s?(?:/|-|–)\s?(\d{4}|\d{2}))?\b)`)
-	withinRe   = regexp.MustCompile(`^(?:\bwithin\s+(?:the\s+)?(?:next\s+|first\s+)?(` + smallNumPat + `)\s+(days?|weeks?|months?|years?)\b)`)
-	durationRe = regexp.MustCompile(`^(?:\b(?:over|for|across)\s+(?:the\s+)?(?:(?:next|coming|following|first|last|past|remaining)\s+)?(` + smallNumPat + `)\s+(years?|months?)\b|\b(` + smallNumPat + `)(?:-|\s)(year|month)\s(?:plan|programme|strategy|funding|investment|period|contract|contracts|deal|settlement|agreement|budget|allocation|grant|grants|commitment|vision|programme)\b|\b(` + smallNumPat + `)-(year|month)\b|\bmulti[\s-]?year\b)`)
-	annualRe   = regexp.MustCompile(`^(?:\b(?:per\s+(?:year|annum)|each\s+year|every\s+year|annually|yearly|(a)\s+year)\b|\bp\.a\.)`)
-	spanRe     = regexp.MustCompile(`^(?:\b(?:from|between)\s+(` + yearPat + `)(?:\s?/\s?\d{2})?\s+(?:to|until|till|and|through)\s+(` + yearPat + `)(?:\s?/\s?(\d{2}))?\b)`)
-	fyRe       = regexp.MustCompile(`^(?:\b(?:for|in|during|across|throughout)\s+(?:the\s+)?(?:financial\s+year\s+|fy\s*)?(` + yearPat + `)\s?(?:/|-|–)\s?(\d{4}|\d{2})\b)`)
+	yearRe     = lazyre.New(`^(?:\b(` + yearPat + `)(?:\s?(/|-|–|—)\s?(\d{4}|\d{2}))?\b)`)
+	deadlineRe = lazyre.New(`^(?:\b(?:by|no\s+later\s+than)\s+(?:the\s+)?(?:(?:end|start|beginning|middle)(?:\s+of|-)\s*)?(?:the\s+)?(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:` + monthPat + `)\.?,?\s+|(?:q[1-4]|quarter\s+[1-4]|(?:early|mid|late)[\s-]|spring|summer|autumn|winter)\s*(?:of\s+)?|(?:financial\s+year|fy)\s*)?(?:of\s+)?(` + yearPat + `)(?:\s?(?:/|-|–)\s?(\d{4}|\d{2}))?\b)`)
+	withinRe   = lazyre.New(`^(?:\bwithin\s+(?:the\s+)?(?:next\s+|first\s+)?(` + smallNumPat + `)\s+(days?|weeks?|months?|years?)\b)`)
+	durationRe = lazyre.New(`^(?:\b(?:over|for|across)\s+(?:the\s+)?(?:(?:next|coming|following|first|last|past|remaining)\s+)?(` + smallNumPat + `)\s+(years?|months?)\b|\b(` + smallNumPat + `)(?:-|\s)(year|month)\s(?:plan|programme|strategy|funding|investment|period|contract|contracts|deal|settlement|agreement|budget|allocation|grant|grants|commitment|vision|programme)\b|\b(` + smallNumPat + `)-(year|month)\b|\bmulti[\s-]?year\b)`)
+	annualRe   = lazyre.New(`^(?:\b(?:per\s+(?:year|annum)|each\s+year|every\s+year|annually|yearly|(a)\s+year)\b|\bp\.a\.)`)
+	spanRe     = lazyre.New(`^(?:\b(?:from|between)\s+(` + yearPat + `)(?:\s?/\s?\d{2})?\s+(?:to|until|till|and|through)\s+(` + yearPat + `)(?:\s?/\s?(\d{2}))?\b)`)
+	fyRe       = lazyre.New(`^(?:\b(?:for|in|during|across|throughout)\s+(?:the\s+)?(?:financial\s+year\s+|fy\s*)?(` + yearPat + `)\s?(?:/|-|–)\s?(\d{4}|\d{2})\b)`)
 )
 
 var smallNums = map[string]float64{

@@ -1,8 +1,9 @@
 package annotate
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // Group sub-kinds.
@@ -51,7 +52,7 @@ func findGroups(t *text) []Annotation {
 // areaRe is a run of capitalised words before an area word. Matched on the
 // original text: capitals matter here.
 // It is matched on a few words before each area word only.
-var areaRe = regexp.MustCompile(`\b((?:[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?\s){1,2})(ward|Ward|borough|Borough|district|District|neighbourhood|Neighbourhood|locality|Locality|PCN|ICB|CCG)$`)
+var areaRe = lazyre.New(`\b((?:[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?\s){1,2})(ward|Ward|borough|Borough|district|District|neighbourhood|Neighbourhood|locality|Locality|PCN|ICB|CCG)$`)
 
 var areaWords = wordSet("ward", "borough", "district", "neighbourhood", "locality", "pcn", "icb", "ccg")
 

@@ -1,9 +1,9 @@
 package annotate
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -32,21 +32,21 @@ var Kinds = []string{KindStrategy, KindBoardPapers, KindAnnualReport, KindNeeds,
 // leaves the headings to decide (an abstract and methods: research).
 var kindRules = []struct {
 	kind string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{KindBoardPapers, regexp.MustCompile(`(?i)\bboard (meeting|papers?|pack)\b|\bpublic board\b|\bagenda\b|\bmeeting of the\b`)},
-	{KindConsultation, regexp.MustCompile(`(?i)\bconsultation report\b|\bengagement (report|findings)\b|\bfindings from the (community )?engagement\b|\bwhat (you|people|residents) (told|said)\b|\bevidence and engagement\b|\bparents?\s*/\s*carers of service users\b|\b(national|public|community) engagement\b`)},
-	{KindImpact, regexp.MustCompile(`(?i)\b(equality|equalities|health) impact (report|assessment)\b|\bequalities assessment\b`)},
-	{KindAnnualReport, regexp.MustCompile(`(?i)\bannual (report|progress report|impact report)\b|\breport and accounts\b|\bannual report of the director\b`)},
-	{KindResearch, regexp.MustCompile(`(?i)\bsystematic (literature )?review\b|\brapid review\b|\bliterature review\b|\bresearch (paper|report)\b|\boverview of recent reports\b|\bevaluation\b|\bbrief overview\b|\bindependent review\b|\breview (into|of)\b`)},
-	{KindNeeds, regexp.MustCompile(`(?i)\bneeds assessment\b|\bjsna\b|\bpopulation profile\b|\bprofile pack\b|\bdemographics\b|\bhealth needs\b|\bneeds of\b|\bforecasting\b|\bprofile\b`)},
-	{KindGuidance, regexp.MustCompile(`(?i)\bguidance\b|\bguidelines?\b|\bplanning framework\b|\bmeasurement guide\b|\bpolicy\b|\bconstitution\b|\bframework for the nhs\b`)},
-	{KindStrategy, regexp.MustCompile(`(?i)\bstrateg(y|ies)\b|\bplan\b|\bframework for action\b|\bmanifesto\b|\bpriorities\b|\baction plan\b`)},
+	{KindBoardPapers, lazyre.New(`(?i)\bboard (meeting|papers?|pack)\b|\bpublic board\b|\bagenda\b|\bmeeting of the\b`)},
+	{KindConsultation, lazyre.New(`(?i)\bconsultation report\b|\bengagement (report|findings)\b|\bfindings from the (community )?engagement\b|\bwhat (you|people|residents) (told|said)\b|\bevidence and engagement\b|\bparents?\s*/\s*carers of service users\b|\b(national|public|community) engagement\b`)},
+	{KindImpact, lazyre.New(`(?i)\b(equality|equalities|health) impact (report|assessment)\b|\bequalities assessment\b`)},
+	{KindAnnualReport, lazyre.New(`(?i)\bannual (report|progress report|impact report)\b|\breport and accounts\b|\bannual report of the director\b`)},
+	{KindResearch, lazyre.New(`(?i)\bsystematic (literature )?review\b|\brapid review\b|\bliterature review\b|\bresearch (paper|report)\b|\boverview of recent reports\b|\bevaluation\b|\bbrief overview\b|\bindependent review\b|\breview (into|of)\b`)},
+	{KindNeeds, lazyre.New(`(?i)\bneeds assessment\b|\bjsna\b|\bpopulation profile\b|\bprofile pack\b|\bdemographics\b|\bhealth needs\b|\bneeds of\b|\bforecasting\b|\bprofile\b`)},
+	{KindGuidance, lazyre.New(`(?i)\bguidance\b|\bguidelines?\b|\bplanning framework\b|\bmeasurement guide\b|\bpolicy\b|\bconstitution\b|\bframework for the nhs\b`)},
+	{KindStrategy, lazyre.New(`(?i)\bstrateg(y|ies)\b|\bplan\b|\bframework for action\b|\bmanifesto\b|\bpriorities\b|\baction plan\b`)},
 }
 
 // researchHeadings: a paper with an abstract and methods is research,
 // whatever its title.
-var researchHeadings = regexp.MustCompile(`(?i)^(abstract|methods?|methodology|results|discussion|conclusions?|limitations)\b`)
+var researchHeadings = lazyre.New(`(?i)^(abstract|methods?|methodology|results|discussion|conclusions?|limitations)\b`)
 
 // KindOf recognises what kind of document d is, from its title and its
 // headings.

@@ -2,10 +2,11 @@ package annotate
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // Money sub-kinds. A sum may carry one of each pair, comma-separated
@@ -42,18 +43,18 @@ var (
 	// them only where a sum can start, which is many times faster than
 	// searching every sentence. Ranges are assembled in code so that the
 	// second half's scale can be shared ("£10–15 million").
-	moneyAt  = regexp.MustCompile(`^(?:£|gbp)\s?(` + numPat + `)(?:\s?(` + scalePat + `)\b)?`)
-	poundsAt = regexp.MustCompile(`^(` + numPat + `)(?:\s?(` + scalePat + `))?\s(?:pounds|pounds\s+sterling)\b`)
+	moneyAt  = lazyre.New(`^(?:£|gbp)\s?(` + numPat + `)(?:\s?(` + scalePat + `)\b)?`)
+	poundsAt = lazyre.New(`^(` + numPat + `)(?:\s?(` + scalePat + `))?\s(?:pounds|pounds\s+sterling)\b`)
 	// rangeTailRe continues a sum into a range: "-£15m", " to £15m", "–15 million".
-	rangeTailRe = regexp.MustCompile(`^\s?(-|–|—|to)\s?(£|gbp\s?)?\s?(` + numPat + `)(?:\s?(` + scalePat + `)\b)?`)
+	rangeTailRe = lazyre.New(`^\s?(-|–|—|to)\s?(£|gbp\s?)?\s?(` + numPat + `)(?:\s?(` + scalePat + `)\b)?`)
 	// unitRe is a qualifier right after a sum.
-	unitRe = regexp.MustCompile(`^,?\s?\(?(?:(?:per|a|an|each|every)\s(year|annum|head|person|capita|resident|bed|patient|week|month|day|hour|pupil|household)\b|(annually|yearly|p\.a\.|pa)(?:\W|$))`)
+	unitRe = lazyre.New(`^,?\s?\(?(?:(?:per|a|an|each|every)\s(year|annum|head|person|capita|resident|bed|patient|week|month|day|hour|pupil|household)\b|(annually|yearly|p\.a\.|pa)(?:\W|$))`)
 )
 
 // allAt runs the anchored re at the start of every token cand accepts and
 // returns the matches, non-overlapping and in order, as
 // FindAllStringSubmatchIndex would over the whole text.
-func allAt(re *regexp.Regexp, t *text, cand candFn) [][]int {
+func allAt(re *lazyre.Regexp, t *text, cand candFn) [][]int {
 	var out [][]int
 	last := 0
 	for k, tk := range t.toks {
@@ -134,7 +135,7 @@ func window(l string, pos, n int) string {
 
 // anchoredAt runs an anchored regular expression at byte offset pos of l
 // and returns its submatch offsets in l, or nil.
-func anchoredAt(re *regexp.Regexp, l string, pos int) []int {
+func anchoredAt(re *lazyre.Regexp, l string, pos int) []int {
 	m := re.FindStringSubmatchIndex(window(l, pos, anchorWindow))
 	if m == nil {
 		return nil
@@ -410,8 +411,8 @@ func clauseBounds(l string, lo, start, end, hi int) (int, int) {
 // anchored for the token-driven search: at tokens in recurStarts and
 // newStarts.
 var (
-	recurAt            = regexp.MustCompile(`^(?:\bnon[\s-]?recurr(?:ent|ing)\b|\bone[\s-]off\b|\bone-time\b|\brecurr(?:ent|ing)\b)`)
-	newAt              = regexp.MustCompile(`^(?:\b(?:new|additional|extra)\s(?:recurrent\s|capital\s|revenue\s|national\s|government\s)?(?:money|monies|funding|investment)\b|\bexisting\s(?:resources|budgets?|funding|allocations?|monies|money)\b)`)
+	recurAt            = lazyre.New(`^(?:\bnon[\s-]?recurr(?:ent|ing)\b|\bone[\s-]off\b|\bone-time\b|\brecurr(?:ent|ing)\b)`)
+	newAt              = lazyre.New(`^(?:\b(?:new|additional|extra)\s(?:recurrent\s|capital\s|revenue\s|national\s|government\s)?(?:money|monies|funding|investment)\b|\bexisting\s(?:resources|budgets?|funding|allocations?|monies|money)\b)`)
 	recurStarts        = wordSet("non", "nonrecurrent", "nonrecurring", "recurrent", "recurring", "one")
 	newStarts          = wordSet("new", "additional", "extra", "existing")
 	recurCand   candFn = func(t *text, k int) bool { return recurStarts[t.toks[k].norm] }
@@ -430,7 +431,7 @@ func recurSub(match string) string {
 
 // nearest returns the match of the anchored re, tried at tokens in starts
 // within [lo, hi), closest to [start, end).
-func nearest(t *text, re *regexp.Regexp, starts map[string]bool, lo, hi, start, end int) string {
+func nearest(t *text, re *lazyre.Regexp, starts map[string]bool, lo, hi, start, end int) string {
 	if lo >= hi {
 		return ""
 	}

@@ -2,19 +2,20 @@ package annotate
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 var (
 	// percentRe: "14%", "19 per cent", "9.3 percent", "10-15%", "10 to 15 per cent".
-	percentRe = regexp.MustCompile(`^(` + numPat + `)(\s?%)?(?:\s?(-|–|—|to)\s?(` + numPat + `))?\s?(?:%|per\s?cent\b|percent\b)`)
+	percentRe = lazyre.New(`^(` + numPat + `)(\s?%)?(?:\s?(-|–|—|to)\s?(` + numPat + `))?\s?(?:%|per\s?cent\b|percent\b)`)
 	// rateRe: "40-50 per 100,000", "12.3 per 1,000 population".
-	rateRe = regexp.MustCompile(`^(` + numPat + `)(?:\s?(?:-|–|—|to)\s?(` + numPat + `))?\s(?:per|/)\s?(1,000,000|1000000|100,000|100000|100k|10,000|10000|1,000|1000|100|million)\b`)
+	rateRe = lazyre.New(`^(` + numPat + `)(?:\s?(?:-|–|—|to)\s?(` + numPat + `))?\s(?:per|/)\s?(1,000,000|1000000|100,000|100000|100k|10,000|10000|1,000|1000|100|million)\b`)
 	// countNumRe is a number that may count something: digits, or a
 	// decimal with a scale ("1.3 million"), or a number word.
-	countNumRe = regexp.MustCompile(`^(?:(` + numPat + `)(?:\s?(million|billion|thousand|m|bn|k)\b)?|(` + strings.Join(slices.Sorted(maps.Keys(wordNumbers)), "|") + `)\b)`)
+	countNumRe = lazyre.New(`^(?:(` + numPat + `)(?:\s?(million|billion|thousand|m|bn|k)\b)?|(` + strings.Join(slices.Sorted(maps.Keys(wordNumbers)), "|") + `)\b)`)
 )
 
 // These are anchored (^) and run only at tokens that can start a number:

@@ -18,11 +18,11 @@ package annotate
 import (
 	_ "embed" // the training tables
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"gopkg.in/neurosnap/sentences.v1"
 )
 
@@ -108,9 +108,9 @@ type wordTokenizer struct {
 	sentences.DefaultWordTokenizer
 }
 
-var reAbbr = regexp.MustCompile(`((?:[\w]\.)+[\w]*\.)`)
-var reLooksLikeEllipsis = regexp.MustCompile(`(?:\.\s?){2,}\.`)
-var reEntities = regexp.MustCompile(`Yahoo!`)
+var reAbbr = lazyre.New(`((?:[\w]\.)+[\w]*\.)`)
+var reLooksLikeEllipsis = lazyre.New(`(?:\.\s?){2,}\.`)
+var reEntities = lazyre.New(`Yahoo!`)
 
 func (e *wordTokenizer) HasSentEndChars(t *sentences.Token) bool {
 	enders := []string{
@@ -226,7 +226,7 @@ func (a *multiPunctWordAnnotation) tokenAnnotation(tokOne, tokTwo *sentences.Tok
 		}
 	}
 
-	if len(reAbbr.FindAllString(tokOne.Tok, 1)) == 0 {
+	if !reAbbr.MatchString(tokOne.Tok) {
 		return
 	}
 

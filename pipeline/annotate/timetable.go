@@ -1,10 +1,11 @@
 package annotate
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // SubNoTime marks a consultation whose closing date leaves no time to
@@ -28,7 +29,7 @@ const earliestDecision = 60 * 24 * time.Hour
 
 // dayDateRe is a date to the day: "30 March 2025", "2nd of April 2025",
 // "March 30, 2025".
-var dayDateRe = regexp.MustCompile(`(?i)\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + monthPat + `)\.?,?\s+(` + yearPat + `)|(` + monthPat + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(` + yearPat + `))\b`)
+var dayDateRe = lazyre.New(`(?i)\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + monthPat + `)\.?,?\s+(` + yearPat + `)|(` + monthPat + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(` + yearPat + `))\b`)
 
 var monthNumbers = map[string]time.Month{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -66,12 +67,12 @@ func dayDates(s string) []datedAt {
 // consultWordRe names a consultation; closeCueRe and decisionCueRe are
 // what a date before them is: the consultation's close, or a decision.
 var (
-	consultWordRe = regexp.MustCompile(`(?i)\b(consultation|consulting|have your say|engagement period|listening period)\b`)
-	closeCueRe    = regexp.MustCompile(`(?i)\b(closes|closing|closed|close|ends|ending|ended|end|until|to|deadline|runs|ran|running|open|opens)\b`)
-	decisionCueRe = regexp.MustCompile(`(?i)\b(approve|approves|approved|approval|decision|decide|decides|decided|sign off|signed off|ratify|ratified|ratification|adopt|adopts|adopted|agree|agrees|agreed)\b`)
+	consultWordRe = lazyre.New(`(?i)\b(consultation|consulting|have your say|engagement period|listening period)\b`)
+	closeCueRe    = lazyre.New(`(?i)\b(closes|closing|closed|close|ends|ending|ended|end|until|to|deadline|runs|ran|running|open|opens)\b`)
+	decisionCueRe = lazyre.New(`(?i)\b(approve|approves|approved|approval|decision|decide|decides|decided|sign off|signed off|ratify|ratified|ratification|adopt|adopts|adopted|agree|agrees|agreed)\b`)
 	// A publication date is a decision only after the close: the draft
 	// is published for the consultation before it.
-	publishCueRe = regexp.MustCompile(`(?i)\b(publish|publishes|published|publication)\b`)
+	publishCueRe = lazyre.New(`(?i)\b(publish|publishes|published|publication)\b`)
 )
 
 // cueWindow is how far before a date its cue may be.
@@ -165,7 +166,7 @@ func cueBefore(s string, at int) string {
 	window := s[from:at]
 	best, kind := -1, ""
 	for _, c := range []struct {
-		re   *regexp.Regexp
+		re   *lazyre.Regexp
 		kind string
 	}{{closeCueRe, "close"}, {decisionCueRe, "decision"}, {publishCueRe, "publication"}} {
 		if i := lastIndex(c.re, window); i > best {
@@ -178,7 +179,7 @@ func cueBefore(s string, at int) string {
 	return kind
 }
 
-func lastIndex(re *regexp.Regexp, s string) int {
+func lastIndex(re *lazyre.Regexp, s string) int {
 	all := re.FindAllStringIndex(s, -1)
 	if len(all) == 0 {
 		return -1

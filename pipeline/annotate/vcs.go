@@ -1,10 +1,11 @@
 package annotate
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // VCS sub-kinds.
@@ -161,7 +162,7 @@ func (t *text) hasVCS() bool {
 
 var articles = wordSet("a", "one", "two", "the")
 
-var seatRe = regexp.MustCompile(`^(?:seat|seats|representative|representatives|representation)\s+on\s+(?:the\s+|our\s+|each\s+|its\s+)?(?:[a-z&'’-]+\s+){0,5}?(?:board|boards|committee|committees|partnership|partnerships|assembly)\b`)
+var seatRe = lazyre.New(`^(?:seat|seats|representative|representatives|representation)\s+on\s+(?:the\s+|our\s+|each\s+|its\s+)?(?:[a-z&'’-]+\s+){0,5}?(?:board|boards|committee|committees|partnership|partnerships|assembly)\b`)
 
 // mindCheck keeps "Mind" the charity apart from the verb and the noun.
 // writtenAsName: every word of the match starts with a capital letter in

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
 
@@ -61,7 +61,7 @@ func pageLinks(page *fetched.Doc) ([]string, error) {
 
 // documentExt is what a link to a document (not a page) ends with by
 // default: the formats nhsreview reads that are not web pages.
-var documentExt = regexp.MustCompile(`(?i)\.(pdf|docx|md|markdown)$`)
+var documentExt = lazyre.New(`(?i)\.(pdf|docx|md|markdown)$`)
 
 // pageExt is what a link to another web page may end with; anything
 // else (images, spreadsheets, archives) is neither page nor document.

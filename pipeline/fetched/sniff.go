@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -453,13 +453,13 @@ func xmlKind(text []byte) string {
 }
 
 var (
-	atxHeading   = regexp.MustCompile(`^#{1,6}[ \t]+\S`)
-	tableDivider = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$`)
-	mdLink       = regexp.MustCompile(`\[[^\]\n]+\]\([^)\s]+\)`)
-	setextH1     = regexp.MustCompile(`^={3,}\s*$`)
+	atxHeading   = lazyre.New(`^#{1,6}[ \t]+\S`)
+	tableDivider = lazyre.New(`^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$`)
+	mdLink       = lazyre.New(`\[[^\]\n]+\]\([^)\s]+\)`)
+	setextH1     = lazyre.New(`^={3,}\s*$`)
 	// mdEscape is what converters such as pdf-to-markdown tools write for
 	// literal punctuation: "\(2025\)", "Public\_Board".
-	mdEscape = regexp.MustCompile(`\\[()*_\[\]#]`)
+	mdEscape = lazyre.New(`\\[()*_\[\]#]`)
 )
 
 // looksMarkdown looks for markup a plain-text author would not type: a

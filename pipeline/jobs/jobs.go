@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,6 +38,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/nhsreview/nhsreview/corpus"
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/fetch"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
 )
@@ -253,7 +253,7 @@ func WorkerPID(worker string) int {
 	return pid
 }
 
-var pidRE = regexp.MustCompile(`_pid(\d+)_\d+_\d{4}_\d\d_\d\dT`)
+var pidRE = lazyre.New(`_pid(\d+)_\d+_\d{4}_\d\d_\d\dT`)
 
 // EnqueueFetch queues a fetch job per document (per distinct FetchArgs)
 // and returns the jobs' IDs; a document already queued and not yet done

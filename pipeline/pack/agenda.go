@@ -1,10 +1,10 @@
 package pack
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -30,14 +30,14 @@ const agendaWindow = 200
 // item (presenter, purpose, page): a table of numbered actions is not
 // one.
 var (
-	linePageRe     = regexp.MustCompile(`(?i)\s*(?:(?:\.{3,}|…+)\s*(?:page\s*|p\.?\s*)?|\s(?:page|p\.)\s*)([0-9]{1,4})$`)
-	headNumberRe   = regexp.MustCompile(`(?i)^(?:agenda )?(?:item|no\.?|number|ref\.?|item (?:no\.?|number|ref\.?)|#)$`)
-	headTitleRe    = regexp.MustCompile(`(?i)title|subject|topic|description|business|^paper$|^report$|^agenda item$`)
-	headPresentRe  = regexp.MustCompile(`(?i)present|lead|sponsor|owner|responsible|^by$|^who$`)
-	headPurposeRe  = regexp.MustCompile(`(?i)purpose|action|decision|^for$|required`)
-	headPageRe     = regexp.MustCompile(`(?i)^(?:page|pages|page no\.?|pg\.?|p\.?)$`)
-	cellNumberRe   = regexp.MustCompile(`(?i)^(?:item\s*)?\(?([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\)?\.?$`)
-	cellPageNumber = regexp.MustCompile(`(?i)^(?:p(?:age|g)?\.?\s*)?([0-9]{1,4})$`)
+	linePageRe     = lazyre.New(`(?i)\s*(?:(?:\.{3,}|…+)\s*(?:page\s*|p\.?\s*)?|\s(?:page|p\.)\s*)([0-9]{1,4})$`)
+	headNumberRe   = lazyre.New(`(?i)^(?:agenda )?(?:item|no\.?|number|ref\.?|item (?:no\.?|number|ref\.?)|#)$`)
+	headTitleRe    = lazyre.New(`(?i)title|subject|topic|description|business|^paper$|^report$|^agenda item$`)
+	headPresentRe  = lazyre.New(`(?i)present|lead|sponsor|owner|responsible|^by$|^who$`)
+	headPurposeRe  = lazyre.New(`(?i)purpose|action|decision|^for$|required`)
+	headPageRe     = lazyre.New(`(?i)^(?:page|pages|page no\.?|pg\.?|p\.?)$`)
+	cellNumberRe   = lazyre.New(`(?i)^(?:item\s*)?\(?([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\)?\.?$`)
+	cellPageNumber = lazyre.New(`(?i)^(?:p(?:age|g)?\.?\s*)?([0-9]{1,4})$`)
 )
 
 // agendaColumns are the columns of an agenda table, -1 where it has none.

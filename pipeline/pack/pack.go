@@ -9,10 +9,10 @@
 package pack
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 	"github.com/nhsreview/nhsreview/pipeline/sections"
@@ -72,19 +72,19 @@ var (
 	// "Agenda item:", "AGENDA ITEM", "Agenda item: 2025-26 (4ai)", and the
 	// label row of a two-column cover read across ("Agenda item: Title
 	// of report:"); not an agenda's own "Item 4ai Draft minutes".
-	itemLabelRe      = regexp.MustCompile(`(?i)^(agenda )?item( no\.?| number| ref(erence)?)?\s*:?\s*(.*)$`)
-	itemValueRe      = regexp.MustCompile(`(?i)^$|^title of (the )?(report|paper)\s*:$|^[0-9]{4}(-[0-9]{2,4})?\s*(\([0-9]+(\.[0-9]+)*[a-z]*\))?$|^\(?[0-9]+(\.[0-9]+)*[a-z]{0,4}\)?$`)
-	parenNumberRe    = regexp.MustCompile(`^\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)$`)
-	titleLabelRe     = regexp.MustCompile(`(?i)^(title of (the )?(report|paper)|report title|paper title|title)\s*:\s*(.*)$`)
-	presenterLabelRe = regexp.MustCompile(`(?i)^(presented by|presenter|report (by|of|from)|lead (director|officer|executive)|executive lead|sponsor)\s*:\s*(.*)$`)
-	purposeLabelRe   = regexp.MustCompile(`(?i)^purpose( of (the )?(report|paper))?\s*:\s*(.*)$`)
+	itemLabelRe      = lazyre.New(`(?i)^(agenda )?item( no\.?| number| ref(erence)?)?\s*:?\s*(.*)$`)
+	itemValueRe      = lazyre.New(`(?i)^$|^title of (the )?(report|paper)\s*:$|^[0-9]{4}(-[0-9]{2,4})?\s*(\([0-9]+(\.[0-9]+)*[a-z]*\))?$|^\(?[0-9]+(\.[0-9]+)*[a-z]{0,4}\)?$`)
+	parenNumberRe    = lazyre.New(`^\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)$`)
+	titleLabelRe     = lazyre.New(`(?i)^(title of (the )?(report|paper)|report title|paper title|title)\s*:\s*(.*)$`)
+	presenterLabelRe = lazyre.New(`(?i)^(presented by|presenter|report (by|of|from)|lead (director|officer|executive)|executive lead|sponsor)\s*:\s*(.*)$`)
+	purposeLabelRe   = lazyre.New(`(?i)^purpose( of (the )?(report|paper))?\s*:\s*(.*)$`)
 	// The item's number inside its value: "2025-26 (4ai)", "Item 7.2".
-	numberInParensRe = regexp.MustCompile(`\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)\s*$`)
-	numberRe         = regexp.MustCompile(`^(?:item\s*)?([0-9]+(?:\.[0-9]+)*[a-z]*)$`)
+	numberInParensRe = lazyre.New(`\(([0-9]+(?:\.[0-9]+)*[a-z]*)\)\s*$`)
+	numberRe         = lazyre.New(`^(?:item\s*)?([0-9]+(?:\.[0-9]+)*[a-z]*)$`)
 	// Purposes, as cover sheets name them, and the tick that marks the
 	// one chosen where all are listed.
-	purposeWordRe = regexp.MustCompile(`(?i)\b(approval|approve|decision|decide|ratify|ratification|assurance|assure|discussion|discuss|information|note|noting)\b`)
-	tickRe        = regexp.MustCompile(`^[√✓✔☑☒xX]$`)
+	purposeWordRe = lazyre.New(`(?i)\b(approval|approve|decision|decide|ratify|ratification|assurance|assure|discussion|discuss|information|note|noting)\b`)
+	tickRe        = lazyre.New(`^[√✓✔☑☒xX]$`)
 )
 
 // Split finds the papers of a pack by its bookmarks (byBookmarks), else
@@ -162,7 +162,7 @@ func findCovers(us []unit, text func(int) string) []cover {
 
 // meetingFieldRe: the fields a cover sheet may open with, above its
 // "Agenda item" ("Meeting: Trust Board", "Date: 4 March 2026").
-var meetingFieldRe = regexp.MustCompile(`(?i)^(meeting( date)?|date( of (the )?meeting)?|report(ing)? to)\s*:`)
+var meetingFieldRe = lazyre.New(`(?i)^(meeting( date)?|date( of (the )?meeting)?|report(ing)? to)\s*:`)
 
 // coverStart is where the cover sheet whose "Agenda item" label is unit c
 // starts, no earlier than unit lo: at the meeting's fields above the
@@ -336,11 +336,11 @@ func agendaPlaced(us []unit, covers []cover, agenda []agendaItem, text func(int)
 
 // bookmarkItemRe reads an agenda item's number at the start of a
 // bookmark: "4.1 Finance report", "Item 7: Winter plan", "(4ai) ...".
-var bookmarkItemRe = regexp.MustCompile(`(?i)^(?:agenda\s+)?(?:item\s+)?\(?([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\)?[.:)]?\s+(.+)$`)
+var bookmarkItemRe = lazyre.New(`(?i)^(?:agenda\s+)?(?:item\s+)?\(?([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\)?[.:)]?\s+(.+)$`)
 
 // packBookmarkRe: a bookmark that only a pack has (an agenda, the
 // minutes of a meeting).
-var packBookmarkRe = regexp.MustCompile(`(?i)\bagenda\b|\bminutes\b`)
+var packBookmarkRe = lazyre.New(`(?i)\bagenda\b|\bminutes\b`)
 
 // byBookmarks splits a pack at its top-level bookmarks, which whoever
 // assembled the pack made one per paper: they are trusted before cover
@@ -541,11 +541,11 @@ func readCover(text func(int) string, c, end int) Paper {
 // recommended to:", "• Note the contents ..."), or a sentence "The Board
 // is asked to approve the minutes".
 var (
-	recommendLabelRe = regexp.MustCompile(`(?i)^recommendations?(?:\s*\(s\))?\s*:?\s*(.*)$`)
-	askedSentenceRe  = regexp.MustCompile(`(?i)\b(?:the )?(?:trust )?(?:board|committee)(?:/committee)? (?:is|are) (?:asked|recommended|invited|requested) to\b`)
-	pageFooterRe     = regexp.MustCompile(`(?i)^page \d+( of \d+)?$`)
+	recommendLabelRe = lazyre.New(`(?i)^recommendations?(?:\s*\(s\))?\s*:?\s*(.*)$`)
+	askedSentenceRe  = lazyre.New(`(?i)\b(?:the )?(?:trust )?(?:board|committee)(?:/committee)? (?:is|are) (?:asked|recommended|invited|requested) to\b`)
+	pageFooterRe     = lazyre.New(`(?i)^page \d+( of \d+)?$`)
 	// sentenceEndRe is the end of a sentence that another follows.
-	sentenceEndRe = regexp.MustCompile(`[.!?]\s+[A-Z“"‘(]`)
+	sentenceEndRe = lazyre.New(`[.!?]\s+[A-Z“"‘(]`)
 )
 
 // askWindow is how far into a paper its cover's recommendation is looked
@@ -635,7 +635,7 @@ func cleanAsked(v string) string {
 }
 
 // pageSuffixRe is a page footer glued to the end of an ask.
-var pageSuffixRe = regexp.MustCompile(`(?i)\s*page \d+( of \d+)?\s*$`)
+var pageSuffixRe = lazyre.New(`(?i)\s*page \d+( of \d+)?\s*$`)
 
 // A committee chair's report to the board has a cover of its own kind:
 // "Name of Committee:", then "Report to:" (the board), often under a
@@ -643,11 +643,11 @@ var pageSuffixRe = regexp.MustCompile(`(?i)\s*page \d+( of \d+)?\s*$`)
 // these reports in the agenda ("Item 10ii Business Committee Chairs
 // Assurance Report 25 June 2025") but give them no "Agenda item" field.
 var (
-	committeeLabelRe = regexp.MustCompile(`(?i)^name of (the )?committee\s*:\s*(.*)$`)
-	reportToRe       = regexp.MustCompile(`(?i)^report(ing)? to\s*:`)
+	committeeLabelRe = lazyre.New(`(?i)^name of (the )?committee\s*:\s*(.*)$`)
+	reportToRe       = lazyre.New(`(?i)^report(ing)? to\s*:`)
 	// agendaItemRe is an agenda's line for a paper: "Item 9i Chairs
 	// assurance report - Quality Committee July 2025".
-	agendaItemRe = regexp.MustCompile(`(?i)^item\s+([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\s+(\S.*)$`)
+	agendaItemRe = lazyre.New(`(?i)^item\s+([0-9]+(?:\.[0-9]+)*[a-z]{0,4})\s+(\S.*)$`)
 )
 
 // committeeWindow is how near its "Name of Committee" label the "Report
@@ -835,16 +835,19 @@ func normalPurpose(w string) string {
 
 var kindRules = []struct {
 	kind string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{KindMinutes, regexp.MustCompile(`(?i)\bminutes\b`)},
-	{KindActionLog, regexp.MustCompile(`(?i)\baction log\b|\baction tracker\b`)},
-	{KindCommittee, regexp.MustCompile(`(?i)\bcommittee\b|\bchair'?’?s (assurance )?report\b|\bassurance report\b`)},
-	{KindFinance, regexp.MustCompile(`(?i)\bfinanc|\bperformance\b|\bbudget\b`)},
-	{KindQuality, regexp.MustCompile(`(?i)\bquality\b|\bsafe staffing\b|\bsafeguarding\b|\bpatient safety\b|\brisk\b|\bequity\b|\binequalit`)},
-	{KindStrategy, regexp.MustCompile(`(?i)\bstrateg|\bplan\b`)},
-	{KindPolicy, regexp.MustCompile(`(?i)\bpolicy\b|\bconstitution\b|\bstanding orders\b|\bterms of reference\b`)},
+	{KindMinutes, lazyre.New(`(?i)\bminutes\b`)},
+	{KindActionLog, lazyre.New(`(?i)\baction log\b|\baction tracker\b`)},
+	{KindCommittee, lazyre.New(`(?i)\bcommittee\b|\bchair'?’?s (assurance )?report\b|\bassurance report\b`)},
+	{KindFinance, lazyre.New(`(?i)\bfinanc|\bperformance\b|\bbudget\b`)},
+	{KindQuality, lazyre.New(`(?i)\bquality\b|\bsafe staffing\b|\bsafeguarding\b|\bpatient safety\b|\brisk\b|\bequity\b|\binequalit`)},
+	{KindStrategy, lazyre.New(`(?i)\bstrateg|\bplan\b`)},
+	{KindPolicy, lazyre.New(`(?i)\bpolicy\b|\bconstitution\b|\bstanding orders\b|\bterms of reference\b`)},
 }
+
+// strategyTitleRE is a strategy's or plan's title.
+var strategyTitleRE = lazyre.New(`(?i)\bstrateg|\bplan\b`)
 
 // kindOf puts a paper in a kind by its title. A strategy update to the
 // board is a strategy; "Winter Plan" a plan.
@@ -853,7 +856,7 @@ func kindOf(title string) string {
 		if k.re.MatchString(title) {
 			// a strategy's title wins over its topic ("Health Equity
 			// Strategy" is a strategy, not a quality report)
-			if k.kind == KindQuality && regexp.MustCompile(`(?i)\bstrateg|\bplan\b`).MatchString(title) {
+			if k.kind == KindQuality && strategyTitleRE.MatchString(title) {
 				return KindStrategy
 			}
 			return k.kind

@@ -1,10 +1,10 @@
 package pack
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/extract/title"
 )
@@ -19,7 +19,7 @@ import (
 // runningItemRe reads the item of a running line. A letter alone is an
 // item only in capitals ("Paper C"), so that "item a" of a sentence is
 // not one.
-var runningItemRe = regexp.MustCompile(`\b(?i:agenda item|item|paper|enclosure|enc\.)\s*:?\s*([0-9]+(?:\.[0-9]+)*[a-zA-Z]{0,4}|[A-Z][0-9]{0,2})\b`)
+var runningItemRe = lazyre.New(`\b(?i:agenda item|item|paper|enclosure|enc\.)\s*:?\s*([0-9]+(?:\.[0-9]+)*[a-zA-Z]{0,4}|[A-Z][0-9]{0,2})\b`)
 
 // runningItem is the item the first of a page's running lines that names
 // one names: "4ai" (numbered items in lower case, as the agenda's are

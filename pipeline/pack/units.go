@@ -1,9 +1,9 @@
 package pack
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 )
 
@@ -77,7 +77,7 @@ func labelCell(c string) bool {
 }
 
 // coverFieldRe finds a cover sheet's field labels inside a paragraph.
-var coverFieldRe = regexp.MustCompile(`(?i)(?:^|\s)(?:meeting(?: date)?|date(?: of (?:the )?meeting)?|agenda item|item (?:no\.?|number|ref(?:erence)?)|title of (?:the )?(?:report|paper)|report title|paper title|presented by|presenter|prepared by|author|lead (?:director|officer|executive)|executive lead|sponsor|purpose(?: of (?:the )?(?:report|paper))?|recommendations?(?:\s*\(s\))?|report(?:ing)? to|name of (?:the )?committee)\s*:`)
+var coverFieldRe = lazyre.New(`(?i)(?:^|\s)(?:meeting(?: date)?|date(?: of (?:the )?meeting)?|agenda item|item (?:no\.?|number|ref(?:erence)?)|title of (?:the )?(?:report|paper)|report title|paper title|presented by|presenter|prepared by|author|lead (?:director|officer|executive)|executive lead|sponsor|purpose(?: of (?:the )?(?:report|paper))?|recommendations?(?:\s*\(s\))?|report(?:ing)? to|name of (?:the )?committee)\s*:`)
 
 // coverFields splits a paragraph that is a cover sheet's fields run
 // together, one after another, into the fields ("Meeting: Board of
@@ -119,7 +119,7 @@ func coverFields(t string) []string {
 }
 
 // agendaLineRe finds an agenda's "Item 4 Winter Plan" inside a paragraph.
-var agendaLineRe = regexp.MustCompile(`(?:^|\s)(?:Item|ITEM)\s+[0-9]+(?:\.[0-9]+)*[a-z]{0,4}\s+\S`)
+var agendaLineRe = lazyre.New(`(?:^|\s)(?:Item|ITEM)\s+[0-9]+(?:\.[0-9]+)*[a-z]{0,4}\s+\S`)
 
 // agendaLines splits a paragraph that is an agenda's lines run together
 // ("Item 1 Welcome and apologies Item 2 Minutes of the meeting ... 2 Item

@@ -12,11 +12,11 @@ package sections
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -212,9 +212,9 @@ func eachHeading(d *document.Document, fn func(document.BlockRef, *document.Bloc
 }
 
 var (
-	numberRE   = regexp.MustCompile(`^(\d{1,2})((?:\.\d{1,2}){0,3})\.?\s+\S`)
-	partRE     = regexp.MustCompile(`^(?i:part|chapter)\s+(?:[IVX]{1,5}|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b`)
-	appendixRE = regexp.MustCompile(`^(?i:appendix|annex|annexe|section)\s+(?:[A-Z]|\d{1,2}|[IVX]{1,5})\b`)
+	numberRE   = lazyre.New(`^(\d{1,2})((?:\.\d{1,2}){0,3})\.?\s+\S`)
+	partRE     = lazyre.New(`^(?i:part|chapter)\s+(?:[IVX]{1,5}|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b`)
+	appendixRE = lazyre.New(`^(?i:appendix|annex|annexe|section)\s+(?:[A-Z]|\d{1,2}|[IVX]{1,5})\b`)
 )
 
 // numberDepth returns the depth a heading's number gives it (1 for "2",

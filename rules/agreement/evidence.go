@@ -7,13 +7,13 @@ import (
 	"io"
 	"maps"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 	"github.com/nhsreview/nhsreview/rules"
@@ -232,7 +232,7 @@ func normaliseQuote(q string) string {
 
 // listItem matches the start of a list item: a bullet, or a number,
 // letter or roman numeral followed by "." or ")".
-var listItem = regexp.MustCompile(`^(?:[•●◦▪■□‣⁃∙·*❱➢►▶✓✔–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s`)
+var listItem = lazyre.New(`^(?:[•●◦▪■□‣⁃∙·*❱➢►▶✓✔–—-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])\s`)
 
 // readable reports whether a printed quote reads as a unit a person can
 // take in on its own. It is a rough measure for the evidence report, not

@@ -5,9 +5,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // maxStyles bounds the style table; real documents have a few hundred.
@@ -42,9 +43,9 @@ func newStyles() *styles {
 }
 
 var (
-	headingIDRe   = regexp.MustCompile(`(?i)^heading ?([1-9])$`)
-	listStyleRe   = regexp.MustCompile(`(?i)^list ?(paragraph|bullet|number|continue)? ?[0-9]?$`)
-	tocStyleRe    = regexp.MustCompile(`(?i)^toc ?[1-9]$`)
+	headingIDRe   = lazyre.New(`(?i)^heading ?([1-9])$`)
+	listStyleRe   = lazyre.New(`(?i)^list ?(paragraph|bullet|number|continue)? ?[0-9]?$`)
+	tocStyleRe    = lazyre.New(`(?i)^toc ?[1-9]$`)
 	captionStyles = map[string]bool{"caption": true}
 )
 

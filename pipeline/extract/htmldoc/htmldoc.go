@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -102,7 +102,7 @@ var pageChromeWords = map[string]bool{"header": true, "footer": true}
 
 // markupRe finds at least one HTML tag in text that the sniffer took for
 // plain text (a fragment that does not start with a tag).
-var markupRe = regexp.MustCompile(`(?i)<(?:!doctype|html|head|body|title|p|div|span|a|br|h[1-6]|table|ul|ol|li|section|article|main|meta|link|script|style)[\s/>]`)
+var markupRe = lazyre.New(`(?i)<(?:!doctype|html|head|body|title|p|div|span|a|br|h[1-6]|table|ul|ol|li|section|article|main|meta|link|script|style)[\s/>]`)
 
 // Options bounds the reading of one page; a zero field takes its default.
 type Options struct {
@@ -518,7 +518,7 @@ func isSiteName(pageTitle, heading string) bool {
 	return len(parts) > 1 && heading != "" && strings.EqualFold(strings.TrimSpace(parts[len(parts)-1]), heading)
 }
 
-var titleSep = regexp.MustCompile(`\s+[|\-–—:·»]\s+|\s*::\s*`)
+var titleSep = lazyre.New(`\s+[|\-–—:·»]\s+|\s*::\s*`)
 
 // blockTags are elements that start a new block of text.
 var blockTags = map[atom.Atom]bool{

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // maxObjects is the highest object number a file of n bytes may use. The
@@ -21,9 +22,9 @@ func maxObjects(n int) int {
 }
 
 var (
-	xrefSize  = regexp.MustCompile(`/Size[ \t\r\n\f\x00]*(\d+)`)
-	xrefPrev  = regexp.MustCompile(`/Prev[ \t\r\n\f\x00]*(\d+)`)
-	xrefIndex = regexp.MustCompile(`/Index[ \t\r\n\f\x00]*\[([^\]]*)\]`)
+	xrefSize  = lazyre.New(`/Size[ \t\r\n\f\x00]*(\d+)`)
+	xrefPrev  = lazyre.New(`/Prev[ \t\r\n\f\x00]*(\d+)`)
+	xrefIndex = lazyre.New(`/Index[ \t\r\n\f\x00]*\[([^\]]*)\]`)
 )
 
 // checkXrefBounds follows the cross-reference sections the library will
@@ -116,11 +117,11 @@ func checkXrefBounds(data []byte) error {
 }
 
 var (
-	xrefW         = regexp.MustCompile(`/W[ \t\r\n\f\x00]*\[[ \t\r\n\f\x00]*(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]*\]`)
-	xrefLength    = regexp.MustCompile(`/Length[ \t\r\n\f\x00]*(\d+)([ \t\r\n\f\x00]+\d+[ \t\r\n\f\x00]+R)?`)
-	xrefFilter    = regexp.MustCompile(`/Filter[ \t\r\n\f\x00]*\[?[ \t\r\n\f\x00]*/(\w+)[ \t\r\n\f\x00]*\]?`)
-	xrefPredictor = regexp.MustCompile(`/Predictor[ \t\r\n\f\x00]*(\d+)`)
-	xrefColumns   = regexp.MustCompile(`/Columns[ \t\r\n\f\x00]*(\d+)`)
+	xrefW         = lazyre.New(`/W[ \t\r\n\f\x00]*\[[ \t\r\n\f\x00]*(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]*\]`)
+	xrefLength    = lazyre.New(`/Length[ \t\r\n\f\x00]*(\d+)([ \t\r\n\f\x00]+\d+[ \t\r\n\f\x00]+R)?`)
+	xrefFilter    = lazyre.New(`/Filter[ \t\r\n\f\x00]*\[?[ \t\r\n\f\x00]*/(\w+)[ \t\r\n\f\x00]*\]?`)
+	xrefPredictor = lazyre.New(`/Predictor[ \t\r\n\f\x00]*(\d+)`)
+	xrefColumns   = lazyre.New(`/Columns[ \t\r\n\f\x00]*(\d+)`)
 )
 
 // xrefStreamEntries decodes the entries of a cross-reference stream (its

@@ -237,3 +237,17 @@ func BenchmarkContent(b *testing.B) {
 		}
 	})
 }
+
+// keepOp keeps what keepOps lists, and nothing else.
+func TestKeepOp(t *testing.T) {
+	for op := range keepOps {
+		if !keepOp(op) {
+			t.Errorf("keepOp(%q) = false", op)
+		}
+	}
+	for _, op := range []string{"", "b", "B", "re", "m", "l", "f", "S", "W", "n", "BI", "ID", "EI", "BDC", "EMC", "gs", "Tjx", "T", "D", "o", "sh", "d0", "d1", "BX", "EX"} {
+		if keepOp(op) != keepOps[op] {
+			t.Errorf("keepOp(%q) = %v", op, keepOp(op))
+		}
+	}
+}

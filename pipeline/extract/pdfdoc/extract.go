@@ -308,9 +308,10 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 			err = fmt.Errorf("%s", firstLine(fmt.Sprint(r)))
 		}
 	}()
-	box := inherited(pg, "CropBox")
+	anc := &ancestry{nodes: []pdf.Value{pg}}
+	box := anc.inherited("CropBox")
 	if box.Len() != 4 {
-		box = inherited(pg, "MediaBox")
+		box = anc.inherited("MediaBox")
 	}
 	llx, lly, urx, ury := 0.0, 0.0, 612.0, 792.0
 	if box.Len() == 4 {
@@ -329,7 +330,7 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 	// Rotated pages are turned upright so that layout always reads
 	// left to right, top to bottom.
 	ctm := matrix{1, 0, 0, 1, -llx, -lly}
-	switch ((inherited(pg, "Rotate").Int64() % 360) + 360) % 360 {
+	switch ((anc.inherited("Rotate").Int64() % 360) + 360) % 360 {
 	case 90:
 		ctm = ctm.mul(matrix{0, -1, 1, 0, 0, w})
 		w, h = h, w
@@ -355,7 +356,7 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 		tm:     identity,
 		tlm:    identity,
 		fonts:  map[string]*font{},
-		res:    inherited(pg, "Resources"),
+		res:    anc.inherited("Resources"),
 		active: map[string]bool{},
 		spans:  x.spanBuf[:0],
 	}
@@ -377,15 +378,29 @@ func (x *extractor) readPage(pg pdf.Value, number int) (rp rawPage, err error) {
 	return rp, err
 }
 
+// ancestry is a page and the nodes above it by /Parent, resolved as far
+// as a look-up has needed: a page looks up four inherited keys, most of
+// them at the root, and each resolution of a node parses it again (with
+// its /Kids, and the whole object stream that holds it).
+type ancestry struct {
+	nodes []pdf.Value // nodes[i+1] is nodes[i].Key("Parent")
+}
+
 // inherited looks a key up on the page and its ancestors (bounded, since a
-// /Parent chain can loop).
-func inherited(pg pdf.Value, key string) pdf.Value {
-	v := pg
-	for i := 0; i < 64 && !v.IsNull(); i++ {
+// /Parent chain can loop): the nodes are looked at, and each /Parent
+// resolved, in the order of a walk up from the page, the first time.
+func (a *ancestry) inherited(key string) pdf.Value {
+	for i := 0; i < 64; i++ {
+		v := a.nodes[i]
+		if v.IsNull() {
+			break
+		}
 		if r := v.Key(key); !r.IsNull() {
 			return r
 		}
-		v = v.Key("Parent")
+		if i+1 == len(a.nodes) {
+			a.nodes = append(a.nodes, v.Key("Parent"))
+		}
 	}
 	return pdf.Value{}
 }

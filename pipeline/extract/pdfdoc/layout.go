@@ -2,12 +2,12 @@ package pdfdoc
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
@@ -426,12 +426,12 @@ func endsSpace(s string) bool {
 	return s == "" || strings.HasSuffix(s, " ")
 }
 
-var markerRE = regexp.MustCompile(`^(?:[•●○◦▪■□➢➤►▶✓✔\-–—*·o]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+var markerRE = lazyre.New(`^(?:[•●○◦▪■□➢➤►▶✓✔\-–—*·o]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
 
 // isMarker reports whether s is only a list marker (bullet, "1.", "a)").
 func isMarker(s string) bool { return markerRE.MatchString(strings.TrimSpace(s)) }
 
-var itemRE = regexp.MustCompile(`^(?:[•●○◦▪■□➢➤►▶✓✔\-–*·]\s*|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,4}[.)]\s+)\S`)
+var itemRE = lazyre.New(`^(?:[•●○◦▪■□➢➤►▶✓✔\-–*·]\s*|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,4}[.)]\s+)\S`)
 
 // markerClass tells list markers apart so that a bulleted list followed
 // by a numbered one makes two lists: 'b' bullet, 'd' dash, 'n' number,
@@ -459,7 +459,7 @@ func markerClass(s string) byte {
 // startsItem reports whether a line starts with a list marker.
 func startsItem(s string) bool { return itemRE.MatchString(s) }
 
-var digitsRE = regexp.MustCompile(`\d+`)
+var digitsRE = lazyre.New(`\d+`)
 
 // runningItemRE is a pack's running "Agenda item 4a", "Item 7", "Paper C"
 // or "Enclosure B": each paper's pages carry its own, so the item is
@@ -468,8 +468,8 @@ var digitsRE = regexp.MustCompile(`\d+`)
 // "Agenda item 4aii" would each repeat too few times to be running lines.
 // (pipeline/pack reads the item from the line kept in Page.Running with
 // a pattern of its own, since extraction knows nothing of packs.)
-var runningItemRE = regexp.MustCompile(`\b((?i:agenda item|item|paper|enclosure|enc\.))\s*:?\s*(?:[0-9]+(?:\.[0-9]+)*[a-zA-Z]{0,4}|[A-Z][0-9]{0,2})\b`)
-var pageNumRE = regexp.MustCompile(`(?i)^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$`)
+var runningItemRE = lazyre.New(`\b((?i:agenda item|item|paper|enclosure|enc\.))\s*:?\s*(?:[0-9]+(?:\.[0-9]+)*[a-zA-Z]{0,4}|[A-Z][0-9]{0,2})\b`)
+var pageNumRE = lazyre.New(`(?i)^(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$`)
 
 // dropRunning marks running headers and footers: lines in the top or
 // bottom margin that repeat (digits ignored, so "Page 3 of 9" matches
@@ -837,11 +837,11 @@ func (l *layout) render(b *blk) (document.Block, textclean.Stats) {
 	return db, st
 }
 
-var listNumRE = regexp.MustCompile(`^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s`)
+var listNumRE = lazyre.New(`^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s`)
 
 func listNumbered(s string) bool { return listNumRE.MatchString(s) }
 
-var captionRE = regexp.MustCompile(`^(?i:figure|fig\.|table|chart|graph|map|diagram|source|note)s?\s*[:\d(A-Z]`)
+var captionRE = lazyre.New(`^(?i:figure|fig\.|table|chart|graph|map|diagram|source|note)s?\s*[:\d(A-Z]`)
 
 // isHeading: short, no sentence ending, and either clearly larger than the
 // body text or bold at body size.
@@ -868,7 +868,7 @@ func (l *layout) isHeading(b *blk, text string) bool {
 	return bigger || b.bold && b.size >= l.bodySize-0.6
 }
 
-var numberedHeadingRE = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?i:part|section|chapter|appendix|annex)\s+[\dA-Z]+)\s`)
+var numberedHeadingRE = lazyre.New(`^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?i:part|section|chapter|appendix|annex)\s+[\dA-Z]+)\s`)
 
 // joinLines joins the lines of a paragraph. A line ending in a hyphen
 // joins the next without a space; the hyphen goes when it was a break

@@ -5,9 +5,10 @@ import (
 	"compress/zlib"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // The repairs are cumulative: each works on the output of the one before,
@@ -49,10 +50,10 @@ func fixTrailer(data []byte) []byte {
 	return append(data[:i+5:i+5], '\n')
 }
 
-var objHeader = regexp.MustCompile(`(?:^|[\r\n\s])(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b`)
-var rootRef = regexp.MustCompile(`/Root[ \t\r\n]*(\d+)[ \t\r\n]+(\d+)[ \t\r\n]+R`)
-var infoRef = regexp.MustCompile(`/Info[ \t\r\n]*(\d+)[ \t\r\n]+(\d+)[ \t\r\n]+R`)
-var catalogType = regexp.MustCompile(`/Type[ \t\r\n]*/Catalog\b`)
+var objHeader = lazyre.New(`(?:^|[\r\n\s])(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b`)
+var rootRef = lazyre.New(`/Root[ \t\r\n]*(\d+)[ \t\r\n]+(\d+)[ \t\r\n]+R`)
+var infoRef = lazyre.New(`/Info[ \t\r\n]*(\d+)[ \t\r\n]+(\d+)[ \t\r\n]+R`)
+var catalogType = lazyre.New(`/Type[ \t\r\n]*/Catalog\b`)
 
 // rebuildXref scans the file for "N G obj" headers, as qpdf and Acrobat do
 // for a file whose cross-reference table is missing (truncated downloads)
@@ -229,9 +230,9 @@ func objStreamMembers(data []byte, off int64) []int {
 	return ids
 }
 
-var intAfter = map[string]*regexp.Regexp{
-	"/First": regexp.MustCompile(`/First[ \t\r\n]*(\d+)`),
-	"/N":     regexp.MustCompile(`/N[ \t\r\n]*(\d+)`),
+var intAfter = map[string]*lazyre.Regexp{
+	"/First": lazyre.New(`/First[ \t\r\n]*(\d+)`),
+	"/N":     lazyre.New(`/N[ \t\r\n]*(\d+)`),
 }
 
 func dictInt(head []byte, key string) int {

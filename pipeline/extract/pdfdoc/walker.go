@@ -3,10 +3,10 @@ package pdfdoc
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // matrix is a PDF transformation [a b c d e f] (row-vector convention:
@@ -151,7 +151,7 @@ func (w *pageWalker) loadFontFor(name string) *font {
 	return f
 }
 
-var fontRefRE = regexp.MustCompile(`/([^\s/<>\[\]()]+) (\d+ \d+ R)`)
+var fontRefRE = lazyre.New(`/([^\s/<>\[\]()]+) (\d+ \d+ R)`)
 
 // fontRefs maps the names of a /Font dictionary's text to the object
 // references they stand for. Only the dictionary's own entries count: a

@@ -2,10 +2,11 @@ package textdoc
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // Scan limits for inline constructs. They keep stripInline linear on
@@ -20,8 +21,8 @@ const (
 )
 
 var (
-	autolinkRe = regexp.MustCompile(`^<((?:https?|ftp|mailto):[^\s<>]*)>`)
-	tagRe      = regexp.MustCompile(`^</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>`)
+	autolinkRe = lazyre.New(`^<((?:https?|ftp|mailto):[^\s<>]*)>`)
+	tagRe      = lazyre.New(`^</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>`)
 )
 
 // inlineTags are raw HTML tags that sit inside a word run; others (br, p,

@@ -1,29 +1,29 @@
 package textdoc
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
 var (
-	atxRe      = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ ]+(.*?))?(?:[ ]+#+)?[ ]*$`)
-	setextRe   = regexp.MustCompile(`^ {0,3}(=+|-+)[ ]*$`)
-	hrRe       = regexp.MustCompile(`^ {0,3}(?:(?:-[ ]*){3,}|(?:\*[ ]*){3,}|(?:_[ ]*){3,})$`)
-	fenceRe    = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
-	mdListRe   = regexp.MustCompile(`^( *)([-*+•▪◦●‣]|\d{1,9}[.)])[ ]+(?:\[[ xX]\][ ]+)?(\S.*)$`)
-	delimRe    = regexp.MustCompile(`^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$`)
-	refDefRe   = regexp.MustCompile(`^ {0,3}\[[^\]]+\]: *\S+`)
-	commentRe  = regexp.MustCompile(`(?s)<!--.*?-->`)
-	quoteRe    = regexp.MustCompile(`^ {0,3}>+ ?`)
-	boldSpanRe = regexp.MustCompile(`\*\*(.*?)\*\*|__(.*?)__`)
-	pageRefRe  = regexp.MustCompile(`(?i)^(?:p|pp|page)\.? ?\d+$`)
-	tocEntryRe = regexp.MustCompile(`(?i)(?:\s(?:p|pp|page)\.? ?\d{1,4}|(?:\.{3,}|…)\s*\d{1,4})$`)
-	linkRe     = regexp.MustCompile(`\[[^\]\n]+\]\([^)\n]+\)`)
+	atxRe      = lazyre.New(`^ {0,3}(#{1,6})(?:[ ]+(.*?))?(?:[ ]+#+)?[ ]*$`)
+	setextRe   = lazyre.New(`^ {0,3}(=+|-+)[ ]*$`)
+	hrRe       = lazyre.New(`^ {0,3}(?:(?:-[ ]*){3,}|(?:\*[ ]*){3,}|(?:_[ ]*){3,})$`)
+	fenceRe    = lazyre.New("^ {0,3}(`{3,}|~{3,})")
+	mdListRe   = lazyre.New(`^( *)([-*+•▪◦●‣]|\d{1,9}[.)])[ ]+(?:\[[ xX]\][ ]+)?(\S.*)$`)
+	delimRe    = lazyre.New(`^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$`)
+	refDefRe   = lazyre.New(`^ {0,3}\[[^\]]+\]: *\S+`)
+	commentRe  = lazyre.New(`(?s)<!--.*?-->`)
+	quoteRe    = lazyre.New(`^ {0,3}>+ ?`)
+	boldSpanRe = lazyre.New(`\*\*(.*?)\*\*|__(.*?)__`)
+	pageRefRe  = lazyre.New(`(?i)^(?:p|pp|page)\.? ?\d+$`)
+	tocEntryRe = lazyre.New(`(?i)(?:\s(?:p|pp|page)\.? ?\d{1,4}|(?:\.{3,}|…)\s*\d{1,4})$`)
+	linkRe     = lazyre.New(`\[[^\]\n]+\]\([^)\n]+\)`)
 )
 
 // Limits for bold lines taken as headings. A bold line of more than
@@ -365,7 +365,7 @@ func (p *mdParser) boldLine(inner string, trailing bool) {
 
 // sectionNumberRe matches a heading that starts with its own number
 // ("1. Where have we been?", "3b. Themes"): the start of a new heading.
-var sectionNumberRe = regexp.MustCompile(`^\d{1,2}(?:\.\d{1,2})*[a-z]?[.)]? `)
+var sectionNumberRe = lazyre.New(`^\d{1,2}(?:\.\d{1,2})*[a-z]?[.)]? `)
 
 // endsComplete reports whether a heading fragment ends in closing
 // punctuation, after which a trailing space says nothing.

@@ -1,21 +1,22 @@
 package textdoc
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 var (
 	// numberedRe matches "1. Introduction" and "2.3 Our aims": a lone
 	// number needs its dot, or "4 June 2025" and "10 Year Health Plan"
 	// would be headings.
-	numberedRe = regexp.MustCompile(`^(\d{1,2}(?:\.\d{1,2}){0,5})(\.?) +(\p{Lu}.*)$`)
+	numberedRe = lazyre.New(`^(\d{1,2}(?:\.\d{1,2}){0,5})(\.?) +(\p{Lu}.*)$`)
 	// tocLineRe matches a contents line ending in a page number: after
 	// dot leaders, or a number of up to three digits (a four-digit one is
 	// a year: "OUR STRATEGY 2024 TO 2029").
-	tocLineRe = regexp.MustCompile(`(?:\.{2,}|…)\s*\d{1,4}$|\s(?:p\.?\s*)?\d{1,3}$`)
-	bulletRe  = regexp.MustCompile(`^ *(?:[-*+•▪◦●‣–]|\d{1,3}[.)]|[a-z][.)]) +(\S.*)$`)
+	tocLineRe = lazyre.New(`(?:\.{2,}|…)\s*\d{1,4}$|\s(?:p\.?\s*)?\d{1,3}$`)
+	bulletRe  = lazyre.New(`^ *(?:[-*+•▪◦●‣–]|\d{1,3}[.)]|[a-z][.)]) +(\S.*)$`)
 )
 
 // Limits for lines taken as headings in plain text.

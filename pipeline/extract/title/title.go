@@ -14,11 +14,11 @@
 package title
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/textclean"
 )
 
@@ -50,27 +50,27 @@ var (
 	// section, not this paper: before the title they are skipped, after
 	// it ("Final report", "Summary and recommendations") they are kept
 	// as its subtitle.
-	labelRe = regexp.MustCompile(`(?i)^(an? )?(classification: .*|interim|final|full|draft|annual|summary|executive summary|research|original|systematic|rapid|open access|open|review|report|paper|article|research article|original research|systematic review|rapid review|contents|table of contents|foreword|preface|abstract|introduction|overview|summary and recommendations|official|official sensitive|confidential|draft for consultation|for consultation|consultation draft|version \d+(\.\d+)*|v\d+(\.\d+)*)( (report|paper|article|research|review|version|draft|summary))*\.?$`)
+	labelRe = lazyre.New(`(?i)^(an? )?(classification: .*|interim|final|full|draft|annual|summary|executive summary|research|original|systematic|rapid|open access|open|review|report|paper|article|research article|original research|systematic review|rapid review|contents|table of contents|foreword|preface|abstract|introduction|overview|summary and recommendations|official|official sensitive|confidential|draft for consultation|for consultation|consultation draft|version \d+(\.\d+)*|v\d+(\.\d+)*)( (report|paper|article|research|review|version|draft|summary))*\.?$`)
 	// A date of publication alone: "March 2021", "Spring 2026", "July
 	// 2025", "12 May 2016". A span of years ("2020 to 2023") is part of
 	// a strategy's name and stays.
-	dateRe = regexp.MustCompile(`(?i)^((date )?(published|updated|last updated):? |date:? )?((\d{1,2}(st|nd|rd|th)? )?(january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter)),? (19|20)\d\d\.?$`)
+	dateRe = lazyre.New(`(?i)^((date )?(published|updated|last updated):? |date:? )?((\d{1,2}(st|nd|rd|th)? )?(january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter)),? (19|20)\d\d\.?$`)
 	// A trailing date on a line with other words: "HEE Digital Readiness
 	// Programme March 2021".
-	trailingDateRe = regexp.MustCompile(`(?i)\s*[,;–-]?\s*((as )?at|as of|dated|published|updated)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter),? (19|20)\d\d\.?$`)
+	trailingDateRe = lazyre.New(`(?i)\s*[,;–-]?\s*((as )?at|as of|dated|published|updated)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter),? (19|20)\d\d\.?$`)
 	// Addresses, citations and copyright lines.
-	addressRe = regexp.MustCompile(`(?i)https?://|www\.|\.(gov|nhs|org|ac|co)\.uk\b|\.(com|org|net)\b|@|\bdoi\b|^©|\bcopyright\b|\bet al\b|\(\d{4}\) \d+:\d+|^isbn|^issn`)
+	addressRe = lazyre.New(`(?i)https?://|www\.|\.(gov|nhs|org|ac|co)\.uk\b|\.(com|org|net)\b|@|\bdoi\b|^©|\bcopyright\b|\bet al\b|\(\d{4}\) \d+:\d+|^isbn|^issn`)
 	// Who published it: "West Sussex County Council", "The Leeds
 	// Teaching Hospitals NHS Trust", "NHS West Sussex Clinical
 	// Commissioning Group". A title names a subject; these name a body.
-	orgRe = regexp.MustCompile(`(?i)^(the )?(institute|centre|center|office|school|faculty|college|society|association|foundation) (for|of)( [^\s:]+){1,4}$|(\bcouncil|\btrust|\bnhs foundation trust|\bclinical commissioning group|\bccg|\bicb|\bintegrated care board|\bintegrated care system|\bpartnership|\buniversity|\bcorporation|\bdepartment of [a-z ]+|\bdepartment|\bdirectorate|\bunit|\bteam|\bdivision|\bnhs england|\bhealth education england|\bpublic health england|\bprogramme|\bcollaborative|\bcommittee|\bboard|\bltd|\blimited|\bcic)\.?$`)
+	orgRe = lazyre.New(`(?i)^(the )?(institute|centre|center|office|school|faculty|college|society|association|foundation) (for|of)( [^\s:]+){1,4}$|(\bcouncil|\btrust|\bnhs foundation trust|\bclinical commissioning group|\bccg|\bicb|\bintegrated care board|\bintegrated care system|\bpartnership|\buniversity|\bcorporation|\bdepartment of [a-z ]+|\bdepartment|\bdirectorate|\bunit|\bteam|\bdivision|\bnhs england|\bhealth education england|\bpublic health england|\bprogramme|\bcollaborative|\bcommittee|\bboard|\bltd|\blimited|\bcic)\.?$`)
 	// A page number or a stray letter of a logo.
-	debrisRe = regexp.MustCompile(`^(\d{1,4}|[A-Za-z]|page \d+( of \d+)?)$`)
+	debrisRe = lazyre.New(`^(\d{1,4}|[A-Za-z]|page \d+( of \d+)?)$`)
 )
 
 // partRe: the name of a part of a document, which a title never runs
 // into ("Contents", "Foreword").
-var partRe = regexp.MustCompile(`(?i)^(table of )?contents|^(foreword|preface|abstract|acknowledge?ments|glossary)$`)
+var partRe = lazyre.New(`(?i)^(table of )?contents|^(foreword|preface|abstract|acknowledge?ments|glossary)$`)
 
 // Label reports whether s names a kind of paper rather than this one.
 func Label(s string) bool { return labelRe.MatchString(strings.TrimSpace(s)) }
@@ -108,14 +108,14 @@ func skip(s string) bool {
 }
 
 // dayRe: a text that ends with a day of the month.
-var dayRe = regexp.MustCompile(`\s\d{1,2}(st|nd|rd|th)?$`)
+var dayRe = lazyre.New(`\s\d{1,2}(st|nd|rd|th)?$`)
 
 // spanRe: the years a strategy covers, set on a line of their own
 // ("2020 TO 2023").
-var spanRe = regexp.MustCompile(`(?i)^(19|20)\d\d(/\d\d)?\s*(to|-|–|—|/)\s*((19|20)?\d\d)(/\d\d)?$`)
+var spanRe = lazyre.New(`(?i)^(19|20)\d\d(/\d\d)?\s*(to|-|–|—|/)\s*((19|20)?\d\d)(/\d\d)?$`)
 
 // bylineRe: who wrote or prepared it.
-var bylineRe = regexp.MustCompile(`(?i)^(authors?|by|contact|email|tel|telephone)\b|\b(prepared|produced|written|compiled|commissioned|published) (for|by)\b|^(an? )?(\w+ )?(report|paper|summary) (to|for|by)\b`)
+var bylineRe = lazyre.New(`(?i)^(authors?|by|contact|email|tel|telephone)\b|\b(prepared|produced|written|compiled|commissioned|published) (for|by)\b|^(an? )?(\w+ )?(report|paper|summary) (to|for|by)\b`)
 
 // wordy: mostly letters, as a title is ("1,500" and "491, 8%" are the
 // figures of an infographic set large).
@@ -272,7 +272,7 @@ func placeName(s string) bool {
 // annualRe: a title that names only a kind of yearly paper keeps its
 // publisher ("The Leeds Teaching Hospitals NHS Trust Annual Report and
 // Accounts"): without it every trust's report has the same title.
-var annualRe = regexp.MustCompile(`(?i)^(annual|yearly|quarterly)\b`)
+var annualRe = lazyre.New(`(?i)^(annual|yearly|quarterly)\b`)
 
 // core returns the lines of parts that make the title: labels before it
 // and a publisher's name before or after it removed. ok is false when
@@ -459,4 +459,4 @@ func sentence(s string) bool {
 	return strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") || sentenceBreakRe.MatchString(s)
 }
 
-var sentenceBreakRe = regexp.MustCompile(`[a-z]{2}[.!?]\s+\p{Lu}`)
+var sentenceBreakRe = lazyre.New(`[a-z]{2}[.!?]\s+\p{Lu}`)

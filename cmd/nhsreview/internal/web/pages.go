@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/nhsreview/nhsreview/cmd/nhsreview/internal/triage"
 	"github.com/nhsreview/nhsreview/corpus"
 	"github.com/nhsreview/nhsreview/internal/bytesize"
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/document"
 	"github.com/nhsreview/nhsreview/pipeline/fetched"
@@ -688,7 +688,7 @@ type aboutBody struct {
 
 // placeholder is a count the rules fill into a summary ("{shaping}
 // passages"); the about page speaks of no document in particular.
-var placeholder = regexp.MustCompile(`\s*\(?\{[a-z0-9_-]+\}[^,;.)]*\)?`)
+var placeholder = lazyre.New(`\s*\(?\{[a-z0-9_-]+\}[^,;.)]*\)?`)
 
 func (s *Server) aboutPage(w http.ResponseWriter, r *http.Request) {
 	b := aboutBody{RulesVersion: s.cfg.Rules.Version}
