@@ -5,6 +5,8 @@ import (
 	"regexp/syntax"
 	"strings"
 	"sync"
+
+	"github.com/nhsreview/nhsreview/internal/lazyre"
 )
 
 // filteredRE is a regular expression with a cheap test that rules most
@@ -45,7 +47,7 @@ func (f *filteredRE) prepare() {
 	f.once.Do(func() {
 		f.re = regexp.MustCompile(f.pattern)
 		if tree, err := syntax.Parse(f.pattern, syntax.Perl); err == nil {
-			if lits, ok := required(tree.Simplify()); ok {
+			if lits, ok := lazyre.RequiredLiterals(tree.Simplify(), true); ok {
 				f.lits = lits
 				f.leading = strings.HasPrefix(strings.TrimPrefix(f.pattern, "(?i)"), `^\W*(`)
 				for _, l := range lits {
@@ -160,58 +162,6 @@ func closingQuoteAt(s string, from int) (int, int) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// required returns literals one of which every match contains, or false
-// when no such set is known.
-func required(re *syntax.Regexp) ([]string, bool) {
-	switch re.Op {
-	case syntax.OpLiteral:
-		s := strings.ToLower(string(re.Rune))
-		if strings.TrimSpace(s) == "" {
-			return nil, false
-		}
-		return []string{s}, true
-	case syntax.OpCapture:
-		return required(re.Sub[0])
-	case syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
-		return nil, false
-	case syntax.OpConcat:
-		// Every part is required: keep the part whose literals are the
-		// most selective (the shortest literal longest).
-		var best []string
-		bestLen := 0
-		for _, sub := range re.Sub {
-			lits, ok := required(sub)
-			if !ok {
-				continue
-			}
-			short := len(lits[0])
-			for _, l := range lits {
-				short = min(short, len(l))
-			}
-			if short > bestLen {
-				best, bestLen = lits, short
-			}
-		}
-		return best, best != nil
-	case syntax.OpAlternate:
-		var all []string
-		for _, sub := range re.Sub {
-			lits, ok := required(sub)
-			if !ok {
-				return nil, false
-			}
-			all = append(all, lits...)
-		}
-		return all, len(all) > 0
-	}
-	return nil, false
-}
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'

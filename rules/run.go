@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/nhsreview/nhsreview/pipeline/annotate"
 	"github.com/nhsreview/nhsreview/pipeline/crash"
@@ -132,19 +131,6 @@ func (p sectionPaths) join(path []string, titleRoot string) string {
 	return s
 }
 
-// countWords counts words without building them (strings.Fields would).
-func countWords(s string) int {
-	n, in := 0, false
-	for _, r := range s {
-		space := unicode.IsSpace(r)
-		if !space && !in {
-			n++
-		}
-		in = !space
-	}
-	return n
-}
-
 // maxColumnShare is the share of a converted text put back from columns
 // read across (document.Quality.ColumnShare) above which the scorer says
 // nothing is missing: a red flag or question with max_score says a thing
@@ -205,7 +191,7 @@ func (c *compiled) prepare(d *annotate.Doc) *run {
 		var hits []hit
 		var cand []int
 		for _, st := range r.sents[k*len(r.sents)/runs : (k+1)*len(r.sents)/runs] {
-			st.words = countWords(st.Text)
+			st.words = textclean.CountWords(st.Text)
 			norm := normalise(st.Text)
 			hits = c.ac.scan(norm, hits[:0])
 			cand = cand[:0]

@@ -107,26 +107,34 @@ func splitTop(p string) []string {
 	return append(parts, flags+p[start:])
 }
 
-// required returns literals one of which every match of re contains, or
-// false when no such set is known. A literal matched without regard to
-// case counts only when it has no letter (Unicode folds "k" with the
-// Kelvin sign, "s" with the long s).
-func required(re *syntax.Regexp) ([]string, bool) {
+// required is RequiredLiterals for text as it is.
+func required(re *syntax.Regexp) ([]string, bool) { return RequiredLiterals(re, false) }
+
+// RequiredLiterals returns literals one of which every match of re
+// contains, or false when no such set is known. With lower, the literals
+// are lower-cased, for a pattern run on lower-cased text (the rules'
+// terms); without, a literal matched without regard to case counts only
+// when it has no letter (Unicode folds "k" with the Kelvin sign, "s" with
+// the long s).
+func RequiredLiterals(re *syntax.Regexp, lower bool) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		if strings.TrimSpace(s) == "" {
 			return nil, false // everywhere: no filter
 		}
+		if lower {
+			return []string{strings.ToLower(s)}, true
+		}
 		if re.Flags&syntax.FoldCase != 0 && strings.IndexFunc(s, func(r rune) bool { return unicode.SimpleFold(r) != r }) >= 0 {
 			return nil, false
 		}
 		return []string{s}, true
 	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return RequiredLiterals(re.Sub[0], lower)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return RequiredLiterals(re.Sub[0], lower)
 		}
 		return nil, false
 	case syntax.OpConcat:
@@ -135,7 +143,7 @@ func required(re *syntax.Regexp) ([]string, bool) {
 		var best []string
 		bestLen := 0
 		for _, sub := range re.Sub {
-			lits, ok := required(sub)
+			lits, ok := RequiredLiterals(sub, lower)
 			if !ok {
 				continue
 			}
@@ -151,7 +159,7 @@ func required(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpAlternate:
 		var all []string
 		for _, sub := range re.Sub {
-			lits, ok := required(sub)
+			lits, ok := RequiredLiterals(sub, lower)
 			if !ok {
 				return nil, false
 			}

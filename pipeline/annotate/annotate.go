@@ -102,7 +102,7 @@ func AnnotateContext(ctx context.Context, d *document.Document) (*Doc, error) {
 			sf, sfPath = &f, path
 			sectWords = 0
 		}
-		sectWords += wordCount(b.Text)
+		sectWords += textclean.CountWords(b.Text)
 		if sf.formality && !sf.glossary && sectWords > maxFormalityWords {
 			// Acknowledgements, apologies or a welcome are a few
 			// paragraphs: a "section" that runs on is the document's
@@ -425,9 +425,6 @@ func periodHeader(h string) string {
 // maxFormalityWords is how long a section of formalities (other than a
 // glossary) runs before what follows is taken for the document's text.
 const maxFormalityWords = 600
-
-// wordCount counts the words of s.
-func wordCount(s string) int { return len(strings.Fields(s)) }
 
 // changesLeadInRE and feedbackRE recognise a sentence that introduces a
 // list of changes made because of what people said: "Having reviewed the

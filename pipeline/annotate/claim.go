@@ -584,6 +584,11 @@ var inlineBulletRe = lazyre.New(`\s(?:[•●▪■◦‣∙\x{F0B7}\x{FFFD}]|o)
 // whose items a converter ran together into one line, which a reader
 // cannot take in as one statement.
 func GluedList(s string) bool {
+	// Every paragraph is asked: most have no bullet glyph and no lone
+	// "o", and need not run the pattern.
+	if !strings.ContainsAny(s, "•●▪■◦‣∙\uF0B7\uFFFD") && !strings.Contains(s, " o") && !strings.Contains(s, "\to") && !strings.Contains(s, "\no") {
+		return false
+	}
 	return len(inlineBulletRe.FindAllStringIndex(s, 2)) >= 2
 }
 
